@@ -1,0 +1,1 @@
+"""Devices: the registry, MQTT device management, the simulated home."""

@@ -1,0 +1,1 @@
+"""MQTT: client, zigbee2mqtt topics, Home Assistant discovery, the embedded broker."""

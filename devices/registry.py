@@ -1,0 +1,164 @@
+"""The registry: floors, areas, entities and their live state in SQLite (WAL, migrations)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from devices.models import Area, Entity, Floor, Home
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StateWrite:
+    entity_id: str
+    state: str
+    attributes: dict[str, Any]
+    at: float
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db["floors"].create({"id": str, "name": str, "level": int, "aliases": str}, pk="id")
+    db["areas"].create(
+        {"id": str, "name": str, "floor_id": str, "aliases": str, "context_area": int}, pk="id"
+    )
+    db["entities"].create(
+        {
+            "id": str, "domain": str, "name": str, "area_id": str, "aliases": str,
+            "device_class": str, "topic": str, "value_key": str, "sensitive": int,
+            "state": str, "attributes": str, "updated_at": float,
+        },
+        pk="id",
+    )
+    db["entities"].create_index(["domain"])
+    db["entities"].create_index(["area_id"])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1,)
+"""Schema steps; index + 1 is the user_version after each. Append, never edit."""
+
+
+class Registry:
+    """SQLite-backed registry. Thread-safe: calls are serialised by a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=5000")
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        self._migrate()
+
+    @classmethod
+    def open(cls, path: Path) -> Registry:
+        return cls(path)
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self.schema_version
+            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                with self._transaction():
+                    step(self.db)
+                    self.db.execute(f"PRAGMA user_version = {number}")
+                _LOGGER.info("Registry %s migrated to schema %d", self.path, number)
+
+    def _transaction(self) -> Any:
+        return _Transaction(self.db.conn)
+
+    def import_home(self, home: Home) -> None:
+        """Replace floors, areas and entities with `home`, atomically."""
+        now = time.time()
+        with self._lock, self._transaction():
+            for table in ("entities", "areas", "floors"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db["floors"].insert_all(_floor_row(f) for f in home.floors)
+            self.db["areas"].insert_all(_area_row(a) for a in home.areas)
+            self.db["entities"].insert_all(_entity_row(e, now) for e in home.entities)
+
+    def load_home(self) -> Home:
+        with self._lock:
+            floors = tuple(_floor(r) for r in self.db["floors"].rows_where(order_by="level, name"))
+            areas = tuple(_area(r) for r in self.db["areas"].rows_where(order_by="name"))
+            entities = tuple(_entity(r) for r in self.db["entities"].rows_where(order_by="id"))
+        return Home(floors, areas, entities)
+
+    def write_states(self, writes: Iterable[StateWrite]) -> int:
+        """Store a batch of state updates in one transaction; returns how many were written."""
+        rows = [(w.state, json.dumps(w.attributes), w.at, w.entity_id) for w in writes]
+        if not rows:
+            return 0
+        with self._lock, self._transaction():
+            self.db.conn.executemany(
+                "UPDATE entities SET state = ?, attributes = ?, updated_at = ? WHERE id = ?", rows
+            )
+        return len(rows)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error, so a crash never leaves half a write."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _floor_row(f: Floor) -> dict[str, Any]:
+    return {"id": f.id, "name": f.name, "level": f.level, "aliases": json.dumps(f.aliases)}
+
+
+def _area_row(a: Area) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "floor_id": a.floor_id, "aliases": json.dumps(a.aliases),
+            "context_area": int(a.context_area)}
+
+
+def _entity_row(e: Entity, now: float) -> dict[str, Any]:
+    return {
+        "id": e.id, "domain": e.domain, "name": e.name, "area_id": e.area_id,
+        "aliases": json.dumps(e.aliases), "device_class": e.device_class, "topic": e.topic,
+        "value_key": e.value_key, "sensitive": int(e.sensitive), "state": e.state,
+        "attributes": json.dumps(e.attributes), "updated_at": now,
+    }
+
+
+def _floor(r: dict[str, Any]) -> Floor:
+    return Floor(r["id"], r["name"], r["level"], tuple(json.loads(r["aliases"] or "[]")))
+
+
+def _area(r: dict[str, Any]) -> Area:
+    return Area(r["id"], r["name"], r["floor_id"], tuple(json.loads(r["aliases"] or "[]")),
+                bool(r["context_area"]))
+
+
+def _entity(r: dict[str, Any]) -> Entity:
+    return Entity(
+        id=r["id"], name=r["name"], area_id=r["area_id"],
+        aliases=tuple(json.loads(r["aliases"] or "[]")), device_class=r["device_class"],
+        state=r["state"], attributes=json.loads(r["attributes"] or "{}"), topic=r["topic"],
+        value_key=r["value_key"], sensitive=bool(r["sensitive"]),
+    )

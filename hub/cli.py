@@ -1,0 +1,240 @@
+"""The `hearth` command: argument parsing apart from running, errors caught at this edge."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import re
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from hub import __version__
+from hub.config import HearthConfig, load_config, parse_broker_uri
+from hub.errors import HearthError
+from hub.events import Outcome, ToolCall
+
+_LOGGER = logging.getLogger(__name__)
+_INTENT = re.compile(r"^(Hass|Hearth)[A-Za-z]+$")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hearth", description="Hearth: a local voice-controlled home hub")
+    parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    parser.add_argument("--config", type=Path, help="hearth.yaml (default: ./hearth.yaml or $HEARTH_CONFIG)")
+    parser.add_argument("--db", type=Path, help="registry database (overrides storage.database)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    home = commands.add_parser("home", help="import or show the home (floors, areas, entities)")
+    home_commands = home.add_subparsers(dest="home_command", required=True, metavar="ACTION")
+    imp = home_commands.add_parser("import", help="load a Home Assistant fixture YAML into the registry")
+    imp.add_argument("file", type=Path)
+    show = home_commands.add_parser("show", help="print floors, areas and entities")
+    show.add_argument("--json", action="store_true")
+
+    do = commands.add_parser("do", help="execute one structured intent, e.g. HassTurnOn area=Kitchen domain=light")
+    _add_hub_arguments(do)
+    do.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    do.add_argument("--yes", action="store_true", help="confirm a risky action (unlock, open the garage)")
+    do.add_argument("intent", help="an intent name, e.g. HassTurnOn")
+    do.add_argument("slots", nargs="*", metavar="slot=value")
+
+    demo = commands.add_parser("demo", help="embedded broker + simulated home + hub, with a prompt")
+    _add_hub_arguments(demo)
+    return parser
+
+
+def _add_hub_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--home", type=Path, help="home file to load (Home Assistant fixture YAML)")
+    parser.add_argument("--broker", help="mqtt://HOST:PORT (default: an embedded broker)")
+    parser.add_argument("--simulate", action="store_true",
+                        help="also simulate the home's devices on --broker (always on with the embedded one)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = _config(args)
+        if args.verbose == 0:
+            logging.getLogger().setLevel(config.log_level)
+        return _COMMANDS[args.command](args, config)
+    except HearthError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def _config(args: argparse.Namespace) -> HearthConfig:
+    config = load_config(args.config)
+    updates: dict[str, Any] = {}
+    if args.db:
+        updates["storage"] = config.storage.model_copy(update={"database": args.db})
+    if getattr(args, "broker", None):
+        try:
+            parse_broker_uri(args.broker)
+        except ValueError as err:
+            raise HearthError(f"--broker: {err}") from None
+        updates["mqtt"] = config.mqtt.model_copy(update={"broker": args.broker})
+    return config.model_copy(update=updates) if updates else config
+
+
+# --- home ---------------------------------------------------------------------------------------
+
+
+def run_home(args: argparse.Namespace, config: HearthConfig) -> int:
+    from devices.homefile import load_home
+    from devices.registry import Registry
+
+    registry = Registry.open(config.storage.database)
+    try:
+        if args.home_command == "import":
+            home = load_home(args.file)
+            registry.import_home(home)
+            print(f"Imported {len(home.floors)} floors, {len(home.areas)} areas and "
+                  f"{len(home.entities)} entities into {config.storage.database}")
+            return EXIT_OK
+        home = registry.load_home()
+    finally:
+        registry.close()
+    if args.json:
+        print(json.dumps(home.to_dict(), indent=2))
+    elif not home.entities:
+        print("The home is empty. Import one with: hearth home import HOME.yaml")
+    else:
+        print(format_home(home), end="")
+    return EXIT_OK
+
+
+def format_home(home: Any) -> str:
+    lines: list[str] = []
+    floors = {f.id: f for f in home.floors}
+    for area in sorted(home.areas, key=lambda a: (a.floor_id or "", a.name)):
+        floor = floors.get(area.floor_id)
+        here = " (here)" if area.context_area else ""
+        lines.append(f"{area.name}{here}" + (f" — {floor.name}" if floor else ""))
+        for e in (e for e in home.entities if e.area_id == area.id):
+            aliases = f" [{', '.join(e.aliases)}]" if e.aliases else ""
+            lines.append(f"  {e.id:<36} {e.name}{aliases}: {e.state}")
+    loose = [e for e in home.entities if e.area_id is None]
+    if loose:
+        lines.append("No area")
+        lines.extend(f"  {e.id:<36} {e.name}: {e.state}" for e in loose)
+    return "\n".join(lines) + "\n"
+
+
+# --- do -----------------------------------------------------------------------------------------
+
+
+def parse_call(intent: str, pairs: Sequence[str]) -> ToolCall:
+    """'HassLightSet', ['name=Desk Lamp', 'brightness=50'] -> ToolCall; HearthError when malformed."""
+    if not _INTENT.match(intent):
+        raise HearthError(f"'{intent}' is not an intent name like HassTurnOn")
+    slots: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not re.fullmatch(r"[a-z_]+", key):
+            raise HearthError(f"'{pair}' is not slot=value (e.g. area=Kitchen)")
+        slots[key] = _slot_value(value)
+    return ToolCall(intent, slots)
+
+
+def _slot_value(value: str) -> Any:
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _hub(args: argparse.Namespace, config: HearthConfig) -> Any:
+    from hub.app import Hub, HubOptions
+
+    simulate = True if args.simulate else None
+    return Hub(config, HubOptions(home=args.home, simulate=simulate))
+
+
+def run_do(args: argparse.Namespace, config: HearthConfig) -> int:
+    call = parse_call(args.intent, args.slots)
+
+    async def go() -> Outcome:
+        async with _hub(args, config) as hub:
+            return await hub.executor.execute(call, session="cli", confirmed=args.yes)
+
+    outcome = asyncio.run(go())
+    print(json.dumps({"intent": call.intent, "slots": call.slots, **outcome.to_dict()}, indent=2)
+          if args.json else outcome.response)
+    return EXIT_OK if outcome.ok else EXIT_FAILED
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+DEMO_HELP = """Type an intent and its slots, for example:
+  HassTurnOn area=Kitchen domain=light
+  HassLightSet name="Floor Lamp" color=red
+  HassClimateSetTemperature temperature=22
+  HassTurnOff name="Front Door"          (unlocking asks for confirmation: answer yes or no)
+Other commands: states, help, quit"""
+
+TextHandler = Callable[[str, Any], Any]
+
+
+def run_demo(args: argparse.Namespace, config: HearthConfig) -> int:
+    return asyncio.run(_demo(args, config))
+
+
+async def _demo(args: argparse.Namespace, config: HearthConfig) -> int:
+    interactive = sys.stdin.isatty()
+    async with _hub(args, config) as hub:
+        broker = config.mqtt.broker or (hub.broker.address.uri if hub.broker else "?")
+        print(f"Hearth demo: {len(hub.home.entities)} devices on {broker}. Type 'help' for examples.")
+        while True:
+            if interactive:
+                print("hearth> ", end="", flush=True)
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line:
+                return EXIT_OK
+            reply = await demo_line(hub, line.strip())
+            if reply is None:
+                return EXIT_OK
+            if reply:
+                print(reply, flush=True)
+
+
+async def demo_line(hub: Any, line: str) -> str | None:
+    """One prompt line: a structured intent, yes/no, or a demo command. None means quit."""
+    if not line:
+        return ""
+    word = line.split()[0].lower()
+    if word in ("quit", "exit"):
+        return None
+    if word == "help":
+        return DEMO_HELP
+    if word == "states":
+        return format_home(hub.home).rstrip()
+    if word in ("yes", "y", "no", "n"):
+        call = ToolCall("HearthConfirm" if word.startswith("y") else "HearthDeny")
+    else:
+        try:
+            parts = shlex.split(line)
+            call = parse_call(parts[0], parts[1:])
+        except (HearthError, ValueError) as err:
+            return f"{err}. Type 'help' for examples."
+    outcome = await hub.executor.execute(call, session="demo")
+    return outcome.response
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, HearthConfig], int]] = {
+    "home": run_home, "do": run_do, "demo": run_demo,
+}

@@ -1,0 +1,138 @@
+"""hearth.yaml: one validated configuration with sane defaults (no file needed for the demo)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hub.errors import ConfigError
+from hub.yamlfile import YamlDocument, format_path, load_yaml
+
+CONFIG_ENV = "HEARTH_CONFIG"
+DEFAULT_CONFIG_NAME = "hearth.yaml"
+
+
+def data_dir() -> Path:
+    base = os.environ.get("HEARTH_DATA_DIR") or os.path.join(
+        os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"), "hearth"
+    )
+    return Path(base)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MqttConfig(_Section):
+    broker: str | None = None
+    """mqtt://HOST:PORT of an existing broker; None starts an embedded one on 127.0.0.1."""
+    username: str | None = None
+    password: str | None = None
+    client_id: str = "hearth"
+    base_topic: str = "zigbee2mqtt"
+    discovery_prefix: str = "homeassistant"
+    discovery: bool = True
+    keepalive: int = Field(30, ge=5, le=3600)
+    max_payload_bytes: int = Field(64 * 1024, ge=256, le=16 * 1024 * 1024)
+    reconnect_grace: float = Field(3.0, ge=0, le=60)
+    """How long a command waits for a lost broker to come back before it is reported failed."""
+
+    @field_validator("broker")
+    @classmethod
+    def _check_broker(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_broker_uri(value)
+        return value
+
+    @field_validator("base_topic", "discovery_prefix")
+    @classmethod
+    def _check_topic(cls, value: str) -> str:
+        if not value or any(c in value for c in "#+\0") or value.startswith("/") or value.endswith("/"):
+            raise ValueError("must be a plain topic without wildcards or leading/trailing '/'")
+        return value
+
+
+class ExecutorConfig(_Section):
+    confirm_timeout: float = Field(3.0, gt=0, le=60)
+    """Seconds to wait for a device to report the commanded state."""
+    confirmation_window: float = Field(30.0, gt=0, le=600)
+    """Seconds a risky action waits for a spoken yes/no."""
+    brightness_step: int = Field(10, ge=1, le=100)
+    volume_step: int = Field(10, ge=1, le=100)
+
+
+class StorageConfig(_Section):
+    database: Path = Field(default_factory=lambda: data_dir() / "hearth.db")
+
+
+class HearthConfig(_Section):
+    mqtt: MqttConfig = MqttConfig()
+    executor: ExecutorConfig = ExecutorConfig()
+    storage: StorageConfig = StorageConfig()
+    home: Path | None = None
+    """A home file (Home Assistant fixture YAML) imported at start."""
+    log_level: str = "WARNING"
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value.upper()
+
+
+def parse_broker_uri(uri: str) -> tuple[str, int]:
+    """'mqtt://127.0.0.1:1883' -> ('127.0.0.1', 1883); ValueError says what is allowed."""
+    parsed = urlparse(uri)
+    if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
+        raise ValueError(f"'{uri}' is not a broker URI like mqtt://127.0.0.1:1883")
+    try:
+        port = parsed.port or 1883
+    except ValueError as err:
+        raise ValueError(f"'{uri}' has an invalid port") from err
+    return parsed.hostname, port
+
+
+def find_config(explicit: Path | None) -> Path | None:
+    """The config file to use: --config, $HEARTH_CONFIG, ./hearth.yaml, or none."""
+    if explicit is not None:
+        return explicit
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    local = Path(DEFAULT_CONFIG_NAME)
+    return local if local.is_file() else None
+
+
+def load_config(path: Path | None = None) -> HearthConfig:
+    """Load and validate hearth.yaml; errors name the file, line and key."""
+    path = find_config(path)
+    if path is None:
+        return HearthConfig()
+    doc = load_yaml(path)
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise doc.error((), "the configuration must be a mapping of sections")
+    config = config_from_document(doc, data)
+    if config.home is not None and not config.home.is_absolute():
+        config = config.model_copy(update={"home": (path.parent / config.home)})
+    return config
+
+
+def config_from_document(doc: YamlDocument, data: dict[str, Any]) -> HearthConfig:
+    try:
+        return HearthConfig.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = tuple(first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key"
+        raise doc.error(loc, message) from None
+
+
+__all__ = ["HearthConfig", "MqttConfig", "ExecutorConfig", "StorageConfig", "load_config",
+           "parse_broker_uri", "format_path"]

@@ -1,0 +1,58 @@
+"""Messages that cross the pipeline's seams: tool calls, outcomes, traces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One intent in Home Assistant's vocabulary with its slots, e.g. HassTurnOn {area: Kitchen}."""
+
+    intent: str
+    slots: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"intent": self.intent, "slots": dict(self.slots), "confidence": round(self.confidence, 4)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ToolCall:
+        return cls(str(data["intent"]), dict(data.get("slots") or {}), float(data.get("confidence", 1.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class MqttMessage:
+    topic: str
+    payload: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"topic": self.topic, "payload": self.payload}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What executing one tool call did, and what to say about it."""
+
+    intent: str
+    ok: bool
+    response: str
+    targets: tuple[str, ...] = ()
+    mqtt: tuple[MqttMessage, ...] = ()
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Confirmed new state of each target: {entity_id: {"state": ..., "attributes": {...}}}."""
+    error: str | None = None
+    needs_confirmation: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "intent": self.intent, "ok": self.ok, "targets": list(self.targets),
+            "mqtt": [m.to_dict() for m in self.mqtt], "states": self.states,
+            "response": self.response,
+        }
+        if self.error:
+            out["error"] = self.error
+        if self.needs_confirmation:
+            out["needs_confirmation"] = True
+        return out

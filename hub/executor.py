@@ -1,0 +1,418 @@
+"""The executor: a tool call in, targets resolved, device commands out, a confirmed outcome back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from devices.colors import color_rgb
+from devices.errors import DeviceError
+from devices.manager import CommandResult
+from devices.models import DeviceCommand, Entity, Home
+from hub.config import ExecutorConfig
+from hub.errors import ExecutionError, HearthError
+from hub.events import MqttMessage, Outcome, ToolCall
+from hub.responses import confirm_question, number, state_phrase, turned
+from hub.targets import TargetQuery, Targets, join_names, match_targets
+
+_LOGGER = logging.getLogger(__name__)
+
+ON_OFF_DOMAINS = ("light", "switch", "fan", "cover", "lock", "scene", "climate", "media_player", "vacuum")
+_ON = {"cover": "open_cover", "lock": "lock", "vacuum": "start", "scene": "activate"}
+_OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base"}
+_RISKY_CLASSES = ("garage", "gate", "door")
+
+
+class DeviceBackend(Protocol):
+    """What the executor needs from the devices side (the MQTT device manager, later HA)."""
+
+    @property
+    def home(self) -> Home: ...
+
+    def entity(self, entity_id: str) -> Entity | None: ...
+
+    async def send(self, command: DeviceCommand, timeout: float) -> CommandResult: ...
+
+
+class ToolExecutor(Protocol):
+    async def execute(self, call: ToolCall, *, session: str = "default",
+                      confirmed: bool = False) -> Outcome: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    call: ToolCall
+    expires: float
+
+
+Handler = Callable[[ToolCall, bool], Awaitable[Outcome]]
+
+
+class Executor:
+    """Carries out Home Assistant intents on a DeviceBackend. Never raises for a person's mistake."""
+
+    def __init__(self, backend: DeviceBackend, options: ExecutorConfig | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.backend = backend
+        self.options = options or ExecutorConfig()
+        self._clock = clock
+        self._pending: dict[str, _Pending] = {}
+        self._handlers: dict[str, Handler] = {
+            "HassTurnOn": self._turn_on, "HassTurnOff": self._turn_off, "HassToggle": self._toggle,
+            "HassLightSet": self._light_set, "HearthBrightnessStep": self._brightness_step,
+            "HassClimateSetTemperature": self._set_temperature,
+            "HassClimateGetTemperature": self._get_temperature, "HassGetState": self._get_state,
+            "HassSetPosition": self._set_position, "HassFanSetSpeed": self._fan_speed,
+            "HassVacuumStart": self._simple("vacuum", "start", "Started {}"),
+            "HassVacuumReturnToBase": self._simple("vacuum", "return_to_base", "Sent {} back to the dock"),
+            "HassMediaPause": self._media("media_pause", "Paused {}", only="playing"),
+            "HassMediaUnpause": self._media("media_play", "Resumed {}", only="paused"),
+            "HassMediaNext": self._media("media_next_track", "Skipped to the next track on {}"),
+            "HassMediaPrevious": self._media("media_previous_track", "Went back a track on {}"),
+            "HassMediaPlayerMute": self._media("volume_mute", "Muted {}", data={"is_volume_muted": True}),
+            "HassMediaPlayerUnmute": self._media("volume_mute", "Unmuted {}",
+                                                 data={"is_volume_muted": False}),
+            "HassSetVolume": self._set_volume, "HassSetVolumeRelative": self._volume_step,
+        }
+
+    @property
+    def intents(self) -> tuple[str, ...]:
+        return (*self._handlers, "HearthConfirm", "HearthDeny")
+
+    async def execute(self, call: ToolCall, *, session: str = "default",
+                      confirmed: bool = False) -> Outcome:
+        """Carry out one tool call; errors become an Outcome with a speakable response."""
+        if call.intent in ("HearthConfirm", "HearthDeny"):
+            return await self._answer(call, session)
+        self._pending.pop(session, None)  # anything else cancels a pending question
+        handler = self._handlers.get(call.intent)
+        if handler is None:
+            return _failed(call, f"Sorry, I can't handle {call.intent} yet")
+        try:
+            outcome = await handler(call, confirmed)
+        except (HearthError, ValueError) as err:
+            _LOGGER.info("%s failed: %s", call.intent, err)
+            return _failed(call, str(err))
+        if outcome.needs_confirmation:
+            self._pending[session] = _Pending(call, self._clock() + self.options.confirmation_window)
+        return outcome
+
+    async def _answer(self, call: ToolCall, session: str) -> Outcome:
+        pending = self._pending.pop(session, None)
+        if pending is None or pending.expires < self._clock():
+            reason = "That question has expired" if pending else "There is nothing to confirm"
+            return _failed(call, reason)
+        if call.intent == "HearthDeny":
+            return Outcome(call.intent, True, "OK, I won't")
+        return await self.execute(pending.call, session=session, confirmed=True)
+
+    # --- building blocks ---------------------------------------------------------------------
+
+    def _targets(self, call: ToolCall, domains: tuple[str, ...]) -> Targets:
+        slots = call.slots
+        wanted = domains
+        if slots.get("domain"):
+            wanted = tuple(d for d in _as_list(slots["domain"]) if d in domains) or ("-",)
+        classes = tuple(_as_list(slots["device_class"])) if slots.get("device_class") else ()
+        query = TargetQuery(_text(slots.get("name")), _text(slots.get("area")),
+                            _text(slots.get("floor")), wanted, classes)
+        return match_targets(self.backend.home, query)
+
+    async def _run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand],
+                   confirmed: bool, done: str) -> Outcome:
+        risky = [c for c in commands if _is_risky(self.backend.entity(c.entity_id), c)]
+        if risky and not confirmed:
+            return Outcome(call.intent, False, confirm_question(risky[0].service, targets.phrase()),
+                           targets=tuple(c.entity_id for c in commands), needs_confirmation=True)
+        timeout = self.options.confirm_timeout
+        results = await asyncio.gather(*(self.backend.send(c, timeout) for c in commands),
+                                       return_exceptions=True)
+        ok = [r for r in results if isinstance(r, CommandResult)]
+        errors = [r for r in results if not isinstance(r, CommandResult)]
+        for err in errors:
+            if not isinstance(err, (DeviceError, HearthError)):
+                raise err  # a bug, not a device problem
+        response = done if not errors else "; ".join(
+            ([done.replace(targets.phrase(), join_names([r.entity.name for r in ok]))] if ok else [])
+            + [_sentence(str(e)) for e in errors])
+        return Outcome(
+            call.intent, not errors, response, targets=tuple(c.entity_id for c in commands),
+            mqtt=tuple(MqttMessage(r.topic, r.payload) for r in ok),
+            states={r.entity.id: {"state": r.entity.state, "attributes": r.entity.attributes} for r in ok},
+            error="; ".join(str(e) for e in errors) or None,
+        )
+
+    # --- on / off ---------------------------------------------------------------------------
+
+    async def _turn_on(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._switch(call, confirmed, lambda e: _ON.get(e.domain, "turn_on"))
+
+    async def _turn_off(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._switch(call, confirmed, lambda e: _OFF.get(e.domain, "turn_off"))
+
+    async def _toggle(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._switch(call, confirmed, lambda e: "toggle")
+
+    async def _switch(self, call: ToolCall, confirmed: bool, service_of: Callable[[Entity], str]) -> Outcome:
+        domains = ON_OFF_DOMAINS if call.intent != "HassTurnOff" else tuple(
+            d for d in ON_OFF_DOMAINS if d != "scene")
+        if not any(call.slots.get(k) for k in ("name", "domain", "device_class")):
+            raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
+        targets = self._targets(call, domains)
+        commands: list[DeviceCommand] = []
+        for entity in targets.entities:
+            service = service_of(entity)
+            if service == "activate":
+                commands.extend(scene_commands(entity, self.backend.home))
+            elif service == "toggle" and entity.domain == "lock":
+                commands.append(DeviceCommand(entity.id, "unlock" if entity.state == "locked" else "lock"))
+            else:
+                commands.append(DeviceCommand(entity.id, service))
+        services = {service_of(e) for e in targets.entities}
+        verb = services.pop() if len(services) == 1 else "turn_on"
+        return await self._run(call, targets, commands, confirmed, turned(verb, targets.entities, targets.phrase()))
+
+    # --- lights -----------------------------------------------------------------------------
+
+    async def _light_set(self, call: ToolCall, confirmed: bool) -> Outcome:
+        slots, data, said = call.slots, {}, []
+        if "brightness" in slots:
+            data["brightness_pct"] = _number(slots["brightness"], 0, 100, "Brightness")
+            said.append(f"brightness to {number(data['brightness_pct'])}%")
+        if "color" in slots:
+            data["rgb_color"] = color_rgb(str(slots["color"]))
+            said.append(str(slots["color"]).lower())
+        if "temperature" in slots:
+            data["color_temp_kelvin"] = _number(slots["temperature"], 1500, 9000, "Colour temperature")
+            said.append(f"{number(data['color_temp_kelvin'])} kelvin")
+        if not data:
+            raise ExecutionError("Set the light to what? Say a brightness, a colour or a temperature")
+        targets = self._targets(call, ("light",))
+        commands = [DeviceCommand(e.id, "turn_on", data) for e in targets.entities]
+        return await self._run(call, targets, commands, confirmed, f"Set {targets.phrase()} {' and '.join(said)}")
+
+    async def _brightness_step(self, call: ToolCall, confirmed: bool) -> Outcome:
+        direction = str(call.slots.get("direction", "up")).lower()
+        if direction not in ("up", "down"):
+            raise ExecutionError("Direction must be up or down")
+        step = _number(call.slots.get("step", self.options.brightness_step), 1, 100, "Step")
+        sign = 1 if direction == "up" else -1
+        targets = self._targets(call, ("light",))
+        commands = []
+        for e in targets.entities:
+            current = round(e.attributes.get("brightness", 0) * 100 / 254) if e.state == "on" else 0
+            new = max(1, min(100, current + sign * step))
+            commands.append(DeviceCommand(e.id, "turn_on", {"brightness_pct": new}))
+        verb = "Brightened" if sign > 0 else "Dimmed"
+        level = f" to {number(commands[0].data['brightness_pct'])}%" if len(commands) == 1 else ""
+        return await self._run(call, targets, commands, confirmed, f"{verb} {targets.phrase()}{level}")
+
+    # --- climate, covers, fans ----------------------------------------------------------------
+
+    async def _set_temperature(self, call: ToolCall, confirmed: bool) -> Outcome:
+        if "temperature" not in call.slots:
+            raise ExecutionError("Which temperature? Say for example 21 degrees")
+        targets = self._targets(call, ("climate",))
+        value = _number(call.slots["temperature"], -50, 100, "Temperature")
+        for e in targets.entities:
+            _number(value, e.attributes.get("min_temp", 5), e.attributes.get("max_temp", 35),
+                    f"The temperature for {e.name}")
+        commands = [DeviceCommand(e.id, "set_temperature", {"temperature": value}) for e in targets.entities]
+        return await self._run(call, targets, commands, confirmed,
+                               f"Set {targets.phrase()} to {number(value)} degrees")
+
+    async def _get_temperature(self, call: ToolCall, confirmed: bool) -> Outcome:
+        targets = self._temperature_source(call)
+        entity = targets.entities[0]
+        value = entity.attributes.get("current_temperature") if entity.domain == "climate" else entity.state
+        try:
+            degrees = number(float(value))
+        except (TypeError, ValueError):
+            raise ExecutionError(f"{entity.name} is not reporting a temperature") from None
+        where = f" in the {targets.area.name}" if targets.area and not targets.by_name else ""
+        return Outcome(call.intent, True, f"The temperature{where} is {degrees} degrees",
+                       targets=(entity.id,), states=_states(entity))
+
+    def _temperature_source(self, call: ToolCall) -> Targets:
+        """A named thermostat or sensor; else a temperature sensor in the area; else a thermostat."""
+        if call.slots.get("name"):
+            return self._targets(call, ("climate", "sensor"))
+        sensors = ToolCall(call.intent, {**call.slots, "device_class": "temperature"})
+        for query, domains in ((sensors, ("sensor",)), (call, ("climate",))):
+            try:
+                return self._targets(query, domains)
+            except ExecutionError:
+                continue
+        raise ExecutionError("No thermostat or temperature sensor is reporting here")
+
+    async def _set_position(self, call: ToolCall, confirmed: bool) -> Outcome:
+        if "position" not in call.slots:
+            raise ExecutionError("Which position? Say a percentage")
+        position = _number(call.slots["position"], 0, 100, "Position")
+        targets = self._targets(call, ("cover",))
+        commands = [DeviceCommand(e.id, "set_cover_position", {"position": position}) for e in targets.entities]
+        return await self._run(call, targets, commands, confirmed,
+                               f"Set {targets.phrase()} to {number(position)}%")
+
+    async def _fan_speed(self, call: ToolCall, confirmed: bool) -> Outcome:
+        if "percentage" not in call.slots:
+            raise ExecutionError("Which speed? Say a percentage")
+        pct = _number(call.slots["percentage"], 0, 100, "Fan speed")
+        targets = self._targets(call, ("fan",))
+        commands = [DeviceCommand(e.id, "set_percentage", {"percentage": pct}) for e in targets.entities]
+        return await self._run(call, targets, commands, confirmed, f"Set {targets.phrase()} to {number(pct)}%")
+
+    def _simple(self, domain: str, service: str, done: str) -> Handler:
+        async def handler(call: ToolCall, confirmed: bool) -> Outcome:
+            targets = self._targets(call, (domain,))
+            commands = [DeviceCommand(e.id, service) for e in targets.entities]
+            return await self._run(call, targets, commands, confirmed, done.format(targets.phrase()))
+        return handler
+
+    # --- state ------------------------------------------------------------------------------
+
+    async def _get_state(self, call: ToolCall, confirmed: bool) -> Outcome:
+        domains = tuple(sorted({e.domain for e in self.backend.home.entities}))
+        targets = self._targets(call, domains)
+        entities = targets.entities
+        wanted = _text(call.slots.get("state"))
+        if wanted is None:
+            parts = [f"{e.name} is {state_phrase(e)}" for e in entities]
+            response = join_names(parts) if len(parts) <= 4 else f"{len(parts)} devices: " + ", ".join(parts)
+        else:
+            key = wanted.lower()
+            matching = [e for e in entities if state_phrase(e).lower() == key or e.state == key]
+            if len(entities) == 1:
+                response = f"{'Yes' if matching else 'No'}, {entities[0].name} is {state_phrase(entities[0])}"
+            elif matching:
+                response = f"Yes, {join_names([e.name for e in matching])} {'is' if len(matching) == 1 else 'are'} {key}"
+            else:
+                response = f"No, none of {targets.phrase()} are {key}"
+        return Outcome(call.intent, True, response, targets=tuple(e.id for e in entities),
+                       states={k: v for e in entities for k, v in _states(e).items()})
+
+    # --- media ------------------------------------------------------------------------------
+
+    def _media(self, service: str, done: str, only: str | None = None,
+               data: dict[str, Any] | None = None) -> Handler:
+        async def handler(call: ToolCall, confirmed: bool) -> Outcome:
+            targets = self._players(call, only)
+            commands = [DeviceCommand(e.id, service, dict(data or {})) for e in targets.entities]
+            return await self._run(call, targets, commands, confirmed, done.format(targets.phrase()))
+        return handler
+
+    def _players(self, call: ToolCall, only: str | None) -> Targets:
+        targets = self._targets(call, ("media_player",))
+        if only is None or call.slots.get("name"):
+            return targets
+        chosen = tuple(e for e in targets.entities if e.state == only)
+        if not chosen:
+            raise ExecutionError("Nothing is playing" if only == "playing" else "Nothing is paused")
+        return Targets(chosen, targets.area, targets.floor, targets.by_name)
+
+    async def _set_volume(self, call: ToolCall, confirmed: bool) -> Outcome:
+        if "volume_level" not in call.slots:
+            raise ExecutionError("Which volume? Say a percentage")
+        level = _number(call.slots["volume_level"], 0, 100, "Volume")
+        targets = self._players(call, None)
+        commands = [DeviceCommand(e.id, "volume_set", {"volume_level": level / 100}) for e in targets.entities]
+        return await self._run(call, targets, commands, confirmed,
+                               f"Set the volume of {targets.phrase()} to {number(level)}%")
+
+    async def _volume_step(self, call: ToolCall, confirmed: bool) -> Outcome:
+        step = call.slots.get("volume_step", "up")
+        if step in ("up", "down"):
+            delta = self.options.volume_step * (1 if step == "up" else -1)
+        else:
+            delta = _number(step, -100, 100, "Volume step")
+        targets = self._players(call, None)
+        commands = []
+        for e in targets.entities:
+            level = max(0, min(100, round(e.attributes.get("volume_level", 0) * 100) + delta))
+            commands.append(DeviceCommand(e.id, "volume_set", {"volume_level": level / 100}))
+        verb = "Turned up" if delta > 0 else "Turned down"
+        return await self._run(call, targets, commands, confirmed, f"{verb} {targets.phrase()}")
+
+
+def scene_commands(scene: Entity, home: Home) -> list[DeviceCommand]:
+    """A scene's member states as device commands (scene attributes: {entities: {id: state}})."""
+    members = scene.attributes.get("entities")
+    if not isinstance(members, dict) or not members:
+        raise ExecutionError(f"The scene {scene.name} has no devices")
+    commands = []
+    for entity_id, wanted in members.items():
+        entity = home.entity(entity_id)
+        if entity is None:
+            raise ExecutionError(f"The scene {scene.name} refers to {entity_id}, which does not exist")
+        commands.append(_scene_command(entity, wanted if isinstance(wanted, dict) else {"state": wanted}))
+    return commands
+
+
+def _scene_command(entity: Entity, wanted: dict[str, Any]) -> DeviceCommand:
+    state = str(wanted.get("state", "on"))
+    if entity.domain == "cover":
+        if "position" in wanted:
+            return DeviceCommand(entity.id, "set_cover_position", {"position": int(wanted["position"])})
+        return DeviceCommand(entity.id, "open_cover" if state == "open" else "close_cover")
+    if entity.domain == "lock":
+        return DeviceCommand(entity.id, "lock" if state == "locked" else "unlock")
+    if entity.domain == "climate" and "temperature" in wanted:
+        return DeviceCommand(entity.id, "set_temperature", {"temperature": float(wanted["temperature"])})
+    if state == "off":
+        return DeviceCommand(entity.id, "turn_off")
+    data: dict[str, Any] = {}
+    if "brightness" in wanted:
+        data["brightness_pct"] = round(int(wanted["brightness"]) * 100 / 255)
+    if "color" in wanted:
+        data["rgb_color"] = color_rgb(str(wanted["color"]))
+    if "color_temp_kelvin" in wanted:
+        data["color_temp_kelvin"] = int(wanted["color_temp_kelvin"])
+    return DeviceCommand(entity.id, "turn_on", data)
+
+
+def _is_risky(entity: Entity | None, command: DeviceCommand) -> bool:
+    if entity is None:
+        return False
+    if command.service == "unlock":
+        return True
+    opening = command.service == "open_cover" or (
+        command.service == "set_cover_position" and command.data.get("position", 0) > 0)
+    return opening and (entity.sensitive or entity.device_class in _RISKY_CLASSES)
+
+
+def _failed(call: ToolCall, reason: str) -> Outcome:
+    return Outcome(call.intent, False, _sentence(reason), error=reason)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _states(entity: Entity) -> dict[str, dict[str, Any]]:
+    return {entity.id: {"state": entity.state, "attributes": entity.attributes}}
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _as_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def _number(value: Any, low: float, high: float, what: str) -> float | int:
+    """A slot value as a number within [low, high]; ExecutionError says the allowed range."""
+    try:
+        num = float(value)
+    except (TypeError, ValueError):
+        raise ExecutionError(f"{what} must be a number, not '{value}'") from None
+    if num != num or not low <= num <= high:
+        raise ExecutionError(f"{what} must be between {number(low)} and {number(high)}")
+    return int(num) if num.is_integer() else num

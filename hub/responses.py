@@ -1,0 +1,37 @@
+"""Plain-English responses, in the style of Home Assistant's."""
+
+from __future__ import annotations
+
+from devices.models import Entity
+
+
+def number(value: float) -> str:
+    """21.0 -> '21', 21.5 -> '21.5'."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def turned(service: str, entities: tuple[Entity, ...], phrase: str) -> str:
+    verbs = {
+        "turn_on": "Turned on", "turn_off": "Turned off", "toggle": "Toggled", "open_cover": "Opened",
+        "close_cover": "Closed", "lock": "Locked", "unlock": "Unlocked", "start": "Started",
+        "return_to_base": "Sent home", "activate": "Activated",
+    }
+    return f"{verbs.get(service, 'Updated')} {phrase}"
+
+
+def state_phrase(entity: Entity) -> str:
+    unit = entity.attributes.get("unit_of_measurement")
+    if entity.domain == "sensor":
+        try:
+            value = number(float(entity.state))
+        except ValueError:
+            value = entity.state
+        return f"{value} {unit}".strip() if unit else value
+    if entity.domain == "binary_sensor" and entity.device_class in ("door", "window", "garage_door", "opening"):
+        return "open" if entity.state == "on" else "closed"
+    return entity.state.replace("_", " ")
+
+
+def confirm_question(service: str, phrase: str) -> str:
+    verbs = {"unlock": "Unlock", "open_cover": "Open", "set_cover_position": "Open", "toggle": "Open"}
+    return f"{verbs.get(service, 'Change')} {phrase}? Say yes or no."

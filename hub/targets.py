@@ -1,0 +1,166 @@
+"""Target resolution the way Home Assistant does it: name, area, floor, domain, device class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devices.models import Area, Entity, Floor, Home, normalize_name
+from hub.errors import ExecutionError
+
+DOMAIN_NOUNS = {
+    "light": "lights", "switch": "switches", "fan": "fans", "cover": "covers", "lock": "locks",
+    "media_player": "media players", "vacuum": "vacuums", "climate": "thermostats",
+    "sensor": "sensors", "binary_sensor": "sensors", "scene": "scenes",
+}
+CLASS_NOUNS = {
+    "blind": "blinds", "curtain": "curtains", "garage": "garage doors", "shade": "shades",
+    "outlet": "outlets", "door": "doors", "window": "windows", "temperature": "temperature sensors",
+    "awning": "awnings", "shutter": "shutters", "gate": "gates",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TargetQuery:
+    name: str | None = None
+    area: str | None = None
+    floor: str | None = None
+    domains: tuple[str, ...] = ()
+    device_classes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    entities: tuple[Entity, ...]
+    area: Area | None
+    floor: Floor | None
+    by_name: bool
+
+    def phrase(self) -> str:
+        """How a response names the targets: 'Kitchen Ceiling' or 'the lights in the Kitchen'."""
+        if len(self.entities) == 1:
+            return self.entities[0].name
+        if self.by_name:
+            return join_names([e.name for e in self.entities])
+        return f"the {_noun(self.entities)}{_where(self.area, self.floor)}"
+
+
+def join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _noun(entities: tuple[Entity, ...]) -> str:
+    classes = {e.device_class for e in entities}
+    if len(classes) == 1 and next(iter(classes)) in CLASS_NOUNS:
+        return CLASS_NOUNS[next(iter(classes))]  # type: ignore[index]
+    domains = {e.domain for e in entities}
+    return DOMAIN_NOUNS.get(next(iter(domains)), "devices") if len(domains) == 1 else "devices"
+
+
+def find_area(home: Home, name: str) -> Area:
+    key = normalize_name(name)
+    for area in home.areas:
+        if key in {normalize_name(n) for n in (area.name, area.id, *area.aliases)}:
+            return area
+    raise ExecutionError(f"There is no area called {name}")
+
+
+def find_floor(home: Home, name: str) -> Floor:
+    key = normalize_name(name)
+    for floor in home.floors:
+        if key in {normalize_name(n) for n in (floor.name, floor.id, *floor.aliases)}:
+            return floor
+    raise ExecutionError(f"There is no floor called {name}")
+
+
+def match_targets(home: Home, query: TargetQuery) -> Targets:
+    """The entities a query means; ExecutionError with a speakable reason when none or ambiguous."""
+    area = find_area(home, query.area) if query.area else None
+    floor = find_floor(home, query.floor) if query.floor else None
+    candidates = [e for e in home.entities if _fits(home, e, query, area, floor)]
+    if query.name:
+        return _by_name(home, query, candidates, area, floor)
+    if not query.domains and not query.device_classes:
+        raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
+    if area is None and floor is None and query.area is None:
+        area = _context_area(home, candidates)
+        if area is not None:
+            candidates = [e for e in candidates if e.area_id == area.id]
+    if not candidates:
+        raise ExecutionError(f"There are no {_wanted_noun(query)}{_where(area, floor)}")
+    return Targets(tuple(candidates), area, floor, by_name=False)
+
+
+def _fits(home: Home, e: Entity, q: TargetQuery, area: Area | None, floor: Floor | None) -> bool:
+    if q.domains and e.domain not in q.domains:
+        return False
+    if q.device_classes and e.device_class not in q.device_classes:
+        return False
+    if area is not None and e.area_id != area.id:
+        return False
+    if floor is not None:
+        entity_area = home.area(e.area_id)
+        if entity_area is None or entity_area.floor_id != floor.id:
+            return False
+    return True
+
+
+def _context_area(home: Home, candidates: list[Entity]) -> Area | None:
+    """'turn on the lights' means the lights where the speaker is, when that area has some."""
+    context = home.context_area()
+    if context is not None and any(e.area_id == context.id for e in candidates):
+        return context
+    return None
+
+
+def _by_name(home: Home, q: TargetQuery, candidates: list[Entity], area: Area | None,
+             floor: Floor | None) -> Targets:
+    assert q.name is not None
+    key = normalize_name(q.name)
+    named = [e for e in candidates if key in {normalize_name(n) for n in e.names()}]
+    if not named:
+        return _name_is_area(home, q) or _no_such_name(home, q, area, floor)
+    if len({e.area_id for e in named}) > 1:
+        context = home.context_area()
+        local = [e for e in named if context is not None and e.area_id == context.id]
+        if len(local) == 1:
+            named = local
+        else:
+            areas = join_names(sorted({(home.area(e.area_id) or Area("", "no area")).name for e in named}))
+            raise ExecutionError(f"There is more than one {q.name}: in {areas}. Which one?")
+    return Targets(tuple(named), area, floor, by_name=True)
+
+
+def _name_is_area(home: Home, q: TargetQuery) -> Targets | None:
+    """'turn off the kitchen' names an area, not a device."""
+    if q.area or not (q.domains or q.device_classes):
+        return None
+    try:
+        area = find_area(home, q.name or "")
+    except ExecutionError:
+        return None
+    found = [e for e in home.entities if e.area_id == area.id and _fits(home, e, q, area, None)]
+    return Targets(tuple(found), area, None, by_name=False) if found else None
+
+
+def _no_such_name(home: Home, q: TargetQuery, area: Area | None, floor: Floor | None) -> Targets:
+    key = normalize_name(q.name or "")
+    exists = any(key in {normalize_name(n) for n in e.names()} for e in home.entities)
+    if exists and (area or floor):
+        raise ExecutionError(f"There is no {q.name}{_where(area, floor)}")
+    if exists:
+        raise ExecutionError(f"{q.name} cannot do that")
+    raise ExecutionError(f"There is no device called {q.name}")
+
+
+def _wanted_noun(q: TargetQuery) -> str:
+    if q.device_classes:
+        return CLASS_NOUNS.get(q.device_classes[0], q.device_classes[0] + "s")
+    return DOMAIN_NOUNS.get(q.domains[0], "devices") if len(q.domains) == 1 else "devices"
+
+
+def _where(area: Area | None, floor: Floor | None) -> str:
+    if area:
+        return f" in the {area.name}"
+    if floor:
+        return f" on the {floor.name}"
+    return ""

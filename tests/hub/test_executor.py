@@ -1,0 +1,191 @@
+"""The executor against the simulated demo home on a real Mosquitto: exact responses and states."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from hub.app import Hub
+from hub.events import ToolCall
+
+CASES: list[tuple[str, dict[str, Any], str, dict[str, str]]] = [
+    ("HassTurnOn", {"area": "Kitchen", "domain": "light"}, "Turned on the lights in the Kitchen",
+     {"light.kitchen_ceiling": "on", "light.kitchen_counter": "on"}),
+    ("HassTurnOn", {"name": "under cabinet lights"}, "Turned on Counter Lights",
+     {"light.kitchen_counter": "on"}),
+    ("HassTurnOff", {"name": "Floor Lamp"}, "Turned off Floor Lamp", {"light.living_room_lamp": "off"}),
+    ("HassTurnOn", {"floor": "upstairs", "domain": "light"}, "Turned on the lights on the First Floor",
+     {"light.bedroom_ceiling": "on", "light.bedside": "on", "light.office_desk": "on",
+      "light.bathroom": "on"}),
+    ("HassTurnOn", {"domain": "light"}, "Turned on the lights in the Living Room",
+     {"light.living_room_lamp": "on", "light.living_room_strip": "on"}),
+    ("HassToggle", {"name": "Coffee Maker"}, "Toggled Coffee Maker", {"switch.coffee_maker": "on"}),
+    ("HassTurnOn", {"device_class": "outlet", "area": "office"}, "Turned on Space Heater",
+     {"switch.office_heater": "on"}),
+    ("HassTurnOff", {"name": "Living Room Blinds"}, "Closed Living Room Blinds",
+     {"cover.living_room_blinds": "closed"}),
+    ("HassTurnOn", {"name": "Front Door"}, "Locked Front Door", {"lock.front_door": "locked"}),
+    ("HassTurnOn", {"name": "Ceiling Fan"}, "Turned on Ceiling Fan", {"fan.bedroom": "on"}),
+    ("HassTurnOn", {"name": "movie time"}, "Activated Movie Night",
+     {"light.living_room_lamp": "on", "light.living_room_strip": "on", "cover.living_room_blinds": "closed"}),
+    ("HassVacuumStart", {}, "Started Robot Vacuum", {"vacuum.robot": "cleaning"}),
+    ("HassVacuumReturnToBase", {"name": "roomba"}, "Sent Robot Vacuum back to the dock",
+     {"vacuum.robot": "returning"}),
+    ("HassMediaUnpause", {}, "Resumed Living Room Speaker", {"media_player.living_room_speaker": "playing"}),
+    ("HassClimateSetTemperature", {"temperature": 22}, "Set Thermostat to 22 degrees",
+     {"climate.thermostat": "heat"}),
+    ("HassSetPosition", {"name": "Bedroom Curtains", "position": 40}, "Set Bedroom Curtains to 40%",
+     {"cover.bedroom_curtains": "open"}),
+    ("HassFanSetSpeed", {"name": "Ceiling Fan", "percentage": 50}, "Set Ceiling Fan to 50%",
+     {"fan.bedroom": "on"}),
+]
+
+
+@pytest.mark.parametrize(("intent", "slots", "response", "states"), CASES,
+                         ids=[f"{c[0]}-{'-'.join(map(str, c[1].values()))}" for c in CASES])
+async def test_intent_changes_device_and_says_so(hub: Hub, intent: str, slots: dict[str, Any],
+                                                 response: str, states: dict[str, str]) -> None:
+    outcome = await hub.executor.execute(ToolCall(intent, slots))
+    assert outcome.response == response
+    assert outcome.ok
+    assert sorted(outcome.targets) == sorted(states) or intent == "HassTurnOn" and "scene" in str(slots)
+    for entity_id, state in states.items():
+        assert outcome.states[entity_id]["state"] == state
+        assert hub.devices.entity(entity_id).state == state
+
+
+async def test_light_set_brightness_color_temperature(hub: Hub) -> None:
+    outcome = await hub.executor.execute(ToolCall("HassLightSet", {"name": "Bedside Lamp", "brightness": 50}))
+    assert outcome.response == "Set Bedside Lamp brightness to 50%"
+    assert outcome.mqtt[0].payload == {"state": "ON", "brightness": 127}
+    assert outcome.states["light.bedside"]["attributes"]["brightness"] == 127
+    outcome = await hub.executor.execute(ToolCall("HassLightSet", {"name": "TV Strip", "color": "Blue"}))
+    assert outcome.response == "Set TV Strip blue"
+    assert outcome.states["light.living_room_strip"]["attributes"]["rgb_color"] == (0, 0, 255)
+    outcome = await hub.executor.execute(ToolCall("HassLightSet", {"name": "Desk Lamp", "temperature": 2700}))
+    assert outcome.mqtt[0].payload == {"state": "ON", "color_temp": 370}
+    assert outcome.states["light.office_desk"]["attributes"]["color_temp_kelvin"] == 2703
+
+
+async def test_brightness_step_up_and_down(hub: Hub) -> None:
+    lamp = "light.living_room_lamp"  # demo state: on, brightness 180 (71%)
+    up = await hub.executor.execute(ToolCall("HearthBrightnessStep", {"name": "Floor Lamp", "direction": "up"}))
+    assert up.response == "Brightened Floor Lamp to 81%"
+    assert hub.devices.entity(lamp).attributes["brightness"] == round(81 * 254 / 100)
+    down = await hub.executor.execute(ToolCall("HearthBrightnessStep",
+                                               {"name": "Floor Lamp", "direction": "down", "step": 50}))
+    assert down.response == "Dimmed Floor Lamp to 31%"
+
+
+async def test_reads_answer_from_live_state(hub: Hub) -> None:
+    ex = hub.executor
+    assert (await ex.execute(ToolCall("HassClimateGetTemperature", {}))).response == \
+        "The temperature in the Living Room is 21.5 degrees"
+    assert (await ex.execute(ToolCall("HassClimateGetTemperature", {"area": "Bedroom"}))).response == \
+        "The temperature in the Bedroom is 19 degrees"
+    assert (await ex.execute(ToolCall("HassClimateGetTemperature", {"name": "Thermostat"}))).response == \
+        "The temperature is 19.5 degrees"
+    assert (await ex.execute(ToolCall("HassGetState", {"name": "Front Door", "state": "locked"}))).response == \
+        "Yes, Front Door is locked"
+    assert (await ex.execute(ToolCall("HassGetState", {"name": "Back Door"}))).response == "Back Door is closed"
+    hub.simulator.set_state("Back Door", contact=False)
+    await _until(lambda: hub.devices.entity("binary_sensor.back_door").state == "on")
+    assert (await ex.execute(ToolCall("HassGetState", {"name": "Back Door", "state": "open"}))).response == \
+        "Yes, Back Door is open"
+
+
+async def test_media_controls(hub: Hub) -> None:
+    ex, speaker = hub.executor, "media_player.living_room_speaker"
+    assert (await ex.execute(ToolCall("HassMediaPause", {}))).response == "Nothing is playing"
+    await ex.execute(ToolCall("HassMediaUnpause", {}))
+    nxt = await ex.execute(ToolCall("HassMediaNext", {}))
+    assert nxt.ok and hub.devices.entity(speaker).attributes["media_title"] == "So What"
+    assert (await ex.execute(ToolCall("HassSetVolume", {"volume_level": 55}))).ok
+    assert hub.devices.entity(speaker).attributes["volume_level"] == 0.55
+    assert (await ex.execute(ToolCall("HassSetVolumeRelative", {"volume_step": "down"}))).ok
+    assert hub.devices.entity(speaker).attributes["volume_level"] == 0.45
+    assert (await ex.execute(ToolCall("HassMediaPlayerMute", {}))).ok
+    assert hub.devices.entity(speaker).attributes["is_volume_muted"] is True
+
+
+@pytest.mark.parametrize(("intent", "slots", "response"), [
+    ("HassTurnOn", {"name": "Nope"}, "There is no device called Nope"),
+    ("HassTurnOn", {"area": "Attic", "domain": "light"}, "There is no area called Attic"),
+    ("HassTurnOn", {"area": "Garage", "domain": "light"}, "There are no lights in the Garage"),
+    ("HassTurnOn", {"area": "Kitchen"}, "Which devices? Say a name, or for example 'the lights in the kitchen'"),
+    ("HassLightSet", {"name": "Floor Lamp", "brightness": 150}, "Brightness must be between 0 and 100"),
+    ("HassLightSet", {"name": "Floor Lamp", "brightness": "bright"}, "Brightness must be a number, not 'bright'"),
+    ("HassLightSet", {"name": "Floor Lamp", "color": "sparkly"}, "Unknown colour 'sparkly'"),
+    ("HassClimateSetTemperature", {"temperature": 45}, "The temperature for Thermostat must be between 7 and 30"),
+    ("HassSetPosition", {"name": "Bedroom Curtains", "position": -5}, "Position must be between 0 and 100"),
+    ("HassLightSet", {"name": "Coffee Maker", "brightness": 20}, "Coffee Maker cannot do that"),
+    ("HassNotAThing", {}, "Sorry, I can't handle HassNotAThing yet"),
+    ("HearthConfirm", {}, "There is nothing to confirm"),
+])
+async def test_bad_requests_get_clear_answers_and_change_nothing(hub: Hub, intent: str,
+                                                                 slots: dict[str, Any], response: str) -> None:
+    before = {e.id: (e.state, dict(e.attributes)) for e in hub.home.entities}
+    outcome = await hub.executor.execute(ToolCall(intent, slots))
+    assert not outcome.ok
+    assert outcome.response.startswith(response)
+    assert outcome.mqtt == ()
+    await asyncio.sleep(0.2)
+    assert {e.id: (e.state, dict(e.attributes)) for e in hub.home.entities} == before
+
+
+async def test_ambiguous_name_asks_which_one(hub: Hub, tmp_path) -> None:
+    from devices.models import Entity
+    from dataclasses import replace
+
+    home = hub.home
+    twin = replace(home.entity("light.hallway"), id="light.bedroom_hall", name="Hallway Light", area_id="bedroom")
+    hub.registry.import_home(replace(home, entities=(*home.entities, twin)))
+    hub.devices.reload()
+    outcome = await hub.executor.execute(ToolCall("HassTurnOn", {"name": "Hallway Light"}))
+    assert outcome.response == "There is more than one Hallway Light: in Bedroom and Hallway. Which one?"
+    assert isinstance(twin, Entity)
+
+
+async def test_risky_actions_wait_for_yes(hub: Hub) -> None:
+    ex = hub.executor
+    ask = await ex.execute(ToolCall("HassTurnOff", {"name": "Front Door"}), session="a")
+    assert ask.needs_confirmation and ask.response == "Unlock Front Door? Say yes or no."
+    assert hub.devices.entity("lock.front_door").state == "locked"
+    other = await ex.execute(ToolCall("HearthConfirm"), session="b")
+    assert other.response == "There is nothing to confirm"
+    done = await ex.execute(ToolCall("HearthConfirm"), session="a")
+    assert done.ok and done.response == "Unlocked Front Door"
+    assert hub.devices.entity("lock.front_door").state == "unlocked"
+
+    ask = await ex.execute(ToolCall("HassTurnOn", {"name": "Garage Door"}), session="a")
+    assert ask.response == "Open Garage Door? Say yes or no."
+    denied = await ex.execute(ToolCall("HearthDeny"), session="a")
+    assert denied.response == "OK, I won't"
+    assert hub.devices.entity("cover.garage_door").state == "closed"
+
+
+async def test_confirmation_expires(hub: Hub) -> None:
+    now = [1000.0]
+    hub.executor._clock = lambda: now[0]
+    await hub.executor.execute(ToolCall("HassSetPosition", {"name": "Garage Door", "position": 50}))
+    now[0] += hub.config.executor.confirmation_window + 1
+    late = await hub.executor.execute(ToolCall("HearthConfirm"))
+    assert late.response == "That question has expired"
+    assert hub.devices.entity("cover.garage_door").state == "closed"
+
+
+async def test_device_that_never_confirms_is_reported(hub: Hub) -> None:
+    hub.simulator.stop()  # the device goes silent; the broker still acks the command
+    hub.executor.options = hub.executor.options.model_copy(update={"confirm_timeout": 0.5})
+    outcome = await hub.executor.execute(ToolCall("HassTurnOn", {"name": "Desk Lamp"}))
+    assert not outcome.ok
+    assert outcome.response == "Desk Lamp did not confirm the change in 0.5 seconds"
+
+
+async def _until(predicate, timeout: float = 3.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
