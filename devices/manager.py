@@ -13,7 +13,7 @@ from typing import Any
 from devices.errors import DeviceError
 from devices.models import DeviceCommand, Entity, Home, StateChanged
 from devices.mqtt.client import MqttClient
-from devices.mqtt.discovery import discovery_config, discovery_topic
+from devices.mqtt.discovery import discovery_config, discovery_topic, scene_discovery
 from devices.registry import Registry, StateWrite
 from devices.z2m import Expectation, PayloadError, command_payload, parse_state, satisfied, set_topic
 
@@ -199,7 +199,8 @@ class DeviceManager:
         self._waiters.setdefault(entity.id, []).append(waiter)
         try:
             await self.client.publish(topic, payload, qos=1)
-            confirmed = await asyncio.wait_for(asyncio.shield(waiter.future), timeout)
+            async with asyncio.timeout(timeout):
+                confirmed = await waiter.future
         except TimeoutError as err:
             raise DeviceError(f"{entity.name} did not confirm the change in {timeout:g} seconds") from err
         finally:
@@ -216,6 +217,8 @@ class DeviceManager:
         count = 0
         for entity in self._entities.values():
             topic, config = discovery_topic(prefix, entity), discovery_config(self.base_topic, entity)
+            if entity.domain == "scene":
+                topic, config = scene_discovery(prefix, entity)
             if topic and config:
                 await self.client.publish(topic, config, retain=True)
                 count += 1

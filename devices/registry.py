@@ -44,7 +44,27 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["entities"].create_index(["area_id"])
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1,)
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Home-OS state: timers and alarms, lists, automation run state, request traces."""
+    db["timers"].create(
+        {"id": str, "kind": str, "name": str, "area": str, "label": str, "duration": float,
+         "due": float, "remaining": float, "state": str, "created": float, "fired_at": float},
+        pk="id",
+    )
+    db["timers"].create_index(["state", "due"])
+    db["lists"].create({"id": str, "name": str}, pk="id")
+    db["list_items"].create(
+        {"id": int, "list_id": str, "item": str, "complete": int, "created": float}, pk="id",
+        foreign_keys=[("list_id", "lists", "id")],
+    )
+    db["automations"].create(
+        {"id": str, "enabled": int, "last_triggered": float, "last_error": str, "runs": int}, pk="id"
+    )
+    db["traces"].create({"id": str, "at": float, "source": str, "data": str}, pk="id")
+    db["traces"].create_index(["at"])
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2)
 """Schema steps; index + 1 is the user_version after each. Append, never edit."""
 
 
@@ -102,6 +122,12 @@ class Registry:
             areas = tuple(_area(r) for r in self.db["areas"].rows_where(order_by="name"))
             entities = tuple(_entity(r) for r in self.db["entities"].rows_where(order_by="id"))
         return Home(floors, areas, entities)
+
+    def upsert_entities(self, entities: Iterable[Entity]) -> None:
+        """Add or replace entities (scenes from config, captured scenes), atomically."""
+        now = time.time()
+        with self._lock, self._transaction():
+            self.db["entities"].upsert_all((_entity_row(e, now) for e in entities), pk="id")
 
     def write_states(self, writes: Iterable[StateWrite]) -> int:
         """Store a batch of state updates in one transaction; returns how many were written."""

@@ -1,13 +1,16 @@
-"""Wiring and lifecycle: registry, broker (embedded or configured), device manager, executor."""
+"""Wiring and lifecycle: registry, broker (embedded or configured), devices, executor, automations, timers."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from devices.homefile import DEMO_HOME, load_home
+from devices.local import FileRoots, ProcessRunner
 from devices.manager import DeviceManager
 from devices.models import Home
 from devices.mqtt.broker import EmbeddedBroker
@@ -15,11 +18,26 @@ from devices.mqtt.client import MqttClient, MqttOptions
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
 from hub.config import HearthConfig, parse_broker_uri
+from hub.events import ToolCall
 from hub.executor import Executor
+from hub.local_intents import register_local_intents
+from scenes.engine import AutomationEngine
+from scenes.intents import announcement, register_timer_intents
+from scenes.lists import ListStore
+from scenes.loader import load_automation_file
+from scenes.models import Automation, Scene
+from scenes.timers import Timer, TimerService
 
 _LOGGER = logging.getLogger(__name__)
 _SETTLE_QUIET = 0.15
 _SETTLE_MAX = 2.0
+SPEAK_TOPIC = "hearth/speak"
+EVENT_TOPIC = "hearth/event"
+SCENE_TRIGGER = "hearth/scene/+/set"
+AUTOMATION_SWITCH = "hearth/automation/+/set"
+COMMAND_TOPIC = "hearth/command"
+"""{"intent": "HassTurnOn", "slots": {...}} in; the outcome on hearth/command/result."""
+MAX_COMMAND_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +61,15 @@ class Hub:
         self.client: MqttClient | None = None
         self.devices: DeviceManager | None = None
         self.executor: Executor | None = None
+        self.timers: TimerService | None = None
+        self.automations: AutomationEngine | None = None
+        self.automation_errors: list[str] = []
+        self.files: FileRoots | None = None
+        self.processes: ProcessRunner | None = None
+        self.lists: ListStore | None = None
+        self.speakers: list[Callable[[str], Awaitable[None]]] = []
+        """Extra outputs for spoken messages (the voice pipeline adds its TTS here)."""
+        self._unsubscribe: list[Callable[[], None]] = []
 
     async def __aenter__(self) -> Hub:
         try:
@@ -70,20 +97,35 @@ class Hub:
         if mqtt.discovery:
             await self.devices.publish_discovery(mqtt.discovery_prefix)
         self.executor = Executor(self.devices, self.config.executor)
+        self.timers = TimerService(self.registry, self._timer_fired)
+        register_timer_intents(self.executor, self.timers)
+        self.files = FileRoots(self.config.files)
+        self.processes = ProcessRunner(self.config.processes)
+        self.lists = ListStore(self.registry, next(iter(self.config.files.roots.values()), None))
+        register_local_intents(self.executor, self.files, self.processes, self.lists)
+        await self.timers.start()
+        await self._start_automations()
+        self._unsubscribe.append(self.client.subscribe(SCENE_TRIGGER, self._scene_message))
+        self._unsubscribe.append(self.client.subscribe(COMMAND_TOPIC, self._command_message))
         await self.settle()
 
     async def stop(self) -> None:
-        if self.devices is not None:
-            await self.devices.stop()
-        if self.client is not None:
-            await self.client.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        if self.processes is not None:
+            await self.processes.aclose()
+        for part in (self.automations, self.timers, self.devices, self.client):
+            if part is not None:
+                await part.stop()
         if self.simulator is not None:
             await asyncio.to_thread(self.simulator.stop)
         if self.broker is not None:
             await asyncio.to_thread(self.broker.stop)
         if self.registry is not None:
             self.registry.close()
-        self.devices = self.client = self.simulator = self.broker = self.registry = None
+        self.automations = self.timers = self.devices = self.client = None
+        self.simulator = self.broker = self.registry = None
 
     async def settle(self) -> None:
         """Wait (bounded) until the retained device states stop arriving."""
@@ -99,6 +141,16 @@ class Hub:
         assert self.devices is not None
         return self.devices.home
 
+    async def speak(self, text: str) -> None:
+        """Say something unprompted (a timer, an automation): on MQTT for satellites, and aloud if voiced."""
+        _LOGGER.info("Speaking: %s", text)
+        assert self.client is not None
+        await self.client.publish(SPEAK_TOPIC, {"text": text})
+        for speaker in self.speakers:
+            await speaker(text)
+
+    # --- parts -------------------------------------------------------------------------------
+
     def _open_registry(self) -> Registry:
         registry = Registry.open(self.config.storage.database)
         source = self.options.home or self.config.home
@@ -107,6 +159,10 @@ class Hub:
         elif self.options.demo_if_empty and not registry.load_home().entities:
             _LOGGER.info("The registry is empty; loading the demo home")
             registry.import_home(load_home(DEMO_HOME))
+        scenes = [Scene(scene_id, s.name, dict(s.entities), s.area, tuple(s.aliases)).to_entity()
+                  for scene_id, s in self.config.scenes.items()]
+        if scenes:
+            registry.upsert_entities(scenes)
         return registry
 
     async def _broker_address(self) -> tuple[str, int]:
@@ -115,3 +171,89 @@ class Hub:
         self.broker = EmbeddedBroker()
         address = await asyncio.to_thread(self.broker.start)
         return address.host, address.port
+
+    def load_automations(self) -> list[Automation]:
+        automations: list[Automation] = []
+        self.automation_errors = []
+        sources = [(self.config.source, "automations"), (self.config.automations_file, None)]
+        for path, key in sources:
+            if path is not None:
+                loaded, errors = load_automation_file(path, key)
+                automations += loaded
+                self.automation_errors += errors
+        return automations
+
+    async def _start_automations(self) -> None:
+        assert self.executor and self.client and self.registry and self.devices
+        automations = await asyncio.to_thread(self.load_automations)
+        self.automations = AutomationEngine(
+            automations, self.executor, self.client, self.registry, self.speak,
+            lambda entity_id: (e.state if (e := self.devices.entity(entity_id)) else None))
+        self.devices.add_listener(self.automations.on_state_changed)
+        self._unsubscribe.append(self.client.subscribe(AUTOMATION_SWITCH, self._automation_switch))
+        await self.automations.start()
+
+    async def _timer_fired(self, timer: Timer, late: float) -> None:
+        assert self.client is not None
+        event = {"type": "alarm" if timer.kind == "alarm" else "timer_finished", "id": timer.id,
+                 "name": timer.name, "label": timer.label, "late_ms": round(late * 1000, 1)}
+        await self.client.publish(EVENT_TOPIC, event)
+        await self.speak(announcement(timer))
+
+    def _scene_message(self, topic: str, payload: bytes, retained: bool) -> None:
+        if retained:
+            return
+        scene_id = topic.split("/")[2]
+        entity = self.devices.entity(f"scene.{scene_id}") if self.devices else None
+        if entity is None:
+            _LOGGER.warning("No scene '%s' (from %s)", scene_id, topic)
+            return
+        call = ToolCall("HassTurnOn", {"name": entity.name, "domain": "scene"})
+        asyncio.get_running_loop().create_task(self._execute_logged(call, "mqtt"))
+
+    def _automation_switch(self, topic: str, payload: bytes, retained: bool) -> None:
+        automation_id, value = topic.split("/")[2], payload.decode("utf-8", "replace").strip().upper()
+        if self.automations is None or value not in ("ON", "OFF"):
+            return
+        try:
+            self.automations.set_enabled(automation_id, value == "ON")
+        except KeyError:
+            _LOGGER.warning("No automation '%s' (from %s)", automation_id, topic)
+
+    def _command_message(self, topic: str, payload: bytes, retained: bool) -> None:
+        if retained:
+            return
+        try:
+            call = parse_command(payload)
+        except ValueError as err:
+            result = {"ok": False, "error": str(err)}
+            asyncio.get_running_loop().create_task(self.client.publish(f"{COMMAND_TOPIC}/result", result))
+            return
+        asyncio.get_running_loop().create_task(self._command(call))
+
+    async def _command(self, call: ToolCall) -> None:
+        assert self.executor is not None and self.client is not None
+        outcome = await self.executor.execute(call, session="mqtt")
+        await self.client.publish(f"{COMMAND_TOPIC}/result", outcome.to_dict())
+
+    async def _execute_logged(self, call: ToolCall, session: str) -> None:
+        assert self.executor is not None
+        outcome = await self.executor.execute(call, session=session)
+        if not outcome.ok:
+            _LOGGER.warning("%s from %s failed: %s", call.intent, session, outcome.response)
+
+
+def parse_command(payload: bytes) -> ToolCall:
+    """A hearth/command payload as a ToolCall; ValueError says what is wrong with it."""
+    if len(payload) > MAX_COMMAND_BYTES:
+        raise ValueError(f"command is {len(payload)} bytes; the limit is {MAX_COMMAND_BYTES}")
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"command is not JSON: {err}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("intent"), str):
+        raise ValueError('command must be a JSON object like {"intent": "HassTurnOn", "slots": {...}}')
+    slots = data.get("slots") or {}
+    if not isinstance(slots, dict):
+        raise ValueError("slots must be a JSON object")
+    return ToolCall(data["intent"], slots)

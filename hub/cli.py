@@ -47,6 +47,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="embedded broker + simulated home + hub, with a prompt")
     _add_hub_arguments(demo)
+
+    serve = commands.add_parser("serve", help="run the hub as a daemon: MQTT, automations, timers, scenes")
+    _add_hub_arguments(serve)
+
+    scene = commands.add_parser("scene", help="list, add, capture or activate scenes")
+    scene_commands = scene.add_subparsers(dest="scene_command", required=True, metavar="ACTION")
+    scene_commands.add_parser("list", help="the scenes and what they set")
+    add = scene_commands.add_parser("add", help="add a scene: hearth scene add 'Movie Night' light.lamp=on ...")
+    add.add_argument("name")
+    add.add_argument("states", nargs="+", metavar="entity_id=state")
+    add.add_argument("--area")
+    for action, text in (("activate", "activate a scene now"), ("capture", "save the current states as a scene")):
+        sub = scene_commands.add_parser(action, help=text)
+        sub.add_argument("name")
+        _add_hub_arguments(sub)
+        if action == "capture":
+            sub.add_argument("--area", help="only the devices of this area")
+
+    automation = commands.add_parser("automation", help="list automations, enable or disable them")
+    automation_commands = automation.add_subparsers(dest="automation_command", required=True, metavar="ACTION")
+    automation_commands.add_parser("list", help="automations with state, last run and last error")
+    for action in ("enable", "disable"):
+        sub = automation_commands.add_parser(action, help=f"{action} an automation (also in a running hub)")
+        sub.add_argument("id")
+        sub.add_argument("--broker", help="mqtt://HOST:PORT of the running hub's broker")
     return parser
 
 
@@ -235,6 +260,133 @@ async def demo_line(hub: Any, line: str) -> str | None:
     return outcome.response
 
 
+def run_serve(args: argparse.Namespace, config: HearthConfig) -> int:
+    return asyncio.run(_serve(args, config))
+
+
+async def _serve(args: argparse.Namespace, config: HearthConfig) -> int:
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with _hub(args, config) as hub:
+        for error in hub.automation_errors:
+            print(f"warning: {error}", file=sys.stderr)
+        broker = config.mqtt.broker or (hub.broker.address.uri if hub.broker else "?")
+        print(f"Hearth is serving {len(hub.home.entities)} entities and "
+              f"{len(hub.automations.automations)} automations on {broker}", flush=True)
+        await stop.wait()
+    return EXIT_OK
+
+
+def run_scene(args: argparse.Namespace, config: HearthConfig) -> int:
+    from devices.registry import Registry
+    from scenes.models import Scene
+
+    if args.scene_command in ("activate", "capture"):
+        return asyncio.run(_scene_live(args, config))
+    registry = Registry.open(config.storage.database)
+    try:
+        if args.scene_command == "add":
+            states = dict(_scene_state(pair) for pair in args.states)
+            home = registry.load_home()
+            unknown = [e for e in states if home.entity(e) is None]
+            if unknown:
+                raise HearthError(f"no entity {unknown[0]} in the registry (see: hearth home show)")
+            scene = Scene.named(args.name, states, args.area)
+            registry.upsert_entities([scene.to_entity()])
+            print(f"Added scene {scene.name} (scene.{scene.id}) with {len(states)} devices")
+            return EXIT_OK
+        scenes = [e for e in registry.load_home().entities if e.domain == "scene"]
+    finally:
+        registry.close()
+    for entity in scenes:
+        members = ", ".join(f"{k}={v}" for k, v in (entity.attributes.get("entities") or {}).items())
+        print(f"{entity.id:<28} {entity.name}: {members}")
+    return EXIT_OK
+
+
+def _scene_state(pair: str) -> tuple[str, Any]:
+    key, sep, value = pair.partition("=")
+    if not sep or "." not in key:
+        raise HearthError(f"'{pair}' is not entity_id=state (e.g. light.lamp=on)")
+    return key, value
+
+
+async def _scene_live(args: argparse.Namespace, config: HearthConfig) -> int:
+    from scenes.intents import capture_scene
+
+    async with _hub(args, config) as hub:
+        if args.scene_command == "activate":
+            outcome = await hub.executor.execute(ToolCall("HassTurnOn", {"name": args.name, "domain": "scene"}),
+                                                 session="cli", confirmed=True)
+            print(outcome.response)
+            return EXIT_OK if outcome.ok else EXIT_FAILED
+        scene = capture_scene(hub.home, args.name, args.area)
+        hub.registry.upsert_entities([scene.to_entity()])
+        print(f"Captured {len(scene.entities)} devices as scene {scene.name} (scene.{scene.id})")
+        return EXIT_OK
+
+
+def run_automation(args: argparse.Namespace, config: HearthConfig) -> int:
+    from devices.registry import Registry
+    from hub.app import Hub
+    from scenes.engine import AutomationEngine
+
+    hub = Hub(config)
+    automations = hub.load_automations()
+    registry = Registry.open(config.storage.database)
+    try:
+        engine = AutomationEngine(automations, None, None, registry, None, lambda _: None)  # type: ignore[arg-type]
+        if args.automation_command == "list":
+            print(format_automations(engine), end="")
+            for error in hub.automation_errors:
+                print(f"error: {error}")
+            return EXIT_OK
+        try:
+            engine.set_enabled(args.id, args.automation_command == "enable")
+        except KeyError:
+            raise HearthError(f"no automation '{args.id}' (see: hearth automation list)") from None
+    finally:
+        registry.close()
+    broker = args.broker or config.mqtt.broker
+    if broker:
+        _publish_once(broker, f"hearth/automation/{args.id}/set", "ON" if args.automation_command == "enable" else "OFF")
+    print(f"{args.id} {args.automation_command}d")
+    return EXIT_OK
+
+
+def format_automations(engine: Any) -> str:
+    import datetime as dt
+
+    lines = []
+    for automation in engine.automations.values():
+        run = engine.state[automation.id]
+        last = dt.datetime.fromtimestamp(run.last_triggered).strftime("%Y-%m-%d %H:%M:%S") if run.last_triggered else "never"
+        lines.append(f"{automation.id:<24} {'on ' if run.enabled else 'off'} {automation.alias} "
+                     f"(runs {run.runs}, last {last}{', error: ' + run.last_error if run.last_error else ''})")
+    return "\n".join(lines) + ("\n" if lines else "No automations. Add them under 'automations:' in hearth.yaml\n")
+
+
+def _publish_once(broker: str, topic: str, payload: str) -> None:
+    import paho.mqtt.client as paho
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    host, port = parse_broker_uri(broker)
+    client = paho.Client(CallbackAPIVersion.VERSION2)
+    try:
+        client.connect(host, port, keepalive=10)
+    except OSError as err:
+        raise HearthError(f"saved, but the running hub could not be told: {err}") from None
+    client.loop_start()
+    client.publish(topic, payload, qos=1).wait_for_publish(5)
+    client.loop_stop()
+    client.disconnect()
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, HearthConfig], int]] = {
-    "home": run_home, "do": run_do, "demo": run_demo,
+    "home": run_home, "do": run_do, "demo": run_demo, "serve": run_serve, "scene": run_scene,
+    "automation": run_automation,
 }

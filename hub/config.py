@@ -69,13 +69,44 @@ class StorageConfig(_Section):
     database: Path = Field(default_factory=lambda: data_dir() / "hearth.db")
 
 
+class FilesConfig(_Section):
+    roots: dict[str, Path] = Field(default_factory=lambda: {"files": Path("~/hearth-files").expanduser()})
+    """Named folders the voice may read, append to, list and (with confirmation) delete in."""
+    max_file_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    summary_chars: int = Field(400, ge=40, le=10_000)
+
+
+class ProcessConfig(_Section):
+    argv: list[str] = Field(min_length=1)
+    """The program and its arguments; never run through a shell."""
+    timeout: float = Field(600.0, gt=0, le=86_400)
+    cwd: Path | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+
+class SceneConfig(_Section):
+    name: str
+    area: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    entities: dict[str, Any]
+    """{entity_id: state or {state: on, brightness: 120, color: red, position: 30, ...}}"""
+
+
 class HearthConfig(_Section):
     mqtt: MqttConfig = MqttConfig()
     executor: ExecutorConfig = ExecutorConfig()
     storage: StorageConfig = StorageConfig()
+    files: FilesConfig = FilesConfig()
+    processes: dict[str, ProcessConfig] = Field(default_factory=dict)
+    scenes: dict[str, SceneConfig] = Field(default_factory=dict)
+    automations: list[Any] = Field(default_factory=list)
+    """Validated one by one by scenes.loader, so one broken automation does not stop the rest."""
+    automations_file: Path | None = None
     home: Path | None = None
     """A home file (Home Assistant fixture YAML) imported at start."""
     log_level: str = "WARNING"
+    source: Path | None = None
+    """The file this configuration was read from (set by load_config)."""
 
     @field_validator("log_level")
     @classmethod
@@ -116,9 +147,11 @@ def load_config(path: Path | None = None) -> HearthConfig:
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise doc.error((), "the configuration must be a mapping of sections")
-    config = config_from_document(doc, data)
-    if config.home is not None and not config.home.is_absolute():
-        config = config.model_copy(update={"home": (path.parent / config.home)})
+    config = config_from_document(doc, data).model_copy(update={"source": path})
+    for key in ("home", "automations_file"):
+        value = getattr(config, key)
+        if value is not None and not value.is_absolute():
+            config = config.model_copy(update={key: path.parent / value})
     return config
 
 

@@ -79,6 +79,11 @@ class Executor:
             "HassSetVolume": self._set_volume, "HassSetVolumeRelative": self._volume_step,
         }
 
+    def register(self, intent: str, handler: Handler) -> None:
+        """Add an intent. A handler returning needs_confirmation=True is re-run with confirmed=True
+        when the same session answers HearthConfirm within the confirmation window."""
+        self._handlers[intent] = handler
+
     @property
     def intents(self) -> tuple[str, ...]:
         return (*self._handlers, "HearthConfirm", "HearthDeny")

@@ -55,6 +55,7 @@ class MqttClient:
         self._client.on_message = self._on_message
         self._client.on_publish = self._on_publish
         self._subs: dict[str, list[MessageCallback]] = {}
+        self._wildcards: set[str] = set()
         self._lock = threading.Lock()
         self._pending: dict[int, asyncio.Future[None]] = {}
         self._acked: set[int] = set()
@@ -87,7 +88,8 @@ class MqttClient:
 
     async def wait_connected(self, timeout: float) -> bool:
         try:
-            await asyncio.wait_for(self._connected.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._connected.wait()
         except TimeoutError:
             return False
         return True
@@ -96,6 +98,8 @@ class MqttClient:
         """Subscribe; returns a callable that unsubscribes this callback."""
         callbacks = self._subs.setdefault(topic_filter, [])
         callbacks.append(callback)
+        if "+" in topic_filter or "#" in topic_filter:
+            self._wildcards.add(topic_filter)
         if len(callbacks) == 1 and self.connected:
             self._client.subscribe(topic_filter, qos)
 
@@ -103,6 +107,7 @@ class MqttClient:
             callbacks.remove(callback)
             if not callbacks:
                 del self._subs[topic_filter]
+                self._wildcards.discard(topic_filter)
                 self._client.unsubscribe(topic_filter)
 
         return unsubscribe
@@ -130,7 +135,8 @@ class MqttClient:
                 return
             self._pending[mid] = future
         try:
-            await asyncio.wait_for(future, timeout)
+            async with asyncio.timeout(timeout):
+                await future
         except TimeoutError as err:
             raise BrokerUnavailable(f"the broker did not acknowledge '{topic}' in {timeout:g} s") from err
         finally:
@@ -187,13 +193,14 @@ class MqttClient:
             listener(value)
 
     def _dispatch(self, topic: str, payload: bytes, retained: bool) -> None:
-        for topic_filter, callbacks in list(self._subs.items()):
-            if paho.topic_matches_sub(topic_filter, topic):
-                for callback in list(callbacks):
-                    try:
-                        callback(topic, payload, retained)
-                    except Exception:  # one bad handler must not stop the others
-                        _LOGGER.exception("MQTT handler for %s failed", topic_filter)
+        matched = [self._subs.get(topic, [])]  # exact filters: one dict lookup however many there are
+        matched += [self._subs[f] for f in list(self._wildcards) if paho.topic_matches_sub(f, topic)]
+        for callbacks in matched:
+            for callback in list(callbacks):
+                try:
+                    callback(topic, payload, retained)
+                except Exception:  # one bad handler must not stop the others
+                    _LOGGER.exception("MQTT handler for %s failed", topic)
 
 
 def set_nodelay(client: paho.Client) -> None:

@@ -16,6 +16,19 @@ _COMPONENTS = {
 }
 
 
+def scene_command_topic(scene_id: str) -> str:
+    return f"hearth/scene/{scene_id}/set"
+
+
+def scene_discovery(prefix: str, entity: Entity) -> tuple[str, dict[str, Any]]:
+    """A Hearth scene as a Home Assistant `scene` entity; activating it publishes to Hearth."""
+    return f"{prefix}/scene/{NODE_ID}/{entity.object_id}/config", {
+        "name": entity.name, "unique_id": f"hearth_scene_{entity.object_id}", "object_id": entity.object_id,
+        "command_topic": scene_command_topic(entity.object_id), "payload_on": "ON",
+        "availability": [{"topic": BRIDGE_STATE_TOPIC}],
+    }
+
+
 def discovery_topic(prefix: str, entity: Entity) -> str | None:
     component = _COMPONENTS.get(entity.domain)
     if component is None:

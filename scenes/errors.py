@@ -1,0 +1,7 @@
+"""The scenes package's error base."""
+
+from hub.errors import HearthError
+
+
+class SceneError(HearthError):
+    """A scene, automation or timer problem; the message is fit to be spoken or logged."""
