@@ -12,7 +12,7 @@ from pathlib import Path
 from devices.homefile import DEMO_HOME, load_home
 from devices.local import FileRoots, ProcessRunner
 from devices.manager import DeviceManager
-from devices.models import Home
+from devices.models import Entity, Home
 from devices.mqtt.broker import EmbeddedBroker
 from devices.mqtt.client import MqttClient, MqttOptions
 from devices.registry import Registry
@@ -159,8 +159,7 @@ class Hub:
         elif self.options.demo_if_empty and not registry.load_home().entities:
             _LOGGER.info("The registry is empty; loading the demo home")
             registry.import_home(load_home(DEMO_HOME))
-        scenes = [Scene(scene_id, s.name, dict(s.entities), s.area, tuple(s.aliases)).to_entity()
-                  for scene_id, s in self.config.scenes.items()]
+        scenes = config_scenes(self.config)
         if scenes:
             registry.upsert_entities(scenes)
         return registry
@@ -241,6 +240,12 @@ class Hub:
         outcome = await self.executor.execute(call, session=session)
         if not outcome.ok:
             _LOGGER.warning("%s from %s failed: %s", call.intent, session, outcome.response)
+
+
+def config_scenes(config: HearthConfig) -> list[Entity]:
+    """The `scenes:` of hearth.yaml as scene entities for the registry."""
+    return [Scene(scene_id, s.name, dict(s.entities), s.area, tuple(s.aliases)).to_entity()
+            for scene_id, s in config.scenes.items()]
 
 
 def parse_command(payload: bytes) -> ToolCall:

@@ -299,6 +299,9 @@ def run_scene(args: argparse.Namespace, config: HearthConfig) -> int:
             registry.upsert_entities([scene.to_entity()])
             print(f"Added scene {scene.name} (scene.{scene.id}) with {len(states)} devices")
             return EXIT_OK
+        from hub.app import config_scenes
+
+        registry.upsert_entities(config_scenes(config))
         scenes = [e for e in registry.load_home().entities if e.domain == "scene"]
     finally:
         registry.close()

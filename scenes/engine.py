@@ -40,6 +40,7 @@ class RunState:
     last_error: str | None = None
     running: bool = False
     recent: deque[float] = field(default_factory=lambda: deque(maxlen=LOOP_LIMIT))
+    """When the last LOOP_LIMIT runs started."""
 
 
 class AutomationEngine:
@@ -60,6 +61,8 @@ class AutomationEngine:
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending_for: dict[tuple[str, int], asyncio.TimerHandle] = {}
         self._ticker: asyncio.Task[None] | None = None
+        self.loop_window = LOOP_WINDOW
+        """0 turns loop protection off (benchmarks that trigger on purpose at a high rate)."""
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -189,9 +192,9 @@ class AutomationEngine:
             return False
         now = self.clock()
         run.recent.append(now)
-        if len(run.recent) == LOOP_LIMIT and now - run.recent[0] < LOOP_WINDOW:
+        if self.loop_window and len(run.recent) == run.recent.maxlen and now - run.recent[0] < self.loop_window:
             run.enabled = False
-            run.last_error = f"switched off: triggered {LOOP_LIMIT} times in {LOOP_WINDOW:g} s (a loop?)"
+            run.last_error = f"switched off: triggered {LOOP_LIMIT} times in {self.loop_window:g} s (a loop?)"
             _LOGGER.error("Automation %s %s", automation.id, run.last_error)
             self._persist(automation.id)
             return False
