@@ -18,9 +18,11 @@ from devices.mqtt.client import MqttClient, MqttOptions
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
 from hub.config import HearthConfig, parse_broker_uri
+from hub.conversation import Conversation, IntentResolver, load_default_resolver
 from hub.events import ToolCall
 from hub.executor import Executor
 from hub.local_intents import register_local_intents
+from hub.traces import TraceStore
 from scenes.engine import AutomationEngine
 from scenes.intents import announcement, register_timer_intents
 from scenes.lists import ListStore
@@ -47,6 +49,8 @@ class HubOptions:
     simulate: bool | None = None
     """Run the simulated home; None means: only with the embedded broker."""
     demo_if_empty: bool = True
+    resolver_factory: Callable[[], IntentResolver] = load_default_resolver
+    """How the conversation gets its resolver (loaded on first use)."""
 
 
 class Hub:
@@ -67,6 +71,8 @@ class Hub:
         self.files: FileRoots | None = None
         self.processes: ProcessRunner | None = None
         self.lists: ListStore | None = None
+        self.traces: TraceStore | None = None
+        self.conversation = Conversation(self, self.options.resolver_factory)
         self.speakers: list[Callable[[str], Awaitable[None]]] = []
         """Extra outputs for spoken messages (the voice pipeline adds its TTS here)."""
         self._unsubscribe: list[Callable[[], None]] = []
@@ -84,6 +90,7 @@ class Hub:
 
     async def start(self) -> None:
         self.registry = await asyncio.to_thread(self._open_registry)
+        self.traces = TraceStore(self.registry)
         host, port = await self._broker_address()
         if self.options.simulate or (self.options.simulate is None and self.broker is not None):
             self.simulator = SimulatedHome(self.registry.load_home(), host, port, self.config.mqtt.base_topic)
@@ -125,7 +132,7 @@ class Hub:
         if self.registry is not None:
             self.registry.close()
         self.automations = self.timers = self.devices = self.client = None
-        self.simulator = self.broker = self.registry = None
+        self.simulator = self.broker = self.registry = self.traces = None
 
     async def settle(self) -> None:
         """Wait (bounded) until the retained device states stop arriving."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from hub.errors import ConfigError
 from hub.yamlfile import YamlDocument, format_path, load_yaml
@@ -92,10 +92,26 @@ class SceneConfig(_Section):
     """{entity_id: state or {state: on, brightness: 120, color: red, position: 30, ...}}"""
 
 
+class HttpConfig(_Section):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(8321, ge=0, le=65535)
+    require_token: bool = True
+    """Every API call and the WebSocket need the token (except /api/health). Off only on loopback."""
+    max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
+
+    @model_validator(mode="after")
+    def _check_exposure(self) -> HttpConfig:
+        if not self.require_token and self.host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError(f"refusing to serve on {self.host} without a token: set require_token: true")
+        return self
+
+
 class HearthConfig(_Section):
     mqtt: MqttConfig = MqttConfig()
     executor: ExecutorConfig = ExecutorConfig()
     storage: StorageConfig = StorageConfig()
+    http: HttpConfig = HttpConfig()
     files: FilesConfig = FilesConfig()
     processes: dict[str, ProcessConfig] = Field(default_factory=dict)
     scenes: dict[str, SceneConfig] = Field(default_factory=dict)

@@ -19,7 +19,7 @@ apt_install() {
 
 extras=""
 if [ "${1:-}" = "--test" ]; then
-  apt_install mosquitto flite espeak-ng libportaudio2
+  apt_install mosquitto flite espeak-ng libportaudio2 chromium
   extras="[test,bench]"
 else
   apt_install libportaudio2 || echo "warning: could not install libportaudio2 (needed only for a microphone)"
