@@ -128,7 +128,7 @@ def bare_round_trips(port: int, n: int) -> list[float]:
         start = time.perf_counter()
         client.publish(f"{BASE}/Hallway Light/set", json.dumps({"state": want}), qos=1).wait_for_publish(5)
         with got:
-            assert got.wait_for(lambda: last.get("state") == want, timeout=5)
+            assert got.wait_for(lambda want=want: last.get("state") == want, timeout=5)
         times.append((time.perf_counter() - start) * 1000)
     client.loop_stop()
     client.disconnect()

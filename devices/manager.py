@@ -13,7 +13,7 @@ from typing import Any
 from devices.errors import DeviceError
 from devices.models import DeviceCommand, Entity, Home, StateChanged
 from devices.mqtt.client import MqttClient
-from devices.mqtt.discovery import discovery_config, discovery_topic, scene_discovery
+from devices.mqtt.discovery import assistant_discovery, discovery_config, discovery_topic, scene_discovery
 from devices.registry import Registry, StateWrite
 from devices.z2m import Expectation, PayloadError, command_payload, parse_state, satisfied, set_topic
 
@@ -212,17 +212,34 @@ class DeviceManager:
             if not waiter.future.done() and satisfied(entity, waiter.expect):
                 waiter.future.set_result(entity)
 
-    async def publish_discovery(self, prefix: str) -> int:
-        """Publish retained Home Assistant discovery configs; returns how many."""
-        count = 0
+    def discovery_configs(self, prefix: str) -> dict[str, dict[str, Any]]:
+        """Every retained discovery config Hearth should have on the broker, by topic."""
+        configs = assistant_discovery(prefix)
         for entity in self._entities.values():
             topic, config = discovery_topic(prefix, entity), discovery_config(self.base_topic, entity)
             if entity.domain == "scene":
                 topic, config = scene_discovery(prefix, entity)
             if topic and config:
-                await self.client.publish(topic, config, retain=True)
-                count += 1
-        return count
+                configs[topic] = config
+        return configs
+
+    async def publish_discovery(self, prefix: str, settle: float = 0.3) -> tuple[int, int]:
+        """Publish retained Home Assistant discovery, and clear Hearth's retained configs for entities
+        that no longer exist. Returns (published, removed)."""
+        seen: set[str] = set()
+        unsubscribe = self.client.subscribe(
+            f"{prefix}/+/hearth/+/config", lambda topic, payload, retained: retained and payload and seen.add(topic))
+        await asyncio.sleep(settle)  # the broker sends what it retains right after subscribing
+        unsubscribe()
+        configs = self.discovery_configs(prefix)
+        for topic, config in configs.items():
+            await self.client.publish(topic, config, retain=True)
+        stale = sorted(seen - set(configs))
+        for topic in stale:
+            await self.client.publish(topic, b"", retain=True)  # an empty retained message deletes it
+        if stale:
+            _LOGGER.info("Removed %d stale discovery configs", len(stale))
+        return len(configs), len(stale)
 
 
 def _decode(payload: bytes) -> dict[str, Any] | None:

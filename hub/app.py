@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from devices.homefile import DEMO_HOME, load_home
@@ -15,6 +16,7 @@ from devices.manager import DeviceManager
 from devices.models import Entity, Home
 from devices.mqtt.broker import EmbeddedBroker
 from devices.mqtt.client import MqttClient, MqttOptions
+from devices.mqtt.discovery import ASSISTANT_STATE_TOPIC
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
 from hub.config import HearthConfig, parse_broker_uri
@@ -76,6 +78,7 @@ class Hub:
         self.speakers: list[Callable[[str], Awaitable[None]]] = []
         """Extra outputs for spoken messages (the voice pipeline adds its TTS here)."""
         self._unsubscribe: list[Callable[[], None]] = []
+        self._assistant: dict[str, Any] = {"transcript": "", "intent": "", "response": "", "listening": False}
 
     async def __aenter__(self) -> Hub:
         try:
@@ -103,6 +106,7 @@ class Hub:
         await self.devices.start()
         if mqtt.discovery:
             await self.devices.publish_discovery(mqtt.discovery_prefix)
+            await self.publish_assistant_state()
         self.executor = Executor(self.devices, self.config.executor)
         self.timers = TimerService(self.registry, self._timer_fired)
         register_timer_intents(self.executor, self.timers)
@@ -147,6 +151,12 @@ class Hub:
     def home(self) -> Home:
         assert self.devices is not None
         return self.devices.home
+
+    async def publish_assistant_state(self, **state: Any) -> None:
+        """Update the Hearth assistant's sensors in Home Assistant (transcript, intent, listening)."""
+        self._assistant = {**self._assistant, **state}
+        if self.client is not None and self.client.connected:
+            await self.client.publish(ASSISTANT_STATE_TOPIC, self._assistant, retain=True)
 
     async def speak(self, text: str) -> None:
         """Say something unprompted (a timer, an automation): on MQTT for satellites, and aloud if voiced."""

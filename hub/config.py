@@ -9,7 +9,6 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from hub.errors import ConfigError
 from hub.yamlfile import YamlDocument, format_path, load_yaml
 
 CONFIG_ENV = "HEARTH_CONFIG"

@@ -76,6 +76,10 @@ class Conversation:
         return self._finish(trace)
 
     def _finish(self, trace: Trace) -> Trace:
+        intent = ", ".join(i["intent"] for i in trace.intents)
+        if self.hub.client is not None:
+            asyncio.get_running_loop().create_task(self.hub.publish_assistant_state(
+                transcript=trace.transcript, intent=intent, response=trace.response))
         if self.hub.traces is not None:
             try:
                 self.hub.traces.add(trace.to_dict())

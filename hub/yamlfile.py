@@ -99,6 +99,6 @@ def _construct(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: st
 
 def _scalar(node: yaml.Node, source: str) -> Any:
     try:
-        return yaml.SafeLoader(f"").construct_object(node, deep=True)  # type: ignore[arg-type]
+        return yaml.SafeLoader("").construct_object(node, deep=True)  # type: ignore[arg-type]
     except yaml.YAMLError as err:
         raise ConfigError(f"{source}:{node.start_mark.line + 1}: {err}") from err

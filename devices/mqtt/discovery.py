@@ -132,3 +132,29 @@ _DOMAIN_CONFIG = {
     "light": _light, "switch": _switch, "lock": _lock, "cover": _cover, "climate": _climate,
     "fan": _fan, "vacuum": _vacuum, "sensor": _sensor, "binary_sensor": _binary_sensor,
 }
+
+
+ASSISTANT_STATE_TOPIC = "hearth/assistant/state"
+"""Retained JSON {transcript, intent, response, listening} — the assistant's own sensors."""
+
+
+def assistant_discovery(prefix: str) -> dict[str, dict[str, Any]]:
+    """The "Hearth" assistant device: last transcript, last intent, and whether it is listening."""
+    device = {"identifiers": ["hearth_assistant"], "name": "Hearth", "manufacturer": "Hearth",
+              "model": "Voice assistant"}
+    common = {"state_topic": ASSISTANT_STATE_TOPIC, "availability": [{"topic": BRIDGE_STATE_TOPIC}],
+              "device": device}
+    return {
+        f"{prefix}/sensor/{NODE_ID}/assistant_last_transcript/config": {
+            **common, "name": "Last transcript", "unique_id": "hearth_assistant_last_transcript",
+            "object_id": "hearth_last_transcript", "icon": "mdi:microphone-message",
+            "value_template": "{{ value_json.transcript }}"},
+        f"{prefix}/sensor/{NODE_ID}/assistant_last_intent/config": {
+            **common, "name": "Last intent", "unique_id": "hearth_assistant_last_intent",
+            "object_id": "hearth_last_intent", "icon": "mdi:head-lightbulb",
+            "value_template": "{{ value_json.intent }}"},
+        f"{prefix}/binary_sensor/{NODE_ID}/assistant_listening/config": {
+            **common, "name": "Listening", "unique_id": "hearth_assistant_listening",
+            "object_id": "hearth_listening", "icon": "mdi:ear-hearing",
+            "value_template": "{{ 'ON' if value_json.listening else 'OFF' }}"},
+    }

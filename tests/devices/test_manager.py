@@ -104,3 +104,27 @@ async def test_broker_restart_reconnects_and_failed_commands_are_reported(
         back = await hub.executor.execute(ToolCall("HassTurnOff", {"name": "Desk Lamp"}))
         assert back.ok, back.response
         assert hub.devices.entity("light.office_desk").state == "off"
+
+
+async def test_stale_discovery_is_removed_and_assistant_published(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    client = publisher(mosquitto)
+    stale = "homeassistant/light/hearth/removed_lamp/config"
+    client.publish(stale, json.dumps({"name": "Removed"}), qos=1, retain=True).wait_for_publish()
+    config = hub_config(tmp_path, mosquitto.uri)
+    async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
+        seen: dict[str, bytes] = {}
+        watcher = paho.Client(CallbackAPIVersion.VERSION2)
+        watcher.on_message = lambda c, u, m: seen.__setitem__(m.topic, m.payload)
+        watcher.connect("127.0.0.1", mosquitto.port)
+        watcher.subscribe("homeassistant/#")
+        watcher.subscribe("hearth/assistant/state")
+        watcher.loop_start()
+        await until(lambda: "homeassistant/sensor/hearth/assistant_last_transcript/config" in seen)
+        assert stale not in seen  # nothing retained there any more
+        sensor = json.loads(seen["homeassistant/sensor/hearth/assistant_last_transcript/config"])
+        assert sensor["state_topic"] == "hearth/assistant/state" and sensor["device"]["name"] == "Hearth"
+        assert "homeassistant/binary_sensor/hearth/assistant_listening/config" in seen
+        await hub.publish_assistant_state(transcript="turn on the light", intent="HassTurnOn")
+        await until(lambda: json.loads(seen.get("hearth/assistant/state", b"{}")).get("intent") == "HassTurnOn")
+        watcher.loop_stop()
+    client.loop_stop()
