@@ -14,7 +14,7 @@ from hub.yamlfile import Path_, YamlDocument, load_yaml, parse_yaml
 DEMO_HOME = Path(__file__).parent / "data" / "demo_home.yaml"
 _ENTITY_KEYS = {
     "id", "name", "area", "state", "attributes", "aliases", "device_class",
-    "topic", "value_key", "sensitive",
+    "topic", "value_key", "sensitive", "source",
 }
 
 
@@ -159,4 +159,5 @@ def _entity(doc: YamlDocument, i: int, raw: Any, areas: tuple[Area, ...]) -> Ent
         topic=_text(doc, path + ("topic",), raw.get("topic"), required=False),
         value_key=_text(doc, path + ("value_key",), raw.get("value_key"), required=False),
         sensitive=sensitive,
+        source=_text(doc, path + ("source",), raw.get("source"), required=False) or "mqtt",
     )

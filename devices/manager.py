@@ -70,6 +70,8 @@ class DeviceManager:
         self._pending: dict[str, StateWrite] = {}
         self._flusher: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self.remote: Any = None
+        """The Home Assistant bridge for entities with source 'homeassistant' (None: not connected)."""
         self._index_topics()
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -94,8 +96,10 @@ class DeviceManager:
 
     def _index_topics(self) -> None:
         self._by_topic = {}
+        self._by_ha_id = {e.attributes.get("ha_entity_id", e.id): e.id for e in self._entities.values()
+                          if e.source == "homeassistant"}
         for entity in self._entities.values():
-            if entity.domain != "scene":
+            if entity.domain != "scene" and entity.source == "mqtt":
                 topic = f"{self.base_topic}/{entity.friendly_name}"
                 self._by_topic.setdefault(topic, []).append(entity.id)
 
@@ -156,6 +160,23 @@ class DeviceManager:
             for listener in list(self._listeners):
                 listener(event)
 
+    def apply_remote_state(self, ha_entity_id: str, state: str, attributes: dict[str, Any]) -> None:
+        """A state from Home Assistant's API for one of its entities."""
+        entity_id = self._by_ha_id.get(ha_entity_id)
+        if entity_id is None:
+            return
+        old = self._entities[entity_id]
+        merged = {**old.attributes, **attributes}
+        if old.state == state and old.attributes == merged:
+            return
+        new = old.with_state(state, merged)
+        self._entities[entity_id] = new
+        self._pending[entity_id] = StateWrite(entity_id, state, merged, time.time())
+        self._resolve_waiters(new)
+        event = StateChanged(entity_id, old, new)
+        for listener in list(self._listeners):
+            listener(event)
+
     def _on_availability(self, topic: str, payload: bytes) -> None:
         text = payload.decode("utf-8", "replace").strip()
         data = _decode(payload)
@@ -190,6 +211,8 @@ class DeviceManager:
         entity = self._entities.get(command.entity_id)
         if entity is None:
             raise DeviceError(f"there is no device '{command.entity_id}'")
+        if entity.source == "homeassistant":
+            return await self._send_remote(entity, command, timeout)
         try:
             payload, expect = command_payload(entity, command)
         except ValueError as err:
@@ -206,6 +229,23 @@ class DeviceManager:
         finally:
             self._waiters[entity.id].remove(waiter)
         return CommandResult(topic, payload, confirmed)
+
+    async def _send_remote(self, entity: Entity, command: DeviceCommand, timeout: float) -> CommandResult:
+        if self.remote is None:
+            raise DeviceError(f"{entity.name} lives in Home Assistant, which is not connected")
+        waiter = _Waiter(self.remote.expectation(entity, command), asyncio.get_running_loop().create_future())
+        self._waiters.setdefault(entity.id, []).append(waiter)
+        try:
+            sent = await self.remote.send(entity, command)
+            if not waiter.expect:
+                return CommandResult("homeassistant", sent, entity)
+            async with asyncio.timeout(timeout):
+                confirmed = await waiter.future
+        except TimeoutError as err:
+            raise DeviceError(f"{entity.name} did not confirm the change in {timeout:g} seconds") from err
+        finally:
+            self._waiters[entity.id].remove(waiter)
+        return CommandResult("homeassistant", sent, confirmed)
 
     def _resolve_waiters(self, entity: Entity) -> None:
         for waiter in self._waiters.get(entity.id, ()):

@@ -70,6 +70,8 @@ class Entity:
     """For sensors sharing one device: the key of the state JSON this entity reads."""
     sensitive: bool = False
     """Opening or unlocking it needs spoken confirmation."""
+    source: str = "mqtt"
+    """Who owns the device: 'mqtt' (zigbee2mqtt, through Hearth) or 'homeassistant' (through its API)."""
 
     @property
     def domain(self) -> str:
@@ -104,6 +106,8 @@ class Entity:
             out["value_key"] = self.value_key
         if self.sensitive:
             out["sensitive"] = True
+        if self.source != "mqtt":
+            out["source"] = self.source
         return out
 
 

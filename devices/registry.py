@@ -64,7 +64,12 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
     db["traces"].create_index(["at"])
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2)
+def _migrate_3(db: sqlite_utils.Database) -> None:
+    """Entities owned by Home Assistant live beside Hearth's own."""
+    db["entities"].add_column("source", str, not_null_default="mqtt")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
 """Schema steps; index + 1 is the user_version after each. Append, never edit."""
 
 
@@ -129,6 +134,15 @@ class Registry:
         with self._lock, self._transaction():
             self.db["entities"].upsert_all((_entity_row(e, now) for e in entities), pk="id")
 
+    def replace_source(self, source: str, areas: Iterable[Area], entities: Iterable[Entity]) -> None:
+        """Swap in one source's entities (e.g. everything imported from Home Assistant), adding its
+        areas where the home has none of that id; atomically, so a failed import changes nothing."""
+        now = time.time()
+        with self._lock, self._transaction():
+            self.db.execute("DELETE FROM entities WHERE source = ?", [source])
+            self.db["areas"].insert_all((_area_row(a) for a in areas), ignore=True)
+            self.db["entities"].insert_all(_entity_row(e, now) for e in entities)
+
     def write_states(self, writes: Iterable[StateWrite]) -> int:
         """Store a batch of state updates in one transaction; returns how many were written."""
         rows = [(w.state, json.dumps(w.attributes), w.at, w.entity_id) for w in writes]
@@ -168,7 +182,7 @@ def _entity_row(e: Entity, now: float) -> dict[str, Any]:
         "id": e.id, "domain": e.domain, "name": e.name, "area_id": e.area_id,
         "aliases": json.dumps(e.aliases), "device_class": e.device_class, "topic": e.topic,
         "value_key": e.value_key, "sensitive": int(e.sensitive), "state": e.state,
-        "attributes": json.dumps(e.attributes), "updated_at": now,
+        "attributes": json.dumps(e.attributes), "updated_at": now, "source": e.source,
     }
 
 
@@ -186,5 +200,5 @@ def _entity(r: dict[str, Any]) -> Entity:
         id=r["id"], name=r["name"], area_id=r["area_id"],
         aliases=tuple(json.loads(r["aliases"] or "[]")), device_class=r["device_class"],
         state=r["state"], attributes=json.loads(r["attributes"] or "{}"), topic=r["topic"],
-        value_key=r["value_key"], sensitive=bool(r["sensitive"]),
+        value_key=r["value_key"], sensitive=bool(r["sensitive"]), source=r.get("source") or "mqtt",
     )

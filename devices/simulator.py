@@ -26,7 +26,8 @@ def initial_payload(entity: Entity) -> dict[str, Any]:
     if entity.domain in ("light", "switch", "fan"):
         out: dict[str, Any] = {"state": "ON" if s == "on" else "OFF"}
         if entity.domain == "light":
-            out["brightness"] = int(a.get("brightness", 254 if s == "on" else 0))
+            out["brightness"] = int(a.get("brightness") or (254 if s == "on" else 0))
+            out["color_mode"] = (a.get("supported_color_modes") or ["brightness"])[0]
             if "color_temp_kelvin" in a:
                 out["color_temp"] = round(1_000_000 / a["color_temp_kelvin"])
         if entity.domain == "fan":
@@ -152,7 +153,7 @@ class SimulatedHome:
         self.base_topic = base_topic
         self.devices: dict[str, SimulatedDevice] = {}
         for entity in home.entities:
-            if entity.domain == "scene":
+            if entity.domain == "scene" or entity.source != "mqtt":
                 continue
             device = self.devices.setdefault(entity.friendly_name, SimulatedDevice(entity.friendly_name))
             device.state.update(initial_payload(entity))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from pathlib import Path
 
+from devices.homeassistant import Credentials, HomeAssistantBridge
 from devices.homefile import DEMO_HOME, load_home
 from devices.local import FileRoots, ProcessRunner
 from devices.manager import DeviceManager
@@ -19,7 +20,7 @@ from devices.mqtt.client import MqttClient, MqttOptions
 from devices.mqtt.discovery import ASSISTANT_STATE_TOPIC
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
-from hub.config import HearthConfig, parse_broker_uri
+from hub.config import HearthConfig, data_dir, parse_broker_uri
 from hub.conversation import Conversation, IntentResolver, load_default_resolver
 from hub.events import ToolCall
 from hub.executor import Executor
@@ -74,6 +75,7 @@ class Hub:
         self.processes: ProcessRunner | None = None
         self.lists: ListStore | None = None
         self.traces: TraceStore | None = None
+        self.homeassistant: HomeAssistantBridge | None = None
         self.conversation = Conversation(self, self.options.resolver_factory)
         self.speakers: list[Callable[[str], Awaitable[None]]] = []
         """Extra outputs for spoken messages (the voice pipeline adds its TTS here)."""
@@ -108,6 +110,7 @@ class Hub:
             await self.devices.publish_discovery(mqtt.discovery_prefix)
             await self.publish_assistant_state()
         self.executor = Executor(self.devices, self.config.executor)
+        await self._connect_homeassistant()
         self.timers = TimerService(self.registry, self._timer_fired)
         register_timer_intents(self.executor, self.timers)
         self.files = FileRoots(self.config.files)
@@ -126,7 +129,7 @@ class Hub:
         self._unsubscribe.clear()
         if self.processes is not None:
             await self.processes.aclose()
-        for part in (self.automations, self.timers, self.devices, self.client):
+        for part in (self.automations, self.timers, self.homeassistant, self.devices, self.client):
             if part is not None:
                 await part.stop()
         if self.simulator is not None:
@@ -135,7 +138,7 @@ class Hub:
             await asyncio.to_thread(self.broker.stop)
         if self.registry is not None:
             self.registry.close()
-        self.automations = self.timers = self.devices = self.client = None
+        self.automations = self.timers = self.devices = self.client = self.homeassistant = None
         self.simulator = self.broker = self.registry = self.traces = None
 
     async def settle(self) -> None:
@@ -187,6 +190,16 @@ class Hub:
         self.broker = EmbeddedBroker()
         address = await asyncio.to_thread(self.broker.start)
         return address.host, address.port
+
+    async def _connect_homeassistant(self) -> None:
+        """With saved credentials (`hearth ha connect`), route HA entities and unknown intents there."""
+        credentials = Credentials.load(ha_credentials_path())
+        if credentials is None or self.devices is None or self.executor is None:
+            return
+        self.homeassistant = HomeAssistantBridge(credentials)
+        self.devices.remote = self.homeassistant
+        self.executor.fallback = self.homeassistant.handle_intent
+        self.homeassistant.start_sync(self.devices.apply_remote_state)
 
     def load_automations(self) -> list[Automation]:
         automations: list[Automation] = []
@@ -257,6 +270,10 @@ class Hub:
         outcome = await self.executor.execute(call, session=session)
         if not outcome.ok:
             _LOGGER.warning("%s from %s failed: %s", call.intent, session, outcome.response)
+
+
+def ha_credentials_path() -> Path:
+    return data_dir() / "homeassistant.json"
 
 
 def config_scenes(config: HearthConfig) -> list[Entity]:

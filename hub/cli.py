@@ -50,6 +50,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the hub as a daemon: MQTT, automations, timers, scenes")
     _add_hub_arguments(serve)
+    serve.add_argument("--voice", action="store_true", help="also listen on the microphone (as hearth run)")
+    serve.add_argument("--wyoming", metavar="URI", help="serve the Wyoming protocol, e.g. tcp://127.0.0.1:10700")
+    for parser_ in (serve, demo):
+        parser_.add_argument("--port", type=int, help="dashboard and API port (default 8321; 0: any free port)")
+        parser_.add_argument("--no-web", action="store_true", help="no dashboard or HTTP API")
+    commands.add_parser("token", help="print the API and dashboard token (made on first run)")
+
+    ha = commands.add_parser("ha", help="Home Assistant: import its home and control its devices")
+    ha_commands = ha.add_subparsers(dest="ha_command", required=True, metavar="ACTION")
+    connect = ha_commands.add_parser("connect", help="import areas and entities; keep states in sync from then on")
+    connect.add_argument("--url", required=True, help="e.g. http://homeassistant.local:8123")
+    connect.add_argument("--token", required=True, help="a long-lived access token (your profile page in HA)")
+    ha_commands.add_parser("disconnect", help="forget Home Assistant and remove its entities")
+
+    say = commands.add_parser("say", help="understand and carry out a sentence: hearth say 'turn off the lights'")
+    _add_hub_arguments(say)
+    say.add_argument("--json", action="store_true", help="print the trace as JSON")
+    say.add_argument("text", nargs="+")
+
+    from llm.cli import add_parse_arguments, add_train_arguments
+
+    add_parse_arguments(commands.add_parser("parse", help="stdin lines → JSON intents (the resolver alone)"))
+    add_train_arguments(commands.add_parser("train", help="regenerate the data and retrain the resolver"))
+    _add_speech_commands(commands)
 
     scene = commands.add_parser("scene", help="list, add, capture or activate scenes")
     scene_commands = scene.add_subparsers(dest="scene_command", required=True, metavar="ACTION")
@@ -73,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("id")
         sub.add_argument("--broker", help="mqtt://HOST:PORT of the running hub's broker")
     return parser
+
+
+def _add_speech_commands(commands: Any) -> None:
+    from speech.cli import add_listen_arguments, add_run_arguments, add_speak_arguments
+
+    listen = commands.add_parser("listen", help="run the voice pipeline on a WAV file and print the traces")
+    add_listen_arguments(listen)
+    _add_hub_arguments(listen)
+    run = commands.add_parser("run", help="listen on the microphone: wake word, command, spoken reply")
+    add_run_arguments(run)
+    _add_hub_arguments(run)
+    add_speak_arguments(commands.add_parser("speak", help="synthesise text to a WAV file"))
 
 
 def _add_hub_arguments(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +139,11 @@ def _config(args: argparse.Namespace) -> HearthConfig:
     updates: dict[str, Any] = {}
     if args.db:
         updates["storage"] = config.storage.model_copy(update={"database": args.db})
+    if getattr(args, "port", None) is not None or getattr(args, "no_web", False):
+        http = {"port": args.port} if args.port is not None else {}
+        if args.no_web:
+            http["enabled"] = False
+        updates["http"] = config.http.model_copy(update=http)
     if getattr(args, "broker", None):
         try:
             parse_broker_uri(args.broker)
@@ -205,11 +246,15 @@ def run_do(args: argparse.Namespace, config: HearthConfig) -> int:
 
 # --- demo ---------------------------------------------------------------------------------------
 
-DEMO_HELP = """Type an intent and its slots, for example:
+DEMO_HELP = """Say what you want in plain words, for example:
+  turn on the kitchen lights
+  set the floor lamp to red and start the vacuum
+  what's the temperature in the bedroom
+  unlock the front door                  (asks for confirmation: answer yes or no)
+Or type an intent and its slots:
   HassTurnOn area=Kitchen domain=light
   HassLightSet name="Floor Lamp" color=red
   HassClimateSetTemperature temperature=22
-  HassTurnOff name="Front Door"          (unlocking asks for confirmation: answer yes or no)
 Other commands: states, help, quit"""
 
 TextHandler = Callable[[str, Any], Any]
@@ -248,16 +293,16 @@ async def demo_line(hub: Any, line: str) -> str | None:
         return DEMO_HELP
     if word == "states":
         return format_home(hub.home).rstrip()
-    if word in ("yes", "y", "no", "n"):
-        call = ToolCall("HearthConfirm" if word.startswith("y") else "HearthDeny")
-    else:
+    if _INTENT.match(line.split()[0]):
         try:
             parts = shlex.split(line)
             call = parse_call(parts[0], parts[1:])
         except (HearthError, ValueError) as err:
             return f"{err}. Type 'help' for examples."
-    outcome = await hub.executor.execute(call, session="demo")
-    return outcome.response
+        outcome = await hub.executor.execute(call, session="demo")
+        return outcome.response
+    trace = await hub.conversation.handle(line, source="text", session="demo")
+    return trace.response
 
 
 def run_serve(args: argparse.Namespace, config: HearthConfig) -> int:
@@ -274,11 +319,45 @@ async def _serve(args: argparse.Namespace, config: HearthConfig) -> int:
     async with _hub(args, config) as hub:
         for error in hub.automation_errors:
             print(f"warning: {error}", file=sys.stderr)
+        extras = [await _start_wyoming(hub, args.wyoming)] if args.wyoming else []
+        voice = asyncio.create_task(_serve_voice(hub)) if args.voice else None
         broker = config.mqtt.broker or (hub.broker.address.uri if hub.broker else "?")
         print(f"Hearth is serving {len(hub.home.entities)} entities and "
-              f"{len(hub.automations.automations)} automations on {broker}", flush=True)
-        await stop.wait()
+              f"{len(hub.automations.automations)} automations on {broker}"
+              + (f"; Wyoming on {args.wyoming}" if args.wyoming else ""), flush=True)
+        waiters = [asyncio.create_task(stop.wait())] + ([voice] if voice else [])
+        done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for task in waiters:
+            task.cancel()
+        for extra in extras:
+            await extra.stop()
+        if voice is not None and voice in done and voice.exception() is not None:
+            raise voice.exception()  # type: ignore[misc]
     return EXIT_OK
+
+
+async def _start_wyoming(hub: Any, uri: str) -> Any:
+    from hub.wyoming import Engines, WyomingServer
+
+    if not re.match(r"^(tcp://[^:/]+:\d+|unix://.+)$", uri):
+        raise HearthError(f"--wyoming: '{uri}' is not a URI like tcp://127.0.0.1:10700")
+    engines = await asyncio.to_thread(Engines.load, _names(hub))
+    server = WyomingServer(uri, engines, hub)
+    await server.start()
+    return server
+
+
+async def _serve_voice(hub: Any) -> int:
+    from speech.cli import add_run_arguments, run
+
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    await hub.conversation.resolver()
+    return await run(parser.parse_args([]), voice_handler(hub, "mic"), _names(hub))
+
+
+def _names(hub: Any) -> list[str]:
+    return sorted({n for e in hub.home.entities for n in e.names()} | {a.name for a in hub.home.areas})
 
 
 def run_scene(args: argparse.Namespace, config: HearthConfig) -> int:
@@ -389,7 +468,110 @@ def _publish_once(broker: str, topic: str, payload: str) -> None:
     client.disconnect()
 
 
+# --- language and voice -------------------------------------------------------------------------
+
+
+def run_say(args: argparse.Namespace, config: HearthConfig) -> int:
+    async def go() -> Any:
+        async with _hub(args, config) as hub:
+            return await hub.conversation.handle(" ".join(args.text), source="text", session="cli")
+
+    trace = asyncio.run(go())
+    print(json.dumps(trace.to_dict(), indent=2) if args.json else trace.response)
+    return EXIT_OK if trace.ok else EXIT_FAILED
+
+
+def run_parse(args: argparse.Namespace, config: HearthConfig) -> int:
+    from llm.cli import run_parse as parse
+
+    return parse(args)
+
+
+def run_train(args: argparse.Namespace, config: HearthConfig) -> int:
+    from llm.cli import run_train as train
+
+    return train(args)
+
+
+def run_speak(args: argparse.Namespace, config: HearthConfig) -> int:
+    from speech.cli import run_speak as speak
+
+    return speak(args)
+
+
+def run_listen(args: argparse.Namespace, config: HearthConfig) -> int:
+    from speech.cli import listen
+
+    return asyncio.run(_voice(args, config, listen, "wav"))
+
+
+def run_voice(args: argparse.Namespace, config: HearthConfig) -> int:
+    from speech.cli import run
+
+    try:
+        return asyncio.run(_voice(args, config, run, "mic"))
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+async def _voice(args: argparse.Namespace, config: HearthConfig, loop: Any, source: str) -> int:
+    """The voice pipeline with the hub behind it: each utterance goes through the conversation."""
+    async with _hub(args, config) as hub:
+        await hub.conversation.resolver()  # load before audio starts, not on the first command
+        return await loop(args, voice_handler(hub, source), _names(hub))
+
+
+def voice_handler(hub: Any, source: str) -> Any:
+    """The speech pipeline's handle_text: conversation in, reply and trace details out."""
+    from speech.pipeline import TextReply
+
+    async def handle_text(text: str) -> TextReply:
+        await hub.publish_assistant_state(listening=False)
+        trace = await hub.conversation.handle(text, source=source, session=source)
+        outcome = {k: v for k, v in trace.to_dict()["outcome"].items() if k != "steps"}
+        return TextReply(trace.response, trace={"intents": trace.intents, "outcome": outcome},
+                         marks=trace.marks)
+
+    return handle_text
+
+
+def run_ha(args: argparse.Namespace, config: HearthConfig) -> int:
+    from devices.homeassistant import SOURCE, Credentials, HomeAssistantBridge
+    from devices.registry import Registry
+    from hub.app import ha_credentials_path
+
+    registry = Registry.open(config.storage.database)
+    try:
+        if args.ha_command == "disconnect":
+            registry.replace_source(SOURCE, [], [])
+            ha_credentials_path().unlink(missing_ok=True)
+            print("Forgot Home Assistant")
+            return EXIT_OK
+        credentials = Credentials(args.url.rstrip("/"), args.token)
+        if not re.match(r"^https?://[^\s/]+", credentials.url):
+            raise HearthError(f"--url: '{args.url}' is not a URL like http://127.0.0.1:8123")
+        bridge = HomeAssistantBridge(credentials)
+        areas, entities = asyncio.run(bridge.fetch(registry.load_home()))
+        registry.replace_source(SOURCE, areas, entities)
+        credentials.save(ha_credentials_path())
+    finally:
+        registry.close()
+    print(f"Imported {len(entities)} entities and {len(areas)} new areas from Home Assistant at {credentials.url}")
+    print(f"(token stored in {ha_credentials_path()}, readable only by you)")
+    return EXIT_OK
+
+
+def _print_token() -> int:
+    from hub.token import load_or_create_token, token_path
+
+    print(load_or_create_token())
+    print(f"(stored in {token_path()})", file=sys.stderr)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, HearthConfig], int]] = {
     "home": run_home, "do": run_do, "demo": run_demo, "serve": run_serve, "scene": run_scene,
-    "automation": run_automation,
+    "automation": run_automation, "say": run_say, "parse": run_parse, "train": run_train,
+    "speak": run_speak, "listen": run_listen, "run": run_voice, "token": lambda a, c: _print_token(),
+    "ha": run_ha,
 }

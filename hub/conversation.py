@@ -61,6 +61,7 @@ class Conversation:
             trace.ok, trace.response = False, f"Sorry, I can't understand anything right now: {err}"
             return self._finish(trace)
         trace.timings_ms["intents"] = _ms(t0)
+        trace.marks["intents"] = time.perf_counter()
         trace.intents = [c.to_dict() for c in calls]
         if not calls:
             trace.ok, trace.response = False, NOT_UNDERSTOOD
@@ -72,6 +73,7 @@ class Conversation:
             trace.ok = trace.ok and (outcome.ok or outcome.needs_confirmation)
             replies.append(outcome.response)
         trace.timings_ms["executed"] = _ms(t0)
+        trace.marks["executed"] = time.perf_counter()
         trace.response = " ".join(r if r.endswith((".", "?", "!")) else r + "." for r in replies)
         return self._finish(trace)
 
@@ -93,6 +95,11 @@ def _ms(t0: float) -> float:
 
 
 def load_default_resolver() -> IntentResolver:
+    import torch
+
     from llm.resolver import Resolver
 
+    # One thread: a 6-layer encoder on one short sentence gains nothing from two, and with the other
+    # core busy (speech-to-text, the broker) two threads make it 100x slower, not 2x faster.
+    torch.set_num_threads(1)
     return Resolver.load()

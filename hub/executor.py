@@ -61,6 +61,8 @@ class Executor:
         self.options = options or ExecutorConfig()
         self._clock = clock
         self._pending: dict[str, _Pending] = {}
+        self.fallback: Callable[[str, dict[str, Any]], Awaitable[str]] | None = None
+        """Where intents Hearth does not own go (Home Assistant's /api/intent/handle), if anywhere."""
         self._handlers: dict[str, Handler] = {
             "HassTurnOn": self._turn_on, "HassTurnOff": self._turn_off, "HassToggle": self._toggle,
             "HassLightSet": self._light_set, "HearthBrightnessStep": self._brightness_step,
@@ -95,6 +97,8 @@ class Executor:
             return await self._answer(call, session)
         self._pending.pop(session, None)  # anything else cancels a pending question
         handler = self._handlers.get(call.intent)
+        if handler is None and self.fallback is not None:
+            handler = self._handed_over
         if handler is None:
             return _failed(call, f"Sorry, I can't handle {call.intent} yet")
         try:
@@ -105,6 +109,10 @@ class Executor:
         if outcome.needs_confirmation:
             self._pending[session] = _Pending(call, self._clock() + self.options.confirmation_window)
         return outcome
+
+    async def _handed_over(self, call: ToolCall, confirmed: bool) -> Outcome:
+        assert self.fallback is not None
+        return Outcome(call.intent, True, await self.fallback(call.intent, dict(call.slots)))
 
     async def _answer(self, call: ToolCall, session: str) -> Outcome:
         pending = self._pending.pop(session, None)

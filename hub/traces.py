@@ -28,6 +28,8 @@ class Trace:
     timings_ms: dict[str, float] = field(default_factory=dict)
     wake: dict[str, Any] | None = None
     ok: bool = True
+    marks: dict[str, float] = field(default_factory=dict)
+    """Stage -> time.perf_counter() when it finished (for the voice pipeline's timings)."""
 
     def to_dict(self) -> dict[str, Any]:
         targets = [t for o in self.outcomes for t in o.get("targets", [])]

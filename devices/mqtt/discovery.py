@@ -60,7 +60,7 @@ def discovery_config(base: str, entity: Entity) -> dict[str, Any] | None:
 def _light(base: str, entity: Entity) -> dict[str, Any]:
     modes = entity.attributes.get("supported_color_modes") or ["brightness"]
     return {"schema": "json", "command_topic": set_topic(base, entity), "brightness": True,
-            "brightness_scale": 254, "supported_color_modes": list(modes)}
+            "brightness_scale": 254, "color_mode": True, "supported_color_modes": list(modes)}
 
 
 def _switch(base: str, entity: Entity) -> dict[str, Any]:

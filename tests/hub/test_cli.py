@@ -85,15 +85,35 @@ def test_broken_config_names_line(tmp_path: Path) -> None:
 def test_demo_reads_commands_from_stdin(tmp_path: Path) -> None:
     script = "\n".join([
         "help", "HassTurnOn name=\"Coffee Maker\"", "HassTurnOff name='Front Door'", "yes",
-        "HassGetState name='Front Door'", "HassTurnOn area=Kitchen", "nonsense", "quit",
+        "HassGetState name='Front Door'", "HassTurnOn area=Kitchen", "HassTurnOn kitchen",
+        "turn off the coffee maker", "flibbertigibbet wombat", "quit",
     ]) + "\n"
     done = hearth(tmp_path, "demo", stdin=script)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Hearth demo: 25 devices on mqtt://127.0.0.1:")
-    for expected in ["Turned on Coffee Maker", "Unlock Front Door? Say yes or no.", "Unlocked Front Door",
+    for expected in ["Turned on Coffee Maker", "Unlock Front Door? Say yes or no.", "Unlocked Front Door.",
                      "Front Door is unlocked",
                      "Which devices? Say a name, or for example 'the lights in the kitchen'",
-                     "'nonsense' is not an intent name like HassTurnOn. Type 'help' for examples."]:
+                     "'kitchen' is not slot=value (e.g. area=Kitchen). Type 'help' for examples.",
+                     "Turned off Coffee Maker.",
+                     "Sorry, I didn't understand that. Could you say it another way?"]:
         assert expected in lines, (expected, lines)
     assert REPO.exists()
+
+
+def test_say_resolves_and_executes(tmp_path: Path) -> None:
+    done = hearth(tmp_path, "say", "--home", str(DEMO_HOME), "--json",
+                  "turn off the kitchen lights and start the vacuum")
+    assert done.returncode == 0, done.stderr
+    trace = json.loads(done.stdout)
+    assert [(i["intent"], i["slots"]) for i in trace["intents"]] == [
+        ("HassTurnOff", {"area": "Kitchen", "domain": "light"}), ("HassVacuumStart", {})]
+    assert trace["response"] == "Turned off the lights in the Kitchen. Started Robot Vacuum."
+    assert trace["outcome"]["ok"] and "vacuum.robot" in trace["outcome"]["targets"]
+    assert set(trace["timings_ms"]) == {"received", "intents", "executed"}
+    plain = hearth(tmp_path, "say", "is the front door locked")
+    assert plain.stdout.strip() == "Yes, Front Door is locked."
+    unknown = hearth(tmp_path, "say", "qwerty uiop asdf")
+    assert unknown.returncode == 1
+    assert unknown.stdout.strip() == "Sorry, I didn't understand that. Could you say it another way?"

@@ -1,0 +1,340 @@
+"""Voice benchmarks, printed in one run: STT real-time factor, TTS first-chunk latency, wake word + VAD CPU
+share, end of speech -> first TTS audio (p50, with the stage breakdown), spoken-command accuracy clean and
+at 10 dB SNR, resident memory.
+
+    .venv/bin/python bench/voice_bench.py [--stt-model tiny.en|base|DIR] [--commands 50] [--e2e 12]
+                                          [--handler MODULE:FUNCTION] [--no-bias] [--torch-threads N] [--json]
+
+Test speech is synthesised here: piper (joe) and Debian flite alternate. The reply callback is, in order:
+--handler (an async text -> TextReply|str), else the intent resolver (llm.resolver) over the demo home when
+it imports and its weights load, else a fixed reply of typical length. Accuracy compares the spoken command with the typed one:
+intents from the resolver when present (resolver(transcript) == resolver(text)), transcripts otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from speech.audio import resample
+from speech.pipeline import HandleText, PipelineOptions, TextReply, VoicePipeline
+from speech.protocols import PIPELINE_RATE, AudioChunk, normalize_transcript
+from speech.stt import WhisperOptions, WhisperStt
+from speech.tts import PiperOptions, PiperTts
+from speech.vad import Endpointer
+from speech.wake import MicroWakeDetector
+from speech.wavfile import WavSink, WavSource, read_wav
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_HOME = REPO / "devices" / "data" / "demo_home.yaml"
+
+# Written the way whisper writes them (digits, %), so transcripts can be compared exactly.
+COMMANDS = [
+    "turn off the kitchen lights", "turn on the living room lights", "turn on the desk lamp",
+    "turn off the bedside lamp", "turn on the coffee maker", "turn off the space heater",
+    "turn on the christmas tree", "set the desk lamp to 50%", "dim the floor lamp to 20%",
+    "set the thermostat to 21 degrees", "open the garage door", "close the living room blinds",
+    "close the bedroom curtains", "lock the front door", "unlock the front door", "start the vacuum",
+    "send the vacuum back to its dock", "pause the music", "resume the music", "skip to the next song",
+    "set the volume to 30%", "turn up the volume", "mute the living room speaker", "set a timer for 5 minutes",
+    "cancel the timer", "add milk to the shopping list", "add eggs to the shopping list", "what time is it",
+    "what is the date today", "turn off all the lights", "turn on the hallway light",
+    "turn off the bathroom light", "turn on the bedroom light", "make the kitchen brighter",
+    "turn on the ceiling fan", "set the ceiling fan to 50%", "turn off the ceiling fan",
+    "activate movie night", "turn on the tv strip", "turn off the counter lights", "is the front door locked",
+    "is the garage door open", "what is the humidity in the living room", "turn off the coffee maker",
+    "set the bedroom light to 10%", "turn the heater on", "open the living room blinds",
+    "stop the vacuum", "set an alarm for 7 am", "nevermind",
+]
+REPLIES = [
+    "Turned off the lights.", "The garage door is open.", "Okay.",
+    "It is twenty one degrees in the living room. The heating is on.",
+    "The kitchen lights are off, and the vacuum has started.", "Timer set for five minutes.",
+    "Sorry, I could not find a device called bedroom fan.", "Done. Anything else?",
+]
+
+
+# --- test speech ----------------------------------------------------------------------------------
+
+
+class Voices:
+    def __init__(self, tts: PiperTts) -> None:
+        self.tts = tts
+        self.folder = Path(tempfile.mkdtemp(prefix="voice_bench_"))
+        self.has_flite = shutil.which("flite") is not None
+
+    def speak(self, text: str, index: int) -> np.ndarray:
+        """Alternate joe (piper) and flite; float32 16 kHz mono, no lead-in."""
+        if index % 2 == 1 and self.has_flite:
+            path = self.folder / f"{index}.wav"
+            subprocess.run(["flite", "-t", text, "-o", str(path)], check=True, capture_output=True)
+            return read_wav(path).to_pipeline()
+        samples = np.concatenate([c.samples() for c in self.tts.synthesize_stream(text)])
+        samples = samples[self.tts.sample_rate * self.tts.options.lead_in_ms // 1000:]
+        return resample(samples.astype(np.float32) / 32768.0, self.tts.sample_rate, PIPELINE_RATE)
+
+
+def with_noise(samples: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
+    loud = samples[np.abs(samples) > 0.02]
+    power = float(np.mean(loud ** 2)) if len(loud) else 1e-4
+    noise = np.random.default_rng(seed).standard_normal(len(samples)).astype(np.float32)
+    return np.clip(samples + noise * np.sqrt(power / 10 ** (snr_db / 10)), -1, 1).astype(np.float32)
+
+
+def pad(samples: np.ndarray, before: float = 0.3, after: float = 0.3) -> np.ndarray:
+    return np.concatenate([np.zeros(int(before * PIPELINE_RATE), np.float32), samples,
+                           np.zeros(int(after * PIPELINE_RATE), np.float32)])
+
+
+# --- the reply callback -----------------------------------------------------------------------------
+
+
+async def typical_reply(text: str) -> TextReply:
+    """Without the resolver: a reply as long as Home Assistant's usual ones."""
+    return TextReply("Turned off the lights.")
+
+
+class Replier:
+    """Chooses the callback and, with the resolver, the reference intents of typed commands."""
+
+    def __init__(self, handler: str | None) -> None:
+        self.kind, self.names = "a fixed reply (no resolver)", ()  # type: tuple[str, tuple[str, ...]]
+        self.resolve: Callable[[str], list[dict[str, Any]]] | None = None
+        self.handle_text: HandleText = typical_reply
+        if handler:
+            module, _, function = handler.partition(":")
+            self.handle_text, self.kind = getattr(importlib.import_module(module), function), handler
+        self._load_home_and_resolver(use_resolver=handler is None)
+
+    def _load_home_and_resolver(self, use_resolver: bool) -> None:
+        try:
+            from devices.homefile import load_home
+            home = load_home(DEMO_HOME)
+            self.names = tuple(dict.fromkeys([a.name for a in home.areas] + [e.name for e in home.entities]))
+        except Exception as err:  # noqa: BLE001 - the bench runs without the foundation too
+            print(f"(demo home not loaded: {err})", file=sys.stderr)
+            return
+        if not use_resolver:
+            return
+        try:
+            from llm.resolver import Resolver
+            resolver = Resolver.load()
+        except Exception as err:  # noqa: BLE001
+            print(f"(resolver not available, replying 'Turned off the lights.': {err})", file=sys.stderr)
+            return
+        self.resolve = lambda text: [c.to_dict() | {"confidence": None} for c in resolver.resolve(text, home)]
+        self.handle_text, self.kind = self._resolver_reply, "llm.resolver (no executor)"
+
+    async def _resolver_reply(self, text: str) -> TextReply:
+        assert self.resolve is not None
+        intents = await asyncio.to_thread(self.resolve, text)
+        at = time.perf_counter()
+        response = ", ".join(i["intent"] for i in intents) or "Sorry, I did not understand."
+        return TextReply(response, trace={"intents": intents}, marks={"intents": at})
+
+
+# --- measurements -----------------------------------------------------------------------------------
+
+
+def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands: list[str]) -> dict[str, Any]:
+    audio_s = stt_s = 0.0
+    per_command_ms: list[float] = []
+    exact = {"clean": 0, "noisy_10db": 0}
+    intents_ok = {"clean": 0, "noisy_10db": 0}
+    by_voice: dict[str, int] = {}
+    totals: dict[str, int] = {}
+    misses: list[str] = []
+    for index, text in enumerate(commands):
+        clean = pad(voices.speak(text, index))
+        reference = replier.resolve(text) if replier.resolve else None
+        for label, audio in (("clean", clean), ("noisy_10db", with_noise(clean, 10, seed=index))):
+            started = time.perf_counter()
+            heard = stt.transcribe(audio).text
+            elapsed = time.perf_counter() - started
+            if label == "clean":
+                audio_s, stt_s = audio_s + len(audio) / PIPELINE_RATE, stt_s + elapsed
+                per_command_ms.append(1000 * elapsed)
+            if normalize_transcript(heard) == normalize_transcript(text):
+                exact[label] += 1
+            elif len(misses) < 12:
+                misses.append(f"{label}: {text!r} -> {heard!r}")
+            voice = f"{label}/{'flite' if index % 2 and voices.has_flite else 'joe'}"
+            totals[voice] = totals.get(voice, 0) + 1
+            if reference is not None and replier.resolve is not None:
+                same = _same_intents(replier.resolve(heard), reference)
+                intents_ok[label] += int(same)
+                by_voice[voice] = by_voice.get(voice, 0) + int(same)
+            else:
+                by_voice[voice] = by_voice.get(voice, 0) + int(normalize_transcript(heard) == normalize_transcript(text))
+    n = len(commands)
+    result = {
+        "commands": n, "stt_rtf": round(stt_s / audio_s, 3), "stt_p50_ms": round(statistics.median(per_command_ms)),
+        "transcript_exact": {k: round(v / n, 3) for k, v in exact.items()}, "misses": misses,
+        "exact_by_voice": {k: f"{v}/{totals[k]}" for k, v in sorted(by_voice.items())},
+    }
+    if replier.resolve is not None:
+        result["intents_exact"] = {k: round(v / n, 3) for k, v in intents_ok.items()}
+    return result
+
+
+def _same_intents(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
+    strip = lambda calls: [(c["intent"], json.dumps(c["slots"], sort_keys=True)) for c in calls]
+    return strip(a) == strip(b)
+
+
+def measure_tts(rounds: int = 3) -> dict[str, Any]:
+    tts = PiperTts()  # the voice as shipped (sampling noise on)
+    tts.warm_up()
+    first_ms, sentences = [], []
+    for _ in range(rounds):
+        for reply in REPLIES:
+            started = time.perf_counter()
+            stream = tts.synthesize_stream(reply)
+            next(stream)
+            first_ms.append(1000 * (time.perf_counter() - started))
+            sentences.append(1 + sum(1 for _ in stream))
+    return {"first_chunk_p50_ms": round(statistics.median(first_ms), 1),
+            "first_chunk_p90_ms": round(float(np.percentile(first_ms, 90)), 1),
+            "replies": len(first_ms), "max_sentences": max(sentences)}
+
+
+def measure_wake_vad_cpu(voices: Voices, seconds: float = 60.0) -> dict[str, Any]:
+    parts, total = [], 0
+    index = 0
+    while total < seconds * PIPELINE_RATE:
+        parts += [voices.speak("Hey Jarvis, " + COMMANDS[index % len(COMMANDS)], index),
+                  np.zeros(int(1.5 * PIPELINE_RATE), np.float32)]
+        total += len(parts[-2]) + len(parts[-1])
+        index += 1
+    audio = (np.clip(np.concatenate(parts), -1, 1) * 32767).astype(np.int16)
+    wake, vad = MicroWakeDetector(), Endpointer()
+    chunk = 512
+    started = time.process_time()
+    for i in range(0, len(audio), chunk):
+        piece = AudioChunk.from_samples(audio[i:i + chunk], PIPELINE_RATE, 1000 * i / PIPELINE_RATE)
+        if wake.process(piece):
+            wake.reset()
+        vad.process(piece)
+    cpu = time.process_time() - started
+    duration = len(audio) / PIPELINE_RATE
+    return {"audio_s": round(duration, 1), "cpu_s": round(cpu, 3), "share_of_one_core": round(cpu / duration, 4)}
+
+
+async def measure_end_to_end(stt: WhisperStt, tts: PiperTts, voices: Voices, replier: Replier,
+                             count: int) -> dict[str, Any]:
+    parts = [np.zeros(PIPELINE_RATE, np.float32)]
+    for index, text in enumerate(COMMANDS[:count]):
+        parts += [voices.speak("Hey Jarvis, " + text, index), np.zeros(int(1.8 * PIPELINE_RATE), np.float32)]
+    source = WavSource.from_samples(np.concatenate(parts), realtime=True)
+    pipeline = VoicePipeline(stt, replier.handle_text, tts=tts, sink=WavSink(), wake=MicroWakeDetector(),
+                             vad=Endpointer(), options=PipelineOptions(wake_required=True))
+    traces = await pipeline.run(source)
+    stages = ["endpoint", "transcript", "intents", "executed", "first_audio"]
+    p50 = {s: round(statistics.median(t["timings_ms"][s] for t in traces if s in t["timings_ms"]))
+           for s in stages if any(s in t["timings_ms"] for t in traces)}
+    firsts = [t["timings_ms"]["first_audio"] for t in traces if "first_audio" in t["timings_ms"]]
+    return {"commands": count, "handled": len(traces), "first_audio_p50_ms": p50.get("first_audio"),
+            "first_audio_p90_ms": round(float(np.percentile(firsts, 90))) if firsts else None,
+            "stage_p50_ms": p50, "handler": replier.kind}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- report -----------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stt-model", default=None, help="tiny.en (default), base, or a CTranslate2 folder")
+    parser.add_argument("--commands", type=int, default=len(COMMANDS))
+    parser.add_argument("--e2e", type=int, default=12, help="commands in the real-time end-to-end run")
+    parser.add_argument("--handler", help="MODULE:FUNCTION, an async text -> TextReply|str")
+    parser.add_argument("--no-bias", action="store_true", help="do not bias whisper toward the demo home's names")
+    parser.add_argument("--torch-threads", type=int,
+                        help="torch.set_num_threads for the resolver (1 avoids spin-waiting when cores are busy)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.torch_threads:
+        import torch
+        torch.set_num_threads(args.torch_threads)
+
+    replier = Replier(args.handler)
+    started = time.perf_counter()
+    stt = WhisperStt(WhisperOptions(model=args.stt_model, names=() if args.no_bias else replier.names))
+    stt.warm_up()
+    tts = PiperTts()
+    tts.warm_up()
+    loaded_s = time.perf_counter() - started
+    rss_loaded = rss_mb()
+    voices = Voices(PiperTts(PiperOptions(noise_scale=0.0, noise_w_scale=0.0)))
+
+    report: dict[str, Any] = {
+        "machine": f"{os.cpu_count()} CPU cores", "stt_model": stt.model_path,
+        "stt_name": args.stt_model or "tiny.en", "stt_device": stt.device,
+        "compute_type": stt.compute_type, "biased_names": len(stt.options.names), "load_s": round(loaded_s, 2),
+        "rss_after_load_mb": round(rss_loaded),
+    }
+    report["accuracy"] = measure_accuracy(stt, voices, replier, COMMANDS[:args.commands])
+    report["tts"] = measure_tts()
+    report["wake_vad"] = measure_wake_vad_cpu(voices)
+    report["end_to_end"] = asyncio.run(measure_end_to_end(stt, tts, voices, replier, args.e2e))
+    report["rss_peak_mb"] = round(rss_mb())
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def format_report(r: dict[str, Any]) -> str:
+    acc, e2e = r["accuracy"], r["end_to_end"]
+    lines = [
+        (f"voice bench — {r['machine']}, whisper {r['stt_name']} {r['compute_type']} on {r['stt_device']}, "
+         f"{r['biased_names']} names in the prompt"),
+        f"{'figure':<44}{'measured':>14}   target",
+        f"{'end of speech -> first audio, p50':<44}{str(e2e['first_audio_p50_ms']) + ' ms':>14}   <= 1000 ms",
+        f"{'  p90':<44}{str(e2e['first_audio_p90_ms']) + ' ms':>14}",
+    ]
+    for stage, ms in e2e["stage_p50_ms"].items():
+        lines.append(f"{'    ' + stage + ' (p50, from speech end)':<44}{str(ms) + ' ms':>14}")
+    lines += [
+        f"{'STT real-time factor (' + str(acc['commands']) + ' commands)':<44}{acc['stt_rtf']:>14}   <= 0.2",
+        f"{'STT per command, p50':<44}{str(acc['stt_p50_ms']) + ' ms':>14}",
+        f"{'TTS first chunk, p50 / p90':<44}{str(r['tts']['first_chunk_p50_ms']) + ' / ' + str(r['tts']['first_chunk_p90_ms']) + ' ms':>14}   <= 150 ms",
+        f"{'wake word + VAD, share of one core':<44}{100 * r['wake_vad']['share_of_one_core']:>13.2f}%   < 5%",
+        f"{'transcripts exact, clean / 10 dB SNR':<44}{_pair(acc['transcript_exact']):>14}",
+    ]
+    if "intents_exact" in acc:
+        lines.append(f"{'intents exact, clean / 10 dB SNR':<44}{_pair(acc['intents_exact']):>14}   >= 95% / 85%")
+    lines += [
+        f"{'resident memory after loading / peak':<44}{str(r['rss_after_load_mb']) + ' / ' + str(r['rss_peak_mb']) + ' MB':>14}   <= 1200 MB",
+        f"end-to-end: {e2e['handled']}/{e2e['commands']} commands handled, replies from {e2e['handler']}",
+        "exact " + ("intents" if "intents_exact" in acc else "transcripts") + " by voice: "
+        + ", ".join(f"{k} {v}" for k, v in acc["exact_by_voice"].items()),
+        "misses: " + ("; ".join(acc["misses"]) or "none"),
+    ]
+    return "\n".join(lines)
+
+
+def _pair(scores: dict[str, float]) -> str:
+    return f"{100 * scores['clean']:.0f}% / {100 * scores['noisy_10db']:.0f}%"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,534 @@
+"""Training sentences from templates over many synthetic homes, tagged per word.
+
+Every example is a list of words with two tags each: the clause's intent (BIO) and the slot
+span (BIO). Fixed seeds make the data, and so the shipped weights, reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from llm.data import homes as H
+from llm.data.templates import RULES, TEMPLATES
+from llm.numbers import to_words
+
+Words = list[tuple[str, str | None]]
+"""(word, span type or None)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    words: tuple[str, ...]
+    intent_tags: tuple[str, ...]
+    slot_tags: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+# -- the template grammar ---------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\(|\)|\[|\]|\||\{\w+\}|<\w+>|[^\s()\[\]|{}<>]+")
+Node = tuple
+
+
+def parse_template(text: str) -> Node:
+    tokens = _TOKEN.findall(text)
+    node, pos = _parse_seq(tokens, 0)
+    if pos != len(tokens):
+        raise ValueError(f"unbalanced template: {text!r}")
+    return node
+
+
+def _parse_seq(tokens: list[str], pos: int) -> tuple[Node, int]:
+    alts: list[list[Node]] = [[]]
+    while pos < len(tokens):
+        tok = tokens[pos]
+        if tok in (")", "]"):
+            break
+        if tok == "|":
+            alts.append([])
+            pos += 1
+            continue
+        if tok in ("(", "["):
+            inner, pos = _parse_seq(tokens, pos + 1)
+            close = ")" if tok == "(" else "]"
+            if pos >= len(tokens) or tokens[pos] != close:
+                raise ValueError(f"expected {close!r} in template tokens {tokens}")
+            alts[-1].append(inner if tok == "(" else ("opt", inner))
+            pos += 1
+            continue
+        if tok.startswith("{"):
+            alts[-1].append(("slot", tok[1:-1]))
+        elif tok.startswith("<"):
+            alts[-1].append(("rule", tok[1:-1]))
+        else:
+            alts[-1].append(("word", tok))
+        pos += 1
+    seqs = [("seq", a) for a in alts]
+    return (seqs[0] if len(seqs) == 1 else ("alt", seqs)), pos
+
+
+_RULE_NODES = {name: parse_template(text) for name, text in RULES.items()}
+
+
+def expand(node: Node, ctx: SlotContext) -> Words:
+    kind = node[0]
+    if kind == "word":
+        return [(node[1], None)]
+    if kind == "seq":
+        return [w for child in node[1] for w in expand(child, ctx)]
+    if kind == "alt":
+        return expand(ctx.rng.choice(node[1]), ctx)
+    if kind == "opt":
+        return expand(node[1], ctx) if ctx.rng.random() < 0.5 else []
+    if kind == "rule":
+        return expand(_RULE_NODES[node[1]], ctx)
+    return ctx.fill(node[1])
+
+
+# -- slot values --------------------------------------------------------------------------------
+
+
+class SlotContext:
+    """Draws slot values for one sentence from one synthetic home."""
+
+    def __init__(self, rng: random.Random, home: H.SyntheticHome) -> None:
+        self.rng = rng
+        self.home = home
+
+    def fill(self, slot: str) -> Words:
+        span, text = SLOT_SAMPLERS[slot](self)
+        return [(w, span) for w in text.split()]
+
+    def number(self, lo: int, hi: int, step: int = 1, words_p: float = 0.4) -> str:
+        value = self.rng.randrange(lo, hi + 1, step)
+        return to_words(value) if self.rng.random() < words_p else str(value)
+
+    def pick(self, options: tuple[str, ...] | list[str]) -> str:
+        return self.rng.choice(list(options))
+
+    def device(self, *domains: str) -> str:
+        names = [n for d in domains for n in self.home.devices.get(d, [])]
+        if not names:
+            names = [self.pick(H.DEVICE_NOUNS[domains[0]])]
+        return spoken_name(self.rng, self.pick(names))
+
+
+def spoken_name(rng: random.Random, name: str) -> str:
+    """How a person (or speech-to-text) says a name: mostly lower case, sometimes slipped."""
+    if rng.random() < 0.1 and "'s" in name:
+        name = name.replace("'s", "s")
+    roll = rng.random()
+    if roll < 0.04 and len(name) > 5:
+        i = rng.randrange(1, len(name) - 1)
+        if name[i] != " ":
+            name = name[:i] + name[i + 1 :]
+    elif roll < 0.07 and " " not in name and len(name) > 6:
+        i = rng.randrange(3, len(name) - 2)
+        name = name[:i] + " " + name[i:]
+    return name
+
+
+def _area(c: SlotContext) -> tuple[str, str]:
+    area = c.pick(c.home.areas)
+    aliases = H.AREA_ALIASES.get(area)
+    if aliases and c.rng.random() < 0.2:
+        area = c.pick(aliases)
+    return "area", spoken_name(c.rng, area)
+
+
+def _floor(c: SlotContext) -> tuple[str, str]:
+    floor = c.pick(c.home.floors)
+    aliases = H.FLOOR_ALIASES.get(floor)
+    if aliases and c.rng.random() < 0.3:
+        floor = c.pick(aliases)
+    return "floor", floor
+
+
+def _time(c: SlotContext) -> tuple[str, str]:
+    h, m = c.rng.randrange(1, 13), c.rng.choice([0, 0, 0, 15, 30, 45, 5, 10, 20, 40, 50])
+    ampm = c.pick(["", "", "am", "pm", "a.m.", "p.m.", "in the morning", "at night"])
+    forms = [
+        f"{h}:{m:02d}",
+        f"{h}:{m:02d} {ampm}",
+        f"{to_words(h)} {to_words(m) if m else ''} {ampm}",
+        f"{h} {ampm}" if not m else f"{h}:{m:02d}",
+        f"{to_words(h)} o'clock",
+        f"half past {to_words(h)}",
+        f"quarter to {to_words(h)}",
+        f"quarter past {h}",
+        f"{h}{ampm.replace(' ', '')}" if ampm in ("am", "pm") and not m else f"{h}:{m:02d}",
+        "noon",
+        "midnight",
+        f"{to_words(h)} oh five",
+    ]
+    return "time", " ".join(c.pick(forms).split())
+
+
+def _duration(unit: str, lo: int, hi: int) -> Callable[[SlotContext], tuple[str, str]]:
+    def sample(c: SlotContext) -> tuple[str, str]:
+        text = c.number(lo, hi, words_p=0.5)
+        if c.rng.random() < 0.1:
+            text += " and a half"
+        return unit, text
+
+    return sample
+
+
+def _percent(span: str, step: int = 5) -> Callable[[SlotContext], tuple[str, str]]:
+    def sample(c: SlotContext) -> tuple[str, str]:
+        text = c.number(0, 100, step if c.rng.random() < 0.7 else 1)
+        if c.rng.random() < 0.15 and not text[-1].isalpha():
+            text += "%"
+        return span, text
+
+    return sample
+
+
+def _temperature(c: SlotContext) -> tuple[str, str]:
+    value = c.rng.randrange(14, 31) if c.rng.random() < 0.8 else c.rng.randrange(60, 80)
+    if c.rng.random() < 0.15:
+        return "temperature", f"{value}.5" if c.rng.random() < 0.5 else f"{to_words(value)} and a half"
+    text = to_words(value) if c.rng.random() < 0.45 else str(value)
+    return "temperature", text + ("°" if c.rng.random() < 0.05 and text.isdigit() else "")
+
+
+def _color_temp(c: SlotContext) -> tuple[str, str]:
+    if c.rng.random() < 0.6:
+        return "temperature", c.pick(H.COLOR_TEMPS)
+    k = c.rng.randrange(20, 66) * 100
+    return "temperature", c.pick([f"{k} kelvin", f"{k}k", f"{k} k"])
+
+
+def _words(span: str | None, options: tuple[str, ...]) -> Callable[[SlotContext], tuple[str | None, str]]:
+    return lambda c: (span, c.pick(options))
+
+
+def _device(span: str, *domains: str) -> Callable[[SlotContext], tuple[str, str]]:
+    return lambda c: (span, c.device(*domains))
+
+
+def _here(c: SlotContext) -> tuple[str, str]:
+    return "area", c.pick(["in here", "here", "in this room", "in the room", "in here please"])
+
+
+SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
+    "name_light": _device("name", "light"),
+    "name_switch": _device("name", "switch"),
+    "name_fan": _device("name", "fan"),
+    "name_cover": _device("name", "cover"),
+    "name_lock": _device("name", "lock"),
+    "name_vacuum": _device("name", "vacuum"),
+    "name_media": _device("name", "media_player"),
+    "name_climate": _device("name", "climate"),
+    "name_sensor": _device("name", "sensor"),
+    "name_binary": _device("name", "cover", "lock"),
+    "name_scene": _device("name", "scene"),
+    "name_onoff": _device("name", "light", "light", "switch", "fan", "media_player"),
+    "name_any": _device("name", "light", "switch", "fan", "cover", "lock", "media_player", "sensor"),
+    "area": _area,
+    "floor": _floor,
+    "here": _here,
+    "d_light": _words("domain", ("lights", "lights", "light", "lamps", "lamp", "lighting")),
+    "d_fan": _words("domain", ("fan", "fans", "ceiling fan")),
+    "d_cover": _words(
+        "domain",
+        (
+            "blinds",
+            "curtains",
+            "shades",
+            "shutters",
+            "garage door",
+            "windows",
+            "awning",
+            "blind",
+            "curtain",
+            "window",
+            "gate",
+            "drapes",
+        ),
+    ),
+    "d_switch": _words("domain", ("switches", "plugs", "outlets", "sockets")),
+    "st_onoff": _words("state", ("on", "off")),
+    "st_lock": _words("state", ("locked", "unlocked")),
+    "st_open": _words("state", ("open", "closed", "shut", "opened")),
+    "brightness": _percent("brightness"),
+    "bright_word": _words("brightness", ("full", "maximum", "max", "minimum", "lowest", "highest", "half")),
+    "color": lambda c: ("color", c.pick(H.COLORS)),
+    "ctemp": _color_temp,
+    "temp": _temperature,
+    "position": _percent("position", 10),
+    "percentage": _percent("percentage", 10),
+    "volume": _percent("volume"),
+    "step": lambda c: ("step", c.number(5, 50, 5)),
+    "up_b": _words("direction", ("up", "down", "up", "down", "higher", "lower")),
+    "brighter": _words("direction", ("brighter", "dimmer", "darker", "lighter", "less bright", "more bright")),
+    "dim": _words("direction", ("dim", "lower", "dim down", "darken")),
+    "incr": _words("direction", ("increase", "decrease", "raise", "lower", "reduce", "boost")),
+    "v_dir": _words("direction", ("up", "down", "up", "down")),
+    "louder": _words("direction", ("louder", "quieter", "softer", "louder", "less loud")),
+    "hours": _duration("hours", 1, 12),
+    "minutes": _duration("minutes", 1, 90),
+    "seconds": _duration("seconds", 5, 90),
+    "half": _words("hours", ("half",)),
+    "one_hour": _words("hours", ("an", "one", "1", "a")),
+    "floor_bare": _words("floor", ("upstairs", "downstairs")),
+    "named_list": lambda c: ("list", c.pick([x for x in H.LISTS if "hopping" not in x]).lower()),
+    "timer_name": lambda c: ("timer_name", c.pick(H.TIMER_NAMES)),
+    "item": lambda c: ("item", c.pick(H.ITEMS)),
+    "list": lambda c: ("list", c.pick(H.LISTS).lower() if c.rng.random() < 0.8 else c.pick(H.LISTS)),
+    "query": lambda c: ("search_query", c.pick(H.QUERIES)),
+    "media_class": lambda c: ("media_class", c.pick(H.MEDIA_CLASSES)),
+    "message": lambda c: ("message", c.pick(H.MESSAGES)),
+    "time": _time,
+    "date": lambda c: ("date", c.pick(H.DATES)),
+    "label": lambda c: ("label", c.pick(H.LABELS)),
+    "file": lambda c: ("file", c.pick(H.FILES)),
+    "text": lambda c: ("text", c.pick(H.FILE_TEXT)),
+    "folder": lambda c: ("folder", c.pick(H.FOLDERS)),
+    "process": lambda c: ("process", c.pick(H.PROCESSES)),
+    "location": lambda c: ("location", c.pick(H.LOCATIONS)),
+}
+
+# -- sentences ------------------------------------------------------------------------------------
+
+WAKE = ("hey jarvis", "jarvis", "ok nabu", "okay nabu", "hey mycroft", "alexa", "hey google", "computer")
+PREFIX = ("um", "uh", "so", "okay", "ok", "well", "hey", "right", "please", "hmm", "erm", "oh", "yeah")
+SUFFIX = ("please", "thanks", "thank you", "now", "right now", "cheers", "if you can", "ta")
+LEAD_INS = (
+    "i'm off to sleep",
+    "heading out",
+    "brr it's chilly",
+    "fancy a cuppa",
+    "we're having a movie night",
+    "can't see anything",
+    "guests are coming",
+    "it's late",
+    "i'm home",
+    "good night",
+    "morning",
+    "we're leaving",
+    "it's so hot",
+    "i'm cooking",
+    "the baby is asleep",
+    "time to work",
+    "i'm back",
+    "it's getting dark",
+    "ugh",
+    "alright",
+    "listen",
+    "one more thing",
+    "quick one",
+    "before i forget",
+    "i'm about to shower",
+    "show's starting",
+    "dinner's ready",
+    "i'm tired",
+    "long day",
+)
+CONNECT = ("and", "and", "and then", "then", "and also", "also", "after that", ",", "and please", "plus")
+CHATTER = (
+    "tell me a joke",
+    "how are you",
+    "who won the game last night",
+    "what is the meaning of life",
+    "i love you",
+    "what's your name",
+    "how old are you",
+    "sing me a song",
+    "who is the president",
+    "how do you spell necessary",
+    "what's two plus two",
+    "translate hello into french",
+    "order a pizza",
+    "call my mother",
+    "book a table for two",
+    "what's the capital of peru",
+    "send an email to bob",
+    "how tall is mount everest",
+    "i'm bored",
+    "good morning",
+    "thank you",
+    "the quick brown fox jumps over the lazy dog",
+    "my cat likes fish",
+    "where did i park the car",
+    "how many calories in an apple",
+    "recommend a good book",
+    "what's the stock price of apple",
+    "navigate to the airport",
+    "it was a long day",
+    "can pigs fly",
+    "is this thing on",
+    "blah blah blah",
+    "testing testing one two three",
+    "how are you doing",
+    "what are you doing",
+    "do you like music",
+    "are you listening",
+    "who made you",
+    "that's funny",
+    "what's up",
+    "nice to meet you",
+    "i had a great day",
+    "the weather was nice yesterday",
+    "my favourite colour is blue",
+    "twenty two",
+    "kitchen",
+    "the lights",
+    "hello",
+    "goodbye",
+)
+FOREIGN = (
+    "allume la lumière de la cuisine",
+    "mach das licht im wohnzimmer aus",
+    "enciende las luces",
+    "quelle heure est-il",
+    "wie spät ist es",
+    "apaga la televisión",
+    "accendi la luce",
+    "zet de lampen aan",
+    "bom dia tudo bem",
+    "ich möchte einen kaffee",
+    "buenas noches a todos",
+    "où est la gare",
+    "wie ist das wetter morgen",
+    "qué tiempo hace hoy",
+    "wyłącz światło",
+    "включи свет",
+    "電気をつけて",
+    "打开客厅的灯",
+)
+_SLIPS = {
+    "off": ["of"],
+    "to": ["too", "two"],
+    "for": ["four"],
+    "the": ["a", "de", "da"],
+    "lights": ["lice", "light"],
+    "timer": ["time her", "timer"],
+    "on": ["own"],
+    "volume": ["volumes"],
+    "set": ["said", "sit"],
+    "turn": ["turned", "tern"],
+    "pause": ["paws", "plus"],
+    "alarm": ["a alarm", "alarms"],
+}
+
+
+def clause(rng: random.Random, home: H.SyntheticHome, intent: str) -> Words:
+    node = _TEMPLATE_NODES[intent][rng.randrange(len(_TEMPLATE_NODES[intent]))]
+    return expand(node, SlotContext(rng, home))
+
+
+_TEMPLATE_NODES = {i: [parse_template(t) for t in ts] for i, ts in TEMPLATES.items()}
+_INTENT_WEIGHT = {
+    "HassTurnOn": 3.0,
+    "HassTurnOff": 3.0,
+    "HassLightSet": 2.0,
+    "HearthBrightnessStep": 1.5,
+    "HassGetState": 1.5,
+    "HassClimateSetTemperature": 1.3,
+    "HassStartTimer": 1.3,
+    "HassSetVolumeRelative": 1.2,
+    "HassMediaSearchAndPlay": 1.2,
+}
+
+
+def tag_clause(words: Words, intent: str) -> list[tuple[str, str, str]]:
+    """Words -> (word, intent tag, slot tag), BIO on both."""
+    out = []
+    prev_span = None
+    for i, (word, span) in enumerate(words):
+        itag = ("B-" if i == 0 else "I-") + intent
+        stag = "O" if span is None else ("I-" if span == prev_span else "B-") + span
+        out.append((word, itag, stag))
+        prev_span = span
+    return out
+
+
+def _outside(words: str) -> list[tuple[str, str, str]]:
+    return [(w, "O", "O") for w in words.split()]
+
+
+def _slip(rng: random.Random, tagged: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    for word, itag, stag in tagged:
+        if stag == "O" and word in _SLIPS and rng.random() < 0.35:
+            parts = rng.choice(_SLIPS[word]).split()
+            out.extend((p, itag if k == 0 else itag.replace("B-", "I-"), stag) for k, p in enumerate(parts))
+        elif stag == "O" and word in ("the", "a", "my") and rng.random() < 0.2 and itag.startswith("I-"):
+            continue
+        else:
+            out.append((word, itag, stag))
+    return out
+
+
+def _style(rng: random.Random, tagged: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Speech-to-text style (lower case, no punctuation) most of the time, typed style otherwise."""
+    tagged = [(w.replace(",", ""), i, s) for w, i, s in tagged if w.replace(",", "")]
+    roll = rng.random()
+    if roll < 0.7:
+        return [(w.lower(), i, s) for w, i, s in tagged]
+    if roll < 0.85 and tagged:
+        w, i, s = tagged[0]
+        tagged[0] = (w[:1].upper() + w[1:], i, s)
+        end = rng.choice([".", "?", "!", ""])
+        return tagged + ([(end, "O", "O")] if end else [])
+    return tagged
+
+
+def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weights: list[float]) -> Example:
+    tagged: list[tuple[str, str, str]] = []
+    roll = rng.random()
+    if roll < 0.15:
+        tagged += _outside(rng.choice(WAKE))
+    elif roll < 0.25:
+        tagged += _outside(rng.choice(PREFIX))
+    elif roll < 0.32:
+        tagged += _outside(rng.choice(LEAD_INS) + rng.choice([" ,", "", " so", " ,"]))
+    n = 1 if rng.random() < 0.82 else (2 if rng.random() < 0.85 else 3)
+    for k in range(n):
+        if k:
+            tagged += _outside(rng.choice(CONNECT))
+        intent = rng.choices(intents, weights)[0]
+        tagged += tag_clause(clause(rng, home, intent), intent)
+    if rng.random() < 0.08:
+        tagged += _outside(rng.choice(SUFFIX))
+    if rng.random() < 0.12:
+        tagged = _slip(rng, tagged)
+    tagged = _style(rng, tagged)
+    return Example(tuple(w for w, _, _ in tagged), tuple(i for _, i, _ in tagged), tuple(s for _, _, s in tagged))
+
+
+def negative(rng: random.Random) -> Example:
+    """Chatter, other languages and gibberish: no intent, no slot."""
+    roll = rng.random()
+    if roll < 0.4:
+        text = rng.choice(CHATTER)
+    elif roll < 0.65:
+        text = rng.choice(FOREIGN)
+    else:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        text = " ".join(
+            "".join(rng.choice(letters) for _ in range(rng.randint(2, 9))) for _ in range(rng.randint(1, 7))
+        )
+    if rng.random() < 0.2:
+        text = rng.choice(WAKE) + " " + text
+    words = tuple(text.split())
+    return Example(words, ("O",) * len(words), ("O",) * len(words))
+
+
+def generate(n: int, seed: int = 0, negative_share: float = 0.05) -> Iterator[Example]:
+    """n examples; a new synthetic home every 20 sentences."""
+    rng = random.Random(seed)
+    intents = list(TEMPLATES)
+    weights = [_INTENT_WEIGHT.get(i, 1.0) for i in intents]
+    home = H.make_home(rng)
+    for k in range(n):
+        if k % 20 == 0:
+            home = H.make_home(rng)
+        yield negative(rng) if rng.random() < negative_share else sentence(rng, home, intents, weights)

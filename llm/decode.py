@@ -1,0 +1,124 @@
+"""Per-word BIO probabilities -> clauses (one per intent said) with their tagged spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from llm import schema
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    kind: str
+    text: str
+    word: int
+    """Index of its first word."""
+    last_word: int
+    start: int
+    """Character offsets in the whole utterance."""
+    end: int
+
+
+@dataclass
+class Clause:
+    intent: str
+    confidence: float
+    first_word: int
+    last_word: int
+    text: str
+    spans: list[Span] = field(default_factory=list)
+    utterance: str = ""
+
+
+def word_starts(word_ids: list[int | None]) -> list[list[int]]:
+    """Token indices of each word, in order."""
+    words: dict[int, list[int]] = {}
+    for t, w in enumerate(word_ids):
+        if w is not None:
+            words.setdefault(w, []).append(t)
+    return [words[w] for w in sorted(words)]
+
+
+def decode(
+    text: str,
+    offsets: list[tuple[int, int]],
+    words: list[list[int]],
+    intent_p: torch.Tensor,
+    slot_p: torch.Tensor,
+) -> list[Clause]:
+    """Word-level BIO probabilities (W, Ni), (W, Ns) -> clauses with spans."""
+    n_intents = len(schema.INTENTS)
+    per_intent = intent_p[:, 1:].view(-1, n_intents, 2)  # (W, n_intents, B/I)
+    tags = intent_p.argmax(-1).tolist()
+    clauses: list[Clause] = []
+    current: list[int] = []
+
+    def close() -> None:
+        if not current:
+            return
+        probs = per_intent[current].sum(-1).mean(0)  # (n_intents,)
+        best = int(probs.argmax())
+        start, end = offsets[words[current[0]][0]][0], offsets[words[current[-1]][-1]][1]
+        clause = Clause(schema.INTENTS[best], float(probs[best]), current[0], current[-1], text[start:end])
+        clause.utterance = text
+        if clauses and clauses[-1].intent == clause.intent and clauses[-1].last_word + 1 == clause.first_word:
+            prev = clauses[-1]  # a B- tag inside one clause: same intent, no gap -> one clause
+            weight = (prev.last_word - prev.first_word + 1, len(current))
+            prev.confidence = (prev.confidence * weight[0] + clause.confidence * weight[1]) / sum(weight)
+            prev.last_word = clause.last_word
+            prev.text = text[offsets[words[prev.first_word][0]][0] : end]
+            return
+        clauses.append(clause)
+
+    for w, tag in enumerate(tags):
+        if tag == 0 or (tag - 1) % 2 == 0:  # O ends a clause, B- starts one
+            close()
+            current = []
+        if tag != 0:
+            current.append(w)  # an I- tag continues the clause; its intent is voted over all its words
+    close()
+    for span in decode_spans(text, offsets, words, slot_p):
+        owner = min(clauses, key=lambda c: _distance(c, span.word), default=None)
+        if owner is not None:
+            owner.spans.append(span)
+    return clauses
+
+
+def _distance(clause: Clause, word: int) -> int:
+    if clause.first_word <= word <= clause.last_word:
+        return 0
+    return clause.first_word - word if word < clause.first_word else (word - clause.last_word) * 2
+
+
+def decode_spans(text: str, offsets: list[tuple[int, int]], words: list[list[int]], slot_p: torch.Tensor) -> list[Span]:
+    tags = slot_p.argmax(-1).tolist()
+    spans: list[Span] = []
+    kind: str | None = None
+    first = last = 0
+
+    def close() -> None:
+        if kind is not None:
+            start, end = offsets[words[first][0]][0], offsets[words[last][-1]][1]
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1  # a span never starts or ends inside a spoken word ("old-notes.txt")
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            value = text[start:end].strip(" .,!?;:")
+            if value:
+                spans.append(Span(kind, value, first, last, start, end))
+
+    for w, tag in enumerate(tags):
+        label = schema.SLOT_TAGS[tag]
+        if label == "O":
+            close()
+            kind = None
+            continue
+        prefix, name = label.split("-", 1)
+        if name != kind or (prefix == "B" and w != last + 1):  # B- right after its own kind continues
+            close()
+            kind, first = name, w
+        last = w
+    close()
+    return spans

@@ -1,0 +1,94 @@
+"""Text -> [ToolCall]: the tagger finds clauses and spans (`llm.decode`), `llm.slots` turns them
+into Home Assistant slots with the home's own names (`llm.entities`) and numbers as numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import torch
+
+from devices.models import Home
+from hub.events import ToolCall
+from llm.checkpoint import DEFAULT_WEIGHTS, build_model
+from llm.decode import Clause, decode, word_starts
+from llm.entities import HomeNames
+from llm.model import IntentTagger
+from llm.slots import tool_calls
+from llm.tokenizer import WordPiece
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 0.6
+"""Mean probability of a clause's intent below which the clause is dropped (no guessing)."""
+MAX_CHARS = 1000
+"""Longer lines are cut here before tokenizing (the tokenizer also truncates to 64 tokens)."""
+
+
+class Resolver:
+    """The IntentResolver: load once, then `resolve(text, home)` per utterance."""
+
+    def __init__(
+        self,
+        model: IntentTagger,
+        tokenizer: WordPiece,
+        device: str,
+        mode: str,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = device
+        self.mode = mode
+        self.threshold = threshold
+        self._names: tuple[int, HomeNames] | None = None
+
+    @classmethod
+    def load(
+        cls,
+        weights_path: Path | str | None = None,
+        device: str = "auto",
+        mode: str | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> Resolver:
+        """device 'auto' picks CUDA (fp16) when present, else CPU (int8); `mode` overrides
+        ('int8', 'fp32', 'fp16'). WeightsError names a missing or corrupt file."""
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if device not in ("cpu", "cuda") and not device.startswith("cuda:"):
+            raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
+        mode = mode or ("int8" if device == "cpu" else "fp16")
+        if mode not in ("int8", "fp32", "fp16") or (mode == "int8" and device != "cpu"):
+            raise ValueError(f"mode {mode!r} is not available on {device} (int8: cpu; fp16/fp32: any)")
+        path = Path(weights_path) if weights_path else DEFAULT_WEIGHTS
+        t0 = time.perf_counter()
+        model = build_model(path, mode, device)
+        resolver = cls(model, WordPiece.load(), device, mode, threshold)
+        resolver.tag("turn on the kitchen light")  # warm-up: the first forward pass is slow
+        _LOGGER.info("loaded %s (%s on %s) in %.2f s", path, mode, device, time.perf_counter() - t0)
+        return resolver
+
+    def resolve(self, text: str, home: Home) -> list[ToolCall]:
+        return tool_calls(self.tag(text), self._home_names(home), self.threshold)
+
+    def _home_names(self, home: Home) -> HomeNames:
+        if self._names is None or self._names[0] != id(home) or self._names[1].home is not home:
+            self._names = (id(home), HomeNames(home))
+        return self._names[1]
+
+    def tag(self, text: str) -> list[Clause]:
+        """Clauses in spoken order with their spans (before entity resolution)."""
+        text = " ".join(text[:MAX_CHARS].split())
+        if not text:
+            return []
+        enc = self.tokenizer.encode(text)
+        if len(enc.ids) <= 2:
+            return []
+        ids = torch.tensor([enc.ids], device=self.device)
+        mask = torch.ones_like(ids)
+        intent_p, slot_p = self.model.predict(ids, mask)  # (1, T, Ni), (1, T, Ns)
+        words = word_starts(enc.word_ids)
+        firsts = torch.tensor([w[0] for w in words])
+        return decode(text, enc.offsets, words, intent_p[0].cpu()[firsts], slot_p[0].cpu()[firsts])

@@ -1,0 +1,526 @@
+"""Clauses -> tool calls: HA slot names, the home's own names, numbers as numbers."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from devices.models import normalize_name
+from hub.events import ToolCall
+from llm.decode import Clause, Span
+from llm.entities import HomeNames, domain_of, is_here
+from llm.numbers import clean_number, parse_duration, parse_number, parse_time
+
+_LOGGER = logging.getLogger(__name__)
+
+_BRIGHTNESS_WORDS = {
+    "full": 100,
+    "maximum": 100,
+    "max": 100,
+    "highest": 100,
+    "brightest": 100,
+    "minimum": 1,
+    "min": 1,
+    "lowest": 1,
+    "half": 50,
+    "dimmest": 1,
+}
+_COLOR_TEMPS = {
+    "candle light": 1900,
+    "candlelight": 1900,
+    "warm white": 2700,
+    "warm": 2700,
+    "soft white": 2700,
+    "cool white": 4000,
+    "cold white": 4000,
+    "cool": 4000,
+    "cold": 4000,
+    "neutral white": 4000,
+    "daylight": 6500,
+    "day light": 6500,
+}
+_MEDIA_CLASSES = {
+    "song": "track",
+    "songs": "track",
+    "track": "track",
+    "album": "album",
+    "artist": "artist",
+    "playlist": "playlist",
+    "podcast": "podcast",
+    "movie": "movie",
+    "film": "movie",
+    "show": "tv_show",
+    "tv show": "tv_show",
+    "station": "channel",
+    "radio": "channel",
+}
+_STATES = {"shut": "closed", "opened": "open", "close": "closed"}
+_ALL_WORDS = re.compile(r"\b(all|every|everywhere|everything|whole|entire|house|home)\b")
+_COVER_VERBS = re.compile(r"\b(open|clos|shut|rais|lower|lift|roll|draw)")
+_LOCK_VERBS = re.compile(r"\b(lock|unlock)")
+_VERBLESS = re.compile(r"(?i)(the|my|our|all the)\s")
+_PRONOUN = re.compile(r"\b(it|them|that|those|they)\b")
+_TARGET_KEYS = ("name", "area", "floor", "domain", "device_class")
+_HALF = re.compile(r"\bhalf\s?way\b|\bhalf\b")
+
+TARGET_INTENTS = {
+    "HassTurnOn",
+    "HassTurnOff",
+    "HassToggle",
+    "HassGetState",
+    "HassLightSet",
+    "HearthBrightnessStep",
+    "HassClimateSetTemperature",
+    "HassClimateGetTemperature",
+    "HassSetPosition",
+    "HassFanSetSpeed",
+    "HassVacuumStart",
+    "HassVacuumReturnToBase",
+    "HassVacuumCleanArea",
+    "HassMediaPause",
+    "HassMediaUnpause",
+    "HassMediaNext",
+    "HassMediaPrevious",
+    "HassMediaPlayerMute",
+    "HassMediaPlayerUnmute",
+    "HassMediaSearchAndPlay",
+    "HassSetVolume",
+    "HassSetVolumeRelative",
+}
+CONTEXT_INTENTS = {
+    "HassTurnOn",
+    "HassTurnOff",
+    "HassToggle",
+    "HassLightSet",
+    "HearthBrightnessStep",
+    "HassSetPosition",
+    "HassFanSetSpeed",
+}
+"""Intents whose domain-only commands ("turn on the lights") mean the satellite's area."""
+_GENERIC_NAMES = {
+    "vacuum",
+    "robot",
+    "hoover",
+    "thermostat",
+    "heating",
+    "heater",
+    "tv",
+    "television",
+    "music",
+    "speaker",
+    "speakers",
+    "radio",
+    "the vacuum",
+    "it",
+    "that",
+    "this",
+}
+_TIMER_START = {"HassCancelTimer", "HassPauseTimer", "HassUnpauseTimer", "HassTimerStatus"}
+_LIST_INTENTS = {"HassListAddItem", "HassListRemoveItem", "HassListCompleteItem", "HearthListQuery"}
+
+
+def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> list[ToolCall]:
+    """Calls in spoken order; clauses below `threshold` are dropped rather than guessed."""
+    calls: list[ToolCall] = []
+    previous: dict[str, Any] | None = None
+    for i, clause in enumerate(clauses):
+        if i and _VERBLESS.match(clause.text) and clauses[i - 1].intent in TARGET_INTENTS:
+            clause.intent = clauses[i - 1].intent  # "turn off the lamp and the fan"
+        if clause.confidence < threshold:
+            _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
+            continue
+        slot_sets = build_slots(clause, names, previous)
+        calls.extend(ToolCall(clause.intent, slots, round(clause.confidence, 4)) for slots in slot_sets)
+        target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
+        previous = target or previous
+    return calls
+
+
+def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One slot dict per tool call (a clause naming two devices gives two calls).
+
+    `previous` is the target of the clause before, which "it"/"them" refers back to."""
+    intent = clause.intent
+    clause_spans = clause.spans
+    if intent in TARGET_INTENTS:
+        clause_spans = merge_name_spans(clause.spans, clause.utterance, names)
+    spans: dict[str, list[str]] = {}
+    for span in clause_spans:
+        spans.setdefault(span.kind, []).append(span.text)
+    values = _value_slots(intent, spans, clause.text.casefold())
+    if intent not in TARGET_INTENTS:
+        if intent in _LIST_INTENTS and "list" in spans:
+            values["name"] = list_name(spans["list"][0])
+        return [values]
+    has_target = any(k in spans for k in ("name", "area", "floor", "domain"))
+    if previous and not has_target and _PRONOUN.search(clause.text.casefold()):
+        return [{**previous, **values}]
+    targets = _targets(intent, spans, names, clause.text.casefold())
+    return [{**t, **values} for t in targets]
+
+
+_TARGET_SPANS = ("name", "area", "floor", "domain")
+
+
+def merge_name_spans(spans: list[Span], utterance: str, names: HomeNames) -> list[Span]:
+    """Adjacent target spans that together spell a device exactly become one name span.
+
+    The tagger sometimes splits "floor lamp" into floor + domain, or "coffee maker" into name +
+    area; the home knows better. Only exact names or aliases (as said) merge."""
+    spans = sorted(spans, key=lambda s: s.word)
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        j = i
+        while (
+            j + 1 < len(spans)
+            and spans[j + 1].kind in _TARGET_SPANS
+            and spans[j].kind in _TARGET_SPANS
+            and spans[j + 1].word == spans[j].last_word + 1
+        ):
+            j += 1
+        merged = _longest_exact_name(spans[i : j + 1], utterance, names)
+        if merged is None:
+            merged = (_extend_to_name(spans[i], utterance, names), 1)
+        out.append(merged[0])
+        i += merged[1]
+        while i < len(spans) and spans[i].start < merged[0].end:
+            i += 1  # swallowed by the name it was extended to
+    return out
+
+
+_NEXT_WORDS = re.compile(r"\s*(\S+)(\s+\S+)?")
+_PREVIOUS_WORDS = re.compile(r"(\S+\s+)?(\S+)\s*$")
+
+
+def _extend_to_name(span: Span, utterance: str, names: HomeNames) -> Span:
+    """'movie' + 'night' after it, or 'floor' before 'lamp' -> the device's exact name."""
+    if span.kind not in ("name", "area", "domain") or names.entity(span.text, cutoff=101) is not None:
+        return span
+    candidates: list[tuple[int, int]] = []
+    following = _NEXT_WORDS.match(utterance, span.end)
+    if following is not None and span.kind != "domain":
+        candidates += [(span.start, end) for end in (following.end(2), following.end(1)) if end > span.end]
+    before = _PREVIOUS_WORDS.search(utterance[: span.start])
+    if before is not None and span.kind != "area":
+        candidates += [(start, span.end) for start in (before.start(1), before.start(2)) if 0 <= start < span.start]
+    for start, end in candidates:
+        text = utterance[start:end].strip(" .,!?;:")
+        match = names.entities.match(text, cutoff=101)
+        if match is not None and match.score >= 99:
+            offset = utterance.index(text, start)
+            return Span("name", text, span.word, span.last_word, offset, offset + len(text))
+    return span
+
+
+def _longest_exact_name(run: list[Span], utterance: str, names: HomeNames) -> tuple[Span, int] | None:
+    """A name span made of the longest prefix of `run` (2+ spans) that is a device's name."""
+    for k in range(len(run), 1, -1):
+        first, last = run[0], run[k - 1]
+        text = utterance[first.start : last.end]
+        match = names.entities.match(text, cutoff=101)
+        if match is not None and match.score >= 98:
+            return Span("name", text, first.word, last.word, first.start, last.end), k
+    if run[0].kind == "domain":  # "ceiling fan", "garage door": a domain word that is a device's name
+        match = names.entities.match(run[0].text, cutoff=101)
+        if match is not None and match.score >= 99:
+            return Span("name", run[0].text, run[0].word, run[0].last_word, run[0].start, run[0].end), 1
+    return None
+
+
+def list_name(spoken: str) -> str:
+    """'the Groceries list' -> 'groceries': lists are named without the word 'list'."""
+    name = re.sub(r"(?i)^(the|my|our)\s+|\s+list$", "", spoken.strip()).casefold()
+    return name or spoken.casefold()
+
+
+def _first(spans: dict[str, list[str]], kind: str) -> str | None:
+    found = spans.get(kind)
+    return found[0] if found else None
+
+
+def _number(spans: dict[str, list[str]], kind: str) -> int | float | None:
+    text = _first(spans, kind)
+    value = parse_number(text) if text else None
+    return None if value is None else clean_number(value)
+
+
+def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    value: int | float | None
+    if intent == "HassLightSet":
+        if (b := _first(spans, "brightness")) is not None:
+            named = _BRIGHTNESS_WORDS.get(normalize_name(b))
+            value = named if named is not None else _number(spans, "brightness")
+            if value is not None:
+                out["brightness"] = int(min(100, max(0, value)))
+        if (c := _first(spans, "color")) is not None:
+            out["color"] = normalize_name(c)
+        if (t := _first(spans, "temperature")) is not None:
+            kelvin = _COLOR_TEMPS.get(normalize_name(t))
+            number = parse_number(re.sub(r"(?i)\s*(kelvin|k)\b", "", t))
+            if kelvin or number:
+                out["temperature"] = kelvin or int(number or 0)
+    elif intent == "HassClimateSetTemperature":
+        if (value := _number(spans, "temperature")) is not None:
+            out["temperature"] = value
+    elif intent == "HassSetPosition":
+        value = _number(spans, "position")
+        if value is None and _HALF.search(clause_text):
+            value = 50
+        if value is not None:
+            out["position"] = int(value)
+    elif intent == "HassFanSetSpeed":
+        if (value := _number(spans, "percentage")) is not None:
+            out["percentage"] = int(value)
+    elif intent == "HassSetVolume":
+        if (value := _number(spans, "volume")) is not None:
+            out["volume_level"] = int(value)
+    elif intent == "HassSetVolumeRelative":
+        up = _direction(spans, clause_text) == "up"
+        step = _number(spans, "step")
+        out["volume_step"] = (step if up else -step) if step is not None else ("up" if up else "down")
+    elif intent == "HearthBrightnessStep":
+        out["direction"] = _direction(spans, clause_text)
+        if (step := _number(spans, "step")) is not None:
+            out["step"] = step
+    elif intent == "HassGetState" and (s := _first(spans, "state")) is not None:
+        state = normalize_name(s)
+        out["state"] = _STATES.get(state, state)
+    elif intent in ("HassMediaSearchAndPlay",):
+        if (q := _first(spans, "search_query")) is not None:
+            out["search_query"] = q
+        if (m := _first(spans, "media_class")) is not None:
+            out["media_class"] = _MEDIA_CLASSES.get(normalize_name(m), normalize_name(m))
+    out |= _timer_slots(intent, spans)
+    out |= _text_slots(intent, spans)
+    return out
+
+
+_DOWN = re.compile(r"\b(down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|softer|too loud|too bright)\b")
+
+
+def _direction(spans: dict[str, list[str]], clause_text: str) -> str:
+    word = _first(spans, "direction")
+    return "down" if _DOWN.search(normalize_name(word if word is not None else clause_text)) else "up"
+
+
+def _timer_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
+    if not intent.startswith("Hass") or "Timer" not in intent:
+        return {}
+    out: dict[str, Any] = {}
+    duration = parse_duration(_first(spans, "hours"), _first(spans, "minutes"), _first(spans, "seconds"))
+    prefix = "start_" if intent in _TIMER_START else ""
+    out |= {f"{prefix}{k}": v for k, v in duration.items()}
+    if (name := _first(spans, "timer_name")) is not None:
+        out["name"] = name.casefold()
+    if intent == "HassCancelAllTimers":
+        out = {}
+    return out
+
+
+_TEXT_SLOTS = {
+    "HassListAddItem": ("item",),
+    "HassListRemoveItem": ("item",),
+    "HassListCompleteItem": ("item",),
+    "HassShoppingListAddItem": ("item",),
+    "HassBroadcast": ("message",),
+    "HearthAlarmSet": ("time", "date", "label"),
+    "HearthAlarmCancel": ("time", "label"),
+    "HearthAlarmList": ("date",),
+    "HearthFileRead": ("file",),
+    "HearthFileDelete": ("file",),
+    "HearthFileAppend": ("file", "text"),
+    "HearthFileList": ("folder",),
+    "HearthProcessStart": ("process",),
+    "HearthProcessStop": ("process",),
+    "HassGetWeather": ("location",),
+}
+
+
+def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in _TEXT_SLOTS.get(intent, ()):
+        value = _first(spans, kind)
+        if value is None:
+            continue
+        if kind == "time":
+            out["time"] = parse_time(value) or value
+        elif kind == "location":
+            out["name"] = value
+        elif kind == "date":
+            out[kind] = re.sub(r"^(on|for|at)\s+", "", value.casefold())
+        elif kind in ("label", "process", "folder"):
+            out[kind] = value.casefold()
+        else:
+            out[kind] = value
+    return out
+
+
+def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_text: str) -> list[dict[str, Any]]:
+    """name/area/floor/domain/device_class slots, one dict per named device or area."""
+    base: dict[str, Any] = {}
+    entity_names: list[str] = []
+    areas: list[str] = []
+    domain: tuple[str, str | None] | None = None
+    for text in spans.get("domain", []):
+        domain = domain or domain_of(text)
+    for text in spans.get("name", []):
+        kind, value, split_domain = _resolve_name(intent, text, names)
+        if kind == "name":
+            entity_names.append(value)
+        elif kind == "area":
+            areas.append(value)
+            domain = domain or split_domain
+        elif kind == "domain":
+            domain = domain or split_domain
+    here = False
+    for text in spans.get("area", []):
+        here = here or is_here(text)
+        area = names.area(text)
+        entity = names.entity(text) if area is None and not is_here(text) else None
+        floor = names.floor(text) if area is None and entity is None and not is_here(text) else None
+        if area is not None:
+            areas.append(area.name)
+        elif entity is not None:
+            entity_names.append(entity.name)
+        elif floor is not None:
+            base["floor"] = floor.name  # "downstairs lights": a floor said where an area goes
+        elif not is_here(text) and _content_words(text):
+            areas.append(text)  # unknown area: the executor says so
+    if (floor_text := _first(spans, "floor")) is not None:
+        floor = names.floor(floor_text)
+        area = names.area(floor_text) if floor is None else None
+        if floor is not None:
+            base["floor"] = floor.name
+        elif area is not None:
+            areas.append(area.name)
+        elif _content_words(floor_text):
+            base["floor"] = floor_text
+    if domain is not None and not entity_names:  # a named device needs no domain ("ceiling light")
+        base["domain"] = domain[0]
+        if domain[1]:
+            base["device_class"] = domain[1]
+    if intent in ("HassClimateSetTemperature", "HassClimateGetTemperature"):
+        entity_names, areas = _climate_targets(entity_names, areas, names)
+        if not entity_names:
+            entity_names += _spot_names(clause_text, names, "climate")
+    if not entity_names and intent in _MEDIA_INTENTS:
+        entity_names += _spot_names(clause_text, names, "media_player")
+    here = here or bool(_HERE.search(clause_text))
+    _verb_domain(intent, base, entity_names, names, clause_text)
+    if intent in ("HassLightSet", "HearthBrightnessStep") and not entity_names:
+        base.setdefault("domain", "light")
+    if intent == "HassSetPosition":
+        base.setdefault("domain", "cover")
+    if not entity_names and not areas and "floor" not in base and names.context_area is not None:
+        implied = intent in CONTEXT_INTENTS and "domain" in base and not _ALL_WORDS.search(clause_text)
+        if here or implied:
+            areas.append(names.context_area.name)
+    calls = [dict(base, name=n) for n in dict.fromkeys(entity_names)]
+    if not calls:
+        calls = [dict(base, area=a) for a in dict.fromkeys(areas)] or [base]
+    elif areas and len(calls) == 1:
+        calls[0]["area"] = areas[0]
+    return calls
+
+
+_VAGUE_NAMES = frozenset({"music", "media", "sound", "audio", "it"})
+_MEDIA_INTENTS = {
+    "HassMediaPause",
+    "HassMediaUnpause",
+    "HassMediaNext",
+    "HassMediaPrevious",
+    "HassMediaPlayerMute",
+    "HassMediaPlayerUnmute",
+    "HassSetVolume",
+    "HassSetVolumeRelative",
+}
+_HERE = re.compile(r"\b(in here|this room)\b")
+_STOPWORDS = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "the",
+        "my",
+        "our",
+        "of",
+        "a",
+        "an",
+        "to",
+        "please",
+        "there",
+        "here",
+        "this",
+        "that",
+        "it",
+        "inside",
+    ]
+)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in normalize_name(text).split() if w not in _STOPWORDS]
+
+
+def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, tuple[str, str | None] | None]:
+    """A name span -> ('name', entity name) | ('area', area name, domain) | ('none', '')."""
+    match = names.entities.match(text)
+    if match is None and domain_of(text):
+        return "domain", "", domain_of(text)
+    split = names.area_and_domain(text)
+    if match is not None and (match.score >= 99 or split is None):
+        return "name", match.item.name, None
+    if split is not None:  # "bathroom lights": the lights of the Bathroom, not the "Bathroom Light"
+        return "area", split[0].name, split[1]
+    words = normalize_name(text).split()
+    if len(words) > 1 and domain_of(words[-1]):  # "christmas tree lights"
+        trimmed = names.entities.match(" ".join(words[:-1]))
+        if trimmed is not None:
+            return "name", trimmed.item.name, None
+    area = names.area(text)
+    if area is not None and intent != "HassMediaSearchAndPlay":
+        return "area", area.name, None
+    if normalize_name(text) in _GENERIC_NAMES or not _content_words(text):
+        return "none", "", None
+    return "name", text, None  # unknown device: the executor says so
+
+
+def _climate_targets(entity_names: list[str], areas: list[str], names: HomeNames) -> tuple[list[str], list[str]]:
+    """'the bedroom temperature' names a sensor; for the climate intents that means its area."""
+    keep: list[str] = []
+    for name in entity_names:
+        entity = names.entity(name, cutoff=101)
+        area = names.home.area(entity.area_id) if entity is not None and entity.domain != "climate" else None
+        if area is not None:
+            areas = [*areas, area.name]
+        else:
+            keep.append(name)
+    return keep, areas
+
+
+def _spot_names(clause_text: str, names: HomeNames, domain: str) -> list[str]:
+    """Names of `domain` devices said word for word in the clause (for untagged 'the thermostat')."""
+    said = f" {normalize_name(clause_text)} "
+    return [
+        e.name
+        for e in names.home.entities
+        if e.domain == domain
+        and any(f" {normalize_name(n)} " in said for n in e.names() if normalize_name(n) not in _VAGUE_NAMES)
+    ][:1]
+
+
+def _verb_domain(
+    intent: str, base: dict[str, Any], entity_names: list[str], names: HomeNames, clause_text: str
+) -> None:
+    """HA tags open/close and lock/unlock commands with their domain (cover, lock)."""
+    if intent not in ("HassTurnOn", "HassTurnOff"):
+        return
+    entity = names.entity(entity_names[0], cutoff=101) if entity_names else None
+    said = base.get("domain")
+    if _LOCK_VERBS.search(clause_text) and (entity.domain == "lock" if entity else said in (None, "lock")):
+        base["domain"] = "lock"
+    elif _COVER_VERBS.search(clause_text) and (entity.domain == "cover" if entity else said in (None, "cover")):
+        base["domain"] = "cover"

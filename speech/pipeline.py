@@ -1,0 +1,348 @@
+"""The voice pipeline: audio source -> wake word -> endpointing -> speech-to-text -> handle_text -> TTS -> sink.
+
+One asyncio loop; whisper, piper and the audio sink run in worker threads. Each handled utterance yields a
+trace dict whose timings count from the end of speech (0), as ARCHITECTURE.md describes.
+
+The end of speech is placed on the wall clock as if the audio arrived in real time: the endpoint is decided
+when the chunk holding the end of the trailing silence is processed, so speech ended (decided_ms - end_ms)
+earlier ("endpoint" is that trailing silence). That is exact for a microphone or a WAV paced in real time.
+Whisper starts speculatively at the first short pause (SPEECH_PAUSE) and its result is reused when that pause
+turns out to be the end; a WAV read faster than real time gets no head start from that, so its timings are an
+upper bound of what a person would feel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+from hub.errors import HearthError
+from speech.audio import StreamResampler, chunk_to_float
+from speech.protocols import (
+    PIPELINE_RATE,
+    AudioChunk,
+    AudioSink,
+    AudioSource,
+    SpeechToText,
+    TextToSpeech,
+    Transcript,
+    Vad,
+    VadEventType,
+    WakeDetection,
+    WakeDetector,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+HALLUCINATIONS = frozenset({"", "you", "thank you", "thanks for watching", "bye", "so", "uh", "um", "hmm"})
+"""What whisper tends to 'hear' in noise; such transcripts cause no action."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextReply:
+    """What handle_text returns: the words to speak, plus what it wants in the trace."""
+
+    response: str
+    trace: Mapping[str, Any] = field(default_factory=dict)
+    """Merged into the trace, e.g. {"intents": [...], "outcome": {...}}."""
+    marks: Mapping[str, float] = field(default_factory=dict)
+    """Stage -> time.perf_counter() when it finished, e.g. {"intents": t1, "executed": t2}; the pipeline turns
+    them into timings_ms from the end of speech."""
+
+
+HandleText = Callable[[str], Awaitable["TextReply | str"]]
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    wake_required: bool = True
+    """False: every utterance is a command (push-to-talk style, or recordings without a wake word)."""
+    wake_timeout_s: float = 6.0
+    """After the wake word, how long to wait for the command to start."""
+    speech_pad_ms: int = 250
+    """Audio kept around the detected speech so no word is clipped."""
+    max_utterance_s: float = 15.0
+    min_no_speech_prob: float = 0.6
+    """A transcript whose no-speech probability reaches this (and is short) is treated as noise."""
+
+
+class _State(str, Enum):
+    WAIT_WAKE = "wait_wake"
+    LISTEN = "listen"
+
+
+@dataclass
+class _Utterance:
+    start_ms: float
+    end_ms: float
+    decided_ms: float
+    decided_at: float
+    """time.perf_counter() when the endpoint was decided."""
+    samples: np.ndarray
+    wake: WakeDetection | None
+    forced: bool
+    final: bool = True
+    """False for a speculative cut at a pause (speech may still go on)."""
+
+
+class VoicePipeline:
+    def __init__(self, stt: SpeechToText, handle_text: HandleText, *, tts: TextToSpeech | None = None,
+                 sink: AudioSink | None = None, wake: WakeDetector | None = None, vad: Vad,
+                 options: PipelineOptions | None = None,
+                 on_trace: Callable[[dict[str, Any]], None] | None = None) -> None:
+        self.stt, self.handle_text, self.tts, self.sink = stt, handle_text, tts, sink
+        self.wake, self.vad = wake, vad
+        self.options = options or PipelineOptions()
+        if self.options.wake_required and wake is None:
+            raise ValueError("wake_required needs a wake detector; pass wake= or set wake_required=False")
+        self.on_trace = on_trace
+        self.traces: list[dict[str, Any]] = []
+        self._speculation: tuple[tuple[float, float], asyncio.Task[Transcript]] | None = None
+
+    async def run(self, source: AudioSource) -> list[dict[str, Any]]:
+        """Process the source until it ends; returns (and reports through on_trace) one trace per command."""
+        session = _Session(self)
+        try:
+            async for chunk in source.chunks():
+                for utterance in session.feed(chunk):
+                    if not utterance.final:
+                        self._speculate(utterance)
+                        continue
+                    await self._handle(utterance, source.source_name)
+                    session.after_utterance()
+                    if discard := getattr(source, "discard_pending", None):
+                        discard()  # a live source: skip what was heard while replying
+                        session.restart_listening()
+            if (last := session.flush()) is not None:
+                await self._handle(last, source.source_name)
+        finally:
+            if self._speculation is not None:
+                await asyncio.gather(self._speculation[1], return_exceptions=True)
+            await source.close()
+        return self.traces
+
+    def _speculate(self, utterance: _Utterance) -> None:
+        """Speech paused: start transcribing now; if the pause turns out to be the end, the result is ready sooner."""
+        if self._speculation is not None and not self._speculation[1].done():
+            return  # one speculative transcription at a time
+        task = asyncio.create_task(asyncio.to_thread(self.stt.transcribe, utterance.samples))
+        self._speculation = ((utterance.start_ms, utterance.end_ms), task)
+
+    async def _transcribe(self, utterance: _Utterance) -> Transcript:
+        speculation, self._speculation = self._speculation, None
+        if speculation is not None:
+            key, task = speculation
+            if key == (utterance.start_ms, utterance.end_ms):
+                return await task
+            await asyncio.gather(task, return_exceptions=True)  # stale: speech went on after that pause
+        return await asyncio.to_thread(self.stt.transcribe, utterance.samples)
+
+    async def _handle(self, utterance: _Utterance, source_name: str) -> None:
+        speech_end_at = utterance.decided_at - (utterance.decided_ms - utterance.end_ms) / 1000.0
+        since_end = lambda t: round(1000.0 * (t - speech_end_at), 1)
+        transcript = await self._transcribe(utterance)
+        transcript_at = time.perf_counter()
+        if self._is_noise(transcript):
+            _LOGGER.info("ignored %.0f ms of audio heard as %r", transcript.audio_ms, transcript.text)
+            return
+        trace: dict[str, Any] = {
+            "id": uuid.uuid4().hex[:12], "source": source_name, "transcript": transcript.text,
+            "audio": {"start_ms": round(utterance.start_ms, 1), "end_ms": round(utterance.end_ms, 1),
+                      "forced_end": utterance.forced},
+        }
+        if utterance.wake is not None:
+            trace["wake"] = {"word": utterance.wake.word,
+                             "at_ms": round(utterance.wake.timestamp_ms - utterance.end_ms, 1)}
+        timings = {"speech_end": 0.0, "endpoint": round(utterance.decided_ms - utterance.end_ms, 1),
+                   "transcript": since_end(transcript_at)}
+        reply = await self._reply(transcript.text, trace)
+        for stage, mark in reply.marks.items():
+            timings[stage] = since_end(mark)
+        timings.setdefault("executed", since_end(time.perf_counter()))
+        trace.update(reply.trace)
+        trace["response"] = reply.response
+        first_audio_at, done_at = await self._speak(reply.response)
+        if first_audio_at is not None:
+            timings["first_audio"] = since_end(first_audio_at)
+            timings["spoken"] = since_end(done_at)
+        trace["timings_ms"] = timings
+        self.traces.append(trace)
+        if self.on_trace is not None:
+            self.on_trace(trace)
+
+    def _is_noise(self, transcript: Transcript) -> bool:
+        text = transcript.normalized
+        if text in HALLUCINATIONS:
+            return True
+        return transcript.no_speech_prob >= self.options.min_no_speech_prob and len(text.split()) <= 2
+
+    async def _reply(self, text: str, trace: dict[str, Any]) -> TextReply:
+        try:
+            reply = await self.handle_text(text)
+        except HearthError as err:
+            _LOGGER.exception("could not handle %r", text)
+            trace["error"] = str(err)
+            return TextReply(str(err))
+        return reply if isinstance(reply, TextReply) else TextReply(str(reply))
+
+    async def _speak(self, text: str) -> tuple[float | None, float]:
+        """Synthesise in one worker thread while another plays; returns (first audio written at, done at)."""
+        if self.tts is None or self.sink is None or not text.strip():
+            return None, time.perf_counter()
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[AudioChunk | BaseException | None] = asyncio.Queue()
+        stop = threading.Event()
+        producer = asyncio.create_task(asyncio.to_thread(_produce, self.tts, text, loop, queue, stop))
+        first_at: float | None = None
+        try:
+            while (item := await queue.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                if first_at is None:
+                    first_at = time.perf_counter()
+                await asyncio.to_thread(self.sink.write, item)
+            await asyncio.to_thread(self.sink.end)
+        finally:
+            stop.set()
+            await producer
+        return first_at, time.perf_counter()
+
+
+def _produce(tts: TextToSpeech, text: str, loop: asyncio.AbstractEventLoop,
+             queue: asyncio.Queue[AudioChunk | BaseException | None], stop: threading.Event) -> None:
+    try:
+        for chunk in tts.synthesize_stream(text):
+            if stop.is_set():
+                break
+            loop.call_soon_threadsafe(queue.put_nowait, chunk)
+    except Exception as err:  # noqa: BLE001 - handed to the loop and re-raised there
+        loop.call_soon_threadsafe(queue.put_nowait, err)
+    finally:
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+
+class _Session:
+    """The listening state machine over one source: which audio is kept, and when an utterance is complete."""
+
+    def __init__(self, pipeline: VoicePipeline) -> None:
+        self.pipeline = pipeline
+        self.options = pipeline.options
+        self.state = _State.WAIT_WAKE if self.options.wake_required else _State.LISTEN
+        self.resampler: StreamResampler | None = None
+        self.buffer: list[AudioChunk] = []
+        self.listen_from_ms = 0.0
+        self.speech_start_ms: float | None = None
+        self.wake_detection: WakeDetection | None = None
+        self.last_end_ms = 0.0
+        pipeline.vad.reset()
+        if pipeline.wake is not None:
+            pipeline.wake.reset()
+
+    def feed(self, chunk: AudioChunk) -> list[_Utterance]:
+        """Speculative cuts (final=False) and at most one finished utterance, last."""
+        chunk = self._normalize(chunk)
+        self.buffer.append(chunk)
+        self.last_end_ms = chunk.end_ms
+        self._trim(chunk.end_ms)
+        if self.state is _State.WAIT_WAKE:
+            self._watch_wake(chunk)
+            return []
+        return self._listen(chunk)
+
+    def _normalize(self, chunk: AudioChunk) -> AudioChunk:
+        if chunk.rate == PIPELINE_RATE and chunk.width == 2 and chunk.channels == 1:
+            return chunk
+        if self.resampler is None or self.resampler.rate != chunk.rate:
+            self.resampler = StreamResampler(chunk.rate)
+        return self.resampler.process(chunk)
+
+    def _watch_wake(self, chunk: AudioChunk) -> None:
+        assert self.pipeline.wake is not None
+        detection = self.pipeline.wake.process(chunk)
+        if detection is None:
+            return
+        self.state, self.wake_detection = _State.LISTEN, detection
+        self.listen_from_ms = detection.timestamp_ms  # the command starts after the wake word
+        self.speech_start_ms = None
+        self.pipeline.vad.reset()
+
+    def _listen(self, chunk: AudioChunk) -> list[_Utterance]:
+        found: list[_Utterance] = []
+        for event in self.pipeline.vad.process(chunk):
+            if event.type is VadEventType.SPEECH_START:
+                self.speech_start_ms = max(event.timestamp_ms, self.listen_from_ms)
+            elif self.speech_start_ms is None:
+                continue
+            elif event.type is VadEventType.SPEECH_PAUSE:
+                found.append(self._utterance(self.speech_start_ms, event.timestamp_ms, event.decided_ms, False, False))
+            else:
+                found.append(self._utterance(self.speech_start_ms, event.timestamp_ms, event.decided_ms, event.forced))
+                self.speech_start_ms = None
+                return found
+        if (self.options.wake_required and self.speech_start_ms is None
+                and chunk.end_ms - self.listen_from_ms > 1000 * self.options.wake_timeout_s):
+            _LOGGER.info("wake word heard but no command followed within %.1f s", self.options.wake_timeout_s)
+            self.after_utterance()
+        elif (self.speech_start_ms is not None
+              and chunk.end_ms - self.speech_start_ms > 1000 * self.options.max_utterance_s):
+            found.append(self._utterance(self.speech_start_ms, chunk.end_ms, chunk.end_ms, True))
+            self.speech_start_ms = None
+        return found
+
+    def _utterance(self, start_ms: float, end_ms: float, decided_ms: float, forced: bool,
+                   final: bool = True) -> _Utterance:
+        pad = self.options.speech_pad_ms
+        first_ms = max(self.listen_from_ms, start_ms - pad)
+        samples = self._audio_between(first_ms, min(decided_ms, end_ms + pad))
+        return _Utterance(start_ms, end_ms, decided_ms, time.perf_counter(), samples, self.wake_detection,
+                          forced, final)
+
+    def after_utterance(self) -> None:
+        """Back to waiting for the wake word (or, without one, straight on listening)."""
+        self.wake_detection = None
+        self.speech_start_ms = None
+        self.listen_from_ms = self.last_end_ms
+        if self.options.wake_required:
+            self.state = _State.WAIT_WAKE
+            assert self.pipeline.wake is not None
+            self.pipeline.wake.reset()
+
+    def restart_listening(self) -> None:
+        """After a gap in the stream: forget partial speech and start the endpointer afresh."""
+        self.buffer.clear()
+        self.pipeline.vad.reset()
+
+    def flush(self) -> _Utterance | None:
+        """The source ended mid-utterance: end it where the audio ends."""
+        if self.state is _State.LISTEN and self.speech_start_ms is not None:
+            start_ms, self.speech_start_ms = self.speech_start_ms, None
+            return self._utterance(start_ms, self.last_end_ms, self.last_end_ms, True)
+        return None
+
+    def _audio_between(self, first_ms: float, last_ms: float) -> np.ndarray:
+        parts = []
+        for chunk in self.buffer:
+            if chunk.end_ms <= first_ms or chunk.timestamp_ms >= last_ms:
+                continue
+            samples = chunk_to_float(chunk)
+            lo = max(0, round((first_ms - chunk.timestamp_ms) * PIPELINE_RATE / 1000))
+            hi = min(len(samples), round((last_ms - chunk.timestamp_ms) * PIPELINE_RATE / 1000))
+            parts.append(samples[lo:hi])
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+    def _trim(self, now_ms: float) -> None:
+        keep_ms = 1000 * self.options.max_utterance_s + 2 * self.options.speech_pad_ms + 1000
+        oldest = now_ms - keep_ms
+        if self.state is _State.WAIT_WAKE:
+            oldest = now_ms - 2000
+        while self.buffer and self.buffer[0].end_ms < oldest:
+            self.buffer.pop(0)

@@ -1,0 +1,39 @@
+"""Accuracy on the hand-written sets (tests/data/*.jsonl), int8 and fp32 (see tests/data/README.md)."""
+
+from pathlib import Path
+
+import pytest
+
+from devices.models import Home
+from llm.evaluate import DEV_SET, load_cases, score
+from llm.resolver import Resolver
+
+TEST_SET = DEV_SET.with_name("intent_test.jsonl")
+FLOORS = {DEV_SET: (0.94, 0.96), TEST_SET: (0.85, 0.92)}
+"""Minimum (exact intents+slots, intents) per set, a little under what the shipped weights reach."""
+
+
+@pytest.mark.parametrize("path", [DEV_SET, TEST_SET], ids=["dev", "test"])
+def test_sets_are_well_formed(path: Path) -> None:
+    cases = load_cases(path)
+    assert len({c["text"] for c in cases}) == len(cases)
+    for case in cases:
+        assert isinstance(case["text"], str) and isinstance(case["intents"], list)
+        for call in case["intents"]:
+            assert set(call) == {"intent", "slots"}
+
+
+def test_together_at_least_400_commands_and_disjoint() -> None:
+    dev, test = load_cases(DEV_SET), load_cases(TEST_SET)
+    assert len(dev) >= 400
+    assert not {c["text"] for c in dev} & {c["text"] for c in test}
+
+
+@pytest.mark.parametrize("path", [DEV_SET, TEST_SET], ids=["dev", "test"])
+def test_accuracy(resolver: Resolver, resolver_fp32: Resolver, demo_home: Home, path: Path) -> None:
+    cases = load_cases(path)
+    exact, intents = FLOORS[path]
+    int8, fp32 = score(resolver, cases, demo_home), score(resolver_fp32, cases, demo_home)
+    assert int8.exact >= exact and fp32.exact >= exact
+    assert int8.intent >= intents and fp32.intent >= intents
+    assert abs(int8.exact - fp32.exact) <= 0.03

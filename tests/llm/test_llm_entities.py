@@ -1,0 +1,75 @@
+"""Spans -> the demo home's names: exact, alias, fuzzy, context area."""
+
+import pytest
+
+from devices.homefile import DEMO_HOME, load_home
+from llm.entities import HomeNames, domain_of, is_here
+
+
+@pytest.fixture(scope="module")
+def names() -> HomeNames:
+    return HomeNames(load_home(DEMO_HOME))
+
+
+@pytest.mark.parametrize(
+    ("spoken", "name"),
+    [
+        ("desk lamp", "Desk Lamp"),
+        ("Desk Lamp", "Desk Lamp"),
+        ("the desk lamp", "Desk Lamp"),
+        ("under cabinet lights", "Counter Lights"),
+        ("led strip", "TV Strip"),
+        ("roomba", "Robot Vacuum"),
+        ("bed side lamp", "Bedside Lamp"),
+        ("desk lamb", "Desk Lamp"),
+        ("cofee maker", "Coffee Maker"),
+        ("christmas trees", "Christmas Tree"),
+        ("movie time", "Movie Night"),
+    ],
+)
+def test_entity_names(names: HomeNames, spoken: str, name: str) -> None:
+    entity = names.entity(spoken)
+    assert entity is not None and entity.name == name
+
+
+@pytest.mark.parametrize("spoken", ["toaster", "the moon", "garden hose"])
+def test_unknown_entities(names: HomeNames, spoken: str) -> None:
+    assert names.entity(spoken) is None
+
+
+@pytest.mark.parametrize(
+    ("spoken", "area"),
+    [
+        ("kitchen", "Kitchen"),
+        ("the lounge", "Living Room"),
+        ("study", "Office"),
+        ("hall", "Hallway"),
+        ("living room", "Living Room"),
+        ("in here", "Living Room"),
+        ("this room", "Living Room"),
+        ("bed room", "Bedroom"),
+    ],
+)
+def test_areas(names: HomeNames, spoken: str, area: str) -> None:
+    found = names.area(spoken)
+    assert found is not None and found.name == area
+
+
+def test_floors(names: HomeNames) -> None:
+    assert names.floor("upstairs").name == "First Floor"  # type: ignore[union-attr]
+    assert names.floor("ground floor").name == "Ground Floor"  # type: ignore[union-attr]
+    assert names.floor("roof") is None
+
+
+def test_area_plus_domain(names: HomeNames) -> None:
+    area, domain = names.area_and_domain("kitchen lights")  # type: ignore[misc]
+    assert (area.name, domain) == ("Kitchen", ("light", None))
+    assert names.area_and_domain("desk lamp") is None
+
+
+def test_domain_words() -> None:
+    assert domain_of("Lights") == ("light", None)
+    assert domain_of("blinds") == ("cover", "blind")
+    assert domain_of("garage door") == ("cover", "garage")
+    assert domain_of("toaster") is None
+    assert is_here("in here") and is_here("this room") and not is_here("kitchen")

@@ -1,0 +1,65 @@
+"""Spoken numbers, durations and clock times."""
+
+import pytest
+
+from llm.numbers import parse_duration, parse_number, parse_time, to_words
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("22", 22),
+        ("twenty two", 22),
+        ("twenty-two", 22),
+        ("50%", 50),
+        ("fifty percent", 50),
+        ("19.5", 19.5),
+        ("two point five", 2.5),
+        ("five and a half", 5.5),
+        ("a hundred", 100),
+        ("one hundred and five", 105),
+        ("seventy five", 75),
+        ("22 degrees", 22),
+        ("zero", 0),
+        ("half", 0.5),
+        ("kitchen", None),
+        ("", None),
+    ],
+)
+def test_parse_number(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "hhmm"),
+    [
+        ("7:30", "07:30"),
+        ("7:30 pm", "19:30"),
+        ("seven thirty", "07:30"),
+        ("half past six pm", "18:30"),
+        ("quarter to eight", "07:45"),
+        ("noon", "12:00"),
+        ("midnight", "00:00"),
+        ("6 o'clock", "06:00"),
+        ("9 p.m.", "21:00"),
+        ("seven oh five", "07:05"),
+        ("6 in the morning", "06:00"),
+        ("12 am", "00:00"),
+        ("7am", "07:00"),
+        ("banana", None),
+    ],
+)
+def test_parse_time(text: str, hhmm: str | None) -> None:
+    assert parse_time(text) == hhmm
+
+
+def test_durations_carry_fractions_down() -> None:
+    assert parse_duration(None, "five and a half", None) == {"minutes": 5, "seconds": 30}
+    assert parse_duration("half", None, None) == {"minutes": 30}
+    assert parse_duration("1", "15", None) == {"hours": 1, "minutes": 15}
+    assert parse_duration(None, None, "forty five") == {"seconds": 45}
+
+
+@pytest.mark.parametrize("n", [0, 7, 13, 20, 22, 99, 100, 105, 250, 1000, 2700])
+def test_words_round_trip(n: int) -> None:
+    assert parse_number(to_words(n)) == n

@@ -1,0 +1,105 @@
+"""Speech fixtures: real models loaded once per session, and test speech generated with piper (joe) and flite."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from speech.audio import resample
+from speech.protocols import PIPELINE_RATE
+from speech.stt import WhisperOptions, WhisperStt
+from speech.tts import PiperOptions, PiperTts
+from speech.wavfile import read_wav
+
+Speak = Callable[[str], np.ndarray]
+
+
+@pytest.fixture(scope="session")
+def stt() -> WhisperStt:
+    model = WhisperStt(WhisperOptions(beam_size=1))
+    model.warm_up()
+    return model
+
+
+@pytest.fixture(scope="session")
+def tts() -> PiperTts:
+    """The joe voice with piper's sampling noise off, so test speech is the same on every run."""
+    return PiperTts(PiperOptions(noise_scale=0.0, noise_w_scale=0.0))
+
+
+@pytest.fixture(scope="session")
+def joe(tts: PiperTts) -> Speak:
+    """Text -> float32 16 kHz mono speech in piper's joe voice (no lead-in silence), cached."""
+    cache: dict[str, np.ndarray] = {}
+
+    def speak(text: str) -> np.ndarray:
+        if text not in cache:
+            samples = np.concatenate([c.samples() for c in tts.synthesize_stream(text)])
+            samples = samples[tts.sample_rate * tts.options.lead_in_ms // 1000:]
+            cache[text] = resample(samples.astype(np.float32) / 32768.0, tts.sample_rate, PIPELINE_RATE)
+        return cache[text]
+
+    return speak
+
+
+@pytest.fixture(scope="session")
+def flite(tmp_path_factory: pytest.TempPathFactory) -> Speak:
+    """Text -> float32 16 kHz mono speech from Debian's flite (a second, robotic voice), cached."""
+    if shutil.which("flite") is None:
+        pytest.fail("flite is not installed: apt-get install flite (scripts/setup.sh --test does)")
+    folder = tmp_path_factory.mktemp("flite")
+    cache: dict[str, np.ndarray] = {}
+
+    def speak(text: str) -> np.ndarray:
+        if text not in cache:
+            path = folder / f"{len(cache)}.wav"
+            subprocess.run(["flite", "-t", text, "-o", str(path)], check=True, capture_output=True)
+            cache[text] = read_wav(path).to_pipeline()
+        return cache[text]
+
+    return speak
+
+
+HOME_NAMES = ("Kitchen", "Living Room", "Living Room Lamp", "Bedroom", "Bedroom Lamp", "Vacuum", "Garage Door",
+              "Front Door", "Thermostat", "Music")
+
+
+@pytest.fixture
+def biased_stt(stt: WhisperStt) -> Iterator[WhisperStt]:
+    """The session model, biased toward HOME_NAMES for one test."""
+    stt.with_names(HOME_NAMES)
+    yield stt
+    stt.with_names(())
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * PIPELINE_RATE), dtype=np.float32)
+
+
+def noise(seconds: float, level: float = 0.02, seed: int = 0) -> np.ndarray:
+    return (np.random.default_rng(seed).standard_normal(int(seconds * PIPELINE_RATE)) * level).astype(np.float32)
+
+
+def with_noise(samples: np.ndarray, snr_db: float, seed: int = 1) -> np.ndarray:
+    """Add white noise at the given signal-to-noise ratio (speech power measured where it is loud)."""
+    loud = samples[np.abs(samples) > 0.02]
+    power = float(np.mean(loud ** 2)) if len(loud) else 1e-4
+    scale = np.sqrt(power / 10 ** (snr_db / 10))
+    noisy = samples + np.random.default_rng(seed).standard_normal(len(samples)).astype(np.float32) * scale
+    return np.clip(noisy, -1.0, 1.0).astype(np.float32)
+
+
+def join(*parts: np.ndarray) -> np.ndarray:
+    return np.concatenate(parts).astype(np.float32)
+
+
+def wav_path(tmp_path: Path, samples: np.ndarray, name: str = "input.wav") -> Path:
+    from speech.wavfile import write_wav
+    path = tmp_path / name
+    write_wav(path, samples, PIPELINE_RATE)
+    return path
