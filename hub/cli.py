@@ -269,17 +269,26 @@ async def _demo(args: argparse.Namespace, config: HearthConfig) -> int:
     async with _hub(args, config) as hub:
         broker = config.mqtt.broker or (hub.broker.address.uri if hub.broker else "?")
         print(f"Hearth demo: {len(hub.home.entities)} devices on {broker}. Type 'help' for examples.")
-        while True:
-            if interactive:
-                print("hearth> ", end="", flush=True)
-            line = await asyncio.to_thread(sys.stdin.readline)
-            if not line:
-                return EXIT_OK
-            reply = await demo_line(hub, line.strip())
-            if reply is None:
-                return EXIT_OK
-            if reply:
-                print(reply, flush=True)
+        web = await _start_web(hub, config)
+        try:
+            return await _prompt(hub, interactive)
+        finally:
+            if web is not None:
+                await web.stop()
+
+
+async def _prompt(hub: Any, interactive: bool) -> int:
+    while True:
+        if interactive:
+            print("hearth> ", end="", flush=True)
+        line = await asyncio.to_thread(sys.stdin.readline)
+        if not line:
+            return EXIT_OK
+        reply = await demo_line(hub, line.strip())
+        if reply is None:
+            return EXIT_OK
+        if reply:
+            print(reply, flush=True)
 
 
 async def demo_line(hub: Any, line: str) -> str | None:
@@ -320,6 +329,9 @@ async def _serve(args: argparse.Namespace, config: HearthConfig) -> int:
         for error in hub.automation_errors:
             print(f"warning: {error}", file=sys.stderr)
         extras = [await _start_wyoming(hub, args.wyoming)] if args.wyoming else []
+        web = await _start_web(hub, config)
+        if web is not None:
+            extras.append(web)
         voice = asyncio.create_task(_serve_voice(hub)) if args.voice else None
         broker = config.mqtt.broker or (hub.broker.address.uri if hub.broker else "?")
         print(f"Hearth is serving {len(hub.home.entities)} entities and "
@@ -334,6 +346,19 @@ async def _serve(args: argparse.Namespace, config: HearthConfig) -> int:
         if voice is not None and voice in done and voice.exception() is not None:
             raise voice.exception()  # type: ignore[misc]
     return EXIT_OK
+
+
+async def _start_web(hub: Any, config: HearthConfig) -> Any:
+    """The dashboard and HTTP API, unless turned off (--no-web, http.enabled: false)."""
+    if not config.http.enabled:
+        return None
+    from hub.token import load_or_create_token
+    from hub.web import start_web
+
+    token = load_or_create_token() if config.http.require_token else None
+    web = await start_web(hub, config.http.host, config.http.port, token)
+    print(f"Dashboard: {web.url}/  (the token: hearth token)", flush=True)
+    return web
 
 
 async def _start_wyoming(hub: Any, uri: str) -> Any:

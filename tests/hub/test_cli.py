@@ -88,7 +88,7 @@ def test_demo_reads_commands_from_stdin(tmp_path: Path) -> None:
         "HassGetState name='Front Door'", "HassTurnOn area=Kitchen", "HassTurnOn kitchen",
         "turn off the coffee maker", "flibbertigibbet wombat", "quit",
     ]) + "\n"
-    done = hearth(tmp_path, "demo", stdin=script)
+    done = hearth(tmp_path, "demo", "--port", "0", stdin=script)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Hearth demo: 25 devices on mqtt://127.0.0.1:")

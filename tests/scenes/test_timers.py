@@ -101,10 +101,12 @@ async def test_clock_jump_back_does_not_lose_a_timer(timers) -> None:
 
 def serve(config: Path, tmp_path: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "HEARTH_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.Popen([sys.executable, "-m", "hub", "--config", str(config), "serve", "--home", str(DEMO_HOME),
-                             "--simulate"], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "hub", "--config", str(config), "serve", "--port", "0",
+                             "--home", str(DEMO_HOME), "--simulate"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
+    while line.startswith("Dashboard:"):
+        line = proc.stdout.readline()
     assert line.startswith("Hearth is serving"), (line, proc.stderr.read() if proc.poll() is not None else "")
     return proc
 
