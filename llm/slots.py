@@ -60,7 +60,7 @@ _ALL_WORDS = re.compile(r"\b(all|every|everywhere|everything|whole|entire|house|
 _COVER_VERBS = re.compile(r"\b(open|clos|shut|rais|lower|lift|roll|draw)")
 _LOCK_VERBS = re.compile(r"\b(lock|unlock)")
 _VERBLESS = re.compile(r"(?i)(the|my|our|all the)\s")
-_PRONOUN = re.compile(r"\b(it|them|that|those|they)\b")
+_PRONOUN = re.compile(r"\b(it|its|them|their|that|those|they)\b")
 _TARGET_KEYS = ("name", "area", "floor", "domain", "device_class")
 _HALF = re.compile(r"\bhalf\s?way\b|\bhalf\b")
 

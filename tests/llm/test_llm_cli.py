@@ -18,9 +18,7 @@ def _args(*argv: str) -> argparse.Namespace:
 
 
 def test_parse_streams_json_lines() -> None:
-    stdin = io.StringIO(
-        "turn off the kitchen lights and start the roomba\n\nwhat time is it\nblorp flim flam\n"
-    )
+    stdin = io.StringIO("turn off the kitchen lights and start the roomba\n\nwhat time is it\nblorp flim flam\n")
     stdout = io.StringIO()
     assert run_parse(_args("--home", str(DEMO_HOME), "--device", "cpu"), stdin, stdout) == 0
     rows = [json.loads(line) for line in stdout.getvalue().splitlines()]
