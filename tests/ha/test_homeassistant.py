@@ -89,28 +89,39 @@ def test_rest_bridge_import_and_control(tmp_path: Path, mosquitto: Mosquitto, ho
     assert asked.stdout.strip() == "Porch Light is off"
 
 
-async def test_home_assistant_going_away(tmp_path: Path, mosquitto: Mosquitto, homeassistant: HomeAssistant,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEARTH_DATA_DIR", str(tmp_path / "data"))
-    from devices.homeassistant import Credentials
+async def test_home_assistant_going_away_and_coming_back(tmp_path: Path, mosquitto: Mosquitto,
+                                                        homeassistant: HomeAssistant,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Home Assistant stops and starts again: commands fail clearly meanwhile, then work; no duplicates."""
+    from devices.homeassistant import SOURCE, Credentials, HomeAssistantBridge
     from hub.app import ha_credentials_path
+    from tests.ha.homeassistant import boot, ensure_installed
 
-    Credentials("http://127.0.0.1:1", homeassistant.token).save(ha_credentials_path())  # HA "down"
+    monkeypatch.setenv("HEARTH_DATA_DIR", str(tmp_path / "data"))
+    ha = homeassistant
+    credentials = Credentials(ha.url, ha.token)
+    credentials.save(ha_credentials_path())
     config = hub_config(tmp_path, mosquitto.uri, confirm_timeout=3.0)
     async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
-        hub.registry.upsert_entities([
-            hub.home.entity("light.hallway").__class__(
-                id="light.porch_light", name="Porch Light", area_id="hallway", source="homeassistant",
-                attributes={"ha_entity_id": "light.porch_light"})])
+        areas, entities = await HomeAssistantBridge(credentials).fetch(hub.home)
+        hub.registry.replace_source(SOURCE, areas, entities)
         hub.devices.reload()
+        count = len(hub.home.entities)
+        await until(lambda: hub.homeassistant.connected, what="bridge connected")
+
+        ha.stop()  # Home Assistant goes away
+        await until(lambda: not hub.homeassistant.connected, what="bridge noticing")
         down = await hub.executor.execute(ToolCall("HassTurnOn", {"name": "Porch Light"}))
-        assert not down.ok and down.response == "Cannot reach Home Assistant at http://127.0.0.1:1"
-        hub.homeassistant.credentials = Credentials(homeassistant.url, homeassistant.token)  # it is back
-        await until(lambda: hub.homeassistant.connected, what="reconnect")
+        assert not down.ok and down.response == f"Cannot reach Home Assistant at {ha.url}"
+
+        port = int(ha.url.rsplit(":", 1)[1])
+        ha.process = boot(ensure_installed(), ha.config_dir, port).process  # and comes back
+        await until(lambda: hub.homeassistant.connected, timeout=30, what="reconnect")
         up = await hub.executor.execute(ToolCall("HassTurnOn", {"name": "Porch Light"}))
         assert up.ok, up.response
-        assert homeassistant.states()["light.porch_light"]["state"] == "on"
-        homeassistant.call_service("light", "turn_off", entity_id="light.porch_light")
+        assert ha.states()["light.porch_light"]["state"] == "on"
+        ha.call_service("light", "turn_off", entity_id="light.porch_light")
         await until(lambda: hub.devices.entity("light.porch_light").state == "off", timeout=2,
                     what="HA → Hearth state sync within a second or so")
+        assert len(hub.home.entities) == count
         assert [e.id for e in hub.home.entities].count("light.porch_light") == 1
