@@ -11,6 +11,7 @@ from hub.events import ToolCall
 from llm.decode import Clause, Span
 from llm.entities import HomeNames, domain_of, is_here
 from llm.numbers import clean_number, parse_duration, parse_number, parse_time
+from llm.schema import INTENTS
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,30 +65,8 @@ _PRONOUN = re.compile(r"\b(it|its|them|their|that|those|they)\b")
 _TARGET_KEYS = ("name", "area", "floor", "domain", "device_class")
 _HALF = re.compile(r"\bhalf\s?way\b|\bhalf\b")
 
-TARGET_INTENTS = {
-    "HassTurnOn",
-    "HassTurnOff",
-    "HassToggle",
-    "HassGetState",
-    "HassLightSet",
-    "HearthBrightnessStep",
-    "HassClimateSetTemperature",
-    "HassClimateGetTemperature",
-    "HassSetPosition",
-    "HassFanSetSpeed",
-    "HassVacuumStart",
-    "HassVacuumReturnToBase",
-    "HassVacuumCleanArea",
-    "HassMediaPause",
-    "HassMediaUnpause",
-    "HassMediaNext",
-    "HassMediaPrevious",
-    "HassMediaPlayerMute",
-    "HassMediaPlayerUnmute",
-    "HassMediaSearchAndPlay",
-    "HassSetVolume",
-    "HassSetVolumeRelative",
-}
+TARGET_INTENTS = set(INTENTS[: INTENTS.index("HassStartTimer")])
+"""The device intents: everything the schema lists before the timers."""
 CONTEXT_INTENTS = {
     "HassTurnOn",
     "HassTurnOff",
