@@ -267,8 +267,12 @@ class DeviceManager:
         """Publish retained Home Assistant discovery, and clear Hearth's retained configs for entities
         that no longer exist. Returns (published, removed)."""
         seen: set[str] = set()
-        unsubscribe = self.client.subscribe(
-            f"{prefix}/+/hearth/+/config", lambda topic, payload, retained: retained and payload and seen.add(topic))
+
+        def remember(topic: str, payload: bytes, retained: bool) -> None:
+            if retained and payload:
+                seen.add(topic)
+
+        unsubscribe = self.client.subscribe(f"{prefix}/+/hearth/+/config", remember)
         await asyncio.sleep(settle)  # the broker sends what it retains right after subscribing
         unsubscribe()
         configs = self.discovery_configs(prefix)

@@ -80,10 +80,7 @@ class ListStore:
         text = clean_item(item)
         with self.registry._lock:
             with self.registry._transaction():
-                list_id, list_name = self._existing(name)
-                found = self._find(list_id, text)
-                if not found:
-                    raise ListError(f"{text} is not on {spoken_list(list_name)}")
+                list_id, list_name, found = self._on_list(name, text)
                 chosen = min(found, key=lambda i: i.complete)
                 self._execute("DELETE FROM list_items WHERE id = ?", (chosen.id,))
             self._mirror(list_id, list_name)
@@ -94,16 +91,21 @@ class ListStore:
         text = clean_item(item)
         with self.registry._lock:
             with self.registry._transaction():
-                list_id, list_name = self._existing(name)
-                found = self._find(list_id, text)
-                if not found:
-                    raise ListError(f"{text} is not on {spoken_list(list_name)}")
+                list_id, list_name, found = self._on_list(name, text)
                 open_items = [i for i in found if not i.complete]
                 if not open_items:
                     return ListChange(list_name, found[0].item, False)
                 self._execute("UPDATE list_items SET complete = 1 WHERE id = ?", (open_items[0].id,))
             self._mirror(list_id, list_name)
         return ListChange(list_name, open_items[0].item, True)
+
+    def _on_list(self, name: str | None, text: str) -> tuple[str, str, list[ListItem]]:
+        """(list id, list name, the matching items); ListError when the item is not there."""
+        list_id, list_name = self._existing(name)
+        found = self._find(list_id, text)
+        if not found:
+            raise ListError(f"{text} is not on {spoken_list(list_name)}")
+        return list_id, list_name, found
 
     # --- queries ----------------------------------------------------------------------------
 
