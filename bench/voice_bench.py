@@ -3,7 +3,7 @@ share, end of speech -> first TTS audio (p50, with the stage breakdown), spoken-
 at 10 dB SNR, resident memory.
 
     .venv/bin/python bench/voice_bench.py [--stt-model tiny.en|base|DIR] [--commands 50] [--e2e 12]
-                                          [--handler MODULE:FUNCTION] [--no-bias] [--torch-threads N] [--json]
+                                          [--handler MODULE:FUNCTION] [--no-bias] [--no-rescue] [--torch-threads N] [--json]
 
 Test speech is synthesised here: piper (joe) and Debian flite alternate. The reply callback is, in order:
 --handler (an async text -> TextReply|str), else the intent resolver (llm.resolver) over the demo home when
@@ -114,9 +114,11 @@ async def typical_reply(text: str) -> TextReply:
 class Replier:
     """Chooses the callback and, with the resolver, the reference intents of typed commands."""
 
-    def __init__(self, handler: str | None) -> None:
+    def __init__(self, handler: str | None, no_rescue: bool = False) -> None:
+        self.no_rescue = no_rescue
         self.kind, self.names = "a fixed reply (no resolver)", ()  # type: tuple[str, tuple[str, ...]]
         self.resolve: Callable[[str], list[dict[str, Any]]] | None = None
+        self.understands: Callable[[str], bool] | None = None
         self.handle_text: HandleText = typical_reply
         if handler:
             module, _, function = handler.partition(":")
@@ -140,6 +142,7 @@ class Replier:
             print(f"(resolver not available, replying 'Turned off the lights.': {err})", file=sys.stderr)
             return
         self.resolve = lambda text: [c.to_dict() | {"confidence": None} for c in resolver.resolve(text, home)]
+        self.understands = None if self.no_rescue else (lambda text: resolver.understands(text, home))
         self.handle_text, self.kind = self._resolver_reply, "llm.resolver (no executor)"
 
     async def _resolver_reply(self, text: str) -> TextReply:
@@ -161,13 +164,15 @@ def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands
     by_voice: dict[str, int] = {}
     totals: dict[str, int] = {}
     misses: list[str] = []
+    rescued = {"clean": 0, "noisy_10db": 0}
     for index, text in enumerate(commands):
         clean = pad(voices.speak(text, index))
         reference = replier.resolve(text) if replier.resolve else None
         for label, audio in (("clean", clean), ("noisy_10db", with_noise(clean, 10, seed=index))):
             started = time.perf_counter()
-            heard = stt.transcribe(audio).text
-            elapsed = time.perf_counter() - started
+            transcript = stt.transcribe(audio, replier.understands)
+            heard, elapsed = transcript.text, time.perf_counter() - started
+            rescued[label] += transcript.first_best is not None
             if label == "clean":
                 audio_s, stt_s = audio_s + len(audio) / PIPELINE_RATE, stt_s + elapsed
                 per_command_ms.append(1000 * elapsed)
@@ -188,6 +193,7 @@ def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands
         "commands": n, "stt_rtf": round(stt_s / audio_s, 3), "stt_p50_ms": round(statistics.median(per_command_ms)),
         "transcript_exact": {k: round(v / n, 3) for k, v in exact.items()}, "misses": misses,
         "exact_by_voice": {k: f"{v}/{totals[k]}" for k, v in sorted(by_voice.items())},
+        "alternative_chosen": rescued,
     }
     if replier.resolve is not None:
         result["intents_exact"] = {k: round(v / n, 3) for k, v in intents_ok.items()}
@@ -244,7 +250,7 @@ async def measure_end_to_end(stt: WhisperStt, tts: PiperTts, voices: Voices, rep
         parts += [voices.speak("Hey Jarvis, " + text, index), np.zeros(int(1.8 * PIPELINE_RATE), np.float32)]
     source = WavSource.from_samples(np.concatenate(parts), realtime=True)
     pipeline = VoicePipeline(stt, replier.handle_text, tts=tts, sink=WavSink(), wake=MicroWakeDetector(),
-                             vad=Endpointer(), options=PipelineOptions(wake_required=True))
+                             vad=Endpointer(), options=PipelineOptions(wake_required=True), accept=replier.understands)
     traces = await pipeline.run(source)
     stages = ["endpoint", "transcript", "intents", "executed", "first_audio"]
     p50 = {s: round(statistics.median(t["timings_ms"][s] for t in traces if s in t["timings_ms"]))
@@ -269,6 +275,8 @@ def main() -> int:
     parser.add_argument("--e2e", type=int, default=12, help="commands in the real-time end-to-end run")
     parser.add_argument("--handler", help="MODULE:FUNCTION, an async text -> TextReply|str")
     parser.add_argument("--no-bias", action="store_true", help="do not bias whisper toward the demo home's names")
+    parser.add_argument("--no-rescue", action="store_true",
+                        help="take whisper's first reading even when the resolver does not understand it")
     parser.add_argument("--torch-threads", type=int,
                         help="torch.set_num_threads for the resolver (1 avoids spin-waiting when cores are busy)")
     parser.add_argument("--json", action="store_true")
@@ -277,7 +285,7 @@ def main() -> int:
         import torch
         torch.set_num_threads(args.torch_threads)
 
-    replier = Replier(args.handler)
+    replier = Replier(args.handler, args.no_rescue)
     started = time.perf_counter()
     stt = WhisperStt(WhisperOptions(model=args.stt_model, names=() if args.no_bias else replier.names))
     stt.warm_up()
@@ -319,6 +327,7 @@ def format_report(r: dict[str, Any]) -> str:
         f"{'TTS first chunk, p50 / p90':<44}{str(r['tts']['first_chunk_p50_ms']) + ' / ' + str(r['tts']['first_chunk_p90_ms']) + ' ms':>14}   <= 150 ms",
         f"{'wake word + VAD, share of one core':<44}{100 * r['wake_vad']['share_of_one_core']:>13.2f}%   < 5%",
         f"{'transcripts exact, clean / 10 dB SNR':<44}{_pair(acc['transcript_exact']):>14}",
+        f"{'  an understood alternative taken, clean / noisy':<44}{_count(acc['alternative_chosen']):>14}",
     ]
     if "intents_exact" in acc:
         lines.append(f"{'intents exact, clean / 10 dB SNR':<44}{_pair(acc['intents_exact']):>14}   >= 95% / 85%")
@@ -330,6 +339,10 @@ def format_report(r: dict[str, Any]) -> str:
         "misses: " + ("; ".join(acc["misses"]) or "none"),
     ]
     return "\n".join(lines)
+
+
+def _count(counts: dict[str, int]) -> str:
+    return f"{counts['clean']} / {counts['noisy_10db']}"
 
 
 def _pair(scores: dict[str, float]) -> str:

@@ -38,6 +38,16 @@ class Conversation:
                 self._resolver = await asyncio.to_thread(self._factory)
             return self._resolver
 
+    def understands(self, text: str) -> bool:
+        """Would `handle` understand `text`? Blocking, for the speech worker thread, which asks it of the
+        recogniser's readings; True when it cannot tell (the resolver not loaded yet)."""
+        resolver = self._resolver
+        if resolver is None or not hasattr(resolver, "understands"):
+            return True
+        if self.hub.automations is not None and self.hub.automations.phrase_automations(text):
+            return True
+        return bool(resolver.understands(text, self.hub.home, self.hub.executor.awaiting_answer()))
+
     async def handle(self, text: str, source: str = "text", session: str = "default",
                      started: float | None = None) -> Trace:
         """Understand and carry out `text`; timings count from `started` (perf_counter), default now."""

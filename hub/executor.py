@@ -81,6 +81,11 @@ class Executor:
             "HassSetVolume": self._set_volume, "HassSetVolumeRelative": self._volume_step,
         }
 
+    def awaiting_answer(self) -> bool:
+        """Whether a question (a confirmation) is open in some session."""
+        now = self._clock()
+        return any(p.expires >= now for p in list(self._pending.values()))
+
     def register(self, intent: str, handler: Handler) -> None:
         """Add an intent. A handler returning needs_confirmation=True is re-run with confirmed=True
         when the same session answers HearthConfirm within the confirmation window."""

@@ -160,7 +160,8 @@ class HearthEventHandler(AsyncEventHandler):
         elif self._audio and self._seconds <= MAX_AUDIO_SECONDS:
             audio = np.concatenate(self._audio)
             async with self.engines.stt_lock:
-                transcript = await asyncio.to_thread(self.engines.stt.transcribe, audio)
+                transcript = await asyncio.to_thread(self.engines.stt.transcribe, audio,
+                                                     self.hub.conversation.understands)
             await self.write_event(Transcript(text=transcript.text.strip()).event())
         self._audio, self._format, self._mode = [], None, None
 

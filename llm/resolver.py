@@ -16,7 +16,7 @@ from llm.checkpoint import DEFAULT_WEIGHTS, build_model
 from llm.decode import Clause, decode, word_starts
 from llm.entities import HomeNames
 from llm.model import IntentTagger
-from llm.slots import tool_calls
+from llm.slots import grounded, tool_calls
 from llm.tokenizer import WordPiece
 
 _LOGGER = logging.getLogger(__name__)
@@ -72,6 +72,11 @@ class Resolver:
 
     def resolve(self, text: str, home: Home) -> list[ToolCall]:
         return tool_calls(self.tag(text), self._home_names(home), self.threshold)
+
+    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> bool:
+        """Whether `text` resolves to calls on the home's own devices, areas and floors with the slots
+        their intents need, a yes or no only when a question is open (see `llm.slots.grounded`)."""
+        return grounded(self.resolve(text, home), self._home_names(home), awaiting_answer)
 
     def _home_names(self, home: Home) -> HomeNames:
         if self._names is None or self._names[0] != id(home) or self._names[1].home is not home:

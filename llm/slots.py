@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from devices.models import normalize_name
+from devices.models import Entity, normalize_name
 from hub.events import ToolCall
 from llm.decode import Clause, Span
 from llm.entities import HomeNames, domain_of, is_here
@@ -116,6 +116,70 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
     return calls
 
 
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "HassLightSet": ("brightness", "color", "temperature"),
+    "HassClimateSetTemperature": ("temperature",),
+    "HassSetPosition": ("position",),
+    "HassFanSetSpeed": ("percentage",),
+    "HassSetVolume": ("volume_level",),
+    "HassMediaSearchAndPlay": ("search_query",),
+    "HassStartTimer": ("hours", "minutes", "seconds"),
+    "HassIncreaseTimer": ("hours", "minutes", "seconds"),
+    "HassDecreaseTimer": ("hours", "minutes", "seconds"),
+    "HassListAddItem": ("item",),
+    "HassListRemoveItem": ("item",),
+    "HassListCompleteItem": ("item",),
+    "HassShoppingListAddItem": ("item",),
+    "HassBroadcast": ("message",),
+    "HearthAlarmSet": ("time",),
+    "HearthFileRead": ("file",),
+    "HearthFileDelete": ("file",),
+    "HearthFileAppend": ("text",),
+    "HearthProcessStart": ("process",),
+    "HearthProcessStop": ("process",),
+}
+"""Slots an intent cannot do without (any one of them), as Home Assistant's intents require them."""
+
+
+_ANSWERS = frozenset({"HearthConfirm", "HearthDeny"})
+
+
+def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = False) -> bool:
+    """Calls the home can carry out as they stand: a yes or no only when a question is open, each has the slots its intent needs, every
+    device, area and floor it names is the home's own, and a device intent names a target (media intents may
+    leave it to the speaker in the room).
+
+    The voice pipeline asks this of whisper's readings to pick one the home understands."""
+    if not calls:
+        return False
+    for call in calls:
+        slots = call.slots
+        if call.intent in _ANSWERS and not awaiting_answer:
+            return False
+        if (needs := _NEEDS.get(call.intent)) and not any(k in slots for k in needs):
+            return False
+        if call.intent not in TARGET_INTENTS:
+            continue
+        checks = (("name", names.entities), ("area", names.areas), ("floor", names.floors))
+        for key, index in checks:
+            match = index.match(str(slots[key]), cutoff=101) if key in slots else None
+            if key in slots and (match is None or match.score < 99):
+                return False
+            if key == "name" and match is not None and not _can_act_on(call.intent, match.item):
+                return False
+        if call.intent not in _IMPLIED_TARGET and not any(k in slots for k in _TARGET_SPANS):
+            return False
+    return True
+
+
+def _can_act_on(intent: str, entity: Entity) -> bool:
+    """A sensor can be asked about, not switched, opened or set."""
+    return intent in ("HassGetState", "HassClimateGetTemperature") or entity.domain not in _READ_ONLY_DOMAINS
+
+
+_READ_ONLY_DOMAINS = frozenset({"sensor", "binary_sensor", "weather", "sun", "person", "device_tracker", "zone"})
+
+
 def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """One slot dict per tool call (a clause naming two devices gives two calls).
 
@@ -199,13 +263,21 @@ def _longest_exact_name(run: list[Span], utterance: str, names: HomeNames) -> tu
         first, last = run[0], run[k - 1]
         text = utterance[first.start : last.end]
         match = names.entities.match(text, cutoff=101)
-        if match is not None and match.score >= 98:
+        if match is not None and (match.score >= 98 or _singular_of_name(text, match.item)):
             return Span("name", text, first.word, last.word, first.start, last.end), k
     if run[0].kind == "domain":  # "ceiling fan", "garage door": a domain word that is a device's name
         match = names.entities.match(run[0].text, cutoff=101)
         if match is not None and match.score >= 99:
             return Span("name", run[0].text, run[0].word, run[0].last_word, run[0].start, run[0].end), 1
     return None
+
+
+def _singular_of_name(spoken: str, entity: Entity) -> bool:
+    """'bedroom curtain' for "Bedroom Curtains": one device, said in the singular, is that device.
+
+    The other way round ('bathroom lights' for "Bathroom Light") stays the lights of the area."""
+    said = normalize_name(spoken)
+    return any(normalize_name(n) == said + "s" for n in (entity.name, *entity.aliases))
 
 
 def list_name(spoken: str) -> str:
@@ -416,6 +488,11 @@ _MEDIA_INTENTS = {
     "HassSetVolume",
     "HassSetVolumeRelative",
 }
+_IMPLIED_TARGET = _MEDIA_INTENTS | {
+    "HassVacuumStart", "HassVacuumReturnToBase", "HassVacuumCleanArea", "HassClimateSetTemperature",
+    "HassClimateGetTemperature",
+}
+"""Device intents Home Assistant carries out on the one device of their kind when none is named."""
 _HERE = re.compile(r"\b(in here|this room)\b")
 _STOPWORDS = frozenset(
     [
@@ -450,7 +527,7 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
     if match is None and domain_of(text):
         return "domain", "", domain_of(text)
     split = names.area_and_domain(text)
-    if match is not None and (match.score >= 99 or split is None):
+    if match is not None and (match.score >= 99 or split is None or _singular_of_name(text, match.item)):
         return "name", match.item.name, None
     if split is not None:  # "bathroom lights": the lights of the Bathroom, not the "Bathroom Light"
         return "area", split[0].name, split[1]

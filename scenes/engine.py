@@ -139,12 +139,16 @@ class AutomationEngine:
         if self.entity_state(trigger.entity_id) == info["to"]:
             self.fire(automation, {**info, "for": trigger.for_seconds})
 
+    def phrase_automations(self, text: str) -> list[Automation]:
+        """Automations whose phrase trigger is what was said (nothing fires)."""
+        said = normalize_name(text)
+        return [a for a in list(self.automations.values())
+                if any(isinstance(t, PhraseTrigger) and said in {normalize_name(p) for p in t.phrases}
+                       for t in a.triggers)]
+
     def match_phrase(self, text: str) -> list[Automation]:
         """Automations whose phrase trigger is what was said; they fire and the list is returned."""
-        said = normalize_name(text)
-        matched = [a for a in self.automations.values()
-                   if any(isinstance(t, PhraseTrigger) and said in {normalize_name(p) for p in t.phrases}
-                          for t in a.triggers)]
+        matched = self.phrase_automations(text)
         for automation in matched:
             self.fire(automation, {"platform": "phrase", "text": text})
         return [a for a in matched if self.state[a.id].enabled]

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from speech.errors import SpeechError
 from speech.pipeline import HandleText, PipelineOptions, TextReply, VoicePipeline
 from speech.protocols import AudioSink
-from speech.stt import WhisperOptions, WhisperStt
+from speech.stt import AcceptText, WhisperOptions, WhisperStt
 from speech.tts import PiperOptions, PiperTts
 from speech.vad import Endpointer, EndpointOptions
 from speech.wake import BUILTIN_WAKE_WORDS, MicroWakeDetector, WakeOptions
@@ -80,17 +80,18 @@ def add_speak_arguments(parser: argparse.ArgumentParser) -> None:
 # --- commands -----------------------------------------------------------------------------------
 
 
-def run_listen(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = ()) -> int:
-    return asyncio.run(listen(args, handle_text, names))
+def run_listen(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = (),
+               accept: AcceptText | None = None) -> int:
+    return asyncio.run(listen(args, handle_text, names, accept=accept))
 
 
 async def listen(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = (),
-                 out: TextIO | None = None) -> int:
+                 out: TextIO | None = None, accept: AcceptText | None = None) -> int:
     """Run the voice pipeline over a WAV and print its traces; EXIT_OK even when nothing was said."""
     out = out or sys.stdout
     source = WavSource(args.wav, realtime=args.realtime, max_seconds=args.max_seconds)
     sink = WavSink(args.out)  # replies are synthesised (and timed) even when not saved
-    pipeline = await asyncio.to_thread(build_pipeline, args, handle_text, names, sink, not args.no_speak)
+    pipeline = await asyncio.to_thread(build_pipeline, args, handle_text, names, sink, not args.no_speak, accept)
     pipeline.on_trace = lambda trace: print(format_trace(trace, args.json), file=out, flush=True)
     traces = await pipeline.run(source)
     sink.save()
@@ -99,15 +100,16 @@ async def listen(args: argparse.Namespace, handle_text: HandleText, names: Seque
     return EXIT_OK
 
 
-def run_run(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = ()) -> int:
+def run_run(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = (),
+            accept: AcceptText | None = None) -> int:
     try:
-        return asyncio.run(run(args, handle_text, names))
+        return asyncio.run(run(args, handle_text, names, accept=accept))
     except KeyboardInterrupt:
         return EXIT_OK
 
 
 async def run(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = (),
-              out: TextIO | None = None) -> int:
+              out: TextIO | None = None, accept: AcceptText | None = None) -> int:
     """Listen on the microphone until interrupted; speak each reply on the speaker."""
     from speech.mic import MicSource
     from speech.speaker import SpeakerSink
@@ -115,7 +117,7 @@ async def run(args: argparse.Namespace, handle_text: HandleText, names: Sequence
     out = out or sys.stdout
     source = MicSource(_device(args.input_device))
     sink = SpeakerSink(_device(args.output_device))
-    pipeline = await asyncio.to_thread(build_pipeline, args, handle_text, names, sink, True)
+    pipeline = await asyncio.to_thread(build_pipeline, args, handle_text, names, sink, True, accept)
     pipeline.on_trace = lambda trace: print(format_trace(trace, args.json), file=out, flush=True)
     wake = "" if args.no_wake else f" for '{args.wake_word}'"
     print(f"Listening{wake} on {source.info['name']} ({source.rate} Hz); Ctrl+C stops.", file=sys.stderr)
@@ -145,7 +147,7 @@ async def speak(args: argparse.Namespace) -> int:
 
 
 def build_pipeline(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str],
-                   sink: AudioSink | None, speak_replies: bool) -> VoicePipeline:
+                   sink: AudioSink | None, speak_replies: bool, accept: AcceptText | None = None) -> VoicePipeline:
     """Load the engines the arguments ask for (blocking: call from a worker thread inside a loop)."""
     stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.stt_device, beam_size=args.beam_size,
                                     names=tuple(names)))
@@ -156,7 +158,7 @@ def build_pipeline(args: argparse.Namespace, handle_text: HandleText, names: Seq
     wake = None if args.no_wake else MicroWakeDetector(WakeOptions(word=args.wake_word))
     vad = Endpointer(EndpointOptions(min_silence_ms=args.endpoint_silence_ms))
     return VoicePipeline(stt, handle_text, tts=tts, sink=sink, wake=wake, vad=vad,
-                         options=PipelineOptions(wake_required=not args.no_wake))
+                         options=PipelineOptions(wake_required=not args.no_wake), accept=accept)
 
 
 def _device(value: str | None) -> int | str | None:

@@ -98,8 +98,12 @@ class VoicePipeline:
     def __init__(self, stt: SpeechToText, handle_text: HandleText, *, tts: TextToSpeech | None = None,
                  sink: AudioSink | None = None, wake: WakeDetector | None = None, vad: Vad,
                  options: PipelineOptions | None = None,
-                 on_trace: Callable[[dict[str, Any]], None] | None = None) -> None:
+                 on_trace: Callable[[dict[str, Any]], None] | None = None,
+                 accept: Callable[[str], bool] | None = None) -> None:
+        """`accept` (blocking, called in the STT's worker thread) says whether the home understands a reading,
+        so the recogniser can prefer an understood one (see `WhisperStt.transcribe`)."""
         self.stt, self.handle_text, self.tts, self.sink = stt, handle_text, tts, sink
+        self.accept = accept
         self.wake, self.vad = wake, vad
         self.options = options or PipelineOptions()
         if self.options.wake_required and wake is None:
@@ -134,7 +138,7 @@ class VoicePipeline:
         """Speech paused: start transcribing now; if the pause turns out to be the end, the result is ready sooner."""
         if self._speculation is not None and not self._speculation[1].done():
             return  # one speculative transcription at a time
-        task = asyncio.create_task(asyncio.to_thread(self.stt.transcribe, utterance.samples))
+        task = asyncio.create_task(asyncio.to_thread(self.stt.transcribe, utterance.samples, self.accept))
         self._speculation = ((utterance.start_ms, utterance.end_ms), task)
 
     async def _transcribe(self, utterance: _Utterance) -> Transcript:
@@ -144,7 +148,7 @@ class VoicePipeline:
             if key == (utterance.start_ms, utterance.end_ms):
                 return await task
             await asyncio.gather(task, return_exceptions=True)  # stale: speech went on after that pause
-        return await asyncio.to_thread(self.stt.transcribe, utterance.samples)
+        return await asyncio.to_thread(self.stt.transcribe, utterance.samples, self.accept)
 
     async def _handle(self, utterance: _Utterance, source_name: str) -> None:
         speech_end_at = utterance.decided_at - (utterance.decided_ms - utterance.end_ms) / 1000.0
@@ -159,6 +163,8 @@ class VoicePipeline:
             "audio": {"start_ms": round(utterance.start_ms, 1), "end_ms": round(utterance.end_ms, 1),
                       "forced_end": utterance.forced},
         }
+        if transcript.first_best is not None:
+            trace["heard_first"] = transcript.first_best
         if utterance.wake is not None:
             trace["wake"] = {"word": utterance.wake.word,
                              "at_ms": round(utterance.wake.timestamp_ms - utterance.end_ms, 1)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
@@ -108,14 +108,23 @@ class Transcript:
     """Length of the transcribed audio."""
     no_speech_prob: float = 0.0
     segments: tuple[str, ...] = field(default=())
+    alternatives: tuple[str, ...] = field(default=())
+    """Other readings that were weighed (best first), when the first one was not understood."""
+    first_best: str | None = None
+    """The recogniser's own first reading, when an understood alternative replaced it."""
 
     @property
     def normalized(self) -> str:
         return normalize_transcript(self.text)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "language": self.language, "audio_ms": round(self.audio_ms, 1),
+        data = {"text": self.text, "language": self.language, "audio_ms": round(self.audio_ms, 1),
                 "no_speech_prob": round(self.no_speech_prob, 4)}
+        if self.first_best is not None:
+            data["first_best"] = self.first_best
+        if self.alternatives:
+            data["alternatives"] = list(self.alternatives)
+        return data
 
 
 def normalize_transcript(text: str) -> str:
@@ -159,8 +168,9 @@ class Vad(Protocol):
 class SpeechToText(Protocol):
     """Blocking; the pipeline calls it from a worker thread."""
 
-    def transcribe(self, audio: np.ndarray) -> Transcript:
-        """audio: float32 mono samples at 16 kHz in [-1, 1]."""
+    def transcribe(self, audio: np.ndarray, accept: Callable[[str], bool] | None = None) -> Transcript:
+        """audio: float32 mono samples at 16 kHz in [-1, 1]. `accept` says whether the home understands a
+        reading; a recogniser with several readings may return an understood one over its first."""
         ...
 
 

@@ -48,9 +48,9 @@ class CountingStt:
     def __init__(self, stt: WhisperStt) -> None:
         self.stt, self.calls = stt, 0
 
-    def transcribe(self, audio: np.ndarray) -> Transcript:
+    def transcribe(self, audio: np.ndarray, accept: Any = None) -> Transcript:
         self.calls += 1
-        return self.stt.transcribe(audio)
+        return self.stt.transcribe(audio, accept)
 
 
 def _pipeline(stt: Any, tts: PiperTts | None, handler: RecordingHandler, wake: bool = True,

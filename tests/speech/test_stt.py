@@ -10,7 +10,7 @@ import pytest
 from speech.errors import ModelLoadError
 from speech.stt import WhisperStt, build_prompt, pick_device, resolve_model
 
-from .conftest import Speak, silence, with_noise
+from .conftest import HOME_NAMES, Speak, silence, with_noise
 
 
 @pytest.mark.parametrize("text", [
@@ -37,9 +37,10 @@ def test_noisy_speech_at_10_db_snr(stt: WhisperStt, joe: Speak, text: str) -> No
 
 @pytest.mark.parametrize("text", ["Start the vacuum.", "Set the bedroom lamp to 50%."])
 def test_names_of_the_home_carry_noisy_speech(biased_stt: WhisperStt, joe: Speak, text: str) -> None:
-    assert biased_stt.prompt is not None and "vacuum" in biased_stt.prompt
+    assert biased_stt.prompt is not None and "vacuum" in biased_stt.prompt and "turn on" in biased_stt.prompt
     noisy = with_noise(joe(text), snr_db=10)
-    assert biased_stt.transcribe(noisy).text.lower() == text.lower()
+    names_a_thing = lambda reading: any(n.lower() in reading.lower() for n in HOME_NAMES)  # noqa: E731
+    assert biased_stt.transcribe(noisy, names_a_thing).text.lower() == text.lower()
 
 
 def test_whisper_hears_nothing_in_silence(stt: WhisperStt) -> None:
@@ -64,6 +65,7 @@ def test_names_become_the_initial_prompt() -> None:
     assert build_prompt(["Kitchen", "Bedroom  Lamp", "kitchen", " ", "Thermostat"]) == \
         "kitchen, bedroom lamp, thermostat."
     assert build_prompt([]) is None
+    assert build_prompt(["Kitchen"], ["turn on", "kitchen", "lock"]) == "turn on, lock, kitchen."
 
 
 def test_a_folder_without_a_model_is_refused(tmp_path: Path) -> None:

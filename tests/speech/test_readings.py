@@ -1,0 +1,94 @@
+"""Whisper's readings weighed by the resolver: an understood reading over a misheard first one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pytest
+import torch
+
+from devices.homefile import DEMO_HOME, load_home
+from devices.models import Home
+from llm.resolver import Resolver
+from speech.stt import WhisperOptions, WhisperStt
+
+from .conftest import Speak, with_noise
+
+
+@pytest.fixture(scope="module")
+def home() -> Home:
+    return load_home(DEMO_HOME)
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    torch.set_num_threads(1)  # as the hub runs it
+    return Resolver.load(device="cpu")
+
+
+@pytest.fixture
+def home_stt(stt: WhisperStt, home: Home) -> Iterator[WhisperStt]:
+    """The session model biased toward the demo home, as `hearth listen` builds it."""
+    stt.with_names(sorted({n for e in home.entities for n in e.names()} | {a.name for a in home.areas}))
+    yield stt
+    stt.with_names(())
+
+
+def _intents(resolver: Resolver, home: Home, text: str) -> list[tuple[str, dict[str, object]]]:
+    return [(c.intent, c.slots) for c in resolver.resolve(text, home)]
+
+
+@pytest.mark.parametrize(("voice", "text", "noisy"), [
+    ("joe", "is the front door locked", True),
+    ("joe", "what is the humidity in the living room", True),
+])
+def test_an_understood_reading_replaces_a_misheard_one(home_stt: WhisperStt, resolver: Resolver, home: Home,
+                                                       joe: Speak, flite: Speak, voice: str, text: str,
+                                                       noisy: bool) -> None:
+    audio = (joe if voice == "joe" else flite)(text)
+    audio = with_noise(audio, snr_db=10) if noisy else audio
+    plain = home_stt.transcribe(audio)
+    assert _intents(resolver, home, plain.text) != _intents(resolver, home, text)  # whisper alone mishears
+    weighed = home_stt.transcribe(audio, lambda reading: resolver.understands(reading, home))
+    assert weighed.first_best == plain.text and plain.text in weighed.alternatives
+    assert _intents(resolver, home, weighed.text) == _intents(resolver, home, text)
+    assert weighed.to_dict()["first_best"] == plain.text
+
+
+class Counting:
+    def __init__(self, answer: Callable[[str], bool]) -> None:
+        self.answer, self.asked = answer, []  # type: Callable[[str], bool], list[str]
+
+    def __call__(self, reading: str) -> bool:
+        self.asked.append(reading)
+        return self.answer(reading)
+
+
+def test_an_understood_first_reading_is_asked_about_once(home_stt: WhisperStt, joe: Speak) -> None:
+    accept = Counting(lambda reading: True)
+    transcript = home_stt.transcribe(joe("Turn off the kitchen lights."), accept)
+    assert transcript.normalized == "turn off the kitchen lights"
+    assert accept.asked == [transcript.text] and transcript.first_best is None and not transcript.alternatives
+
+
+def test_when_nothing_is_understood_the_first_reading_stands(home_stt: WhisperStt, flite: Speak) -> None:
+    audio = with_noise(flite("start the vacuum"), snr_db=10)
+    plain = home_stt.transcribe(audio)
+    accept = Counting(lambda reading: False)
+    weighed = home_stt.transcribe(audio, accept)
+    assert weighed.text == plain.text and weighed.first_best is None
+    assert len(accept.asked) > 1 and set(accept.asked) <= {weighed.text, *weighed.alternatives}
+
+
+def test_silence_asks_nothing(home_stt: WhisperStt) -> None:
+    accept = Counting(lambda reading: False)
+    transcript = home_stt.transcribe(np.zeros(16000, dtype=np.float32), accept)
+    assert transcript.normalized in ("", "you") and len(accept.asked) <= 1
+
+
+def test_a_reading_is_bounded_by_the_length_of_the_audio(home_stt: WhisperStt) -> None:
+    noise = np.random.default_rng(3).standard_normal(32000).astype(np.float32) * 0.3
+    transcript = home_stt.transcribe(noise, lambda reading: False)
+    tokens = home_stt._tokenizer.encode(" " + transcript.text)
+    assert len(tokens) <= 16 + 8 * 2
