@@ -9,7 +9,7 @@ from typing import Any
 from devices.models import Entity, normalize_name
 from hub.events import ToolCall
 from llm.decode import Clause, Span
-from llm.entities import HomeNames, domain_of, is_here
+from llm.entities import HomeNames, NameIndex, domain_of, is_here
 from llm.numbers import clean_number, parse_duration, parse_number, parse_time
 from llm.schema import INTENTS
 
@@ -160,21 +160,22 @@ def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = Fa
             return False
         if call.intent not in TARGET_INTENTS:
             continue
-        checks = (("name", names.entities), ("area", names.areas), ("floor", names.floors))
-        for key, index in checks:
+        indexes: tuple[tuple[str, NameIndex[Any]], ...] = (
+            ("name", names.entities), ("area", names.areas), ("floor", names.floors))
+        for key, index in indexes:
             match = index.match(str(slots[key]), cutoff=101) if key in slots else None
             if key in slots and (match is None or match.score < 99):
                 return False
-            if key == "name" and match is not None and not _can_act_on(call.intent, match.item):
-                return False
+        if "name" in slots and not _can_act_on(call.intent, names.entity(str(slots["name"]), cutoff=101)):
+            return False
         if call.intent not in _IMPLIED_TARGET and not any(k in slots for k in _TARGET_SPANS):
             return False
     return True
 
 
-def _can_act_on(intent: str, entity: Entity) -> bool:
+def _can_act_on(intent: str, entity: Entity | None) -> bool:
     """A sensor can be asked about, not switched, opened or set."""
-    return intent in ("HassGetState", "HassClimateGetTemperature") or entity.domain not in _READ_ONLY_DOMAINS
+    return entity is None or intent in ("HassGetState", "HassClimateGetTemperature") or entity.domain not in _READ_ONLY_DOMAINS
 
 
 _READ_ONLY_DOMAINS = frozenset({"sensor", "binary_sensor", "weather", "sun", "person", "device_tracker", "zone"})

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from speech.denoise import suppress_noise
+from speech.denoise import CLEAN_SNR_DB, snr_db, suppress_noise
 from speech.errors import ModelLoadError
 from speech.protocols import PIPELINE_RATE, Transcript, normalize_transcript
 
@@ -138,6 +138,8 @@ def build_prompt(names: Sequence[str], words: Sequence[str] = ()) -> str | None:
 
 AcceptText = Callable[[str], bool]
 """Does the home understand this reading? (the hub asks its intent resolver)"""
+_Setup = tuple[Any, list[int], dict[str, Any]]
+"""Encoded audio, the prompt, the decoding options: what every reading of one utterance shares."""
 
 
 class WhisperStt:
@@ -178,23 +180,28 @@ class WhisperStt:
         A command (up to 30 s) is decoded greedily. If `accept` refuses that reading, beam search over the same
         encoded audio gives `alternatives` readings, and the first one `accept` takes that scores within
         `alternative_margin` of the best wins (n-best rescoring, as grammar-bound recognisers do). If none is
-        understood, the audio is heard once more with stationary noise suppressed (`speech.denoise`)."""
+        understood and the audio is noisy (under 30 dB SNR), it is heard once more with stationary noise
+        suppressed (`speech.denoise`)."""
         audio = audio.astype(np.float32, copy=False)
         with self._lock:
             if len(audio) > _WINDOW_S * PIPELINE_RATE:
                 return self._transcribe_long(audio)
-            first, no_speech = self._first_reading(audio)
+            setup = self._decode_setup(audio)
+            first, no_speech = self._first_reading(setup)
             transcript = Transcript(first, self.options.language, 1000.0 * len(audio) / PIPELINE_RATE, no_speech,
                                     (first,) if first else ())
             if accept is None or not normalize_transcript(first) or self.options.alternatives < 2 or accept(first):
                 return transcript
-            return self._rescue(audio, transcript, accept)
+            return self._rescue(audio, setup, transcript, accept)
 
-    def _rescue(self, audio: np.ndarray, transcript: Transcript, accept: AcceptText) -> Transcript:
+    def _rescue(self, audio: np.ndarray, setup: _Setup, transcript: Transcript, accept: AcceptText) -> Transcript:
         first = transcript.text
         tried: list[str] = []
-        for attempt in (audio, suppress_noise(audio)):
-            readings = self._readings(attempt, greedy=attempt is not audio)
+        listens: list[Callable[[], list[tuple[str, float]]]] = [lambda: self._readings(setup)]
+        if snr_db(audio) <= CLEAN_SNR_DB:  # then, if need be, a second listen with the noise turned down
+            listens.append(lambda: self._readings(self._decode_setup(suppress_noise(audio)), greedy=True))
+        for listen in listens:
+            readings = listen()
             floor = max(score for _, score in readings) - self.options.alternative_margin
             for reading, score in readings:
                 if not reading or reading == first or reading in tried:
@@ -207,7 +214,8 @@ class WhisperStt:
                                    first_best=first)
         return replace(transcript, alternatives=tuple(tried))
 
-    def _decode_setup(self, audio: np.ndarray) -> tuple[Any, list[int], dict[str, Any]]:
+    def _decode_setup(self, audio: np.ndarray) -> _Setup:
+        """Encode the audio once; the prompt and decoding options every reading of it shares."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.transcribe import get_suppressed_tokens
         model, tokenizer = self._model, self._tokenizer
@@ -222,17 +230,16 @@ class WhisperStt:
                   "suppress_tokens": list(get_suppressed_tokens(tokenizer, (-1,)))}
         return encoded, prompt, common
 
-    def _first_reading(self, audio: np.ndarray) -> tuple[str, float]:
+    def _first_reading(self, setup: _Setup) -> tuple[str, float]:
         """(text, no-speech probability) of the configured decode (greedy by default)."""
-        encoded, prompt, common = self._decode_setup(audio)
-        self._encoded = encoded, prompt, common
+        encoded, prompt, common = setup
         result = self._model.model.generate(encoded, [prompt], beam_size=self.options.beam_size,
                                             return_no_speech_prob=True, **common)[0]
         return self._tokenizer.decode(result.sequences_ids[0]).strip(), result.no_speech_prob
 
-    def _readings(self, audio: np.ndarray, greedy: bool) -> list[tuple[str, float]]:
-        """Beam-search readings with their scores, best first; `greedy` adds the greedy one (new audio)."""
-        encoded, prompt, common = self._encoded if not greedy else self._decode_setup(audio)
+    def _readings(self, setup: _Setup, greedy: bool = False) -> list[tuple[str, float]]:
+        """Beam-search readings with their scores, best first, after the greedy one when `greedy`."""
+        encoded, prompt, common = setup
         generate = self._model.model.generate
         readings: list[tuple[str, float]] = []
         if greedy:

@@ -208,3 +208,16 @@ async def test_time_trigger_and_clock_jump(tmp_path: Path, mosquitto: Mosquitto)
     finally:
         engine_module.time.time = original
 
+
+
+async def test_a_phrase_is_understood_without_firing_its_automation(daemon: Hub) -> None:
+    spoken: list[str] = []
+
+    async def remember(text: str) -> None:
+        spoken.append(text)
+    daemon.speakers.append(remember)
+    assert [a.id for a in daemon.automations.phrase_automations("Good night!")] == ["night"]
+    await daemon.conversation.resolver()
+    assert await asyncio.to_thread(daemon.conversation.understands, "good night")  # asked of each reading
+    await asyncio.sleep(0.3)
+    assert spoken == [] and daemon.devices.entity("cover.living_room_blinds").state != "closed"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from speech.denoise import suppress_noise
+from speech.denoise import CLEAN_SNR_DB, snr_db, suppress_noise
 
 from .conftest import Speak, silence, with_noise
 
@@ -32,3 +32,9 @@ def test_clean_audio_passes_through(joe: Speak) -> None:
 def test_audio_shorter_than_a_frame_is_returned_as_is() -> None:
     short = np.full(100, 0.1, dtype=np.float32)
     assert np.array_equal(suppress_noise(short), short)
+
+
+def test_the_noise_level_of_an_utterance_is_estimated(joe: Speak) -> None:
+    speech = np.concatenate([silence(0.4), joe("Turn off the kitchen lights."), silence(0.4)])
+    assert snr_db(speech) > CLEAN_SNR_DB  # digital silence around it: nothing to suppress
+    assert 3 < snr_db(with_noise(speech, snr_db=10)) < 15  # 10 dB against the loud parts of the speech

@@ -11,7 +11,7 @@ import torch
 from devices.homefile import DEMO_HOME, load_home
 from devices.models import Home
 from llm.resolver import Resolver
-from speech.stt import WhisperOptions, WhisperStt
+from speech.stt import WhisperStt
 
 from .conftest import Speak, with_noise
 
