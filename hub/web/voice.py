@@ -58,8 +58,7 @@ class VoiceService:
     def _load_stt(self) -> Any:
         from speech.stt import WhisperOptions, WhisperStt
 
-        names = sorted({n for e in self.hub.home.entities for n in e.names()} | {a.name for a in self.hub.home.areas})
-        stt = WhisperStt(WhisperOptions(names=tuple(names)))
+        stt = WhisperStt(WhisperOptions(names=tuple(self.hub.home.spoken_names())))
         stt.warm_up()
         return stt
 
@@ -77,6 +76,7 @@ class VoiceService:
         source = await asyncio.to_thread(WavSource, path, max_seconds=max_seconds)
         duration = len(source.samples) / 16000
         stt = await self._engine("stt")
+        await self.hub.conversation.resolver()  # it weighs whisper's readings (WhisperStt.transcribe)
 
         async def handle_text(text: str) -> TextReply:
             trace = await self.hub.conversation.handle(text, source="dashboard", session=session)
@@ -86,7 +86,8 @@ class VoiceService:
 
         async with self._run_lock:
             vad = await asyncio.to_thread(Endpointer)
-            pipeline = VoicePipeline(stt, handle_text, vad=vad, options=PipelineOptions(wake_required=False))
+            pipeline = VoicePipeline(stt, handle_text, vad=vad, options=PipelineOptions(wake_required=False),
+                                     accept=self.hub.conversation.understands)
             traces = await pipeline.run(source)
         return traces, duration
 

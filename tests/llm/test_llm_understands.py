@@ -45,3 +45,21 @@ def test_one_device_said_in_the_singular_is_that_device(resolver: Resolver, demo
 def test_a_plural_of_one_devices_name_still_means_the_areas_devices(resolver: Resolver, demo_home: Home) -> None:
     [call] = resolver.resolve("turn off the bathroom lights", demo_home)  # not the "Bathroom Light" alone
     assert call.slots == {"area": "Bathroom", "domain": "light"}
+
+
+@pytest.mark.parametrize(("heard", "meant"), [
+    ("turn on the lights and the kitchen", "turn on the lights in the kitchen"),
+    ("what is the humidity and the living room", "what is the humidity in the living room"),
+    ("close the blinds and living room", "close the blinds in the living room"),
+])
+def test_a_place_after_and_belongs_to_the_clause_before(resolver: Resolver, demo_home: Home, heard: str,
+                                                        meant: str) -> None:
+    """Whisper often writes "and" for "in"; a bare place cannot be a command of its own."""
+    as_heard = [c.to_dict() | {"confidence": 0} for c in resolver.resolve(heard, demo_home)]
+    as_meant = [c.to_dict() | {"confidence": 0} for c in resolver.resolve(meant, demo_home)]
+    assert as_heard == as_meant and len(as_heard) == 1
+
+
+def test_a_second_place_after_a_place_stays_a_call_of_its_own(resolver: Resolver, demo_home: Home) -> None:
+    calls = resolver.resolve("turn off the kitchen lights and the bedroom", demo_home)
+    assert [c.slots.get("area") for c in calls] == ["Kitchen", "Bedroom"]

@@ -30,7 +30,7 @@ def resolver() -> Resolver:
 @pytest.fixture
 def home_stt(stt: WhisperStt, home: Home) -> Iterator[WhisperStt]:
     """The session model biased toward the demo home, as `hearth listen` builds it."""
-    stt.with_names(sorted({n for e in home.entities for n in e.names()} | {a.name for a in home.areas}))
+    stt.with_names(home.spoken_names())
     yield stt
     stt.with_names(())
 
@@ -41,7 +41,9 @@ def _intents(resolver: Resolver, home: Home, text: str) -> list[tuple[str, dict[
 
 @pytest.mark.parametrize(("voice", "text", "noisy"), [
     ("joe", "is the front door locked", True),
-    ("joe", "what is the humidity in the living room", True),
+    ("joe", "activate movie night", True),
+    ("joe", "unlock the front door please", False),
+    ("flite", "pause the music", True),
 ])
 def test_an_understood_reading_replaces_a_misheard_one(home_stt: WhisperStt, resolver: Resolver, home: Home,
                                                        joe: Speak, flite: Speak, voice: str, text: str,
