@@ -366,7 +366,7 @@ async def _start_wyoming(hub: Any, uri: str) -> Any:
 
     if not re.match(r"^(tcp://[^:/]+:\d+|unix://.+)$", uri):
         raise HearthError(f"--wyoming: '{uri}' is not a URI like tcp://127.0.0.1:10700")
-    engines = await asyncio.to_thread(Engines.load, _names(hub))
+    engines = await asyncio.to_thread(Engines.load, hub.home.spoken_names())
     await hub.conversation.resolver()  # its readings are weighed by the resolver (WhisperStt.transcribe)
     server = WyomingServer(uri, engines, hub)
     await server.start()
@@ -379,12 +379,8 @@ async def _serve_voice(hub: Any) -> int:
     parser = argparse.ArgumentParser()
     add_run_arguments(parser)
     await hub.conversation.resolver()
-    return await run(parser.parse_args([]), voice_handler(hub, "mic"), _names(hub),
+    return await run(parser.parse_args([]), voice_handler(hub, "mic"), hub.home.spoken_names(),
                      accept=hub.conversation.understands)
-
-
-def _names(hub: Any) -> list[str]:
-    return list(hub.home.spoken_names())
 
 
 def run_scene(args: argparse.Namespace, config: HearthConfig) -> int:
@@ -545,7 +541,7 @@ async def _voice(args: argparse.Namespace, config: HearthConfig, loop: Any, sour
     """The voice pipeline with the hub behind it: each utterance goes through the conversation."""
     async with _hub(args, config) as hub:
         await hub.conversation.resolver()  # load before audio starts, not on the first command
-        return await loop(args, voice_handler(hub, source), _names(hub), accept=hub.conversation.understands)
+        return await loop(args, voice_handler(hub, source), hub.home.spoken_names(), accept=hub.conversation.understands)
 
 
 def voice_handler(hub: Any, source: str) -> Any:

@@ -21,6 +21,8 @@ MAX_TEXT = 1000
 class IntentResolver(Protocol):
     def resolve(self, text: str, home: Home) -> list[ToolCall]: ...
 
+    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> bool: ...
+
 
 class Conversation:
     """One per hub. `handle` is what `hearth say`, the demo prompt, the voice loop and HTTP call."""
@@ -42,11 +44,11 @@ class Conversation:
         """Would `handle` understand `text`? Blocking, for the speech worker thread, which asks it of the
         recogniser's readings; True when it cannot tell (the resolver not loaded yet)."""
         resolver = self._resolver
-        if resolver is None or not hasattr(resolver, "understands"):
+        if resolver is None:
             return True
         if self.hub.automations is not None and self.hub.automations.phrase_automations(text):
             return True
-        return bool(resolver.understands(text, self.hub.home, self.hub.executor.awaiting_answer()))
+        return resolver.understands(text, self.hub.home, self.hub.executor.awaiting_answer())
 
     async def handle(self, text: str, source: str = "text", session: str = "default",
                      started: float | None = None) -> Trace:

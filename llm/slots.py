@@ -150,9 +150,48 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 
 
 _ANSWERS = frozenset({"HearthConfirm", "HearthDeny"})
+_READ_ONLY_DOMAINS = frozenset({"sensor", "binary_sensor", "weather", "sun", "person", "device_tracker", "zone"})
+_ASKING = frozenset({"HassGetState", "HassClimateGetTemperature"})
+
+
+def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = False) -> bool:
+    """Calls the home can carry out as they stand: a yes or no only while a question is open; each call has
+    the slots its intent needs; every device, area and floor it names is the home's own, and a sensor is only
+    asked about; a device intent names a target (media, vacuum and climate intents may leave it implied).
+
+    The voice pipeline asks this of whisper's readings to pick one the home understands."""
+    if not calls:
+        return False
+    for call in calls:
+        slots = call.slots
+        if call.intent in _ANSWERS and not awaiting_answer:
+            return False
+        if (needs := _NEEDS.get(call.intent)) and not any(k in slots for k in needs):
+            return False
+        if call.intent not in TARGET_INTENTS:
+            continue
+        if "area" in slots and not _is_exact(names.areas, slots["area"]):
+            return False
+        if "floor" in slots and not _is_exact(names.floors, slots["floor"]):
+            return False
+        if "name" in slots:
+            match = names.entities.match(str(slots["name"]), cutoff=101)
+            if match is None or match.score < 99:
+                return False
+            if call.intent not in _ASKING and match.item.domain in _READ_ONLY_DOMAINS:
+                return False
+        if call.intent not in _IMPLIED_TARGET and not any(k in slots for k in _TARGET_SPANS):
+            return False
+    return True
+
+
+def _is_exact(index: NameIndex[Any], value: Any) -> bool:
+    match = index.match(str(value), cutoff=101)
+    return match is not None and match.score >= 99
 
 
 _PLACE_KINDS = frozenset({"area", "floor"})
+_PLACE_INTENTS = TARGET_INTENTS | {"HassGetState"}
 _ARTICLE = re.compile(r"(?i)^(the|in the|in|on the|on)\s+")
 
 
@@ -168,46 +207,6 @@ def _only_a_place(clause: Clause, names: HomeNames) -> bool:
 
 def _has_place(clause: Clause) -> bool:
     return clause.intent not in _PLACE_INTENTS or any(span.kind in _PLACE_KINDS for span in clause.spans)
-
-
-_PLACE_INTENTS = TARGET_INTENTS | {"HassGetState"}
-
-
-def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = False) -> bool:
-    """Calls the home can carry out as they stand: a yes or no only when a question is open, each has the slots its intent needs, every
-    device, area and floor it names is the home's own, and a device intent names a target (media intents may
-    leave it to the speaker in the room).
-
-    The voice pipeline asks this of whisper's readings to pick one the home understands."""
-    if not calls:
-        return False
-    for call in calls:
-        slots = call.slots
-        if call.intent in _ANSWERS and not awaiting_answer:
-            return False
-        if (needs := _NEEDS.get(call.intent)) and not any(k in slots for k in needs):
-            return False
-        if call.intent not in TARGET_INTENTS:
-            continue
-        indexes: tuple[tuple[str, NameIndex[Any]], ...] = (
-            ("name", names.entities), ("area", names.areas), ("floor", names.floors))
-        for key, index in indexes:
-            match = index.match(str(slots[key]), cutoff=101) if key in slots else None
-            if key in slots and (match is None or match.score < 99):
-                return False
-        if "name" in slots and not _can_act_on(call.intent, names.entity(str(slots["name"]), cutoff=101)):
-            return False
-        if call.intent not in _IMPLIED_TARGET and not any(k in slots for k in _TARGET_SPANS):
-            return False
-    return True
-
-
-def _can_act_on(intent: str, entity: Entity | None) -> bool:
-    """A sensor can be asked about, not switched, opened or set."""
-    return entity is None or intent in ("HassGetState", "HassClimateGetTemperature") or entity.domain not in _READ_ONLY_DOMAINS
-
-
-_READ_ONLY_DOMAINS = frozenset({"sensor", "binary_sensor", "weather", "sun", "person", "device_tracker", "zone"})
 
 
 def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | None = None) -> list[dict[str, Any]]:

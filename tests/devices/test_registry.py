@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from devices.homefile import DEMO_HOME, load_home
 from devices.registry import MIGRATIONS, Registry, StateWrite
 
@@ -42,12 +44,8 @@ def test_failed_import_leaves_previous_home(tmp_path: Path) -> None:
     home = load_home(DEMO_HOME)
     registry.import_home(home)
     broken = type(home)(home.floors, home.areas, (*home.entities, home.entities[0]))  # duplicate pk
-    try:
+    with pytest.raises(sqlite3.IntegrityError):  # a duplicate entity id fails the import
         registry.import_home(broken)
-    except sqlite3.IntegrityError:
-        pass
-    else:
-        raise AssertionError("a duplicate entity id must fail the import")
     after = registry.load_home()
     assert sorted(after.entities, key=lambda e: e.id) == sorted(home.entities, key=lambda e: e.id)
     assert sorted(after.areas, key=lambda a: a.id) == sorted(home.areas, key=lambda a: a.id)
@@ -56,6 +54,8 @@ def test_failed_import_leaves_previous_home(tmp_path: Path) -> None:
 WRITER = """
 import sys, time
 from pathlib import Path
+
+import pytest
 from devices.registry import Registry, StateWrite
 from devices.homefile import DEMO_HOME, load_home
 r = Registry.open(Path(sys.argv[1]))
