@@ -83,6 +83,25 @@ HELD_OUT = [
     "turn off the office lights", "activate movie time", "what is the humidity", "turn off the counter lights please",
     "turn on the hall light", "set an alarm for 6:30 am", "turn off everything in the office",
 ]
+UNSEEN = [
+    # Written at the start of the third session, before any change of that session, and measured once at
+    # its end (`--set unseen`): HELD_OUT's misses were studied during that session, so it is no longer unseen.
+    "turn on the kitchen lights", "switch off the bedside lamp", "turn off the tv strip", "turn on the counter lights",
+    "turn off the bedroom light", "turn on the floor lamp", "switch off the christmas tree",
+    "turn off the coffee maker please", "switch off the space heater", "set the bedside lamp to 40%",
+    "dim the desk lamp to 10%", "set the hallway light to 60%", "make the bedroom light dimmer",
+    "set the thermostat to 20 degrees", "set the temperature to 22 degrees", "open the garage",
+    "close the bedroom curtains please", "open the blinds in the living room", "lock the front door please",
+    "is the front door unlocked", "is the back door closed", "start the robot vacuum", "send the vacuum home",
+    "pause the speaker", "resume the living room speaker", "next song", "turn the volume up",
+    "set the volume to 20%", "mute the speaker", "set a timer for 15 minutes", "set a timer for 2 hours",
+    "cancel my timer", "add apples to the shopping list", "add butter to my shopping list", "what time is it now",
+    "what's the temperature in the living room", "turn on the lights in the office",
+    "turn off the lights in the hallway", "turn on the lights downstairs", "turn off the bathroom lights",
+    "turn on the fan in the bedroom", "set the ceiling fan to 75%", "turn off the lights in the living room",
+    "activate movie night please", "turn on the led strip", "turn off the under cabinet lights",
+    "turn on the study lights", "set an alarm for 8 am", "what day is it today", "turn off everything in the kitchen",
+]
 REPLIES = [
     "Turned off the lights.", "The garage door is open.", "Okay.",
     "It is twenty one degrees in the living room. The heating is on.",
@@ -291,8 +310,8 @@ def rss_mb() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stt-model", default=None, help="tiny.en (default), base, or a CTranslate2 folder")
-    parser.add_argument("--set", choices=("bench", "held-out"), default="bench",
-                        help="the 50 commands the STT choices were made on, or 50 others written afterwards")
+    parser.add_argument("--set", choices=("bench", "held-out", "unseen"), default="bench",
+                        help="bench: the 50 commands the STT choices were made on; held-out, unseen: 50 written later each")
     parser.add_argument("--commands", type=int, default=len(COMMANDS))
     parser.add_argument("--e2e", type=int, default=12, help="commands in the real-time end-to-end run")
     parser.add_argument("--handler", help="MODULE:FUNCTION, an async text -> TextReply|str")
@@ -326,7 +345,7 @@ def main() -> int:
         "command_words": len(stt.options.command_words), "load_s": round(loaded_s, 2),
         "rss_after_load_mb": round(rss_loaded),
     }
-    commands = HELD_OUT if args.set == "held-out" else COMMANDS
+    commands = {"bench": COMMANDS, "held-out": HELD_OUT, "unseen": UNSEEN}[args.set]
     report["command_set"] = args.set
     report["accuracy"] = measure_accuracy(stt, voices, replier, commands[:args.commands])
     report["tts"] = measure_tts()
