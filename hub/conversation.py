@@ -21,7 +21,7 @@ MAX_TEXT = 1000
 class IntentResolver(Protocol):
     def resolve(self, text: str, home: Home) -> list[ToolCall]: ...
 
-    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> bool: ...
+    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float: ...
 
 
 class Conversation:
@@ -40,14 +40,15 @@ class Conversation:
                 self._resolver = await asyncio.to_thread(self._factory)
             return self._resolver
 
-    def understands(self, text: str) -> bool:
-        """Would `handle` understand `text`? Blocking, for the speech worker thread, which asks it of the
-        recogniser's readings; True when it cannot tell (the resolver not loaded yet)."""
+    def understands(self, text: str) -> float:
+        """How surely `handle` would understand `text` (0.0 not at all, up to 1.0). Blocking, for the speech
+        worker thread, which asks it of the recogniser's readings; 1.0 when it cannot tell (the resolver not
+        loaded yet) and for an automation's phrase."""
         resolver = self._resolver
         if resolver is None:
-            return True
+            return 1.0
         if self.hub.automations is not None and self.hub.automations.phrase_automations(text):
-            return True
+            return 1.0
         return resolver.understands(text, self.hub.home, self.hub.executor.awaiting_answer())
 
     async def handle(self, text: str, source: str = "text", session: str = "default",

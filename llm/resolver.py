@@ -73,10 +73,14 @@ class Resolver:
     def resolve(self, text: str, home: Home) -> list[ToolCall]:
         return tool_calls(self.tag(text), self._home_names(home), self.threshold)
 
-    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> bool:
-        """Whether `text` resolves to calls on the home's own devices, areas and floors with the slots
-        their intents need, a yes or no only when a question is open (see `llm.slots.grounded`)."""
-        return grounded(self.resolve(text, home), self._home_names(home), awaiting_answer)
+    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float:
+        """How surely `text` is understood: 0.0 unless it resolves to calls on the home's own devices, areas
+        and floors with the slots their intents need, a yes or no only when a question is open (see
+        `llm.slots.grounded`); else the least confident call's confidence (> 0, so truthy)."""
+        calls = self.resolve(text, home)
+        if not grounded(calls, self._home_names(home), awaiting_answer):
+            return 0.0
+        return max(min(c.confidence for c in calls), 1e-6)
 
     def _home_names(self, home: Home) -> HomeNames:
         if self._names is None or self._names[0] != id(home) or self._names[1].home is not home:

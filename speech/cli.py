@@ -44,6 +44,8 @@ def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
                        help=f"{', '.join(BUILTIN_WAKE_WORDS)} or a microWakeWord .json (default: hey_jarvis)")
     group.add_argument("--stt-model", metavar="MODEL",
                        help="whisper model: tiny.en (default, bundled), base, or a CTranslate2 folder")
+    group.add_argument("--second-model", default=WhisperOptions.second_model, metavar="MODEL",
+                       help="whisper model asked about doubtful readings (default: base; none: off)")
     group.add_argument("--stt-device", default="auto", choices=("auto", "cpu", "cuda"))
     group.add_argument("--beam-size", type=int, default=1)
     group.add_argument("--endpoint-silence-ms", type=int, default=EndpointOptions.min_silence_ms,
@@ -149,8 +151,9 @@ async def speak(args: argparse.Namespace) -> int:
 def build_pipeline(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str],
                    sink: AudioSink | None, speak_replies: bool, accept: AcceptText | None = None) -> VoicePipeline:
     """Load the engines the arguments ask for (blocking: call from a worker thread inside a loop)."""
+    second = None if args.second_model in (None, "none") else args.second_model
     stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.stt_device, beam_size=args.beam_size,
-                                    names=tuple(names)))
+                                    names=tuple(names), second_model=second))
     tts = PiperTts(PiperOptions(voice=str(args.voice) if args.voice else None)) if speak_replies else None
     stt.warm_up()
     if tts is not None:

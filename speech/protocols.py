@@ -112,6 +112,8 @@ class Transcript:
     """Other readings that were weighed (best first), when the first one was not understood."""
     first_best: str | None = None
     """The recogniser's own first reading, when an understood alternative replaced it."""
+    score: float | None = None
+    """Mean log-probability per token of `text`, where the recogniser gives one."""
 
     @property
     def normalized(self) -> str:
@@ -120,6 +122,8 @@ class Transcript:
     def to_dict(self) -> dict[str, Any]:
         data = {"text": self.text, "language": self.language, "audio_ms": round(self.audio_ms, 1),
                 "no_speech_prob": round(self.no_speech_prob, 4)}
+        if self.score is not None:
+            data["score"] = round(self.score, 3)
         if self.first_best is not None:
             data["first_best"] = self.first_best
         if self.alternatives:

