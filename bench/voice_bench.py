@@ -4,7 +4,8 @@ at 10 dB SNR, resident memory.
 
     .venv/bin/python bench/voice_bench.py [--stt-model tiny.en|base|DIR] [--commands 50] [--e2e 12]
                                           [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
-                                          [--set bench|held-out] [--torch-threads N] [--json]
+                                          [--second-model base|none|DIR] [--set bench|held-out|unseen]
+                                          [--torch-threads N] [--json]
 
 Test speech is synthesised here: piper (joe) and Debian flite alternate. The reply callback is, in order:
 --handler (an async text -> TextReply|str), else the intent resolver (llm.resolver) over the demo home when
