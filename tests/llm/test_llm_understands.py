@@ -70,3 +70,15 @@ def test_a_place_after_and_belongs_to_the_clause_before(resolver: Resolver, demo
 def test_a_second_place_after_a_place_stays_a_call_of_its_own(resolver: Resolver, demo_home: Home) -> None:
     calls = resolver.resolve("turn off the kitchen lights and the bedroom", demo_home)
     assert [c.slots.get("area") for c in calls] == ["Kitchen", "Bedroom"]
+
+
+@pytest.mark.parametrize(("heard", "typed"), [
+    ("Turn off, the kitchen lights.", "turn off the kitchen lights"),
+    ("Make the bedroom light, dimmer.", "make the bedroom light dimmer"),
+    ("close, living room blinds,", "close the living room blinds"),
+    ("turn off the kitchen lights, and lock the front door", "turn off the kitchen lights and lock the front door"),
+])
+def test_a_comma_where_whisper_heard_a_pause_changes_nothing(resolver: Resolver, demo_home: Home, heard: str,
+                                                             typed: str) -> None:
+    calls = lambda text: [(c.intent, c.slots) for c in resolver.resolve(text, demo_home)]
+    assert calls(heard) == calls(typed) and calls(heard)
