@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from speech.audio import resample
 from speech.pipeline import HandleText, PipelineOptions, TextReply, VoicePipeline
-from speech.protocols import PIPELINE_RATE, AudioChunk, normalize_transcript
+from speech.protocols import PIPELINE_RATE, AcceptText, AudioChunk, normalize_transcript
 from speech.stt import WhisperOptions, WhisperStt
 from speech.tts import PiperOptions, PiperTts
 from speech.vad import Endpointer
@@ -85,8 +85,8 @@ HELD_OUT = [
     "turn on the hall light", "set an alarm for 6:30 am", "turn off everything in the office",
 ]
 UNSEEN = [
-    # Written at the start of the third session, before any change of that session, and measured once at
-    # its end (`--set unseen`): HELD_OUT's misses were studied during that session, so it is no longer unseen.
+    # Written at the start of the third session, before any change of that session, and measured only at its
+    # end (`--set unseen`): HELD_OUT's misses were studied during that session, so it is no longer unseen.
     "turn on the kitchen lights", "switch off the bedside lamp", "turn off the tv strip", "turn on the counter lights",
     "turn off the bedroom light", "turn on the floor lamp", "switch off the christmas tree",
     "turn off the coffee maker please", "switch off the space heater", "set the bedside lamp to 40%",
@@ -158,7 +158,7 @@ class Replier:
         self.no_rescue = no_rescue
         self.kind, self.names = "a fixed reply (no resolver)", ()  # type: tuple[str, tuple[str, ...]]
         self.resolve: Callable[[str], list[dict[str, Any]]] | None = None
-        self.understands: Callable[[str], bool] | None = None
+        self.understands: AcceptText | None = None
         self.handle_text: HandleText = typical_reply
         if handler:
             module, _, function = handler.partition(":")

@@ -18,8 +18,8 @@ from typing import Any, TextIO
 
 from speech.errors import SpeechError
 from speech.pipeline import HandleText, PipelineOptions, TextReply, VoicePipeline
-from speech.protocols import AudioSink
-from speech.stt import AcceptText, WhisperOptions, WhisperStt
+from speech.protocols import AcceptText, AudioSink
+from speech.stt import WhisperOptions, WhisperStt
 from speech.tts import PiperOptions, PiperTts
 from speech.vad import Endpointer, EndpointOptions
 from speech.wake import BUILTIN_WAKE_WORDS, MicroWakeDetector, WakeOptions

@@ -29,6 +29,7 @@ from hub.errors import HearthError
 from speech.audio import StreamResampler, chunk_to_float
 from speech.protocols import (
     PIPELINE_RATE,
+    AcceptText,
     AudioChunk,
     AudioSink,
     AudioSource,
@@ -99,8 +100,8 @@ class VoicePipeline:
                  sink: AudioSink | None = None, wake: WakeDetector | None = None, vad: Vad,
                  options: PipelineOptions | None = None,
                  on_trace: Callable[[dict[str, Any]], None] | None = None,
-                 accept: Callable[[str], bool] | None = None) -> None:
-        """`accept` (blocking, called in the STT's worker thread) says whether the home understands a reading,
+                 accept: AcceptText | None = None) -> None:
+        """`accept` (blocking, called in the STT's worker thread) says how surely the home understands a reading,
         so the recogniser can prefer an understood one (see `WhisperStt.transcribe`)."""
         self.stt, self.handle_text, self.tts, self.sink = stt, handle_text, tts, sink
         self.accept = accept

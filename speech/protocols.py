@@ -169,11 +169,16 @@ class Vad(Protocol):
     def reset(self) -> None: ...
 
 
+AcceptText = Callable[[str], float]
+"""How surely the home understands a reading: 0 (or False) not at all, up to 1 (or True); the hub asks its
+intent resolver, which answers with its least confident clause's confidence."""
+
+
 class SpeechToText(Protocol):
     """Blocking; the pipeline calls it from a worker thread."""
 
-    def transcribe(self, audio: np.ndarray, accept: Callable[[str], bool] | None = None) -> Transcript:
-        """audio: float32 mono samples at 16 kHz in [-1, 1]. `accept` says whether the home understands a
+    def transcribe(self, audio: np.ndarray, accept: AcceptText | None = None) -> Transcript:
+        """audio: float32 mono samples at 16 kHz in [-1, 1]. `accept` says how surely the home understands a
         reading; a recogniser with several readings may return an understood one over its first."""
         ...
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from speech.denoise import CLEAN_SNR_DB, snr_db, suppress_noise
 from speech.errors import ModelLoadError
-from speech.protocols import PIPELINE_RATE, Transcript, normalize_transcript
+from speech.protocols import PIPELINE_RATE, AcceptText, Transcript, normalize_transcript
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -152,9 +152,6 @@ def build_prompt(names: Sequence[str], words: Sequence[str] = ()) -> str | None:
     return ", ".join([*(w for w in words if w not in unique), *unique]) + "."
 
 
-AcceptText = Callable[[str], float]
-"""How surely the home understands this reading: 0 (or False) not at all, up to 1 (or True); the hub asks its
-intent resolver, which answers with its least confident clause's confidence."""
 _Setup = tuple[Any, list[int], dict[str, Any]]
 """Encoded audio, the prompt, the decoding options: what every reading of one utterance shares."""
 
