@@ -4,7 +4,7 @@ at 10 dB SNR, resident memory.
 
     .venv/bin/python bench/voice_bench.py [--stt-model tiny.en|base|DIR] [--commands 50] [--e2e 12]
                                           [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
-                                          [--second-model base|none|DIR] [--set bench|held-out|unseen]
+                                          [--second-model base|none|DIR] [--set bench|held-out|unseen|fresh]
                                           [--torch-threads N] [--json]
 
 Test speech is synthesised here: piper (joe) and Debian flite alternate. The reply callback is, in order:
@@ -102,6 +102,25 @@ UNSEEN = [
     "turn on the fan in the bedroom", "set the ceiling fan to 75%", "turn off the lights in the living room",
     "activate movie night please", "turn on the led strip", "turn off the under cabinet lights",
     "turn on the study lights", "set an alarm for 8 am", "what day is it today", "turn off everything in the kitchen",
+]
+FRESH = [
+    # Written at the start of the fourth session, before any change of that session, and measured only at its
+    # end (`--set fresh`): UNSEEN's misses were studied during that session.
+    "turn off the kitchen ceiling", "switch on the bedside lamp", "turn on the tv strip please",
+    "switch off the counter lights", "turn on the bathroom light please", "switch off the hallway light",
+    "turn off the floor lamp", "switch on the christmas tree", "turn the coffee maker on", "turn on the heater",
+    "set the kitchen ceiling to 80%", "dim the bedside lamp to 25%", "set the desk lamp to 100%",
+    "make the floor lamp brighter", "make the living room dimmer", "set the thermostat to 18 degrees",
+    "set the heating to 21 degrees", "open the living room blinds please", "close the garage",
+    "open the curtains in the bedroom", "unlock the back door", "lock the front door now",
+    "is the back door shut", "is the garage open", "start vacuuming", "dock the vacuum",
+    "stop the roomba", "play the music", "pause the music in the living room", "previous song",
+    "skip this song", "set the volume to 40%", "turn the speaker down", "unmute the living room speaker",
+    "set a timer for 20 minutes", "set a timer for 45 seconds", "stop the timer",
+    "add cheese to the shopping list", "add oranges to my shopping list", "what's the time",
+    "what's the humidity in the living room", "how warm is it in the bedroom", "turn on the lights in the bedroom",
+    "turn off the lights in the kitchen", "turn on the lights upstairs", "turn on the hallway lights",
+    "turn off the fan", "set the fan to 100%", "activate movie time please", "set an alarm for 9 pm",
 ]
 REPLIES = [
     "Turned off the lights.", "The garage door is open.", "Okay.",
@@ -336,8 +355,8 @@ def rss_mb() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stt-model", default=None, help="tiny.en (default), base, or a CTranslate2 folder")
-    parser.add_argument("--set", choices=("bench", "held-out", "unseen"), default="bench",
-                        help="bench: the 50 commands the STT choices were made on; held-out, unseen: 50 written later each")
+    parser.add_argument("--set", choices=("bench", "held-out", "unseen", "fresh"), default="bench",
+                        help="bench: the 50 commands the STT choices were made on; held-out, unseen, fresh: 50 written later each")
     parser.add_argument("--commands", type=int, default=len(COMMANDS))
     parser.add_argument("--e2e", type=int, default=12, help="commands in the real-time end-to-end run")
     parser.add_argument("--handler", help="MODULE:FUNCTION, an async text -> TextReply|str")
@@ -375,7 +394,7 @@ def main() -> int:
         "command_words": len(stt.options.command_words), "load_s": round(loaded_s, 2),
         "rss_after_load_mb": round(rss_loaded),
     }
-    commands = {"bench": COMMANDS, "held-out": HELD_OUT, "unseen": UNSEEN}[args.set]
+    commands = {"bench": COMMANDS, "held-out": HELD_OUT, "unseen": UNSEEN, "fresh": FRESH}[args.set]
     report["command_set"] = args.set
     report["accuracy"] = measure_accuracy(stt, voices, replier, commands[:args.commands])
     report["tts"] = measure_tts()
