@@ -271,16 +271,16 @@ def _count_second_opinions(stt: WhisperStt) -> list[float]:
     asked = [0, 0.0]
     second = stt.second
     if second is not None:
-        transcribe = second.transcribe
+        readings = second.readings
 
-        def counted(audio: np.ndarray, accept: Any = None) -> Any:
+        def counted(audio: np.ndarray, greedy: bool = True) -> list[tuple[str, float]]:
             started = time.perf_counter()
             try:
-                return transcribe(audio, accept)
+                return readings(audio, greedy)
             finally:
                 asked[0] += 1
                 asked[1] += time.perf_counter() - started
-        second.transcribe = counted  # type: ignore[method-assign]
+        second.readings = counted  # type: ignore[method-assign]
     return asked
 
 

@@ -94,7 +94,8 @@ def _variants(text: str) -> list[str]:
 class Match(Generic[T]):
     item: T
     score: float
-    """100 for a name as said, 99 for an alias, 98 without spaces, 97 singular/plural, else fuzzy."""
+    """100 for a name as said, 99 for an alias, 98 without spaces, 97 singular/plural, 90 the last word of one
+    device's name, else fuzzy."""
 
 
 class NameIndex(Generic[T]):
@@ -110,6 +111,7 @@ class NameIndex(Generic[T]):
             for alias in aliases:
                 self._aliases.setdefault(normalize_name(alias), item)
         self._choices = list(self._names) + list(self._aliases)
+        self._heads = _heads([(item, (name, *aliases)) for item, name, aliases in items])
 
     def match(self, spoken: str, cutoff: float = FUZZY_CUTOFF) -> Match[T] | None:
         said = {normalize_name(spoken), _strip_fillers(normalize_name(spoken))}
@@ -124,11 +126,34 @@ class NameIndex(Generic[T]):
         query = _strip_fillers(normalize_name(spoken))
         if not self._choices or not query or cutoff > 100:
             return None
+        if query in self._heads:
+            return Match(self._heads[query], HEAD_SCORE)
         best = process.extractOne(query, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if best is None:
             return None
         key = best[0]
         return Match(self._names.get(key) or self._aliases[key], float(best[1]))
+
+
+HEAD_SCORE = 90.0
+"""The score of 'heater' for "Space Heater": the last word of one device's name, said alone."""
+
+
+def _heads(items: list[tuple[T, tuple[str, ...]]]) -> dict[str, T]:
+    """Last word of a name of two or more words -> the one item it ends (the 'heater' of "Space Heater").
+
+    A word that ends the names of two items ('lamp': Floor Lamp, Desk Lamp) names neither, and a domain word
+    ('fan', 'lights') keeps meaning every device of its kind."""
+    owners: dict[str, set[int]] = {}
+    first: dict[str, T] = {}
+    for item, names in items:
+        for name in names:
+            words = normalize_name(name).split()
+            if len(words) < 2 or words[-1] in DOMAIN_WORDS:
+                continue
+            owners.setdefault(words[-1], set()).add(id(item))
+            first.setdefault(words[-1], item)
+    return {word: first[word] for word, ids in owners.items() if len(ids) == 1}
 
 
 class HomeNames:

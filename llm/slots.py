@@ -118,10 +118,30 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             continue
         last = (clause, len(calls), previous)
         slot_sets = build_slots(clause, names, previous)
-        calls.extend(ToolCall(clause.intent, slots, round(clause.confidence, 4)) for slots in slot_sets)
+        calls.extend(ToolCall(*_fit_percentage(clause.intent, slots, names), round(clause.confidence, 4))
+                     for slots in slot_sets)
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
     return calls
+
+
+_PERCENTAGE_INTENTS = {"light": ("HassLightSet", "brightness"), "cover": ("HassSetPosition", "position"),
+                       "fan": ("HassFanSetSpeed", "percentage")}
+"""What 'set <device> to N%' means for each kind of device."""
+_PERCENTAGE_SLOTS = {intent: slot for intent, slot in _PERCENTAGE_INTENTS.values()}
+
+
+def _fit_percentage(intent: str, slots: dict[str, Any], names: HomeNames) -> tuple[str, dict[str, Any]]:
+    """'set the kitchen ceiling to 40%' tagged as a cover position, for a light: its brightness."""
+    slot = _PERCENTAGE_SLOTS.get(intent)
+    entity = names.entity(str(slots["name"]), cutoff=101) if slot in slots and "name" in slots else None
+    if slot is None or entity is None or entity.domain not in _PERCENTAGE_INTENTS:
+        return intent, slots
+    fitted, fitted_slot = _PERCENTAGE_INTENTS[entity.domain]
+    if fitted == intent:
+        return intent, slots
+    kept = {k: v for k, v in slots.items() if k not in (slot, "domain", "device_class")}
+    return fitted, {**kept, fitted_slot: max(0, min(100, int(slots[slot])))}
 
 
 _NEEDS: dict[str, tuple[str, ...]] = {

@@ -1,4 +1,4 @@
-"""Spectral subtraction: a second listen to a noisy command whose first readings were not understood.
+"""Spectral subtraction: a second listen to a noisy command whose first reading is doubtful.
 
 The noise floor is estimated per frequency from the quietest frames of the utterance itself (the pause
 before and after speech that the endpointer keeps), so it needs no separate noise sample.
@@ -45,7 +45,14 @@ def _window() -> np.ndarray:
     return np.hanning(N_FFT).astype(np.float32)
 
 
-def suppress_noise(audio: np.ndarray, over_subtraction: float = 1.0, floor: float = 0.1) -> np.ndarray:
+OVER_SUBTRACTION = 2.0
+"""Subtract twice the estimated noise power. Whisper base's greedy readings of the voice bench's 150 commands
+at 10 dB SNR (bench, held-out and unseen sets) got the intents right for 114 after subtracting it once, 116-124
+at 1.25-2 times (119 at 2, 124 at a lucky 1.5), none at all 101; a Wiener filter with decision-directed SNR
+111-115."""
+
+
+def suppress_noise(audio: np.ndarray, over_subtraction: float = OVER_SUBTRACTION, floor: float = 0.1) -> np.ndarray:
     """float32 mono samples -> the same length with stationary noise (hiss, hum, fans) turned down."""
     audio = np.asarray(audio, dtype=np.float32)
     if len(audio) < N_FFT:

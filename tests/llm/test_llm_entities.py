@@ -25,11 +25,19 @@ def names() -> HomeNames:
         ("cofee maker", "Coffee Maker"),
         ("christmas trees", "Christmas Tree"),
         ("movie time", "Movie Night"),
+        ("heater", "Space Heater"),
+        ("the tree", "Christmas Tree"),
     ],
 )
 def test_entity_names(names: HomeNames, spoken: str, name: str) -> None:
     entity = names.entity(spoken)
     assert entity is not None and entity.name == name
+
+
+def test_the_last_word_of_a_name_names_only_its_one_device(names: HomeNames) -> None:
+    assert names.entity("heater", cutoff=101) is None  # not an exact name: grounding still wants one
+    assert names.entity("temperature") is None  # Living Room and Bedroom Temperature: which?
+    assert names.entity("lamp") is None and names.entity("door") is None  # domain words, and several devices
 
 
 @pytest.mark.parametrize("spoken", ["toaster", "the moon", "garden hose"])

@@ -32,10 +32,13 @@ TABLE: list[tuple[str, Calls]] = [
     # switches, fans, scenes
     ("turn on the coffee maker", [("HassTurnOn", {"name": "Coffee Maker"})]),
     ("switch off the space heater", [("HassTurnOff", {"name": "Space Heater"})]),
+    ("turn the heater on", [("HassTurnOn", {"name": "Space Heater"})]),  # the one device whose name ends so
     ("turn on the christmas tree", [("HassTurnOn", {"name": "Christmas Tree"})]),
     ("turn on the ceiling fan", [("HassTurnOn", {"name": "Ceiling Fan"})]),
     ("activate movie night", [("HassTurnOn", {"name": "Movie Night"})]),
     ("toggle the desk lamp", [("HassToggle", {"name": "Desk Lamp"})]),
+    # a percentage means what the named device can do: a light's brightness, not a cover's position
+    ("set the kitchen ceiling to 40%", [("HassLightSet", {"name": "Kitchen Ceiling", "brightness": 40})]),
     # covers and locks
     ("open the garage door", [("HassTurnOn", {"name": "Garage Door", "domain": "cover"})]),
     ("close the living room blinds", [("HassTurnOff", {"name": "Living Room Blinds", "domain": "cover"})]),
