@@ -27,7 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -271,16 +272,21 @@ def _count_second_opinions(stt: WhisperStt) -> list[float]:
     asked = [0, 0.0]
     second = stt.second
     if second is not None:
-        readings = second.readings
+        listen = second.listen
 
-        def counted(audio: np.ndarray, greedy: bool = True) -> list[tuple[str, float]]:
-            started = time.perf_counter()
-            try:
-                return readings(audio, greedy)
-            finally:
-                asked[0] += 1
-                asked[1] += time.perf_counter() - started
-        second.readings = counted  # type: ignore[method-assign]
+        def counted(audio: np.ndarray, greedy: bool = True) -> Iterator[tuple[str, float]]:
+            asked[0] += 1
+            with closing(listen(audio, greedy)) as heard:
+                while True:
+                    started = time.perf_counter()
+                    try:
+                        reading = next(heard)
+                    except StopIteration:
+                        return
+                    finally:
+                        asked[1] += time.perf_counter() - started
+                    yield reading
+        second.listen = counted  # type: ignore[method-assign,assignment]
     return asked
 
 

@@ -7,7 +7,8 @@ import math
 import os
 import shutil
 import threading
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -240,7 +241,7 @@ class WhisperStt:
 
         A command (up to 30 s) is decoded greedily. A first reading that `accept` understands and whisper scores
         at least `doubt_below` stands: most commands cost one decode. A doubtful one is listened to harder
-        (`_listen_harder`): more readings, from this model and from `second_model`, vote for what was said."""
+        (`_listen_harder`): `second_model` confirms it, or more readings from both models vote for what was said."""
         audio = audio.astype(np.float32, copy=False)
         with self._lock:
             if len(audio) > _WINDOW_S * PIPELINE_RATE:
@@ -261,28 +262,44 @@ class WhisperStt:
     def readings(self, audio: np.ndarray, greedy: bool = True) -> list[tuple[str, float]]:
         """Whisper's readings of a command with their scores (mean log-probability per token): the greedy one
         when `greedy`, then `alternatives` from beam search."""
+        with closing(self.listen(audio, greedy)) as heard:
+            return list(heard)
+
+    def listen(self, audio: np.ndarray, greedy: bool = True) -> Generator[tuple[str, float], None, None]:
+        """`readings` one at a time: a caller that has heard enough closes it before the beam search. The audio
+        is encoded once; the model is held until the generator ends or is closed."""
         with self._lock:
-            return self._readings(self._decode_setup(audio.astype(np.float32, copy=False)), greedy)
+            setup = self._decode_setup(audio.astype(np.float32, copy=False))
+            if greedy:
+                text, _, score = self._first_reading(setup)
+                yield text, score
+            yield from self._readings(setup)
 
     def _listen_harder(self, audio: np.ndarray, setup: _Setup, transcript: Transcript,
                        accept: AcceptText) -> Transcript:
         """A doubtful first reading: hear the command again (with stationary noise turned down when it is noisy,
-        `speech.denoise`), by beam search and by the second model, and let the readings vote (`vote`)."""
+        `speech.denoise`). When the second model's first reading says the same, the two models agree and it
+        stands; otherwise the beam searches of both join in and the readings vote (`vote`)."""
+        first = transcript.text
         noisy = snr_db(audio) <= CLEAN_SNR_DB
         heard = suppress_noise(audio) if noisy else audio
-        readings = [(transcript.text, transcript.score if transcript.score is not None else 0.0)]
+        readings = [(first, transcript.score if transcript.score is not None else 0.0)]
+        if self.second is not None:
+            with closing(self.second.listen(heard)) as second:
+                other = next(second, None)
+                if other is not None and accept(first) and normalize_transcript(other[0]) == transcript.normalized:
+                    return replace(transcript, alternatives=tuple({other[0]} - {first}))
+                readings += [*([other] if other else []), *second]
         if self.options.alternatives >= 2:
             with self._lock:
                 readings += self._readings(self._decode_setup(heard) if noisy else setup, greedy=noisy)
-        if self.second is not None:
-            readings += self.second.readings(heard)
         chosen = vote(readings, accept)
-        others = tuple(dict.fromkeys(t for t, _ in readings if t and t != (chosen[0] if chosen else None)))
-        if chosen is None or chosen[0] == transcript.text:
-            return replace(transcript, alternatives=tuple(t for t in others if t != transcript.text))
+        alternatives = tuple(dict.fromkeys(t for t, _ in readings if t and t != (chosen[0] if chosen else first)))
+        if chosen is None or chosen[0] == first:
+            return replace(transcript, alternatives=alternatives)
         text, score = chosen
-        _LOGGER.info("heard %r, understood the reading %r", transcript.text, text)
-        return replace(transcript, text=text, segments=(text,), alternatives=others, first_best=transcript.text,
+        _LOGGER.info("heard %r, understood the reading %r", first, text)
+        return replace(transcript, text=text, segments=(text,), alternatives=alternatives, first_best=first,
                        score=score)
 
     def _decode_setup(self, audio: np.ndarray) -> _Setup:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -120,12 +121,12 @@ def test_a_doubtful_reading_gets_a_second_opinion(cascade: WhisperStt, resolver:
 
 def _count_readings(model: WhisperStt) -> list[int]:
     asked = [0]
-    readings = model.readings
+    listen = model.listen
 
-    def counted(audio: np.ndarray, greedy: bool = True) -> list[tuple[str, float]]:
+    def counted(audio: np.ndarray, greedy: bool = True) -> Iterator[tuple[str, float]]:
         asked[0] += 1
-        return readings(audio, greedy)
-    model.readings = counted  # type: ignore[method-assign]
+        return listen(audio, greedy)
+    model.listen = counted  # type: ignore[method-assign,assignment]
     return asked
 
 
@@ -167,3 +168,19 @@ def test_a_sure_reading_asks_no_second_opinion(cascade: WhisperStt, joe: Speak) 
     heard = cascade.transcribe(joe("Turn off the kitchen lights."), accept)
     assert heard.normalized == "turn off the kitchen lights" and heard.score is not None
     assert heard.score >= cascade.options.doubt_below and accept.asked == [heard.text]
+
+
+def test_two_models_that_agree_on_a_doubtful_reading_end_the_search(cascade: WhisperStt, joe: Speak,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cascade, "options", replace(cascade.options, doubt_below=1.0))  # every reading is doubtful
+    assert cascade.second is not None
+    asked, beams = _count_readings(cascade.second), []  # type: list[int], list[str]
+
+    def beam_search(*args: object, **kwargs: object) -> list[tuple[str, float]]:
+        beams.append("tiny.en beam search")
+        return []
+    monkeypatch.setattr(cascade, "_readings", beam_search)
+    accept = Counting(lambda reading: 1.0)
+    heard = cascade.transcribe(joe("Turn off the kitchen lights."), accept)
+    assert heard.normalized == "turn off the kitchen lights" and heard.first_best is None
+    assert asked == [1] and accept.asked == [heard.text] and beams == []  # base's first reading agreed
