@@ -118,7 +118,7 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             continue
         last = (clause, len(calls), previous)
         slot_sets = build_slots(clause, names, previous)
-        calls.extend(ToolCall(*_fit_percentage(clause.intent, slots, names), round(clause.confidence, 4))
+        calls.extend(ToolCall(*_fit_to_home(clause.intent, slots, names), round(clause.confidence, 4))
                      for slots in slot_sets)
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
@@ -129,6 +129,14 @@ _PERCENTAGE_INTENTS = {"light": ("HassLightSet", "brightness"), "cover": ("HassS
                        "fan": ("HassFanSetSpeed", "percentage")}
 """What 'set <device> to N%' means for each kind of device."""
 _PERCENTAGE_SLOTS = {intent: slot for intent, slot in _PERCENTAGE_INTENTS.values()}
+
+
+def _fit_to_home(intent: str, slots: dict[str, Any], names: HomeNames) -> tuple[str, dict[str, Any]]:
+    """The intent the named device can carry out, and 'play' with nothing to search for: carry on playing
+    (as Home Assistant's "play" on a paused player)."""
+    if intent == "HassMediaSearchAndPlay" and "search_query" not in slots:
+        return "HassMediaUnpause", {k: v for k, v in slots.items() if k != "media_class"}
+    return _fit_percentage(intent, slots, names)
 
 
 def _fit_percentage(intent: str, slots: dict[str, Any], names: HomeNames) -> tuple[str, dict[str, Any]]:
@@ -508,6 +516,8 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
             entity_names += _spot_names(clause_text, names, "climate")
     if not entity_names and intent in _MEDIA_INTENTS:
         entity_names += _spot_names(clause_text, names, "media_player")
+    if not entity_names and intent == "HassGetState" and areas:
+        entity_names += _spot_sensor(clause_text, areas, names)
     here = here or bool(_HERE.search(clause_text))
     _verb_domain(intent, base, entity_names, names, clause_text)
     if intent in ("HassLightSet", "HearthBrightnessStep") and not entity_names:
@@ -615,6 +625,20 @@ def _spot_names(clause_text: str, names: HomeNames, domain: str) -> list[str]:
         if e.domain == domain
         and any(f" {normalize_name(n)} " in said for n in e.names() if normalize_name(n) not in _VAGUE_NAMES)
     ][:1]
+
+
+def _spot_sensor(clause_text: str, areas: list[str], names: HomeNames) -> list[str]:
+    """'the humidity in the living room': the one sensor of that area whose name, less the area's, is said."""
+    said = f" {normalize_name(clause_text)} "
+    found = []
+    for entity in names.home.entities:
+        area = names.home.area(entity.area_id) if entity.domain == "sensor" else None
+        if area is None or area.name not in areas:
+            continue
+        rest = normalize_name(entity.name).replace(normalize_name(area.name), "").strip()
+        if rest and f" {rest} " in said:
+            found.append(entity.name)
+    return found if len(found) == 1 else []
 
 
 def _verb_domain(

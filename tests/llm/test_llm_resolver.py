@@ -59,6 +59,10 @@ TABLE: list[tuple[str, Calls]] = [
     # state
     ("is the front door locked", [("HassGetState", {"name": "Front Door", "state": "locked"})]),
     ("is the garage door open", [("HassGetState", {"name": "Garage Door", "state": "open"})]),
+    (  # the one sensor of the area whose name, less the area's, is said
+        "what is the humidity in the living room",
+        [("HassGetState", {"name": "Living Room Humidity", "area": "Living Room"})],
+    ),
     ("are the kitchen lights on", [("HassGetState", {"area": "Kitchen", "domain": "light", "state": "on"})]),
     # light settings
     ("set the desk lamp to 40%", [("HassLightSet", {"name": "Desk Lamp", "brightness": 40})]),
@@ -99,6 +103,7 @@ TABLE: list[tuple[str, Calls]] = [
     # media
     ("pause the music", [("HassMediaPause", {})]),
     ("resume the music", [("HassMediaUnpause", {})]),
+    ("play the music", [("HassMediaUnpause", {})]),  # play with nothing to search for: carry on playing
     ("skip this song", [("HassMediaNext", {})]),
     ("previous track", [("HassMediaPrevious", {})]),
     ("mute the speaker", [("HassMediaPlayerMute", {"name": "Living Room Speaker"})]),
