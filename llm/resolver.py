@@ -4,10 +4,12 @@ into Home Assistant slots with the home's own names (`llm.entities`) and numbers
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
 from pathlib import Path
+from typing import Self
 
 import torch
 
@@ -30,6 +32,23 @@ kitchen lights."); the tagger was trained without them (`llm.data.generate._styl
 the same length, and spans keep their places in the text."""
 MAX_CHARS = 1000
 """Longer lines are cut here before tokenizing (the tokenizer also truncates to 64 tokens)."""
+
+
+class Understood(float):
+    """How surely a text is understood (the float), and what it means: the calls it resolves to. The voice
+    pipeline pools the votes of whisper's readings that mean the same (`speech.stt.vote`)."""
+
+    meaning: tuple[tuple[str, str], ...]
+
+    def __new__(cls, surely: float, meaning: tuple[tuple[str, str], ...]) -> Self:
+        understood = super().__new__(cls, surely)
+        understood.meaning = meaning
+        return understood
+
+
+def meaning(calls: list[ToolCall]) -> tuple[tuple[str, str], ...]:
+    """Calls as a hashable key: their intents and slots, not their confidences."""
+    return tuple((c.intent, json.dumps(c.slots, sort_keys=True, default=str)) for c in calls)
 
 
 class Resolver:
@@ -81,11 +100,12 @@ class Resolver:
     def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float:
         """How surely `text` is understood: 0.0 unless it resolves to calls on the home's own devices, areas
         and floors with the slots their intents need, a yes or no only when a question is open (see
-        `llm.slots.grounded`); else the least confident call's confidence (> 0, so truthy)."""
+        `llm.slots.grounded`); else the least confident call's confidence (> 0, so truthy), as an
+        `Understood` that also says what the calls are."""
         calls = self.resolve(text, home)
         if not grounded(calls, self._home_names(home), awaiting_answer):
             return 0.0
-        return max(min(c.confidence for c in calls), 1e-6)
+        return Understood(max(min(c.confidence for c in calls), 1e-6), meaning(calls))
 
     def _home_names(self, home: Home) -> HomeNames:
         if self._names is None or self._names[0] != id(home) or self._names[1].home is not home:

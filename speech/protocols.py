@@ -171,7 +171,8 @@ class Vad(Protocol):
 
 AcceptText = Callable[[str], float]
 """How surely the home understands a reading: 0 (or False) not at all, up to 1 (or True); the hub asks its
-intent resolver, which answers with its least confident clause's confidence."""
+intent resolver, which answers with its least confident clause's confidence. A float with a hashable
+`meaning` attribute (`llm.resolver.Understood`) lets readings that mean the same vote together."""
 
 
 class SpeechToText(Protocol):

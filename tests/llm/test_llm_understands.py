@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devices.models import Home
-from llm.resolver import Resolver
+from llm.resolver import Resolver, Understood
 
 
 @pytest.mark.parametrize("text", [
@@ -82,3 +82,11 @@ def test_a_comma_where_whisper_heard_a_pause_changes_nothing(resolver: Resolver,
                                                              typed: str) -> None:
     calls = lambda text: [(c.intent, c.slots) for c in resolver.resolve(text, demo_home)]
     assert calls(heard) == calls(typed) and calls(heard)
+
+
+def test_what_a_text_means_comes_with_how_surely(resolver: Resolver, demo_home: Home) -> None:
+    said = [resolver.understands(t, demo_home) for t in
+            ("turn off the kitchen lights", "Turn off the lights in the kitchen.", "turn on the kitchen lights")]
+    assert all(isinstance(u, Understood) and 0 < u <= 1 for u in said)
+    assert said[0].meaning == said[1].meaning != said[2].meaning  # type: ignore[attr-defined]
+    assert resolver.understands("turn on the toaster", demo_home) == 0.0

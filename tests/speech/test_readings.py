@@ -145,22 +145,32 @@ def _understands(table: dict[str, float]) -> Counting:
 
 def test_readings_that_say_the_same_thing_outvote_one_surer_reading() -> None:
     accept = _understands({"Turn off the volume.": 0.9, "turn up the volume": 0.9, "Turn up the volume.": 0.9})
-    readings = [("Turn off the volume.", -0.3), ("turn up the volume", -0.5), ("Turn up the volume.", -0.6)]
+    readings = [("Turn off the volume.", -0.3, 1.0), ("turn up the volume", -0.5, 1.0), ("Turn up the volume.", -0.6, 1.0)]
     assert vote(readings, accept) == ("turn up the volume", -0.5)  # 0.9(e^-0.5 + e^-0.6) > 0.9 e^-0.3
     assert vote(readings[:2], accept) == ("Turn off the volume.", -0.3)
+    assert vote([readings[0], (*readings[1][:2], 2.0)], accept) == ("turn up the volume", -0.5)  # counts double
 
 
 def test_how_surely_a_reading_is_understood_weighs_with_its_score() -> None:
     accept = _understands({"cancel my timer": 1.0, "can't feel my time": 0.2})
-    assert vote([("can't feel my time", -0.5), ("cancel my timer", -1.0)], accept) == ("cancel my timer", -1.0)
+    assert vote([("can't feel my time", -0.5, 1.0), ("cancel my timer", -1.0, 1.0)], accept) == ("cancel my timer", -1.0)
 
 
 def test_readings_not_understood_have_no_vote() -> None:
     accept = _understands({"set the fan to 50%": 0.8})
-    readings = [("Awesome, thank you.", -0.1), ("Awesome, thank you", -0.2), ("set the fan to 50%", -1.5), ("", 0.0)]
+    readings = [("Awesome, thank you.", -0.1, 1.0), ("Awesome, thank you", -0.2, 1.0), ("set the fan to 50%", -1.5, 1.0),
+                ("", 0.0, 1.0)]
     assert vote(readings, accept) == ("set the fan to 50%", -1.5)
     assert vote(readings[:2], accept) is None
     assert accept.asked.count("Awesome, thank you.") == 2 and "" not in accept.asked  # once per vote, per text
+
+
+def test_readings_that_mean_the_same_vote_together(resolver: Resolver, home: Home) -> None:
+    accept = Counting(lambda reading: resolver.understands(reading, home))
+    readings = [("Turn off all lights, kitchen.", -0.4, 1.0),  # everything in the kitchen
+                ("turn off the kitchen lights", -0.7, 1.0), ("Turn off the lights in the kitchen.", -0.8, 1.0)]
+    assert vote(readings, accept) == ("turn off the kitchen lights", -0.7)  # two wordings, one meaning
+    assert vote(readings[:2], accept) == ("Turn off all lights, kitchen.", -0.4)
 
 
 def test_a_sure_reading_asks_no_second_opinion(cascade: WhisperStt, joe: Speak) -> None:
