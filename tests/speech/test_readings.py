@@ -11,7 +11,7 @@ import torch
 
 from devices.homefile import DEMO_HOME, load_home
 from devices.models import Home
-from llm.resolver import Resolver
+from llm.resolver import Resolver, Understood
 from speech.stt import WhisperOptions, WhisperStt, vote
 
 from .conftest import Speak, with_noise
@@ -194,3 +194,26 @@ def test_two_models_that_agree_on_a_doubtful_reading_end_the_search(cascade: Whi
     heard = cascade.transcribe(joe("Turn off the kitchen lights."), accept)
     assert heard.normalized == "turn off the kitchen lights" and heard.first_best is None
     assert asked == [1] and accept.asked == [heard.text] and beams == []  # base's first reading agreed
+
+
+def test_two_models_agree_on_what_a_reading_means_in_other_words(cascade: WhisperStt, joe: Speak,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cascade, "options", replace(cascade.options, doubt_below=1.0))  # every reading is doubtful
+    assert cascade.second is not None
+    other = ("turn off the lights in the kitchen", -0.2)
+
+    def listen(audio: np.ndarray, greedy: bool = True) -> Iterator[tuple[str, float]]:
+        yield other
+    monkeypatch.setattr(cascade.second, "listen", listen)
+    beams: list[str] = []
+
+    def beam_search(*args: object, **kwargs: object) -> list[tuple[str, float]]:
+        beams.append("tiny.en beam search")
+        return []
+    monkeypatch.setattr(cascade, "_readings", beam_search)
+    same = cascade.transcribe(joe("Turn off the kitchen lights."), lambda reading: Understood(0.9, (("off", "kitchen"),)))
+    assert same.normalized == "turn off the kitchen lights" and beams == []
+    assert same.alternatives == ("turn off the lights in the kitchen",)
+    differ = cascade.transcribe(joe("Turn off the kitchen lights."), lambda reading: Understood(0.9, ((reading, ""),)))
+    assert beams == ["tiny.en beam search"]  # no agreement: the vote, where base's sure reading counts double
+    assert differ.normalized == "turn off the lights in the kitchen" and differ.first_best == same.text
