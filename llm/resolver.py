@@ -46,7 +46,7 @@ class Understood(float):
         return understood
 
 
-def meaning(calls: list[ToolCall]) -> tuple[tuple[str, str], ...]:
+def meaning_of(calls: list[ToolCall]) -> tuple[tuple[str, str], ...]:
     """Calls as a hashable key: their intents and slots, not their confidences."""
     return tuple((c.intent, json.dumps(c.slots, sort_keys=True, default=str)) for c in calls)
 
@@ -105,7 +105,7 @@ class Resolver:
         calls = self.resolve(text, home)
         if not grounded(calls, self._home_names(home), awaiting_answer):
             return 0.0
-        return Understood(max(min(c.confidence for c in calls), 1e-6), meaning(calls))
+        return Understood(max(min(c.confidence for c in calls), 1e-6), meaning_of(calls))
 
     def _home_names(self, home: Home) -> HomeNames:
         if self._names is None or self._names[0] != id(home) or self._names[1].home is not home:

@@ -286,15 +286,11 @@ class WhisperStt:
             return transcript
         return self._listen_harder(audio, setup, transcript, accept)
 
-    def readings(self, audio: np.ndarray, greedy: bool = True) -> list[tuple[str, float]]:
-        """Whisper's readings of a command with their scores (mean log-probability per token): the greedy one
-        when `greedy`, then `alternatives` from beam search."""
-        with closing(self.listen(audio, greedy)) as heard:
-            return list(heard)
-
     def listen(self, audio: np.ndarray, greedy: bool = True) -> Generator[tuple[str, float], None, None]:
-        """`readings` one at a time: a caller that has heard enough closes it before the beam search. The audio
-        is encoded once; the model is held until the generator ends or is closed."""
+        """Whisper's readings of a command with their scores (mean log-probability per token), one at a time:
+        the greedy one when `greedy`, then `alternatives` from beam search. A caller that has heard enough
+        closes it before the beam search. The audio is encoded once; the model is held until the generator
+        ends or is closed."""
         with self._lock:
             setup = self._decode_setup(audio.astype(np.float32, copy=False))
             if greedy:
