@@ -163,7 +163,16 @@ class SimulatedHome:
         self._client = paho.Client(CallbackAPIVersion.VERSION2, client_id="hearth-simulator")
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
+        self._client.on_disconnect = self._on_disconnect
+        self._subscribed = threading.Event()
         self.commands_received = 0
+
+    @property
+    def ready(self) -> bool:
+        """Connected, and the broker has acknowledged the subscription to commands: a command sent now arrives.
+        (paho's is_connected() is true before on_connect has even subscribed.)"""
+        return self._client.is_connected() and self._subscribed.is_set()
 
     def start(self, timeout: float = 10.0) -> None:
         self._client.connect_async(self._host, self._port, keepalive=30)
@@ -189,13 +198,18 @@ class SimulatedHome:
 
     def _on_connect(self, client: paho.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
         set_nodelay(client)
-        client.subscribe(f"{self.base_topic}/+/set", qos=1)
-        client.subscribe(f"{self.base_topic}/+/get", qos=1)
+        client.subscribe([(f"{self.base_topic}/+/set", 1), (f"{self.base_topic}/+/get", 1)])
         for device in self.devices.values():
             client.publish(f"{self.base_topic}/{device.friendly_name}/availability",
                            json.dumps({"state": "online"}), qos=1, retain=True)
             self._publish_state(device)
         self._connected.set()
+
+    def _on_subscribe(self, client: paho.Client, userdata: Any, mid: int, reasons: Any, props: Any) -> None:
+        self._subscribed.set()
+
+    def _on_disconnect(self, client: paho.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+        self._subscribed.clear()
 
     def _on_message(self, client: paho.Client, userdata: Any, message: paho.MQTTMessage) -> None:
         name, _, action = message.topic[len(self.base_topic) + 1:].rpartition("/")

@@ -100,7 +100,7 @@ async def test_broker_restart_reconnects_and_failed_commands_are_reported(
             config.mqtt.base_topic[4:])
         own_mosquitto.start()
         await until(lambda: hub.client.connected, timeout=20)
-        await until(lambda: hub.simulator._client.is_connected(), timeout=20)
+        await until(lambda: hub.simulator.ready, timeout=20)
         back = await hub.executor.execute(ToolCall("HassTurnOff", {"name": "Desk Lamp"}))
         assert back.ok, back.response
         assert hub.devices.entity("light.office_desk").state == "off"
