@@ -109,7 +109,7 @@ class Transcript:
     no_speech_prob: float = 0.0
     segments: tuple[str, ...] = field(default=())
     alternatives: tuple[str, ...] = field(default=())
-    """Other readings that were weighed (best first), when the first one was not understood."""
+    """Other readings that were weighed, when the first one was doubtful (see `SpeechToText.transcribe`)."""
     first_best: str | None = None
     """The recogniser's own first reading, when an understood alternative replaced it."""
     score: float | None = None

@@ -7,7 +7,7 @@ import math
 import os
 import shutil
 import threading
-from collections.abc import Generator, Hashable, Sequence
+from collections.abc import Generator, Hashable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -292,11 +292,7 @@ class WhisperStt:
         closes it before the beam search. The audio is encoded once; the model is held until the generator
         ends or is closed."""
         with self._lock:
-            setup = self._decode_setup(audio.astype(np.float32, copy=False))
-            if greedy:
-                text, _, score = self._first_reading(setup)
-                yield text, score
-            yield from self._readings(setup)
+            yield from self._heard(self._decode_setup(audio.astype(np.float32, copy=False)), greedy)
 
     def _listen_harder(self, audio: np.ndarray, setup: _Setup, transcript: Transcript,
                        accept: AcceptText) -> Transcript:
@@ -316,7 +312,7 @@ class WhisperStt:
                 readings += [(text, score, counts) for text, score in [*([other] if other else []), *second]]
         if self.options.alternatives >= 2:
             with self._lock:
-                beams = self._readings(self._decode_setup(heard) if noisy else setup, greedy=noisy)
+                beams = list(self._heard(self._decode_setup(heard) if noisy else setup, greedy=noisy))
             readings += [(text, score, 1.0) for text, score in beams]
         chosen = vote(readings, accept)
         alternatives = tuple(dict.fromkeys(t for t, _, _ in readings if t and t != (chosen[0] if chosen else first)))
@@ -350,19 +346,17 @@ class WhisperStt:
                                             return_no_speech_prob=True, **common)[0]
         return self._tokenizer.decode(result.sequences_ids[0]).strip(), result.no_speech_prob, result.scores[0]
 
-    def _readings(self, setup: _Setup, greedy: bool = False) -> list[tuple[str, float]]:
-        """Beam-search readings with their scores, best first, after the greedy one when `greedy`."""
-        encoded, prompt, common = setup
-        generate = self._model.model.generate
-        readings: list[tuple[str, float]] = []
+    def _heard(self, setup: _Setup, greedy: bool) -> Iterator[tuple[str, float]]:
+        """The first reading when `greedy`, then `alternatives` beam-search readings, best first, with scores."""
         if greedy:
-            result = generate(encoded, [prompt], beam_size=1, **common)[0]
-            readings.append((self._tokenizer.decode(result.sequences_ids[0]).strip(), result.scores[0]))
+            text, _, score = self._first_reading(setup)
+            yield text, score
+        encoded, prompt, common = setup
         n = self.options.alternatives
-        result = generate(encoded, [prompt], beam_size=max(self.options.beam_size, n), num_hypotheses=n, **common)[0]
-        readings += [(self._tokenizer.decode(ids).strip(), score)
-                     for ids, score in zip(result.sequences_ids, result.scores)]
-        return readings
+        result = self._model.model.generate(encoded, [prompt], beam_size=max(self.options.beam_size, n),
+                                            num_hypotheses=n, **common)[0]
+        for ids, score in zip(result.sequences_ids, result.scores):
+            yield self._tokenizer.decode(ids).strip(), score
 
     def _transcribe_long(self, audio: np.ndarray) -> Transcript:
         options = self.options

@@ -186,10 +186,10 @@ def test_two_models_that_agree_on_a_doubtful_reading_end_the_search(cascade: Whi
     assert cascade.second is not None
     asked, beams = _count_readings(cascade.second), []  # type: list[int], list[str]
 
-    def beam_search(*args: object, **kwargs: object) -> list[tuple[str, float]]:
+    def beam_search(*args: object, **kwargs: object) -> Iterator[tuple[str, float]]:
         beams.append("tiny.en beam search")
-        return []
-    monkeypatch.setattr(cascade, "_readings", beam_search)
+        return iter([])
+    monkeypatch.setattr(cascade, "_heard", beam_search)
     accept = Counting(lambda reading: 1.0)
     heard = cascade.transcribe(joe("Turn off the kitchen lights."), accept)
     assert heard.normalized == "turn off the kitchen lights" and heard.first_best is None
@@ -207,10 +207,10 @@ def test_two_models_agree_on_what_a_reading_means_in_other_words(cascade: Whispe
     monkeypatch.setattr(cascade.second, "listen", listen)
     beams: list[str] = []
 
-    def beam_search(*args: object, **kwargs: object) -> list[tuple[str, float]]:
+    def beam_search(*args: object, **kwargs: object) -> Iterator[tuple[str, float]]:
         beams.append("tiny.en beam search")
-        return []
-    monkeypatch.setattr(cascade, "_readings", beam_search)
+        return iter([])
+    monkeypatch.setattr(cascade, "_heard", beam_search)
     same = cascade.transcribe(joe("Turn off the kitchen lights."), lambda reading: Understood(0.9, (("off", "kitchen"),)))
     assert same.normalized == "turn off the kitchen lights" and beams == []
     assert same.alternatives == ("turn off the lights in the kitchen",)
