@@ -57,7 +57,8 @@ _MEDIA_CLASSES = {
     "station": "channel",
     "radio": "channel",
 }
-_STATES = {"shut": "closed", "opened": "open", "close": "closed"}
+_STATES = {"shut": "closed", "opened": "open", "close": "closed", "lock": "locked", "unlock": "unlocked"}
+"""State words as asked ("is the door shut", or whisper's "is the front door unlock") -> the state they ask about."""
 _ALL_WORDS = re.compile(r"\b(all|every|everywhere|everything|whole|entire|house|home)\b")
 _COVER_VERBS = re.compile(r"\b(open|clos|shut|rais|lower|lift|roll|draw)")
 _LOCK_VERBS = re.compile(r"\b(lock|unlock)")

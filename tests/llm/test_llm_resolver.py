@@ -59,6 +59,7 @@ TABLE: list[tuple[str, Calls]] = [
     # state
     ("is the front door locked", [("HassGetState", {"name": "Front Door", "state": "locked"})]),
     ("is the garage door open", [("HassGetState", {"name": "Garage Door", "state": "open"})]),
+    ("is the front door unlock", [("HassGetState", {"name": "Front Door", "state": "unlocked"})]),
     (  # the one sensor of the area whose name, less the area's, is said
         "what is the humidity in the living room",
         [("HassGetState", {"name": "Living Room Humidity", "area": "Living Room"})],
