@@ -527,7 +527,7 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         base.setdefault("domain", "cover")
     if not entity_names and not areas and "floor" not in base and names.context_area is not None:
         implied = intent in CONTEXT_INTENTS and "domain" in base and not _ALL_WORDS.search(clause_text)
-        if here or implied:
+        if here or (implied and _has_kind(names, names.context_area.id, base)):
             areas.append(names.context_area.name)
     calls = [dict(base, name=n) for n in dict.fromkeys(entity_names)]
     if not calls:
@@ -535,6 +535,14 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     elif areas and len(calls) == 1:
         calls[0]["area"] = areas[0]
     return calls
+
+
+def _has_kind(names: HomeNames, area_id: str, base: dict[str, Any]) -> bool:
+    """Whether the area holds a device of the domain (and device class) said. The area the command is
+    spoken in is a preference, as in Home Assistant: "open the garage" from the living room opens the garage
+    door, not nothing."""
+    return any(e.area_id == area_id and e.domain == base["domain"]
+               and base.get("device_class") in (None, e.device_class) for e in names.home.entities)
 
 
 _VAGUE_NAMES = frozenset({"music", "media", "sound", "audio", "it"})
@@ -650,7 +658,10 @@ def _verb_domain(
         return
     entity = names.entity(entity_names[0], cutoff=101) if entity_names else None
     said = base.get("domain")
-    if _LOCK_VERBS.search(clause_text) and (entity.domain == "lock" if entity else said in (None, "lock")):
+    door = said == "cover" and base.get("device_class") == "door"  # "lock the door": a lock, not a door cover
+    if _LOCK_VERBS.search(clause_text) and (entity.domain == "lock" if entity else said in (None, "lock") or door):
         base["domain"] = "lock"
+        if door:
+            del base["device_class"]
     elif _COVER_VERBS.search(clause_text) and (entity.domain == "cover" if entity else said in (None, "cover")):
         base["domain"] = "cover"

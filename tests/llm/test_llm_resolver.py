@@ -28,6 +28,9 @@ TABLE: list[tuple[str, Calls]] = [
     ),
     ("turn on the lights", [("HassTurnOn", {"area": "Living Room", "domain": "light"})]),
     ("turn off the lights in here", [("HassTurnOff", {"area": "Living Room", "domain": "light"})]),
+    # the context area is a preference: no garage door or fan there, so the home's own
+    ("Open the garage now.", [("HassTurnOn", {"domain": "cover", "device_class": "garage"})]),
+    ("turn off the fan", [("HassTurnOff", {"domain": "fan"})]),
     ("turn off all the lights", [("HassTurnOff", {"domain": "light"})]),
     # switches, fans, scenes
     ("turn on the coffee maker", [("HassTurnOn", {"name": "Coffee Maker"})]),
@@ -60,6 +63,7 @@ TABLE: list[tuple[str, Calls]] = [
     ("is the front door locked", [("HassGetState", {"name": "Front Door", "state": "locked"})]),
     ("is the garage door open", [("HassGetState", {"name": "Garage Door", "state": "open"})]),
     ("is the front door unlock", [("HassGetState", {"name": "Front Door", "state": "unlocked"})]),
+    ("lock the door", [("HassTurnOn", {"domain": "lock"})]),  # the lock, not a door cover
     (  # the one sensor of the area whose name, less the area's, is said
         "what is the humidity in the living room",
         [("HassGetState", {"name": "Living Room Humidity", "area": "Living Room"})],
