@@ -451,7 +451,7 @@ _TEXT_SLOTS = {
 def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in _TEXT_SLOTS.get(intent, ()):
-        value = _first(spans, kind)
+        value = _clock_time(spans) if kind == "time" else _first(spans, kind)
         if value is None:
             continue
         if kind == "time":
@@ -465,6 +465,15 @@ def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
         else:
             out[kind] = value
     return out
+
+
+_CLOCK = re.compile(r"\d:\d|\b(am|pm|a\.m|p\.m|o'?clock|morning|evening|afternoon|night|noon|midnight)\b|\d(am|pm)\b")
+
+
+def _clock_time(spans: dict[str, list[str]]) -> str | None:
+    """The time said most like a time of day: of whisper's '7 alarm for 6 am', '6 am', not '7'."""
+    times = spans.get("time") or []
+    return next((t for t in times if _CLOCK.search(t.casefold())), times[0] if times else None)
 
 
 def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_text: str) -> list[dict[str, Any]]:

@@ -145,6 +145,7 @@ TABLE: list[tuple[str, Calls]] = [
     # Hearth intents
     ("set an alarm for 7 am", [("HearthAlarmSet", {"time": "07:00"})]),
     ("wake me up at 6:30 tomorrow", [("HearthAlarmSet", {"time": "06:30", "date": "tomorrow"})]),
+    ("7 alarm for 6 am", [("HearthAlarmSet", {"time": "06:00"})]),  # whisper's "set an alarm for 6 am"
     ("what alarms do i have", [("HearthAlarmList", {})]),
     ("cancel my 7 am alarm", [("HearthAlarmCancel", {"time": "07:00"})]),
     ("read notes.txt", [("HearthFileRead", {"file": "notes.txt"})]),
