@@ -298,27 +298,22 @@ class WhisperStt:
                        accept: AcceptText) -> Transcript:
         """A doubtful first reading: hear the command again (with stationary noise turned down when it is noisy,
         `speech.denoise`). When the second model's first reading means the same, the two models agree and it
-        stands; otherwise the beam searches of both join in and the readings vote (`vote`).
-
-        The second model also hears a noisy command as recorded: turning noise down takes some speech with it,
-        and the two hearings miss different words. Replayed over the voice bench's 250 commands at 10 dB SNR
-        (all five sets), that picked the right intents for 217 rather than 212, clean unchanged (239); tiny.en's
-        beam search of the recording as well, 216; base hearing the noise turned down 1.25 times as well, 218
-        (and a third decode)."""
+        stands; otherwise the beam searches of both join in and the readings vote (`vote`)."""
         first = transcript.text
         noisy = snr_db(audio) <= CLEAN_SNR_DB
         heard = suppress_noise(audio) if noisy else audio
         readings: list[Reading] = [(first, transcript.score if transcript.score is not None else 0.0, 1.0)]
-        counts = self.options.second_weight
         if self.second is not None:
             with closing(self.second.listen(heard)) as second:
                 other = next(second, None)
                 if other is not None and _agree(accept, first, other[0]):
                     return replace(transcript, alternatives=tuple({other[0]} - {first}))
+                counts = self.options.second_weight
                 readings += [(text, score, counts) for text, score in [*([other] if other else []), *second]]
-        readings += self._own_readings(heard if noisy else setup, greedy=noisy)
-        if noisy and self.second is not None:
-            readings += [(text, score, counts) for text, score in self.second.listen(audio)]
+        if self.options.alternatives >= 2:
+            with self._lock:
+                beams = list(self._heard(self._decode_setup(heard) if noisy else setup, greedy=noisy))
+            readings += [(text, score, 1.0) for text, score in beams]
         chosen = vote(readings, accept)
         alternatives = tuple(dict.fromkeys(t for t, _, _ in readings if t and t != (chosen[0] if chosen else first)))
         if chosen is None or chosen[0] == first:
@@ -327,15 +322,6 @@ class WhisperStt:
         _LOGGER.info("heard %r, understood the reading %r", first, text)
         return replace(transcript, text=text, segments=(text,), alternatives=alternatives, first_best=first,
                        score=score)
-
-    def _own_readings(self, heard: np.ndarray | _Setup, greedy: bool) -> list[Reading]:
-        """This model's readings of audio (or of audio already encoded) for a vote: beam search, after a greedy
-        reading when `greedy`; none when `alternatives` is under 2."""
-        if self.options.alternatives < 2:
-            return []
-        with self._lock:
-            setup = self._decode_setup(heard) if isinstance(heard, np.ndarray) else heard
-            return [(text, score, 1.0) for text, score in self._heard(setup, greedy)]
 
     def _decode_setup(self, audio: np.ndarray) -> _Setup:
         """Encode the audio once; the prompt and decoding options every reading of it shares."""

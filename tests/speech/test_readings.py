@@ -217,30 +217,3 @@ def test_two_models_agree_on_what_a_reading_means_in_other_words(cascade: Whispe
     differ = cascade.transcribe(joe("Turn off the kitchen lights."), lambda reading: Understood(0.9, ((reading, ""),)))
     assert beams == ["tiny.en beam search"]  # no agreement: the vote, where base's sure reading counts double
     assert differ.normalized == "turn off the lights in the kitchen" and differ.first_best == same.text
-
-
-def test_the_second_model_hears_a_noisy_command_denoised_and_as_recorded(cascade: WhisperStt, joe: Speak,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cascade, "options", replace(cascade.options, doubt_below=1.0))  # every reading is doubtful
-    assert cascade.second is not None
-    heard: list[np.ndarray] = []
-
-    def listen(audio: np.ndarray, greedy: bool = True) -> Iterator[tuple[str, float]]:
-        heard.append(audio)
-        yield ("open the garage door" if len(heard) == 2 else "Awesome, thank you."), -0.4
-    monkeypatch.setattr(cascade.second, "listen", listen)
-    noisy = with_noise(joe("Open the garage door."), 10)
-    accept = Counting(lambda reading: 0.9 if reading == "open the garage door" else 0.0)
-    chosen = cascade.transcribe(noisy, accept)
-    assert len(heard) == 2 and not np.array_equal(heard[0], noisy)  # the noise turned down, then ...
-    assert heard[1] is noisy or np.array_equal(heard[1], noisy)  # ... the recording as it is
-    assert chosen.text == "open the garage door" and chosen.first_best is not None
-
-
-def test_a_clean_command_is_heard_once_by_the_second_model(cascade: WhisperStt, joe: Speak,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cascade, "options", replace(cascade.options, doubt_below=1.0))
-    assert cascade.second is not None
-    asked = _count_readings(cascade.second)
-    cascade.transcribe(joe("Open the garage door."), lambda reading: 0.0)
-    assert asked == [1]
