@@ -30,6 +30,8 @@ class Clause:
     text: str
     spans: list[Span] = field(default_factory=list)
     utterance: str = ""
+    intents: dict[str, float] = field(default_factory=dict)
+    """The likeliest intents (up to 3) with their mean probabilities over the clause's words."""
 
 
 def word_starts(word_ids: list[int | None]) -> list[list[int]]:
@@ -63,6 +65,8 @@ def decode(
         start, end = offsets[words[current[0]][0]][0], offsets[words[current[-1]][-1]][1]
         clause = Clause(schema.INTENTS[best], float(probs[best]), current[0], current[-1], text[start:end])
         clause.utterance = text
+        top = probs.topk(min(3, n_intents))
+        clause.intents = {schema.INTENTS[int(i)]: float(p) for p, i in zip(top.values, top.indices)}
         if clauses and clauses[-1].intent == clause.intent and clauses[-1].last_word + 1 == clause.first_word:
             prev = clauses[-1]  # a B- tag inside one clause: same intent, no gap -> one clause
             weight = (prev.last_word - prev.first_word + 1, len(current))

@@ -114,6 +114,8 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             previous = last[2]
         elif i and _VERBLESS.match(clause.text) and clauses[i - 1].intent in TARGET_INTENTS:
             clause.intent = clauses[i - 1].intent  # "turn off the lamp and the fan"
+        if clause.confidence < threshold and (surer := _percentage_for_a_device(clause, names)) >= threshold:
+            clause = replace(clause, confidence=surer)
         if clause.confidence < threshold:
             _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
             continue
@@ -130,6 +132,19 @@ _PERCENTAGE_INTENTS = {"light": ("HassLightSet", "brightness"), "cover": ("HassS
                        "fan": ("HassFanSetSpeed", "percentage")}
 """What 'set <device> to N%' means for each kind of device."""
 _PERCENTAGE_SLOTS = {intent: slot for intent, slot in _PERCENTAGE_INTENTS.values()}
+
+
+def _percentage_for_a_device(clause: Clause, names: HomeNames) -> float:
+    """'set the tv strip to 20%', torn between a cover's position (0.54) and a light's brightness: how surely it
+    sets some device to a percentage, when it names a device that takes one (`_fit_percentage` says which);
+    else 0."""
+    if clause.intent not in _PERCENTAGE_SLOTS:
+        return 0.0
+    name = next((s.text for s in clause.spans if s.kind == "name"), None)
+    entity = names.entity(name) if name else None
+    if entity is None or entity.domain not in _PERCENTAGE_INTENTS:
+        return 0.0
+    return sum(clause.intents.get(intent, 0.0) for intent in _PERCENTAGE_SLOTS)
 
 
 def _fit_to_home(intent: str, slots: dict[str, Any], names: HomeNames) -> tuple[str, dict[str, Any]]:

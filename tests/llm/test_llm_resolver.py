@@ -71,6 +71,8 @@ TABLE: list[tuple[str, Calls]] = [
     ("are the kitchen lights on", [("HassGetState", {"area": "Kitchen", "domain": "light", "state": "on"})]),
     # light settings
     ("set the desk lamp to 40%", [("HassLightSet", {"name": "Desk Lamp", "brightness": 40})]),
+    # the tagger torn between a cover's position and a light's brightness; the device named settles it
+    ("set the tv strip to 20%", [("HassLightSet", {"name": "TV Strip", "brightness": 20})]),
     (
         "set the bedroom light to fifty percent",
         [("HassLightSet", {"name": "Bedroom Light", "brightness": 50})],
