@@ -71,6 +71,8 @@ def decode(
             prev = clauses[-1]  # a B- tag inside one clause: same intent, no gap -> one clause
             weight = (prev.last_word - prev.first_word + 1, len(current))
             prev.confidence = (prev.confidence * weight[0] + clause.confidence * weight[1]) / sum(weight)
+            prev.intents = {i: (prev.intents.get(i, 0.0) * weight[0] + clause.intents.get(i, 0.0) * weight[1])
+                            / sum(weight) for i in prev.intents.keys() | clause.intents.keys()}
             prev.last_word = clause.last_word
             prev.text = text[offsets[words[prev.first_word][0]][0] : end]
             return

@@ -683,7 +683,7 @@ def _verb_domain(
     entity = names.entity(entity_names[0], cutoff=101) if entity_names else None
     said = base.get("domain")
     door = said == "cover" and base.get("device_class") == "door"  # "lock the door": a lock, not a door cover
-    if _LOCK_VERBS.search(clause_text) and (entity.domain == "lock" if entity else said in (None, "lock") or door):
+    if _LOCK_VERBS.search(clause_text) and (entity.domain == "lock" if entity else (said in (None, "lock") or door)):
         base["domain"] = "lock"
         if door:
             del base["device_class"]
