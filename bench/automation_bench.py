@@ -25,12 +25,12 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.mqtt_bench import pct, start_broker  # noqa: E402
-from devices.homefile import DEMO_HOME  # noqa: E402
-from devices.mqtt.client import set_nodelay  # noqa: E402
-from hub.app import Hub, HubOptions  # noqa: E402
-from hub.config import load_config  # noqa: E402
-from hub.events import ToolCall  # noqa: E402
+from bench.mqtt_bench import pct, start_broker
+from devices.homefile import DEMO_HOME
+from devices.mqtt.client import set_nodelay
+from hub.app import Hub, HubOptions
+from hub.config import load_config
+from hub.events import ToolCall
 
 
 def automations(count: int) -> list[dict]:

@@ -21,11 +21,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.mqtt_bench import pct, start_broker  # noqa: E402
-from devices.mqtt.broker import free_port  # noqa: E402
-from hub.app import Hub, HubOptions  # noqa: E402
-from hub.config import HearthConfig, MqttConfig, StorageConfig  # noqa: E402
-from tests.conftest import DEMO_HOME  # noqa: E402
+from bench.mqtt_bench import pct, start_broker
+from devices.mqtt.broker import free_port
+from hub.app import Hub, HubOptions
+from hub.config import HearthConfig, MqttConfig, StorageConfig
+from tests.conftest import DEMO_HOME
 
 
 def line(label: str, times: list[float], reference: list[float] | None = None, unit: str = "ms") -> str:

@@ -27,12 +27,12 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devices.homefile import DEMO_HOME  # noqa: E402
-from devices.mqtt.broker import free_port  # noqa: E402
-from devices.mqtt.client import set_nodelay  # noqa: E402
-from hub.app import Hub, HubOptions  # noqa: E402
-from hub.config import HearthConfig, MqttConfig, StorageConfig  # noqa: E402
-from hub.events import ToolCall  # noqa: E402
+from devices.homefile import DEMO_HOME
+from devices.mqtt.broker import free_port
+from devices.mqtt.client import set_nodelay
+from hub.app import Hub, HubOptions
+from hub.config import HearthConfig, MqttConfig, StorageConfig
+from hub.events import ToolCall
 
 BASE = "zigbee2mqtt"
 LIGHTS = ["Kitchen Ceiling", "Counter Lights", "Hallway Light", "Bedroom Light", "Bathroom Light"]
