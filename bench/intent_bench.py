@@ -1,4 +1,5 @@
-"""Intent resolution speed: Hearth int8 vs fp32 vs hassil + home-assistant-intents, same sentences, same run.
+"""Intent resolution speed: Hearth int8 vs fp32 (vs fp16 on CUDA when there is a GPU) vs hassil +
+home-assistant-intents, same sentences, same run.
 
     .venv/bin/python bench/intent_bench.py [--data tests/data/intent_dev.jsonl] [--home HOME.yaml] [--threads 1]
 
@@ -84,13 +85,15 @@ def main() -> None:
     home = load_home(args.home)
 
     results: dict[str, dict[str, float]] = {}
-    for mode in ("int8", "fp32"):
+    runs = [("int8", "cpu"), ("fp32", "cpu")] + ([("fp16", "cuda")] if torch.cuda.is_available() else [])
+    for mode, device in runs:
         t0 = time.perf_counter()
-        resolver = Resolver.load(device="cpu", mode=mode)
+        resolver = Resolver.load(device=device, mode=mode)
         load_s = time.perf_counter() - t0
         ms, calls = timings(functools.partial(resolver.resolve, home=home), sentences)
         acc = intent_accuracy([[c.intent for c in cs] for cs in calls], cases)
-        results[f"hearth {mode}"] = {"p50": p(ms, 50), "p95": p(ms, 95), "load_s": load_s, "intent_acc": acc}
+        name = f"hearth {mode}" + (" cuda" if device == "cuda" else "")
+        results[name] = {"p50": p(ms, 50), "p95": p(ms, 95), "load_s": load_s, "intent_acc": acc}
     t0 = time.perf_counter()
     recognize = hassil_recognizer(home)
     load_s = time.perf_counter() - t0
@@ -104,13 +107,13 @@ def main() -> None:
         print(json.dumps({"sentences": len(sentences), "threads": args.threads, "peak_rss_mb": rss_mb, **results}))
         return
     print(f"{len(sentences)} sentences, one at a time, torch threads {args.threads}")
-    print(f"{'':14} {'p50 ms':>8} {'p95 ms':>8} {'p50/int8':>9} {'p95/int8':>9} {'load s':>7} {'intents':>8}")
+    print(f"{'':17} {'p50 ms':>8} {'p95 ms':>8} {'p50/int8':>9} {'p95/int8':>9} {'load s':>7} {'intents':>8}")
     for name, r in results.items():
         print(
-            f"{name:14} {r['p50']:8.2f} {r['p95']:8.2f} {r['p50'] / base['p50']:9.2f} "
+            f"{name:17} {r['p50']:8.2f} {r['p95']:8.2f} {r['p50'] / base['p50']:9.2f} "
             f"{r['p95'] / base['p95']:9.2f} {r['load_s']:7.2f} {r['intent_acc']:8.1%}"
         )
-    print(f"peak RSS of this process (all three loaded): {rss_mb:.0f} MB")
+    print(f"peak RSS of this process (all {len(results)} loaded): {rss_mb:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 share, end of speech -> first TTS audio (p50, with the stage breakdown), spoken-command accuracy clean and
 at 10 dB SNR, resident memory.
 
-    .venv/bin/python bench/voice_bench.py [--stt-model tiny.en|base|DIR] [--commands N] [--e2e 12]
+    .venv/bin/python bench/voice_bench.py [--stt-model tiny.en|base|DIR] [--device auto|cpu|cuda] [--commands N] [--e2e 12]
                                           [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
                                           [--second-model base|none|DIR] [--set bench|held-out|unseen|fresh|last|fifth|sixth]
                                           [--torch-threads N] [--json]
@@ -261,8 +261,8 @@ async def typical_reply(text: str) -> TextReply:
 class Replier:
     """Chooses the callback and, with the resolver, the reference intents of typed commands."""
 
-    def __init__(self, handler: str | None, no_rescue: bool = False) -> None:
-        self.no_rescue = no_rescue
+    def __init__(self, handler: str | None, no_rescue: bool = False, device: str = "auto") -> None:
+        self.no_rescue, self.device = no_rescue, device
         self.kind, self.names = "a fixed reply (no resolver)", ()  # type: tuple[str, tuple[str, ...]]
         self.resolve: Callable[[str], list[dict[str, Any]]] | None = None
         self.understands: AcceptText | None = None
@@ -284,13 +284,14 @@ class Replier:
             return
         try:
             from llm.resolver import Resolver
-            resolver = Resolver.load()
+            resolver = Resolver.load(device=self.device)
         except Exception as err:  # noqa: BLE001
             print(f"(resolver not available, replying 'Turned off the lights.': {err})", file=sys.stderr)
             return
         self.resolve = lambda text: [c.to_dict() | {"confidence": None} for c in resolver.resolve(text, home)]
         self.understands = None if self.no_rescue else (lambda text: resolver.understands(text, home))
-        self.handle_text, self.kind = self._resolver_reply, "llm.resolver (no executor)"
+        self.handle_text = self._resolver_reply
+        self.kind = f"llm.resolver, {resolver.mode} on {resolver.device} (no executor)"
 
     async def _resolver_reply(self, text: str) -> TextReply:
         assert self.resolve is not None
@@ -448,6 +449,8 @@ def rss_mb() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stt-model", default=None, help="tiny.en (default), base, or a CTranslate2 folder")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="where whisper and the resolver run (auto: CUDA when present)")
     parser.add_argument("--set", choices=("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth"), default="bench",
                         help="bench: the 50 commands the STT choices were made on; held-out, unseen, fresh, last: 50 written later each; fifth, sixth: 100 written later each")
     parser.add_argument("--commands", type=int, help="the first N of the set (default: all)")
@@ -466,12 +469,12 @@ def main() -> int:
         import torch
         torch.set_num_threads(args.torch_threads)
 
-    replier = Replier(args.handler, args.no_rescue)
+    replier = Replier(args.handler, args.no_rescue, args.device)
     started = time.perf_counter()
     words: dict[str, Any] = {"command_words": ()} if args.no_command_words else {}
     if args.second_model is not None:
         words["second_model"] = None if args.second_model == "none" else args.second_model
-    stt = WhisperStt(WhisperOptions(model=args.stt_model, names=() if args.no_bias else replier.names, **words))
+    stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.device, names=() if args.no_bias else replier.names, **words))
     stt.warm_up()
     tts = PiperTts()
     tts.warm_up()

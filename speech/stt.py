@@ -227,16 +227,30 @@ class WhisperStt:
         self.prompt = self._build_prompt(self.options.names)
         self._lock = threading.Lock()
         try:
+            self._load()
+        except ModelLoadError as err:
+            if self.device != "cuda" or self.options.device != "auto":
+                raise
+            _LOGGER.warning("whisper cannot run on CUDA here, so it runs on the CPU: %s", err)
+            self.device, self.compute_type = pick_device("cpu", self.options.compute_type)
+            self._load()
+        _LOGGER.info("whisper %s on %s (%s)", self.model_path, self.device, self.compute_type)
+        self.second = self._load_second()
+
+    def _load(self) -> None:
+        """Load the model on `self.device`. On CUDA, encode half a second of silence too: CTranslate2 opens
+        cuBLAS only then, and a machine with a GPU but not the CUDA libraries it was built for fails there."""
+        try:
             from faster_whisper import WhisperModel
             from faster_whisper.tokenizer import Tokenizer
             self._model = WhisperModel(self.model_path, device=self.device, compute_type=self.compute_type,
                                        cpu_threads=self.options.cpu_threads or (os.cpu_count() or 1))
             self._tokenizer = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
                                         task="transcribe", language=self.options.language)
+            if self.device == "cuda":
+                self._model.encode(self._model.feature_extractor(np.zeros(PIPELINE_RATE // 2, np.float32)))
         except (RuntimeError, ValueError, OSError) as err:
-            raise ModelLoadError(f"could not load whisper model {self.model_path}: {err}") from err
-        _LOGGER.info("whisper %s on %s (%s)", self.model_path, self.device, self.compute_type)
-        self.second = self._load_second()
+            raise ModelLoadError(f"could not load whisper model {self.model_path} on {self.device}: {err}") from err
 
     def _load_second(self) -> WhisperStt | None:
         name = self.options.second_model
@@ -245,7 +259,7 @@ class WhisperStt:
             _LOGGER.warning("whisper %r is not installed: no second opinion on doubtful readings", name)
         if path is None or path == self.model_path:
             return None
-        return WhisperStt(replace(self.options, model=path, second_model=None))
+        return WhisperStt(replace(self.options, model=path, second_model=None, device=self.device))
 
     def _build_prompt(self, names: Sequence[str]) -> str | None:
         return build_prompt(names, self.options.command_words if names else ())

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from speech.errors import ModelLoadError
-from speech.stt import WhisperStt, build_prompt, pick_device, resolve_model
+from speech.protocols import normalize_transcript
+from speech.stt import WhisperOptions, WhisperStt, build_prompt, pick_device, resolve_model
 
 from .conftest import HOME_NAMES, Speak, silence, with_noise
 
@@ -85,3 +86,26 @@ def test_whisper_base_is_joined_from_its_two_packages(tmp_path: Path) -> None:
     assert (folder / "model.bin").stat().st_size == sum(p.stat().st_size for p in pieces)
     assert {"config.json", "tokenizer.json"} <= {p.name for p in folder.iterdir()}
     assert base_model_dir(tmp_path / "base") == folder  # joined once, then reused
+
+
+def test_auto_falls_back_to_the_cpu_when_cuda_is_there_but_cannot_run(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, joe: Speak) -> None:
+    """A GPU that CTranslate2 sees but cannot use (here: none at all, as on a machine whose CUDA libraries
+    are not the ones it was built for) leaves 'auto' on the CPU, with a warning, instead of failing later."""
+    import ctranslate2
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("this machine's GPU works: the fallback is for one where it does not")
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    with caplog.at_level("WARNING", logger="speech.stt"):
+        stt = WhisperStt(WhisperOptions(second_model=None))
+    assert (stt.device, stt.compute_type) == ("cpu", "int8")
+    assert "cannot run on CUDA" in caplog.text
+    assert normalize_transcript(stt.transcribe(joe("Open the garage door.")).text) == "open the garage door"
+
+
+def test_cuda_asked_for_by_name_is_not_silently_replaced() -> None:
+    import ctranslate2
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("this machine's GPU works")
+    with pytest.raises(ModelLoadError, match="on cuda"):
+        WhisperStt(WhisperOptions(device="cuda", second_model=None))
