@@ -4,7 +4,7 @@ at 10 dB SNR, resident memory.
 
     .venv/bin/python bench/voice_bench.py [--stt-model tiny.en|base|DIR] [--device auto|cpu|cuda] [--commands N] [--e2e 12]
                                           [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
-                                          [--second-model base|none|DIR] [--set bench|held-out|unseen|fresh|last|fifth|sixth]
+                                          [--second-model base|none|DIR] [--set bench|held-out|unseen|fresh|last|fifth|sixth|seventh]
                                           [--torch-threads N] [--json]
 
 Test speech is synthesised here: piper (joe) and Debian flite alternate. The reply callback is, in order:
@@ -209,6 +209,43 @@ SIXTH = [
     "turn off everything in the study", "turn off the living room lights", "turn on the hallway lights please",
     "switch on the study lights", "turn on the heater please", "switch the tree off", "cancel that", "forget it",
     "turn on the coffee maker now", "set the bedroom light to 50%",
+]
+SEVENTH = [
+    # Written at the start of the sixth session, before any change it could measure, and measured only at the
+    # session's end (`--set seventh`). More requests phrased politely (can you, please, could you).
+    "can you turn on the desk lamp", "please switch off the floor lamp", "could you turn the bedside lamp off",
+    "kitchen ceiling off please", "can you switch the bathroom light on", "please turn the counter lights on",
+    "could you switch off the tv strip", "turn on the tree please", "can you turn the coffee maker on",
+    "please turn off the space heater", "switch on the hall light please", "could you turn on the bedroom light",
+    "switch the led strip on please", "please turn off the under cabinet lights", "turn off the lamp in the study",
+    "can you turn off the floor lamp", "bring the desk lamp to 70%", "put the kitchen ceiling at 25%",
+    "could you set the bedside lamp to 60%", "dim the tv strip to 15%", "make the bathroom light 35%",
+    "please set the bedroom light to 90%", "can you make the hallway light brighter", "turn down the desk lamp",
+    "turn the kitchen lights down", "brighten the living room", "change the thermostat to 20 degrees",
+    "please set the heating to 22 degrees", "turn the thermostat up to 24 degrees", "make it 19 degrees in here",
+    "could you close the living room blinds", "open the blinds please", "shut the curtains",
+    "can you open the bedroom curtains", "please close the garage door", "can you open the garage door",
+    "please lock the front door", "please unlock the front door", "is the front door unlocked now",
+    "is the garage door shut", "can you tell me if the back door is open", "is the floor lamp on right now",
+    "are the kitchen lights on now", "is the coffee maker still on", "can you start the robot vacuum",
+    "can you start the roomba", "send the roomba back to the dock", "tell the vacuum to go home",
+    "pause the living room speaker please", "continue playing the music", "skip to the next track please",
+    "go back to the previous track", "play the next song please", "change the volume to 60%",
+    "set the volume to 15% please", "turn the music up please", "turn the volume down please",
+    "mute the speaker please", "unmute the sound", "set a timer for 8 minutes", "set a timer for 3 minutes please",
+    "start a 10 minute timer", "set a timer for 30 seconds please", "cancel all my timers",
+    "how long is left on the timer", "add bread to my shopping list", "add apples to my shopping list",
+    "please add coffee to the shopping list", "put butter on the shopping list", "do you know what time it is",
+    "can you tell me the time", "tell me the date", "what's the temperature in the bedroom now",
+    "how hot is it in the living room", "how cold is it in the living room", "can you turn off the kitchen lights",
+    "turn on the office lights", "turn off the bedroom lights now", "turn off all the lights upstairs",
+    "turn on all the lights downstairs", "switch on all the lights please", "turn on the lights",
+    "turn the ceiling fan off", "turn on the fan please", "set the ceiling fan to 80%", "set the fan to 40%",
+    "turn on the movie night scene", "turn on movie time", "wake me up at 6:30 am", "set an alarm for 10 pm",
+    "switch everything off in the office", "turn on the living room lights now", "switch off the hallway lights",
+    "switch off the lounge lights", "turn off the heater now", "turn the christmas tree off please",
+    "never mind that", "can you turn off the coffee maker", "set the floor lamp to 100%",
+    "switch the desk lamp off please",
 ]
 REPLIES = [
     "Turned off the lights.", "The garage door is open.", "Okay.",
@@ -451,8 +488,8 @@ def main() -> int:
     parser.add_argument("--stt-model", default=None, help="tiny.en (default), base, or a CTranslate2 folder")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                         help="where whisper and the resolver run (auto: CUDA when present)")
-    parser.add_argument("--set", choices=("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth"), default="bench",
-                        help="bench: the 50 commands the STT choices were made on; held-out, unseen, fresh, last: 50 written later each; fifth, sixth: 100 written later each")
+    parser.add_argument("--set", choices=("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth", "seventh"), default="bench",
+                        help="bench: the 50 commands the STT choices were made on; held-out, unseen, fresh, last: 50 written later each; fifth, sixth, seventh: 100 written later each")
     parser.add_argument("--commands", type=int, help="the first N of the set (default: all)")
     parser.add_argument("--e2e", type=int, default=12, help="commands in the real-time end-to-end run")
     parser.add_argument("--handler", help="MODULE:FUNCTION, an async text -> TextReply|str")
@@ -491,7 +528,7 @@ def main() -> int:
         "rss_after_load_mb": round(rss_loaded),
     }
     commands = {"bench": COMMANDS, "held-out": HELD_OUT, "unseen": UNSEEN, "fresh": FRESH, "last": LAST,
-                "fifth": FIFTH, "sixth": SIXTH}[args.set]
+                "fifth": FIFTH, "sixth": SIXTH, "seventh": SEVENTH}[args.set]
     report["command_set"] = args.set
     report["accuracy"] = measure_accuracy(stt, voices, replier, commands[:args.commands])
     report["tts"] = measure_tts()
