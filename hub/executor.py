@@ -17,11 +17,10 @@ from hub.config import ExecutorConfig
 from hub.errors import ExecutionError, HearthError
 from hub.events import MqttMessage, Outcome, ToolCall
 from hub.responses import confirm_question, number, state_phrase, turned
-from hub.targets import TargetQuery, Targets, join_names, match_targets
+from hub.targets import INTENT_DOMAINS, Targets, join_names, match_targets, query_for
 
 _LOGGER = logging.getLogger(__name__)
 
-ON_OFF_DOMAINS = ("light", "switch", "fan", "cover", "lock", "scene", "climate", "media_player", "vacuum")
 _ON = {"cover": "open_cover", "lock": "lock", "vacuum": "start", "scene": "activate"}
 _OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base"}
 _RISKY_CLASSES = ("garage", "gate", "door")
@@ -69,8 +68,8 @@ class Executor:
             "HassClimateSetTemperature": self._set_temperature,
             "HassClimateGetTemperature": self._get_temperature, "HassGetState": self._get_state,
             "HassSetPosition": self._set_position, "HassFanSetSpeed": self._fan_speed,
-            "HassVacuumStart": self._simple("vacuum", "start", "Started {}"),
-            "HassVacuumReturnToBase": self._simple("vacuum", "return_to_base", "Sent {} back to the dock"),
+            "HassVacuumStart": self._simple("start", "Started {}"),
+            "HassVacuumReturnToBase": self._simple("return_to_base", "Sent {} back to the dock"),
             "HassMediaPause": self._media("media_pause", "Paused {}", only="playing"),
             "HassMediaUnpause": self._media("media_play", "Resumed {}", only="paused"),
             "HassMediaNext": self._media("media_next_track", "Skipped to the next track on {}"),
@@ -130,15 +129,9 @@ class Executor:
 
     # --- building blocks ---------------------------------------------------------------------
 
-    def _targets(self, call: ToolCall, domains: tuple[str, ...]) -> Targets:
-        slots = call.slots
-        wanted = domains
-        if slots.get("domain"):
-            wanted = tuple(d for d in _as_list(slots["domain"]) if d in domains) or ("-",)
-        classes = tuple(_as_list(slots["device_class"])) if slots.get("device_class") else ()
-        query = TargetQuery(_text(slots.get("name")), _text(slots.get("area")),
-                            _text(slots.get("floor")), wanted, classes)
-        return match_targets(self.backend.home, query)
+    def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
+        """What the call acts on, among `domains` (default: the intent's, `INTENT_DOMAINS`)."""
+        return match_targets(self.backend.home, query_for(call.slots, domains or INTENT_DOMAINS[call.intent]))
 
     async def _run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand],
                    confirmed: bool, done: str) -> Outcome:
@@ -176,11 +169,9 @@ class Executor:
         return await self._switch(call, confirmed, lambda e: "toggle")
 
     async def _switch(self, call: ToolCall, confirmed: bool, service_of: Callable[[Entity], str]) -> Outcome:
-        domains = ON_OFF_DOMAINS if call.intent != "HassTurnOff" else tuple(
-            d for d in ON_OFF_DOMAINS if d != "scene")
         if not any(call.slots.get(k) for k in ("name", "domain", "device_class")):
             raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
-        targets = self._targets(call, domains)
+        targets = self._targets(call)
         commands: list[DeviceCommand] = []
         for entity in targets.entities:
             service = service_of(entity)
@@ -209,7 +200,7 @@ class Executor:
             said.append(f"{number(data['color_temp_kelvin'])} kelvin")
         if not data:
             raise ExecutionError("Set the light to what? Say a brightness, a colour or a temperature")
-        targets = self._targets(call, ("light",))
+        targets = self._targets(call)
         commands = [DeviceCommand(e.id, "turn_on", data) for e in targets.entities]
         return await self._run(call, targets, commands, confirmed, f"Set {targets.phrase()} {' and '.join(said)}")
 
@@ -219,7 +210,7 @@ class Executor:
             raise ExecutionError("Direction must be up or down")
         step = _number(call.slots.get("step", self.options.brightness_step), 1, 100, "Step")
         sign = 1 if direction == "up" else -1
-        targets = self._targets(call, ("light",))
+        targets = self._targets(call)
         commands = []
         for e in targets.entities:
             current = round(e.attributes.get("brightness", 0) * 100 / 254) if e.state == "on" else 0
@@ -234,7 +225,7 @@ class Executor:
     async def _set_temperature(self, call: ToolCall, confirmed: bool) -> Outcome:
         if "temperature" not in call.slots:
             raise ExecutionError("Which temperature? Say for example 21 degrees")
-        targets = self._targets(call, ("climate",))
+        targets = self._targets(call)
         value = _number(call.slots["temperature"], -50, 100, "Temperature")
         for e in targets.entities:
             _number(value, e.attributes.get("min_temp", 5), e.attributes.get("max_temp", 35),
@@ -271,7 +262,7 @@ class Executor:
         if "position" not in call.slots:
             raise ExecutionError("Which position? Say a percentage")
         position = _number(call.slots["position"], 0, 100, "Position")
-        targets = self._targets(call, ("cover",))
+        targets = self._targets(call)
         commands = [DeviceCommand(e.id, "set_cover_position", {"position": position}) for e in targets.entities]
         return await self._run(call, targets, commands, confirmed,
                                f"Set {targets.phrase()} to {number(position)}%")
@@ -280,13 +271,13 @@ class Executor:
         if "percentage" not in call.slots:
             raise ExecutionError("Which speed? Say a percentage")
         pct = _number(call.slots["percentage"], 0, 100, "Fan speed")
-        targets = self._targets(call, ("fan",))
+        targets = self._targets(call)
         commands = [DeviceCommand(e.id, "set_percentage", {"percentage": pct}) for e in targets.entities]
         return await self._run(call, targets, commands, confirmed, f"Set {targets.phrase()} to {number(pct)}%")
 
-    def _simple(self, domain: str, service: str, done: str) -> Handler:
+    def _simple(self, service: str, done: str) -> Handler:
         async def handler(call: ToolCall, confirmed: bool) -> Outcome:
-            targets = self._targets(call, (domain,))
+            targets = self._targets(call)
             commands = [DeviceCommand(e.id, service) for e in targets.entities]
             return await self._run(call, targets, commands, confirmed, done.format(targets.phrase()))
         return handler
@@ -324,7 +315,7 @@ class Executor:
         return handler
 
     def _players(self, call: ToolCall, only: str | None) -> Targets:
-        targets = self._targets(call, ("media_player",))
+        targets = self._targets(call)
         if only is None or call.slots.get("name"):
             return targets
         chosen = tuple(e for e in targets.entities if e.state == only)

@@ -19,6 +19,22 @@ CLASS_NOUNS = {
 }
 
 
+ON_OFF_DOMAINS = ("light", "switch", "fan", "cover", "lock", "scene", "climate", "media_player", "vacuum")
+_MEDIA = ("media_player",)
+INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
+    "HassTurnOn": ON_OFF_DOMAINS, "HassToggle": ON_OFF_DOMAINS,
+    "HassTurnOff": tuple(d for d in ON_OFF_DOMAINS if d != "scene"),
+    "HassLightSet": ("light",), "HearthBrightnessStep": ("light",), "HassClimateSetTemperature": ("climate",),
+    "HassSetPosition": ("cover",), "HassFanSetSpeed": ("fan",),
+    "HassVacuumStart": ("vacuum",), "HassVacuumReturnToBase": ("vacuum",),
+    **dict.fromkeys(("HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious",
+                     "HassMediaPlayerMute", "HassMediaPlayerUnmute", "HassSetVolume", "HassSetVolumeRelative",
+                     "HassMediaSearchAndPlay"), _MEDIA),
+}
+"""The domains each device intent acts on: the executor targets only these, and the resolver understands a
+call only when the home has such a target (`llm.slots.grounded`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class TargetQuery:
     name: str | None = None
@@ -42,6 +58,24 @@ class Targets:
         if self.by_name:
             return join_names([e.name for e in self.entities])
         return f"the {_noun(self.entities)}{_where(self.area, self.floor)}"
+
+
+def query_for(slots: dict[str, object], domains: tuple[str, ...]) -> TargetQuery:
+    """What a call's slots ask for among `domains` (the intent's): a 'domain' slot outside them matches nothing."""
+    wanted = domains
+    if slots.get("domain"):
+        wanted = tuple(d for d in _as_list(slots["domain"]) if d in domains) or ("-",)
+    classes = tuple(_as_list(slots["device_class"])) if slots.get("device_class") else ()
+    return TargetQuery(_text(slots.get("name")), _text(slots.get("area")), _text(slots.get("floor")), wanted, classes)
+
+
+def _text(value: object) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _as_list(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
 
 
 def join_names(names: list[str]) -> str:

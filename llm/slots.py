@@ -8,7 +8,9 @@ from dataclasses import replace
 from typing import Any
 
 from devices.models import Entity, normalize_name
+from hub.errors import ExecutionError
 from hub.events import ToolCall
+from hub.targets import INTENT_DOMAINS, match_targets, query_for
 from llm.decode import Clause, Span
 from llm.entities import HomeNames, NameIndex, domain_of, is_here
 from llm.numbers import clean_number, parse_duration, parse_number, parse_time
@@ -226,7 +228,38 @@ def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = Fa
                 return False
         if call.intent not in _IMPLIED_TARGET and not any(k in slots for k in _TARGET_SPANS):
             return False
+        if not _can_be_done(call, names):
+            return False
     return True
+
+
+_PERCENT_SLOTS = ("brightness", "percentage", "position", "volume_level")
+
+
+def _can_be_done(call: ToolCall, names: HomeNames) -> bool:
+    """The executor would find what the call acts on (`hub.targets`: a named media intent needs a media player,
+    'lock ... in the living room' a lock there) and take its numbers (percentages 0-100, a thermostat's range)."""
+    slots = call.slots
+    if any(slot in slots and not _within(slots[slot], 0, 100) for slot in _PERCENT_SLOTS):
+        return False
+    domains = INTENT_DOMAINS.get(call.intent)
+    if domains is None:
+        return True
+    try:
+        targets = match_targets(names.home, query_for(slots, domains))
+    except ExecutionError:
+        return False
+    if call.intent == "HassClimateSetTemperature" and "temperature" in slots:
+        return all(_within(slots["temperature"], e.attributes.get("min_temp", 5), e.attributes.get("max_temp", 35))
+                   for e in targets.entities)
+    return True
+
+
+def _within(value: Any, low: float, high: float) -> bool:
+    try:
+        return low <= float(value) <= high
+    except (TypeError, ValueError):
+        return False
 
 
 def _is_exact(index: NameIndex[Any], value: Any) -> bool:

@@ -121,6 +121,9 @@ async def test_media_controls(hub: Hub) -> None:
     ("HassClimateSetTemperature", {"temperature": 45}, "The temperature for Thermostat must be between 7 and 30"),
     ("HassSetPosition", {"name": "Bedroom Curtains", "position": -5}, "Position must be between 0 and 100"),
     ("HassLightSet", {"name": "Coffee Maker", "brightness": 20}, "Coffee Maker cannot do that"),
+    ("HassMediaPause", {"name": "Robot Vacuum"}, "Robot Vacuum cannot do that"),
+    ("HassTurnOn", {"domain": "lock", "area": "Living Room"}, "There are no locks in the Living Room"),
+    ("HassFanSetSpeed", {"domain": "fan", "percentage": 101}, "Fan speed must be between 0 and 100"),
     ("HassNotAThing", {}, "Sorry, I can't handle HassNotAThing yet"),
     ("HearthConfirm", {}, "There is nothing to confirm"),
 ])

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from devices.models import Home
+from hub.events import ToolCall
+from llm.entities import HomeNames
 from llm.resolver import Resolver, Understood
+from llm.slots import grounded
 
 
 @pytest.mark.parametrize("text", [
@@ -27,6 +30,28 @@ def test_commands_on_the_homes_own_things_are_understood(resolver: Resolver, dem
 ])
 def test_readings_the_home_cannot_carry_out_are_not(resolver: Resolver, demo_home: Home, text: str) -> None:
     assert not resolver.understands(text, demo_home)
+
+
+@pytest.mark.parametrize("call", [
+    ToolCall("HassTurnOn", {"domain": "lock", "area": "Living Room"}),  # whisper: "lock the temperature in ..."
+    ToolCall("HassMediaSearchAndPlay", {"name": "Front Door", "search_query": "pretty little"}),  # not a player
+    ToolCall("HassMediaPause", {"name": "Robot Vacuum"}),
+    ToolCall("HassFanSetSpeed", {"domain": "fan", "percentage": 101}),  # "set with fan, 1, 100%"
+    ToolCall("HassClimateSetTemperature", {"temperature": 180}),  # the thermostat takes 7-30
+    ToolCall("HassLightSet", {"name": "Coffee Maker", "brightness": 20}),
+])
+def test_calls_the_executor_would_refuse_are_not_understood(demo_home: Home, call: ToolCall) -> None:
+    """The resolver's idea of what can be done is the executor's own (`hub.targets`): a call it would
+    refuse cannot win the vote over whisper's readings."""
+    assert not grounded([call], HomeNames(demo_home))
+    assert grounded([ToolCall(call.intent, {**call.slots, **_FIXED[call.intent]})], HomeNames(demo_home))
+
+
+_FIXED = {
+    "HassTurnOn": {"area": "Hallway"}, "HassMediaSearchAndPlay": {"name": "Living Room Speaker"},
+    "HassMediaPause": {"name": "Living Room Speaker"}, "HassFanSetSpeed": {"percentage": 100},
+    "HassClimateSetTemperature": {"temperature": 18}, "HassLightSet": {"name": "Desk Lamp"},
+}
 
 
 def test_how_surely_a_reading_is_understood_is_graded(resolver: Resolver, demo_home: Home) -> None:
