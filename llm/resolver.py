@@ -19,6 +19,7 @@ from llm.checkpoint import DEFAULT_WEIGHTS, build_model
 from llm.decode import Clause, decode, word_starts
 from llm.entities import HomeNames
 from llm.model import IntentTagger
+from llm.slips import mend
 from llm.slots import grounded, tool_calls
 from llm.tokenizer import WordPiece
 
@@ -114,7 +115,7 @@ class Resolver:
 
     def tag(self, text: str) -> list[Clause]:
         """Clauses in spoken order with their spans (before entity resolution)."""
-        text = _PAUSE.sub(" ", " ".join(text[:MAX_CHARS].split()))
+        text = _PAUSE.sub(" ", mend(" ".join(text[:MAX_CHARS].split())))
         if not text.strip():
             return []
         enc = self.tokenizer.encode(text)
