@@ -7,7 +7,6 @@ from devices.homefile import DEMO_HOME, load_home
 from devices.models import Home
 from llm.resolver import Resolver
 
-
 # One thread, as the hub runs the resolver: with the other core busy (a broker, whisper, another test
 # process) torch's second thread makes each sentence far slower, not faster.
 torch.set_num_threads(1)
