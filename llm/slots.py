@@ -582,6 +582,8 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         base.setdefault("domain", "light")
     if intent == "HassSetPosition":
         base.setdefault("domain", "cover")
+    if intent == "HassClimateSetTemperature" and here and not entity_names and _no_thermostat_here(areas, names):
+        areas, here = [], False  # "make it 19 degrees in here": the home's thermostat heats this room too
     if not entity_names and not areas and "floor" not in base and names.context_area is not None:
         implied = intent in CONTEXT_INTENTS and "domain" in base and not _ALL_WORDS.search(clause_text)
         if here or (implied and _has_kind(names, names.context_area.id, base)):
@@ -592,6 +594,13 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     elif areas and len(calls) == 1:
         calls[0]["area"] = areas[0]
     return calls
+
+
+def _no_thermostat_here(areas: list[str], names: HomeNames) -> bool:
+    """The only area said is 'here' (the one the command is spoken in) and it holds no thermostat: 'here' is
+    then a preference, as the implied area is (`_has_kind`), and the home's thermostats are meant."""
+    context = names.context_area
+    return context is not None and areas == [context.name] and not _has_kind(names, context.id, {"domain": "climate"})
 
 
 def _has_kind(names: HomeNames, area_id: str, base: dict[str, Any]) -> bool:

@@ -30,6 +30,8 @@ TABLE: list[tuple[str, Calls]] = [
     ("turn off the lights in here", [("HassTurnOff", {"area": "Living Room", "domain": "light"})]),
     # the context area is a preference: no garage door or fan there, so the home's own
     ("Open the garage now.", [("HassTurnOn", {"domain": "cover", "device_class": "garage"})]),
+    # ... and "here" too when it holds no thermostat: the home's own (in the hallway) is meant
+    ("make it 19 degrees in here", [("HassClimateSetTemperature", {"temperature": 19})]),
     ("turn off the fan", [("HassTurnOff", {"domain": "fan"})]),
     ("turn off all the lights", [("HassTurnOff", {"domain": "light"})]),
     # switches, fans, scenes
