@@ -4,7 +4,7 @@ at 10 dB SNR, resident memory.
 
     .venv/bin/python bench/voice_bench.py [--stt-model tiny.en|base|DIR] [--device auto|cpu|cuda] [--commands N] [--e2e 12]
                                           [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
-                                          [--second-model base|none|DIR] [--set bench|held-out|unseen|fresh|last|fifth|sixth|seventh|eighth]
+                                          [--second-model base|none|DIR] [--set bench|held-out|unseen|fresh|last|fifth|sixth|seventh|eighth|ninth]
                                           [--torch-threads N] [--json]
 
 Test speech is synthesised here: piper (joe) and Debian flite alternate. The reply callback is, in order:
@@ -285,6 +285,44 @@ EIGHTH = [
     "turn the space heater off", "switch off the tree", "cancel", "nevermind that", "turn the coffee maker off now",
     "set the bathroom light to 75%",
 ]
+NINTH = [
+    # Written in the sixth session after EIGHTH was measured and read, before the session's last measurement; measured
+    # once, at the session's end (`--set ninth`).
+    "switch on the desk lamp", "turn the floor lamp on now", "switch the bedside lamp on now",
+    "turn off the kitchen ceiling now", "switch off the bathroom light please",
+    "turn the counter lights off please", "switch off the tv strip now", "turn off the christmas tree now",
+    "turn the coffee maker on please", "switch the space heater on please", "turn on the hall light now",
+    "switch on the bedroom light please", "turn the led strip on please", "switch on the under cabinet lights now",
+    "turn on the lamp in the office please", "switch the floor lamp off now", "set the desk lamp to 85%",
+    "dim the floor lamp to 15%", "set the kitchen ceiling to 35%", "dim the tv strip to 35%",
+    "set the bedside lamp to 50% please", "set the bathroom light to 20%", "make the floor lamp brighter please",
+    "make the kitchen ceiling dimmer", "brighten the bedroom", "dim the office lights",
+    "set the thermostat to 24 degrees please", "set the heating to 23 degrees please",
+    "turn the heating up to 22 degrees", "make it 20 degrees", "close the lounge blinds please",
+    "open the blinds in the living room now", "close the bedroom curtains right now",
+    "open the bedroom curtains now please", "open the garage door right now", "close the garage door please now",
+    "lock the front door for me please", "unlock the front door for me please",
+    "is the front door locked at the moment", "is the garage door still open", "is the back door open right now",
+    "is the desk lamp on right now", "are the living room lights on", "is the christmas tree on",
+    "start the roomba now", "get the robot vacuum started", "send the roomba home please",
+    "send the vacuum back to the dock now", "pause the speaker please", "resume playing the music please",
+    "play the next song now", "play the previous track please", "skip this one", "set the volume to 45%",
+    "set the volume to 55% please", "turn the music down a little", "turn the volume up please",
+    "mute the music please", "unmute the music please", "set a timer for 9 minutes",
+    "set a timer for 12 minutes please", "set a 15 minute timer", "set a timer for 20 seconds",
+    "cancel all the timers", "how much longer on the timer", "add pasta to my shopping list",
+    "add bananas to my shopping list", "add sugar to the shopping list please", "put yogurt on my shopping list",
+    "what time is it please now", "what's the time at the moment", "what is today's date",
+    "what's the temperature in the bedroom right now", "how warm is it in the living room",
+    "what is the humidity in the living room please", "turn off the bathroom lights please",
+    "turn on the kitchen lights please", "turn off the bedroom lights please", "turn off the lights upstairs now",
+    "turn on all the lights on the ground floor", "switch off every light", "turn the lights on please",
+    "switch the ceiling fan off", "turn the fan on now", "set the ceiling fan to 40%", "set the ceiling fan to 70%",
+    "turn movie night on", "activate movie time right now", "set an alarm for 6:45 am", "set an alarm for 11 pm",
+    "switch off everything in the kitchen", "turn the living room lights on please", "switch on the hallway lights",
+    "turn off the lounge lights please", "turn the heater on now", "turn the tree off now", "forget about it",
+    "turn the coffee maker off", "set the tv strip to 80%", "close the blinds now",
+]
 REPLIES = [
     "Turned off the lights.", "The garage door is open.", "Okay.",
     "It is twenty one degrees in the living room. The heating is on.",
@@ -526,8 +564,8 @@ def main() -> int:
     parser.add_argument("--stt-model", default=None, help="tiny.en (default), base, or a CTranslate2 folder")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                         help="where whisper and the resolver run (auto: CUDA when present)")
-    parser.add_argument("--set", choices=("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth", "seventh", "eighth"), default="bench",
-                        help="bench: the 50 commands the STT choices were made on; held-out, unseen, fresh, last: 50 written later each; fifth to eighth: 100 written later each")
+    parser.add_argument("--set", choices=("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth", "seventh", "eighth", "ninth"), default="bench",
+                        help="bench: the 50 commands the STT choices were made on; held-out, unseen, fresh, last: 50 written later each; fifth to ninth: 100 written later each")
     parser.add_argument("--commands", type=int, help="the first N of the set (default: all)")
     parser.add_argument("--e2e", type=int, default=12, help="commands in the real-time end-to-end run")
     parser.add_argument("--handler", help="MODULE:FUNCTION, an async text -> TextReply|str")
@@ -566,7 +604,7 @@ def main() -> int:
         "rss_after_load_mb": round(rss_loaded),
     }
     commands = {"bench": COMMANDS, "held-out": HELD_OUT, "unseen": UNSEEN, "fresh": FRESH, "last": LAST,
-                "fifth": FIFTH, "sixth": SIXTH, "seventh": SEVENTH, "eighth": EIGHTH}[args.set]
+                "fifth": FIFTH, "sixth": SIXTH, "seventh": SEVENTH, "eighth": EIGHTH, "ninth": NINTH}[args.set]
     report["command_set"] = args.set
     report["accuracy"] = measure_accuracy(stt, voices, replier, commands[:args.commands])
     report["tts"] = measure_tts()
