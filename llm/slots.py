@@ -150,11 +150,22 @@ def _percentage_for_a_device(clause: Clause, names: HomeNames) -> float:
 
 
 def _fit_to_home(intent: str, slots: dict[str, Any], names: HomeNames) -> tuple[str, dict[str, Any]]:
-    """The intent the named device can carry out, and 'play' with nothing to search for: carry on playing
-    (as Home Assistant's "play" on a paused player)."""
+    """The intent the named device can carry out ('pause the roomba': a vacuum's), and 'play' with nothing
+    to search for: carry on playing (as Home Assistant's "play" on a paused player)."""
     if intent == "HassMediaSearchAndPlay" and "search_query" not in slots:
         return "HassMediaUnpause", {k: v for k, v in slots.items() if k != "media_class"}
+    if intent in _VACUUM_FOR_MEDIA and (entity := _named(slots, names)) is not None and entity.domain == "vacuum":
+        return _VACUUM_FOR_MEDIA[intent], {"name": entity.name}
     return _fit_percentage(intent, slots, names)
+
+
+_VACUUM_FOR_MEDIA = {"HassMediaPause": "HassVacuumReturnToBase", "HassMediaUnpause": "HassVacuumStart"}
+"""'stop the roomba' tagged as pausing a player: a vacuum stops by going home, as 'stop the vacuum' and
+'turn off the vacuum' do, and carries on by starting."""
+
+
+def _named(slots: dict[str, Any], names: HomeNames) -> Entity | None:
+    return names.entity(str(slots["name"]), cutoff=101) if "name" in slots else None
 
 
 def _fit_percentage(intent: str, slots: dict[str, Any], names: HomeNames) -> tuple[str, dict[str, Any]]:

@@ -32,6 +32,9 @@ TABLE: list[tuple[str, Calls]] = [
     ("Open the garage now.", [("HassTurnOn", {"domain": "cover", "device_class": "garage"})]),
     # ... and "here" too when it holds no thermostat: the home's own (in the hallway) is meant
     ("make it 19 degrees in here", [("HassClimateSetTemperature", {"temperature": 19})]),
+    # pausing or resuming a vacuum (tagged as a player's): it goes home, or starts
+    ("stop the roomba", [("HassVacuumReturnToBase", {"name": "Robot Vacuum"})]),
+    ("resume the roomba", [("HassVacuumStart", {"name": "Robot Vacuum"})]),
     ("turn off the fan", [("HassTurnOff", {"domain": "fan"})]),
     ("turn off all the lights", [("HassTurnOff", {"domain": "light"})]),
     # switches, fans, scenes
