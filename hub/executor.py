@@ -17,7 +17,7 @@ from hub.config import ExecutorConfig
 from hub.errors import ExecutionError, HearthError
 from hub.events import MqttMessage, Outcome, ToolCall
 from hub.responses import confirm_question, number, state_phrase, turned
-from hub.targets import INTENT_DOMAINS, Targets, join_names, match_targets, query_for
+from hub.targets import INTENT_DOMAINS, Targets, join_names, match_targets, query_for, temperature_range
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -228,8 +228,7 @@ class Executor:
         targets = self._targets(call)
         value = _number(call.slots["temperature"], -50, 100, "Temperature")
         for e in targets.entities:
-            _number(value, e.attributes.get("min_temp", 5), e.attributes.get("max_temp", 35),
-                    f"The temperature for {e.name}")
+            _number(value, *temperature_range(e), f"The temperature for {e.name}")
         commands = [DeviceCommand(e.id, "set_temperature", {"temperature": value}) for e in targets.entities]
         return await self._run(call, targets, commands, confirmed,
                                f"Set {targets.phrase()} to {number(value)} degrees")

@@ -60,6 +60,11 @@ class Targets:
         return f"the {_noun(self.entities)}{_where(self.area, self.floor)}"
 
 
+def temperature_range(entity: Entity) -> tuple[float, float]:
+    """The target temperatures a thermostat takes (Home Assistant's defaults, 5-35, when it does not say)."""
+    return entity.attributes.get("min_temp", 5), entity.attributes.get("max_temp", 35)
+
+
 def query_for(slots: dict[str, object], domains: tuple[str, ...]) -> TargetQuery:
     """What a call's slots ask for among `domains` (the intent's): a 'domain' slot outside them matches nothing."""
     wanted = domains

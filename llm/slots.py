@@ -10,7 +10,7 @@ from typing import Any
 from devices.models import Entity, normalize_name
 from hub.errors import ExecutionError
 from hub.events import ToolCall
-from hub.targets import INTENT_DOMAINS, match_targets, query_for
+from hub.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
 from llm.decode import Clause, Span
 from llm.entities import HomeNames, NameIndex, domain_of, is_here
 from llm.numbers import clean_number, parse_duration, parse_number, parse_time
@@ -244,14 +244,15 @@ def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = Fa
     return True
 
 
-_PERCENT_SLOTS = ("brightness", "percentage", "position", "volume_level")
+_ZERO_TO_100 = ("brightness", "percentage", "position", "volume_level")
+"""Slots the executor takes as percentages."""
 
 
 def _can_be_done(call: ToolCall, names: HomeNames) -> bool:
     """The executor would find what the call acts on (`hub.targets`: a named media intent needs a media player,
     'lock ... in the living room' a lock there) and take its numbers (percentages 0-100, a thermostat's range)."""
     slots = call.slots
-    if any(slot in slots and not _within(slots[slot], 0, 100) for slot in _PERCENT_SLOTS):
+    if any(slot in slots and not _within(slots[slot], 0, 100) for slot in _ZERO_TO_100):
         return False
     domains = INTENT_DOMAINS.get(call.intent)
     if domains is None:
@@ -261,8 +262,7 @@ def _can_be_done(call: ToolCall, names: HomeNames) -> bool:
     except ExecutionError:
         return False
     if call.intent == "HassClimateSetTemperature" and "temperature" in slots:
-        return all(_within(slots["temperature"], e.attributes.get("min_temp", 5), e.attributes.get("max_temp", 35))
-                   for e in targets.entities)
+        return all(_within(slots["temperature"], *temperature_range(e)) for e in targets.entities)
     return True
 
 

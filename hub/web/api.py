@@ -19,6 +19,7 @@ from devices.models import Entity, Home
 from hub import __version__
 from hub.errors import ExecutionError
 from hub.events import Outcome, ToolCall
+from hub.targets import temperature_range
 from hub.traces import Trace
 from hub.web import schemas, views
 from hub.web.app import ApiError, WebState
@@ -182,8 +183,7 @@ def _action_value(entity: Entity, action: str, value: float | str | None) -> flo
         except ValueError as err:
             raise ApiError(422, str(err)) from None
         return str(value)
-    low, high, unit = _RANGES.get(action, (entity.attributes.get("min_temp", 5),
-                                           entity.attributes.get("max_temp", 35), "degrees"))
+    low, high, unit = _RANGES.get(action, (*temperature_range(entity), "degrees"))
     try:
         number = float(value)
     except (TypeError, ValueError):
