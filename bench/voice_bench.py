@@ -211,8 +211,8 @@ SIXTH = [
     "turn on the coffee maker now", "set the bedroom light to 50%",
 ]
 SEVENTH = [
-    # Written at the start of the sixth session, before any change it could measure, and measured only at the
-    # session's end (`--set seventh`). More requests phrased politely (can you, please, could you).
+    # Written at the start of the sixth session, before any change it could measure; measured once before and once
+    # after the change it was written for (`--set seventh`). More requests phrased politely (can you, please).
     "can you turn on the desk lamp", "please switch off the floor lamp", "could you turn the bedside lamp off",
     "kitchen ceiling off please", "can you switch the bathroom light on", "please turn the counter lights on",
     "could you switch off the tv strip", "turn on the tree please", "can you turn the coffee maker on",
@@ -249,7 +249,7 @@ SEVENTH = [
 ]
 EIGHTH = [
     # Written in the sixth session after SEVENTH was measured and read, before any change it could measure; measured
-    # only at the session's end (`--set eighth`).
+    # once before and once after the change it was written for (`--set eighth`).
     "turn the desk lamp on", "switch off the bedside lamp now", "turn the floor lamp off please",
     "switch the tv strip on now", "turn on the kitchen ceiling light", "turn the bathroom light on please",
     "switch on the christmas tree now", "turn the coffee maker on now", "switch on the heater",
