@@ -119,7 +119,9 @@ async def test_stale_discovery_is_removed_and_assistant_published(tmp_path: Path
         watcher.subscribe("homeassistant/#")
         watcher.subscribe("hearth/assistant/state")
         watcher.loop_start()
-        await until(lambda: "homeassistant/sensor/hearth/assistant_last_transcript/config" in seen)
+        assistant = ("homeassistant/sensor/hearth/assistant_last_transcript/config",
+                     "homeassistant/binary_sensor/hearth/assistant_listening/config")
+        await until(lambda: all(topic in seen for topic in assistant))  # retained: delivered one by one
         assert stale not in seen  # nothing retained there any more
         sensor = json.loads(seen["homeassistant/sensor/hearth/assistant_last_transcript/config"])
         assert sensor["state_topic"] == "hearth/assistant/state" and sensor["device"]["name"] == "Hearth"
