@@ -115,3 +115,23 @@ def test_what_a_text_means_comes_with_how_surely(resolver: Resolver, demo_home: 
     assert all(isinstance(u, Understood) and 0 < u <= 1 for u in said)
     assert said[0].meaning == said[1].meaning != said[2].meaning  # type: ignore[attr-defined]
     assert resolver.understands("turn on the toaster", demo_home) == 0.0
+
+
+@pytest.mark.parametrize("text", [
+    "what's the humidity in the lounge",  # torn between a state question and the temperature one
+    "how humid is it in the living room",  # tagged as the temperature question
+])
+def test_a_humidity_question_asks_the_sensor_that_measures_it(resolver: Resolver, demo_home: Home,
+                                                              text: str) -> None:
+    calls = resolver.resolve(text, demo_home)
+    assert [(c.intent, c.slots.get("name")) for c in calls] == [("HassGetState", "Living Room Humidity")]
+    assert resolver.understands(text, demo_home)
+
+
+@pytest.mark.parametrize("text", [
+    "how humid is the bedroom",  # no humidity sensor there: not every device's state instead
+    "what is the humidity in the bedroom",  # nor the living room's sensor
+    "is the bedroom light on in the kitchen",  # a named device asked about where it is not
+])
+def test_a_question_about_nothing_there_is_not_understood(resolver: Resolver, demo_home: Home, text: str) -> None:
+    assert not resolver.understands(text, demo_home)
