@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 MAX_DISTANCE = 0.31
 """Phoneme edit distance, per phoneme of the longer of the two, up to which words sound like a name: "whole"
 and "hall" are 0.3 apart (a vowel for a vowel, one vowel fewer), "room to" and "roomba" 0.3, "sound" and
@@ -85,6 +87,8 @@ class SoundsLike:
             for name, sound in self._sounds:
                 if kept and len(name.split()) >= last + 1 - i:
                     continue  # "back to" is not "back door"; a little word may only run into a name ("roomba")
+                if not _may_be_near(heard, sound):
+                    continue
                 distance = phone_distance(heard, sound)
                 if distance <= MAX_DISTANCE and (best is None or distance < best[1].distance):
                     best = (last, Mend(said, name, round(distance, 3)))
@@ -106,6 +110,12 @@ def _phonemizer(kind: type) -> object:
     if kind not in _PHONEMIZERS:
         _PHONEMIZERS[kind] = kind()
     return _PHONEMIZERS[kind]
+
+
+def _may_be_near(a: str, b: str) -> bool:
+    """A quick bound: every edit costs at least half, so more plain edits (rapidfuzz) than this rules out."""
+    longest = max(len(a), len(b))
+    return Levenshtein.distance(a, b, score_cutoff=int(2 * MAX_DISTANCE * longest) + 1) <= 2 * MAX_DISTANCE * longest
 
 
 def phone_distance(a: str, b: str) -> float:
