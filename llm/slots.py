@@ -557,8 +557,11 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     entity_names: list[str] = []
     areas: list[str] = []
     domain: tuple[str, str | None] | None = None
+    unknown_kind = None
     for text in spans.get("domain", []):
         domain = domain or domain_of(text)
+        if domain_of(text) is None and _content_words(text):
+            unknown_kind = text  # "open the bedroom kitchen": no kind of device
     for text in spans.get("name", []):
         kind, value, split_domain = _resolve_name(intent, text, names)
         if kind == "name":
@@ -591,6 +594,8 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
             areas.append(area.name)
         elif _content_words(floor_text):
             base["floor"] = floor_text
+    if unknown_kind is not None and domain is None and not entity_names:
+        domain = (unknown_kind, None)  # the executor says there are none; a reading of it is not understood
     if domain is not None and not entity_names:  # a named device needs no domain ("ceiling light")
         base["domain"] = domain[0]
         if domain[1]:
