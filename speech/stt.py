@@ -351,8 +351,8 @@ class WhisperStt:
         """`text` with words that sound like one of the home's names read as that name ("Turn on the whole
         light" -> "Turn on the hall light", `speech.soundalike`), when the home understands it so; else `text`.
 
-        Replayed over the voice bench's 350 commands of its first six sets: at 10 dB SNR 301 right (297
-        without), clean 339 (337)."""
+        Replayed offline over the saved readings of the voice bench's 750 commands before `tenth`: at 10 dB SNR
+        647 right (632 without), clean 728 (717), none lost; the misses it mends were seen in those sets."""
         mended, mends = self.sounds.mend(text)
         return mended if mends and accept(mended) else text
 
