@@ -61,6 +61,17 @@ _MEDIA_CLASSES = {
 }
 _STATES = {"shut": "closed", "opened": "open", "close": "closed", "lock": "locked", "unlock": "unlocked"}
 """State words as asked ("is the door shut", or whisper's "is the front door unlock") -> the state they ask about."""
+_YES_NO_STATE = re.compile(r"^(?:is|are)\b.*?\b(on|off|open|opened|closed|shut|locked|unlocked)"
+                           r"(?:\s+(?:right now|now|at the moment|at all|or not))?\W*$")
+
+
+def _asked_state(clause_text: str) -> str | None:
+    """'is the floor lamp switched on?': the state a yes-or-no question ends on, when the tagger left it
+    untagged (it does, before whisper's question mark)."""
+    found = _YES_NO_STATE.search(clause_text.strip())
+    return found.group(1) if found else None
+
+
 _ALL_WORDS = re.compile(r"\b(all|every|everywhere|everything|whole|entire|house|home)\b")
 _COVER_VERBS = re.compile(r"\b(open|clos|shut|rais|lower|lift|roll|draw)")
 _LOCK_VERBS = re.compile(r"\b(lock|unlock)")
@@ -469,7 +480,7 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
         out["direction"] = _direction(spans, clause_text)
         if (step := _number(spans, "step")) is not None:
             out["step"] = step
-    elif intent == "HassGetState" and (s := _first(spans, "state")) is not None:
+    elif intent == "HassGetState" and (s := _first(spans, "state") or _asked_state(clause_text)) is not None:
         state = normalize_name(s)
         out["state"] = _STATES.get(state, state)
     elif intent in ("HassMediaSearchAndPlay",):

@@ -136,3 +136,13 @@ def test_a_humidity_question_asks_the_sensor_that_measures_it(resolver: Resolver
 ])
 def test_a_question_about_nothing_there_is_not_understood(resolver: Resolver, demo_home: Home, text: str) -> None:
     assert not resolver.understands(text, demo_home)
+
+
+@pytest.mark.parametrize(("text", "state"), [
+    ("Is the floor lamp switched on?", "on"),  # whisper's question mark: the tagger leaves "on" untagged
+    ("is the garage door shut?", "closed"),
+])
+def test_a_yes_or_no_question_asks_about_the_state_it_ends_on(resolver: Resolver, demo_home: Home, text: str,
+                                                              state: str) -> None:
+    calls = resolver.resolve(text, demo_home)
+    assert [(c.intent, c.slots.get("state")) for c in calls] == [("HassGetState", state)]
