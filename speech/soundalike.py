@@ -79,7 +79,7 @@ class SoundsLike:
         best: tuple[int, Mend] | None = None
         for last in range(i, min(len(words), i + MAX_SPAN_WORDS)):
             said = " ".join(w for _, _, w in words[i:last + 1])
-            if said in self.names or (last > i and words[last][2] in self._known_words):
+            if said in self.names:
                 break
             if last == i and said in self._known_words:
                 continue  # "room" of "living room" is not "roomba"; "room to" may be
