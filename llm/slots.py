@@ -705,6 +705,8 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
     match = names.entities.match(text)
     if match is None and domain_of(text):
         return "domain", "", domain_of(text)
+    if intent in _IMPLIED_TARGET and _generic(text) and (match is None or match.score < 97):
+        return "none", "", None  # "start the vacuum": the one there is, as Home Assistant says it (no name)
     split = names.area_and_domain(text)
     if match is not None and (match.score >= 99 or split is None or _singular_of_name(text, match.item)):
         return "name", match.item.name, None
@@ -721,6 +723,14 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
     if normalize_name(text) in _GENERIC_NAMES or not _content_words(text):
         return "none", "", None
     return "name", text, None  # unknown device: the executor says so
+
+
+def _generic(text: str) -> bool:
+    return normalize_name(text) in _GENERIC_NAMES or _strip_article(normalize_name(text)) in _GENERIC_NAMES
+
+
+def _strip_article(text: str) -> str:
+    return _ARTICLE.sub("", text)
 
 
 def _climate_targets(entity_names: list[str], areas: list[str], names: HomeNames) -> tuple[list[str], list[str]]:

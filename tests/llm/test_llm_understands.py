@@ -146,3 +146,10 @@ def test_a_yes_or_no_question_asks_about_the_state_it_ends_on(resolver: Resolver
                                                               state: str) -> None:
     calls = resolver.resolve(text, demo_home)
     assert [(c.intent, c.slots.get("state")) for c in calls] == [("HassGetState", state)]
+
+
+@pytest.mark.parametrize("text", ["start the vacuum right now", "Start the vacuum right now.",
+                                  "send the vacuum home please"])
+def test_the_vacuum_is_the_one_there_is_however_it_is_tagged(resolver: Resolver, demo_home: Home, text: str) -> None:
+    # "vacuum" tagged as a name (the last word of "Robot Vacuum") or not at all: both mean no name, as the dev set
+    assert [c.slots for c in resolver.resolve(text, demo_home)] == [{}]
