@@ -29,7 +29,8 @@ _KEEP = frozenset({
     "the", "a", "an", "to", "on", "off", "in", "at", "of", "my", "and", "or", "is", "it", "its", "it's", "all",
     "turn", "switch", "set", "make", "open", "close", "shut", "lock", "unlock", "start", "stop", "pause", "play",
     "mute", "unmute", "dim", "up", "down", "please", "now", "lights", "light", "lamp", "door", "what", "how",
-    "here", "there",
+    "here", "there", "this", "that", "these", "those", "for", "with", "you", "your", "me", "be", "are", "was",
+    "can", "could", "will", "do", "not", "but", "so", "if",
 })
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _VOWELS = frozenset("aeiouæɑɐɒɔəɘɚɛɜɝɞɪɨʉʊʌʏᵻyøœɤɯ")
@@ -79,8 +80,8 @@ class SoundsLike:
         best: tuple[int, Mend] | None = None
         for last in range(i, min(len(words), i + MAX_SPAN_WORDS)):
             said = " ".join(w for _, _, w in words[i:last + 1])
-            if said in self.names:
-                break
+            if any(" ".join(w for _, _, w in words[k:last + 1]) in self.names for k in range(i, last + 1)):
+                break  # a name said right is kept whole ("living, bedroom" is not "living room")
             if last == i and said in self._known_words:
                 continue  # "room" of "living room" is not "roomba"; "room to" may be
             heard, kept = phones(said), any(w in _KEEP for _, _, w in words[i + 1:last + 1])

@@ -44,6 +44,8 @@ def test_words_that_sound_like_a_name_become_it(sounds: SoundsLike, heard: str, 
     "lock the front door",  # a word that carries the command is never traded ("lock" is not "unlock")
     "Send the vacuum back to the dock.",  # "back to" is not "back door"
     "And mute the sound.",  # "sound" is 0.33 from "lounge"
+    "how cold is living, bedroom now?",  # a name said right is kept whole, not run into "living room"
+    "how cold is this, in the bedroom now?",  # "this" is no "office"
     "set a timer for 5 minutes",
     "add milk to my shopping list",
 ])
