@@ -135,8 +135,11 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             continue
         last = (clause, len(calls), previous)
         slot_sets = build_slots(clause, names, previous)
-        calls.extend(ToolCall(*_fit_to_home(clause.intent, slots, names), round(clause.confidence, 4))
-                     for slots in slot_sets)
+        for slots in slot_sets:
+            call = ToolCall(*_fit_to_home(clause.intent, slots, names), round(clause.confidence, 4))
+            if calls and (calls[-1].intent, calls[-1].slots) == (call.intent, call.slots):
+                continue  # "Let's get to the next song": one clause heard twice, not two skips
+            calls.append(call)
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
     return calls
@@ -213,6 +216,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "HassFanSetSpeed": ("percentage",),
     "HassSetVolume": ("volume_level",),
     "HassMediaSearchAndPlay": ("search_query",),
+    "HassVacuumCleanArea": ("area",),
     "HassStartTimer": ("hours", "minutes", "seconds"),
     "HassIncreaseTimer": ("hours", "minutes", "seconds"),
     "HassDecreaseTimer": ("hours", "minutes", "seconds"),
@@ -627,6 +631,8 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         base.setdefault("domain", "light")
     if intent == "HassSetPosition":
         base.setdefault("domain", "cover")
+    if intent == "HassFanSetSpeed" and not (entity_names or areas or "floor" in base) and base.get("domain") == "fan":
+        del base["domain"]  # "set the fan to 30%": the fan there is, however the tagger took "fan"
     if intent == "HassClimateSetTemperature" and here and not entity_names and _no_thermostat_here(areas, names):
         areas, here = [], False  # "make it 19 degrees in here": the home's thermostat heats this room too
     if not entity_names and not areas and "floor" not in base and names.context_area is not None:
@@ -669,7 +675,7 @@ _MEDIA_INTENTS = {
 }
 _IMPLIED_TARGET = _MEDIA_INTENTS | {
     "HassVacuumStart", "HassVacuumReturnToBase", "HassVacuumCleanArea", "HassClimateSetTemperature",
-    "HassClimateGetTemperature",
+    "HassClimateGetTemperature", "HassFanSetSpeed",
 }
 """Device intents Home Assistant carries out on the one device of their kind when none is named."""
 _HERE = re.compile(r"\b(in here|this room)\b")

@@ -153,3 +153,19 @@ def test_a_yes_or_no_question_asks_about_the_state_it_ends_on(resolver: Resolver
 def test_the_vacuum_is_the_one_there_is_however_it_is_tagged(resolver: Resolver, demo_home: Home, text: str) -> None:
     # "vacuum" tagged as a name (the last word of "Robot Vacuum") or not at all: both mean no name, as the dev set
     assert [c.slots for c in resolver.resolve(text, demo_home)] == [{}]
+
+
+@pytest.mark.parametrize("text", ["set the fan to 30%", "Set the fan to 30%."])
+def test_the_fan_is_the_one_there_is_however_it_is_tagged(resolver: Resolver, demo_home: Home, text: str) -> None:
+    assert [(c.intent, c.slots) for c in resolver.resolve(text, demo_home)] == [("HassFanSetSpeed", {"percentage": 30})]
+    assert resolver.understands(text, demo_home)  # Home Assistant's fan intent takes the one fan
+
+
+def test_cleaning_an_area_needs_the_area(resolver: Resolver, demo_home: Home) -> None:
+    assert not resolver.understands("Send the roomba to a space.", demo_home)  # whisper's "to its base"
+    assert resolver.understands("vacuum the kitchen", demo_home)
+
+
+def test_one_clause_heard_twice_is_one_call(resolver: Resolver, demo_home: Home) -> None:
+    calls = resolver.resolve("Let's get to the next song please.", demo_home)  # tagged as two clauses
+    assert [c.intent for c in calls] == ["HassMediaNext"]  # one skip, not two
