@@ -626,7 +626,7 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         if not entity_names and _HUMIDITY.search(clause_text):
             entity_names.append("humidity")  # a room with no humidity sensor: asked, not every device's state
     here = here or bool(_HERE.search(clause_text))
-    _verb_domain(intent, base, entity_names, names, clause_text)
+    _verb_domain(intent, base, entity_names, names, clause_text, placed=bool(areas) or "floor" in base)
     if intent in ("HassLightSet", "HearthBrightnessStep") and not entity_names:
         base.setdefault("domain", "light")
     if intent == "HassSetPosition":
@@ -778,14 +778,23 @@ def _spot_sensor(clause_text: str, areas: list[str], names: HomeNames) -> list[s
     return found if len(found) == 1 else []
 
 
+_VERB_ALONE = re.compile(r"^(?:please\s+)?\w+(?:\s+(?:the\s+)?(?:up|everything|all|it|them|house|home|place))*"
+                         r"(?:\s+(?:please|now|right now))*\W*$")
+"""'lock up', 'unlock please': a lock or cover verb with nothing else said means every device of its kind."""
+
+
 def _verb_domain(
-    intent: str, base: dict[str, Any], entity_names: list[str], names: HomeNames, clause_text: str
+    intent: str, base: dict[str, Any], entity_names: list[str], names: HomeNames, clause_text: str,
+    placed: bool = False,
 ) -> None:
-    """HA tags open/close and lock/unlock commands with their domain (cover, lock)."""
+    """HA tags open/close and lock/unlock commands with their domain (cover, lock). Said of nothing but words
+    that name no device ("lock today", whisper's "what's the date"), the verb alone names no target."""
     if intent not in ("HassTurnOn", "HassTurnOff"):
         return
     entity = names.entity(entity_names[0], cutoff=101) if entity_names else None
     said = base.get("domain")
+    if said is None and entity is None and not placed and not _VERB_ALONE.match(clause_text.strip()):
+        return
     door = said == "cover" and base.get("device_class") == "door"  # "lock the door": a lock, not a door cover
     if _LOCK_VERBS.search(clause_text) and (entity.domain == "lock" if entity else (said in (None, "lock") or door)):
         base["domain"] = "lock"

@@ -169,3 +169,13 @@ def test_cleaning_an_area_needs_the_area(resolver: Resolver, demo_home: Home) ->
 def test_one_clause_heard_twice_is_one_call(resolver: Resolver, demo_home: Home) -> None:
     calls = resolver.resolve("Let's get to the next song please.", demo_home)  # tagged as two clauses
     assert [c.intent for c in calls] == ["HassMediaNext"]  # one skip, not two
+
+
+@pytest.mark.parametrize(("text", "understood"), [
+    ("lock up the house please", True),  # the verb alone: every lock
+    ("lock today, please", False),  # whisper's "what's the date": words that name no device
+    ("Lock the temperature and living room now.", False),
+])
+def test_a_lock_verb_with_no_device_locks_everything_only_when_nothing_else_is_said(
+        resolver: Resolver, demo_home: Home, text: str, understood: bool) -> None:
+    assert bool(resolver.understands(text, demo_home)) is understood
