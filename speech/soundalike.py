@@ -53,7 +53,8 @@ class SoundsLike:
     def __init__(self, names: Iterable[str], words: Iterable[str] = COMMAND_WORDS) -> None:
         said = [*names, *words]
         self.names = tuple(dict.fromkeys(" ".join(n.lower().split()) for n in said if n and n.strip()))
-        self._sounds = [(name, phones(name)) for name in self.names]
+        for name in self.names:
+            phones(name)  # espeak-ng loaded, and the names' sounds known, before the first command
         self._known_words = {w for name in self.names for w in name.split()}
 
     def mend(self, text: str) -> tuple[str, list[Mend]]:
@@ -84,16 +85,31 @@ class SoundsLike:
                 break  # a name said right is kept whole ("living, bedroom" is not "living room")
             if last == i and said in self._known_words:
                 continue  # "room" of "living room" is not "roomba"; "room to" may be
-            heard, kept = phones(said), any(w in _KEEP for _, _, w in words[i + 1:last + 1])
-            for name, sound in self._sounds:
+            kept = any(w in _KEEP for _, _, w in words[i + 1:last + 1])
+            for name in self.names:
                 if kept and len(name.split()) >= last + 1 - i:
                     continue  # "back to" is not "back door"; a little word may only run into a name ("roomba")
+                differ = _differing(said.split(), name.split())
+                if differ is None:
+                    continue
+                heard, sound = phones(differ[0]), phones(differ[1])
                 if not _may_be_near(heard, sound):
                     continue
                 distance = phone_distance(heard, sound)
                 if distance <= MAX_DISTANCE and (best is None or distance < best[1].distance):
                     best = (last, Mend(said, name, round(distance, 3)))
         return best
+
+
+def _differing(said: list[str], name: list[str]) -> tuple[str, str] | None:
+    """The words in which a span and a name differ, the words they share at either end left out: "lots of
+    temperature" and "bedroom temperature" are compared as "lots of" and "bedroom", not as two long strings
+    that mostly agree. None when one holds no words the other lacks."""
+    while said and name and said[-1] == name[-1]:
+        said, name = said[:-1], name[:-1]
+    while said and name and said[0] == name[0]:
+        said, name = said[1:], name[1:]
+    return (" ".join(said), " ".join(name)) if said and name else None
 
 
 @lru_cache(maxsize=4096)

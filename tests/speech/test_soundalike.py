@@ -46,6 +46,7 @@ def test_words_that_sound_like_a_name_become_it(sounds: SoundsLike, heard: str, 
     "And mute the sound.",  # "sound" is 0.33 from "lounge"
     "how cold is living, bedroom now?",  # a name said right is kept whole, not run into "living room"
     "how cold is this, in the bedroom now?",  # "this" is no "office"
+    "lots of temperature in the living room now.",  # "lots of" is no "bedroom", however long the name
     "set a timer for 5 minutes",
     "add milk to my shopping list",
 ])
