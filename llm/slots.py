@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from devices.models import Entity, normalize_name
+from devices.models import Area, Entity, normalize_name
 from hub.errors import ExecutionError
 from hub.events import ToolCall
 from hub.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
@@ -621,10 +621,12 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
             entity_names += _spot_names(clause_text, names, "climate")
     if not entity_names and intent in _MEDIA_INTENTS:
         entity_names += _spot_names(clause_text, names, "media_player")
-    if not entity_names and intent == "HassGetState" and areas:
+    if intent == "HassGetState" and _HUMIDITY.search(clause_text):
+        # "what is the humidity in the living room place": the sensor of the room said or of the device named
+        places = areas or [a.name for n in entity_names if (a := _area_of(n, names)) is not None]
+        entity_names = _spot_sensor(clause_text, places, names) or ["humidity"]  # no sensor: asked, not all
+    elif not entity_names and intent == "HassGetState" and areas:
         entity_names += _spot_sensor(clause_text, areas, names)
-        if not entity_names and _HUMIDITY.search(clause_text):
-            entity_names.append("humidity")  # a room with no humidity sensor: asked, not every device's state
     here = here or bool(_HERE.search(clause_text))
     _verb_domain(intent, base, entity_names, names, clause_text, placed=bool(areas) or "floor" in base)
     if intent in ("HassLightSet", "HearthBrightnessStep") and not entity_names:
@@ -761,6 +763,11 @@ def _spot_names(clause_text: str, names: HomeNames, domain: str) -> list[str]:
         if e.domain == domain
         and any(f" {normalize_name(n)} " in said for n in e.names() if normalize_name(n) not in _VAGUE_NAMES)
     ][:1]
+
+
+def _area_of(name: str, names: HomeNames) -> Area | None:
+    entity = names.entity(name, cutoff=101)
+    return names.home.area(entity.area_id) if entity is not None else None
 
 
 def _spot_sensor(clause_text: str, areas: list[str], names: HomeNames) -> list[str]:

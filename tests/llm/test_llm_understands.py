@@ -121,6 +121,7 @@ def test_what_a_text_means_comes_with_how_surely(resolver: Resolver, demo_home: 
 @pytest.mark.parametrize("text", [
     "what's the humidity in the lounge",  # torn between a state question and the temperature one
     "how humid is it in the living room",  # tagged as the temperature question
+    "What is the humidity in the living room place?",  # "living room place" is near "Living Room Speaker"
 ])
 def test_a_humidity_question_asks_the_sensor_that_measures_it(resolver: Resolver, demo_home: Home,
                                                               text: str) -> None:
