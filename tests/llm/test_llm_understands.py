@@ -180,3 +180,12 @@ def test_one_clause_heard_twice_is_one_call(resolver: Resolver, demo_home: Home)
 def test_a_lock_verb_with_no_device_locks_everything_only_when_nothing_else_is_said(
         resolver: Resolver, demo_home: Home, text: str, understood: bool) -> None:
     assert bool(resolver.understands(text, demo_home)) is understood
+
+
+@pytest.mark.parametrize(("text", "intent", "slots"), [
+    ("dim the floor lamp down to 20%", "HassLightSet", {"name": "Floor Lamp", "brightness": 20}),  # a level to reach
+    ("dim the floor lamp by 20%", "HearthBrightnessStep", {"name": "Floor Lamp", "direction": "down", "step": 20}),
+])
+def test_dimming_to_a_level_sets_it(resolver: Resolver, demo_home: Home, text: str, intent: str,
+                                    slots: dict[str, object]) -> None:
+    assert [(c.intent, c.slots) for c in resolver.resolve(text, demo_home)] == [(intent, slots)]
