@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import replace
@@ -264,6 +265,8 @@ def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = Fa
             return False
         if (needs := _NEEDS.get(call.intent)) and not any(k in slots for k in needs):
             return False
+        if call.intent in _ALARM_INTENTS and "time" in slots and not _is_clock(slots["time"]):
+            return False  # whisper's "30m alarm for 90m": an alarm is set for a time like 07:30
         if call.intent not in TARGET_INTENTS:
             continue
         if "area" in slots and not _is_exact(names.areas, slots["area"]):
@@ -304,6 +307,18 @@ def _can_be_done(call: ToolCall, names: HomeNames) -> bool:
         return False
     if call.intent == "HassClimateSetTemperature" and "temperature" in slots:
         return all(_within(slots["temperature"], *temperature_range(e)) for e in targets.entities)
+    return True
+
+
+_ALARM_INTENTS = frozenset({"HearthAlarmSet", "HearthAlarmCancel"})
+
+
+def _is_clock(value: Any) -> bool:
+    text = str(value).strip()
+    try:
+        dt.time.fromisoformat(text.zfill(5) if len(text) == 4 else text)
+    except ValueError:
+        return False
     return True
 
 

@@ -24,6 +24,7 @@ def test_commands_on_the_homes_own_things_are_understood(resolver: Resolver, dem
     "is the front door lock",  # 'front door lock' is no device of this home
     "turn on the back door",  # a door contact can be asked about, not switched
     "open the bedroom kitchen now",  # whisper's "kitchen" for "curtains": no kind of device
+    "30m alarm for 90m.",  # an alarm is set for a time like 07:30
     "add to the shopping list",  # nothing to add
     "turn on",  # no target
     "awesome thank you",
