@@ -190,3 +190,12 @@ def test_a_lock_verb_with_no_device_locks_everything_only_when_nothing_else_is_s
 def test_dimming_to_a_level_sets_it(resolver: Resolver, demo_home: Home, text: str, intent: str,
                                     slots: dict[str, object]) -> None:
     assert [(c.intent, c.slots) for c in resolver.resolve(text, demo_home)] == [(intent, slots)]
+
+
+@pytest.mark.parametrize(("text", "intent", "slots"), [
+    ("lock the front door right away", "HassTurnOn", {"domain": "lock", "name": "Front Door"}),  # torn by "away"
+    ("start movie time", "HassTurnOn", {"name": "Movie Night"}),  # torn with a timer that has no duration
+])
+def test_a_torn_clause_goes_by_its_verb_or_the_scene_it_names(resolver: Resolver, demo_home: Home, text: str,
+                                                               intent: str, slots: dict[str, object]) -> None:
+    assert [(c.intent, c.slots) for c in resolver.resolve(text, demo_home)] == [(intent, slots)]
