@@ -13,8 +13,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
+
+if TYPE_CHECKING:
+    from piper.phonemize_espeak import EspeakPhonemizer
 
 MAX_DISTANCE = 0.31
 """Phoneme edit distance, per phoneme of the longer of the two, up to which words sound like a name: "whole"
@@ -115,18 +119,14 @@ def _differing(said: list[str], name: list[str]) -> tuple[str, str] | None:
 @lru_cache(maxsize=4096)
 def phones(words: str) -> str:
     """'hall light' -> 'hɔllaɪt': espeak-ng's phonemes (en-us) without stress, length or word breaks."""
-    from piper.phonemize_espeak import EspeakPhonemizer
-    sentences = _phonemizer(EspeakPhonemizer).phonemize("en-us", words)
+    sentences = _espeak().phonemize("en-us", words)
     return "".join("".join(s) for s in sentences).translate(_NOT_PHONES)
 
 
-_PHONEMIZERS: dict[type, object] = {}
-
-
-def _phonemizer(kind: type) -> object:
-    if kind not in _PHONEMIZERS:
-        _PHONEMIZERS[kind] = kind()
-    return _PHONEMIZERS[kind]
+@lru_cache(maxsize=1)
+def _espeak() -> EspeakPhonemizer:
+    from piper.phonemize_espeak import EspeakPhonemizer
+    return EspeakPhonemizer()
 
 
 def _may_be_near(a: str, b: str) -> bool:

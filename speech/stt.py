@@ -338,8 +338,8 @@ class WhisperStt:
             readings += [(text, score, 1.0) for text, score in beams]
         chosen = vote([(self._named(text, accept), score, counts) for text, score, counts in readings], accept)
         picked = chosen[0] if chosen else first
-        heard = (*transcript.alternatives, *(t for t, _, _ in readings), *([first] if picked != first else []))
-        alternatives = tuple(dict.fromkeys(t for t in heard if t and t != picked))
+        said = (*transcript.alternatives, *(t for t, _, _ in readings), *([first] if picked != first else []))
+        alternatives = tuple(dict.fromkeys(t for t in said if t and t != picked))
         if chosen is None or chosen[0] == first:
             return replace(transcript, alternatives=alternatives)
         text, score = chosen
