@@ -128,10 +128,7 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             previous = last[2]
         elif i and _VERBLESS.match(clause.text) and clauses[i - 1].intent in TARGET_INTENTS:
             clause.intent = clauses[i - 1].intent  # "turn off the lamp and the fan"
-        clause = _by_the_verb(_sets_a_level(_asks_a_sensor(clause)), threshold)
-        clause = _activates_a_scene(clause, names, threshold)
-        if clause.confidence < threshold and (surer := _percentage_for_a_device(clause, names)) >= threshold:
-            clause = replace(clause, confidence=surer)
+        clause = _settle(clause, names, threshold)
         if clause.confidence < threshold:
             _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
             continue
@@ -145,6 +142,16 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
     return calls
+
+
+def _settle(clause: Clause, names: HomeNames, threshold: float) -> Clause:
+    """A clause the tagger was torn about, settled by what was said: a humidity question, a level to reach, the
+    verb it starts with, a scene it names, a percentage for a device that takes one."""
+    clause = _by_the_verb(_sets_a_level(_asks_a_sensor(clause)), threshold)
+    clause = _activates_a_scene(clause, names, threshold)
+    if clause.confidence < threshold and (surer := _percentage_for_a_device(clause, names)) >= threshold:
+        clause = replace(clause, confidence=surer)
+    return clause
 
 
 _HUMIDITY = re.compile(r"\bhumid(?:ity)?\b", re.IGNORECASE)
@@ -787,11 +794,9 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
 
 
 def _generic(text: str) -> bool:
-    return normalize_name(text) in _GENERIC_NAMES or _strip_article(normalize_name(text)) in _GENERIC_NAMES
-
-
-def _strip_article(text: str) -> str:
-    return _ARTICLE.sub("", text)
+    """'vacuum', 'the vacuum': a word for any device of a kind, not a name."""
+    said = normalize_name(text)
+    return said in _GENERIC_NAMES or _ARTICLE.sub("", said) in _GENERIC_NAMES
 
 
 def _climate_targets(entity_names: list[str], areas: list[str], names: HomeNames) -> tuple[list[str], list[str]]:
