@@ -119,6 +119,29 @@ def test_a_doubtful_reading_gets_a_second_opinion(cascade: WhisperStt, resolver:
     assert heard.first_best == first.text and first.text in heard.alternatives and asked == [1]
 
 
+def test_a_noisy_doubtful_command_is_heard_as_recorded_and_denoised(cascade: WhisperStt, flite: Speak,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Noise turned down helps base and hurts tiny.en, so a noisy command nothing settles is heard both ways by
+    both models; a clean one is heard once more by each."""
+    assert cascade.second is not None
+    heard_by_base: list[np.ndarray] = []
+    searched_by_tiny: list[bool] = []
+    listen, heard = cascade.second.listen, cascade._heard
+    monkeypatch.setattr(cascade.second, "listen", lambda audio, greedy=True: heard_by_base.append(audio) or
+                        listen(audio, greedy))
+    monkeypatch.setattr(cascade, "_heard", lambda setup, greedy: searched_by_tiny.append(greedy) or
+                        heard(setup, greedy))
+    clean = flite("start the roomba")
+    noisy = with_noise(clean, 10)
+    cascade.transcribe(clean, lambda reading: 0.0)  # nothing understood: every reading is heard
+    assert len(heard_by_base) == 1 and searched_by_tiny == [False]
+    heard_by_base.clear(), searched_by_tiny.clear()
+    cascade.transcribe(noisy, lambda reading: 0.0)
+    denoised, as_recorded = heard_by_base
+    assert np.array_equal(as_recorded, noisy) and not np.allclose(denoised, noisy)
+    assert searched_by_tiny == [True, False]  # the denoised audio read greedily too, then the recording's beams
+
+
 def _count_readings(model: WhisperStt) -> list[int]:
     asked = [0]
     listen = model.listen
