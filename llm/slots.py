@@ -121,13 +121,15 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
     previous: dict[str, Any] | None = None
     last: tuple[Clause, int, dict[str, Any] | None] | None = None  # the clause that made the last calls
     for i, clause in enumerate(clauses):
+        said = clause.text  # the words that carry its verb
         if last is not None and _only_a_place(clause, names) and not _has_place(last[0]):
             # "turn on the lights and the kitchen": whisper's "and" for "in"; the place belongs to the clause before
-            clause = replace(last[0], spans=[*last[0].spans, *clause.spans])
+            clause, said = replace(last[0], spans=[*last[0].spans, *clause.spans]), f"{last[0].text} {said}"
             del calls[last[1]:]
             previous = last[2]
         elif i and _VERBLESS.match(clause.text) and clauses[i - 1].intent in TARGET_INTENTS:
             clause.intent = clauses[i - 1].intent  # "turn off the lamp and the fan"
+            said = f"{clauses[i - 1].text} {clause.text}"
         clause = _settle(clause, names, threshold)
         if clause.confidence < threshold:
             _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
@@ -138,10 +140,24 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             call = ToolCall(*_fit_to_home(clause.intent, slots, names), round(clause.confidence, 4))
             if calls and (calls[-1].intent, calls[-1].slots) == (call.intent, call.slots):
                 continue  # "Let's get to the next song": one clause heard twice, not two skips
+            if _unsaid_lock_verb(call, said, names):
+                _LOGGER.debug("dropped %s on a lock: no lock or unlock said in %r", call.intent, said)
+                continue
             calls.append(call)
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
     return calls
+
+
+def _unsaid_lock_verb(call: ToolCall, clause_text: str, names: HomeNames) -> bool:
+    """A lock is locked or unlocked only when "lock" or "unlock" is said: whisper's "Walk the front door right
+    away" was tagged as turning it off, which unlocks it."""
+    if call.intent not in ("HassTurnOn", "HassTurnOff") or _LOCK_VERBS.search(clause_text.casefold()):
+        return False
+    if call.slots.get("domain") == "lock":
+        return True
+    entity = names.entity(str(call.slots["name"]), cutoff=101) if "name" in call.slots else None
+    return entity is not None and entity.domain == "lock"
 
 
 def _settle(clause: Clause, names: HomeNames, threshold: float) -> Clause:

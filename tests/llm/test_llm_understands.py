@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from devices.homefile import parse_home
 from devices.models import Home
 from hub.events import ToolCall
+from llm.decode import Clause, Span
 from llm.entities import HomeNames
 from llm.resolver import Resolver, Understood
-from llm.slots import grounded
+from llm.slots import grounded, tool_calls
 
 
 @pytest.mark.parametrize("text", [
@@ -199,3 +201,26 @@ def test_dimming_to_a_level_sets_it(resolver: Resolver, demo_home: Home, text: s
 def test_a_torn_clause_goes_by_its_verb_or_the_scene_it_names(resolver: Resolver, demo_home: Home, text: str,
                                                                intent: str, slots: dict[str, object]) -> None:
     assert [(c.intent, c.slots) for c in resolver.resolve(text, demo_home)] == [(intent, slots)]
+
+
+@pytest.mark.parametrize("text", ["Walk the front door right away.", "walk the front door now please"])
+def test_a_lock_is_locked_or_unlocked_only_when_the_verb_is_said(resolver: Resolver, demo_home: Home,
+                                                                 text: str) -> None:
+    # whisper's "walk" for "lock" was tagged as turning the lock off: it would have unlocked the door
+    assert resolver.resolve(text, demo_home) == [] and not resolver.understands(text, demo_home)
+
+
+def test_a_lock_verb_carries_over_to_the_next_lock_named() -> None:
+    """"... and the back door" is locked too: its verb was said before it."""
+    home = parse_home("""
+areas: [{id: hallway, name: Hallway}, {id: kitchen, name: Kitchen}]
+entities:
+  - {id: lock.front_door, name: Front Door, area: hallway, state: unlocked}
+  - {id: lock.back_door, name: Back Door, area: kitchen, state: unlocked}
+""")
+    said = "lock the front door and the back door"
+    clauses = [Clause("HassTurnOn", 0.99, 0, 3, "lock the front door", [Span("name", "front door", 2, 3, 9, 19)]),
+               Clause("HassTurnOn", 0.9, 5, 7, "the back door", [Span("name", "back door", 6, 7, 28, 37)])]
+    calls = [(c.intent, c.slots) for c in tool_calls(clauses, HomeNames(home), 0.5)]
+    assert said[9:19] == "front door" and said[28:37] == "back door"
+    assert calls == [("HassTurnOn", {"domain": "lock", "name": "Front Door"}), ("HassTurnOn", {"name": "Back Door"})]
