@@ -228,11 +228,12 @@ _PERCENTAGE_SLOTS = {intent: slot for intent, slot in _PERCENTAGE_INTENTS.values
 
 def _percentage_for_a_device(clause: Clause, names: HomeNames) -> float:
     """'set the tv strip to 20%', torn between a cover's position (0.54) and a light's brightness: how surely it
-    sets some device to a percentage, when it names a device that takes one (`_fit_percentage` says which);
-    else 0."""
+    sets some device to a percentage, when it names a device that takes one (`_fit_percentage` says which),
+    in one span or in words the tagger split ("kitchen" an area, "ceiling" a kind); else 0."""
     if clause.intent not in _PERCENTAGE_SLOTS:
         return 0.0
-    name = next((s.text for s in clause.spans if s.kind == "name"), None)
+    spans = merge_name_spans(clause.spans, clause.utterance or clause.text, names)  # kitchen + ceiling: a name
+    name = next((s.text for s in spans if s.kind == "name"), None)
     entity = names.entity(name) if name else None
     if entity is None or entity.domain not in _PERCENTAGE_INTENTS:
         return 0.0

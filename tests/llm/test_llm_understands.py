@@ -224,3 +224,9 @@ entities:
     calls = [(c.intent, c.slots) for c in tool_calls(clauses, HomeNames(home), 0.5)]
     assert said[9:19] == "front door" and said[28:37] == "back door"
     assert calls == [("HassTurnOn", {"domain": "lock", "name": "Front Door"}), ("HassTurnOn", {"name": "Back Door"})]
+
+
+def test_a_percentage_for_a_device_whose_name_the_tagger_split(resolver: Resolver, demo_home: Home) -> None:
+    # tagged as a cover position in the kitchen (0.56) with "ceiling" a kind of device: it is the Kitchen Ceiling
+    assert [(c.intent, c.slots) for c in resolver.resolve("set the kitchen ceiling to 90%", demo_home)] == [
+        ("HassLightSet", {"name": "Kitchen Ceiling", "brightness": 90})]
