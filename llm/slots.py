@@ -156,7 +156,7 @@ def _unsaid_lock_verb(call: ToolCall, clause_text: str, names: HomeNames) -> boo
         return False
     if call.slots.get("domain") == "lock":
         return True
-    entity = names.entity(str(call.slots["name"]), cutoff=101) if "name" in call.slots else None
+    entity = _named(call.slots, names)
     return entity is not None and entity.domain == "lock"
 
 
