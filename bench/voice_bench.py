@@ -521,6 +521,46 @@ FOURTEENTH = [
     "turn the hall light off please now", "close the curtains please now", "switch the desk lamp off right away",
     "turn the floor lamp on right away",
 ]
+FIFTEENTH = [
+    # Written at the start of the ninth session, before any change in it; measured at the session's end
+    # (`--set fifteenth`).
+    "turn the desk lamp on for me please", "switch off the floor lamp right now", "put the bedside lamp on please",
+    "turn off the kitchen ceiling light please", "switch the counter lights off right away",
+    "turn on the tv strip now", "turn off the christmas tree right away", "switch the coffee maker on now",
+    "could you switch on the space heater", "turn the hall light on right now", "switch the bedroom light off now",
+    "please turn on the bathroom light", "set the bedside lamp to 45 percent", "dim the floor lamp to 15 percent",
+    "set the kitchen ceiling light to 70%", "set the desk lamp to 55% please", "turn the counter lights down to 20%",
+    "make the desk lamp dimmer please", "make the living room brighter", "brighten the kitchen please now",
+    "dim the bedroom lights a little", "set the thermostat to 20 degrees please", "set the heating to 24 degrees",
+    "turn the heating down to 18 degrees", "close the living room blinds right now", "open the blinds in the lounge",
+    "close the curtains in the bedroom please", "open the bedroom curtains for me", "shut the garage door please",
+    "open the garage door for me please", "lock the front door for me", "unlock the front door right now",
+    "is the front door locked right now", "is the garage open right now", "is the back door closed please",
+    "is the floor lamp on right now", "are the bedroom lights on please", "is the coffee maker on at the moment",
+    "start the vacuum right now", "start vacuuming the house please", "send the robot vacuum back to its dock",
+    "send the roomba home right now", "pause the speaker please", "resume playing the music please",
+    "next song please", "play the last track again", "skip to the next song please",
+    "set the volume to 45 percent", "set the living room speaker volume to 30%", "turn the music up please",
+    "turn the volume down please", "mute the speaker please", "unmute the music please",
+    "set a timer for 25 minutes", "set a timer for 3 minutes please", "start a 10 minute timer please",
+    "set a timer for 40 seconds", "stop the timer please", "how much time is left on my timer",
+    "add bread to the shopping list", "put cheese on my shopping list please", "add bananas to my shopping list",
+    "add tomatoes to the shopping list now", "what time is it right now", "tell me the time please",
+    "what is the date today please", "what's the temperature in the kitchen", "how hot is it in the living room",
+    "what is the humidity in the bedroom please", "turn the bathroom lights off please",
+    "switch on the kitchen lights please", "switch off the bedroom lights right now",
+    "turn on every light on the ground floor", "switch off all the lights upstairs please",
+    "turn all the lights off", "turn the lights off now", "switch on the ceiling fan please",
+    "turn the fan off right away", "set the ceiling fan to 40 percent", "set the fan to 30% please",
+    "start movie night now", "turn on movie time please", "set an alarm for 6 am please",
+    "set an alarm for 9:15 pm", "turn everything off in the living room",
+    "switch on the living room lights please", "turn off the hallway lights now",
+    "switch the lounge lights on now", "turn off the heater please", "switch the tree on right now",
+    "never mind that please", "switch off the coffee maker right away", "set the floor lamp to 85%",
+    "close all the blinds please", "turn off the office lights", "turn on the study lamp please",
+    "switch the hall light off please", "open the curtains please", "turn on the desk lamp right away",
+    "switch the floor lamp on now",
+]
 REPLIES = [
     "Turned off the lights.", "The garage door is open.", "Okay.",
     "It is twenty one degrees in the living room. The heating is on.",
@@ -767,8 +807,8 @@ def main() -> int:
     parser.add_argument("--stt-model", default=None, help="tiny.en (default), base, or a CTranslate2 folder")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                         help="where whisper and the resolver run (auto: CUDA when present)")
-    parser.add_argument("--set", choices=("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth"), default="bench",
-                        help="bench: the 50 commands the STT choices were made on; held-out, unseen, fresh, last: 50 written later each; fifth to fourteenth: 100 written later each")
+    parser.add_argument("--set", choices=("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth"), default="bench",
+                        help="bench: the 50 commands the STT choices were made on; held-out, unseen, fresh, last: 50 written later each; fifth to fifteenth: 100 written later each")
     parser.add_argument("--commands", type=int, help="the first N of the set (default: all)")
     parser.add_argument("--e2e", type=int, default=12, help="commands in the real-time end-to-end run")
     parser.add_argument("--handler", help="MODULE:FUNCTION, an async text -> TextReply|str")
@@ -809,7 +849,8 @@ def main() -> int:
     commands = {"bench": COMMANDS, "held-out": HELD_OUT, "unseen": UNSEEN, "fresh": FRESH, "last": LAST,
                 "fifth": FIFTH, "sixth": SIXTH, "seventh": SEVENTH, "eighth": EIGHTH, "ninth": NINTH,
                 "tenth": TENTH, "eleventh": ELEVENTH,
-                "twelfth": TWELFTH, "thirteenth": THIRTEENTH, "fourteenth": FOURTEENTH}[args.set]
+                "twelfth": TWELFTH, "thirteenth": THIRTEENTH, "fourteenth": FOURTEENTH,
+                "fifteenth": FIFTEENTH}[args.set]
     report["command_set"] = args.set
     report["accuracy"] = measure_accuracy(stt, voices, replier, commands[:args.commands])
     report["tts"] = measure_tts()
