@@ -197,14 +197,17 @@ def _by_the_verb(clause: Clause, threshold: float) -> Clause:
 
 
 def _activates_a_scene(clause: Clause, names: HomeNames, threshold: float) -> Clause:
-    """'start movie time', torn between a timer (0.44, with no duration) and turning something on (0.40): a
-    clause below the threshold that names one of the home's scenes turns it on, as surely as the two together."""
-    if clause.confidence >= threshold or clause.intent == "HassTurnOn":
+    """'start movie time', torn between a timer (0.44, with no duration) and turning something on (0.40), or
+    'start movie time right now', between turning on (0.58) and a timer (0.31): a clause below the threshold
+    that names one of the home's scenes turns it on, as surely as the two together."""
+    if clause.confidence >= threshold:
         return clause
     spans = merge_name_spans(clause.spans, clause.utterance, names)
     scene = any(s.kind == "name" and (e := names.entity(s.text, cutoff=101)) is not None and e.domain == "scene"
                 for s in spans)
-    surely = clause.confidence + clause.intents.get("HassTurnOn", 0.0)
+    other = clause.confidence if clause.intent != "HassTurnOn" else \
+        max((p for intent, p in clause.intents.items() if intent != "HassTurnOn"), default=0.0)
+    surely = other + clause.intents.get("HassTurnOn", 0.0)
     if not scene or surely < threshold:
         return clause
     return replace(clause, intent="HassTurnOn", confidence=surely)

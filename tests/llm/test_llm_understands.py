@@ -197,6 +197,7 @@ def test_dimming_to_a_level_sets_it(resolver: Resolver, demo_home: Home, text: s
 @pytest.mark.parametrize(("text", "intent", "slots"), [
     ("lock the front door right away", "HassTurnOn", {"domain": "lock", "name": "Front Door"}),  # torn by "away"
     ("start movie time", "HassTurnOn", {"name": "Movie Night"}),  # torn with a timer that has no duration
+    ("start movie time right now", "HassTurnOn", {"name": "Movie Night"}),  # on at 0.58, a timer at 0.31
 ])
 def test_a_torn_clause_goes_by_its_verb_or_the_scene_it_names(resolver: Resolver, demo_home: Home, text: str,
                                                                intent: str, slots: dict[str, object]) -> None:
