@@ -44,6 +44,10 @@ class Outcome:
     """Confirmed new state of each target: {entity_id: {"state": ..., "attributes": {...}}}."""
     error: str | None = None
     needs_confirmation: bool = False
+    choices: tuple[str, ...] = ()
+    """When the target was ambiguous: the entity ids it could mean (Hearth asked "Which one: ...?")."""
+    missing: str | None = None
+    """When a value the intent needs was not said: that slot's name (Hearth asked for it)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -55,4 +59,8 @@ class Outcome:
             out["error"] = self.error
         if self.needs_confirmation:
             out["needs_confirmation"] = True
+        if self.choices:
+            out["choices"] = list(self.choices)
+        if self.missing:
+            out["missing"] = self.missing
         return out
