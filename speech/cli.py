@@ -42,6 +42,10 @@ def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-wake", action="store_true", help="treat every utterance as a command (no wake word)")
     group.add_argument("--wake-word", default="hey_jarvis", metavar="WORD",
                        help=f"{', '.join(BUILTIN_WAKE_WORDS)} or a microWakeWord .json (default: hey_jarvis)")
+    group.add_argument("--second-wake-word", metavar="WORD",
+                       help="a second wake word listened for at the same time (e.g. okay_nabu)")
+    group.add_argument("--wake-cutoff", type=float, metavar="P",
+                       help="wake probability cutoff, 0-1 (default: the model's own; see bench/wake_bench.py)")
     group.add_argument("--stt-model", metavar="MODEL",
                        help="whisper model: tiny.en (default, bundled), base, or a CTranslate2 folder")
     group.add_argument("--second-model", default=WhisperOptions.second_model, metavar="MODEL",
@@ -158,7 +162,8 @@ def build_pipeline(args: argparse.Namespace, handle_text: HandleText, names: Seq
     stt.warm_up()
     if tts is not None:
         tts.warm_up()
-    wake = None if args.no_wake else MicroWakeDetector(WakeOptions(word=args.wake_word))
+    wake = None if args.no_wake else MicroWakeDetector(WakeOptions(
+        word=args.wake_word, second_word=args.second_wake_word, probability_cutoff=args.wake_cutoff))
     vad = Endpointer(EndpointOptions(min_silence_ms=args.endpoint_silence_ms))
     return VoicePipeline(stt, handle_text, tts=tts, sink=sink, wake=wake, vad=vad,
                          options=PipelineOptions(wake_required=not args.no_wake), accept=accept)

@@ -1,10 +1,18 @@
-"""Wake word detection with pymicro-wakeword (microWakeWord TFLite models, Apache-2.0)."""
+"""Wake word detection with pymicro-wakeword (microWakeWord TFLite models, Apache-2.0).
+
+A detector listens for one or two wake words at once (Home Assistant lets a satellite have two): each
+word's model reads the same features, and the first to pass its cutoff wakes the pipeline.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from speech.errors import ModelLoadError
 from speech.protocols import AudioChunk, WakeDetection
@@ -13,6 +21,7 @@ _LOGGER = logging.getLogger(__name__)
 
 BUILTIN_WAKE_WORDS = ("hey_jarvis", "okay_nabu", "hey_mycroft", "alexa")
 FEATURE_STEP_MS = 10.0
+MAX_WAKE_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -20,7 +29,14 @@ class WakeOptions:
     word: str = "hey_jarvis"
     """A built-in model id (hey_jarvis, okay_nabu, hey_mycroft, alexa) or a path to a microWakeWord .json config."""
     probability_cutoff: float | None = None
-    """None = the model's own cutoff (0.97 for hey_jarvis)."""
+    """None = the model's own cutoff (0.97 for hey_jarvis); `bench/wake_bench.py` prints the false-wake
+    curve to choose one from."""
+    second_word: str | None = None
+    """An optional second wake word listened for at the same time (with the same cutoff rule)."""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.word,) if not self.second_word else (self.word, self.second_word)
 
 
 class MicroWakeDetector:
@@ -28,19 +44,28 @@ class MicroWakeDetector:
 
     def __init__(self, options: WakeOptions | None = None) -> None:
         self.options = options or WakeOptions()
-        self._model = load_wake_model(self.options.word)
+        words = self.options.words
+        if len(set(words)) != len(words):
+            raise ModelLoadError(f"the second wake word repeats the first ({words[0]})")
+        self._models = [load_wake_model(word) for word in words]
         if self.options.probability_cutoff is not None:
-            self._model.probability_cutoff = self.options.probability_cutoff
-        self.word: str = self._model.id
-        self.phrase: str = self._model.wake_word
+            for model in self._models:
+                model.probability_cutoff = self.options.probability_cutoff
+        self.word: str = self._models[0].id
+        self.phrase: str = self._models[0].wake_word
         from pymicro_wakeword import MicroWakeWordFeatures
         self._features = MicroWakeWordFeatures()
         self._origin_ms: float | None = None
         self._steps = 0
         self._fired = False
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(model.id for model in self._models)
+
     def reset(self) -> None:
-        self._model.reset()
+        for model in self._models:
+            model.reset()
         self._features.reset()
         self._origin_ms = None
         self._steps = 0
@@ -54,16 +79,34 @@ class MicroWakeDetector:
             self._steps += 1
             if self._fired or detection is not None:
                 continue
-            if self._model.process_streaming(features):
-                at_ms = self._origin_ms + FEATURE_STEP_MS * self._steps + 20.0  # end of the 30 ms feature window
-                detection = WakeDetection(self.word, at_ms, self.phrase)
+            for model in self._models:
+                if model.process_streaming(features):
+                    at_ms = self._origin_ms + FEATURE_STEP_MS * self._steps + 20.0  # end of the 30 ms window
+                    detection = WakeDetection(model.id, at_ms, model.wake_word)
+                    break
         if detection is not None:
             self._fired = True
-            _LOGGER.debug("wake word %s at %.0f ms", self.word, detection.timestamp_ms)
+            _LOGGER.debug("wake word %s at %.0f ms", detection.word, detection.timestamp_ms)
         return detection
 
 
-def load_wake_model(word: str):  # -> pymicro_wakeword.MicroWakeWord
+def probabilities(word: str, samples: np.ndarray, chunk: int = 1600) -> Iterator[tuple[float, float]]:
+    """(time in s, the model's smoothed probability) for each of its steps over 16 kHz float samples: what the
+    detector compares with its cutoff, for measuring false wakes and detections at every cutoff at once."""
+    from pymicro_wakeword import MicroWakeWordFeatures
+
+    model, features = load_wake_model(word), MicroWakeWordFeatures()
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    steps = 0
+    for start in range(0, len(pcm), 2 * chunk):
+        for feature in features.process_streaming(pcm[start:start + 2 * chunk]):
+            steps += 1
+            prob = model.process_streaming_prob(feature)
+            if prob is not None:
+                yield (FEATURE_STEP_MS * steps + 20.0) / 1000.0, float(prob)
+
+
+def load_wake_model(word: str) -> Any:  # a pymicro_wakeword.MicroWakeWord
     try:
         from pymicro_wakeword import MicroWakeWord, Model
     except ImportError as err:

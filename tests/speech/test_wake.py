@@ -67,3 +67,29 @@ def test_another_wake_word_ignores_hey_jarvis(joe: Speak) -> None:
 def test_unknown_wake_word_is_a_clear_error() -> None:
     with pytest.raises(ModelLoadError, match="unknown wake word 'hey_toaster'.*hey_jarvis"):
         MicroWakeDetector(WakeOptions(word="hey_toaster"))
+
+
+def test_a_second_wake_word_wakes_too_and_says_which(joe: Speak) -> None:
+    both = MicroWakeDetector(WakeOptions(word="hey_jarvis", second_word="okay_nabu"))
+    assert both.words == ("hey_jarvis", "okay_nabu")
+    nabu = _detect(both, join(silence(0.5), joe("Okay Nabu, open the garage door."), silence(0.5)))
+    assert [d.word for d in nabu] == ["okay_nabu"]
+    both.reset()
+    jarvis = _detect(both, join(silence(0.5), joe("Hey Jarvis, open the garage door."), silence(0.5)))
+    assert [d.word for d in jarvis] == ["hey_jarvis"]
+
+
+def test_a_second_wake_word_that_repeats_the_first_is_refused() -> None:
+    with pytest.raises(ModelLoadError, match="repeats"):
+        MicroWakeDetector(WakeOptions(word="alexa", second_word="alexa"))
+
+
+def test_probabilities_peak_on_the_wake_word_only(joe: Speak) -> None:
+    from speech.wake import probabilities
+
+    audio = join(silence(1.0), joe("Turn off the kitchen lights."), silence(1.0), joe("Hey Jarvis."), silence(0.5))
+    steps = list(probabilities("hey_jarvis", audio))
+    split = (len(audio) - len(joe("Hey Jarvis.")) - 8000) / 16000  # where the wake word starts, in seconds
+    before = max(p for t, p in steps if t < split)
+    after = max(p for t, p in steps if t >= split)
+    assert after > 0.9 > before
