@@ -22,8 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import sounds  # noqa: E402
-from speech.wake import probabilities  # noqa: E402
+from bench import sounds
+from speech.wake import probabilities
 
 SETS = Path(__file__).resolve().parent / "sets"
 CUTOFFS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
@@ -97,8 +97,9 @@ def report(word: str, background: dict[str, list[tuple[float, float]]], hours: f
         rows.append(f"\nno cutoff keeps false wakes at or under {MAX_FALSE_PER_HOUR}/hour")
         return "\n".join(rows)
     cutoff = best[0]
-    rows += ["", f"lowest cutoff with <= {MAX_FALSE_PER_HOUR} false wakes/hour: {cutoff:.2f} "
-                 f"({best[1]:.2f}/hour, {best[2]:.1%} detected)", "", "detected at that cutoff, by voice and condition:"]
+    chosen = (f"lowest cutoff with <= {MAX_FALSE_PER_HOUR} false wakes/hour: {cutoff:.2f} "
+              f"({best[1]:.2f}/hour, {best[2]:.1%} detected)")
+    rows += ["", chosen, "", "detected at that cutoff, by voice and condition:"]
     conds = sorted({c for _, c, _ in found}, key=[c for _, c, _ in found].index)
     rows.append("| voice | " + " | ".join(conds) + " |")
     rows.append("|---|" + "---|" * len(conds))
