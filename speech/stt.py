@@ -7,8 +7,10 @@ import math
 import os
 import shutil
 import threading
+import time
 from collections.abc import Generator, Hashable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -69,6 +71,10 @@ class WhisperOptions:
     base's greedy readings of the voice bench's 150 commands at 10 dB SNR (denoised) got 119 intents right,
     tiny.en's 102; in the replay of 200 commands, 2 against 1 picked 169 noisy / 192 clean, 1 against 1
     169 / 190."""
+    budget_s: float | None = 1.2
+    """Compute time one utterance may take, counted from the start of `transcribe`. Hearing a doubtful reading
+    again stops once it is spent, and the best reading so far is used: no tail of several seconds. None: no
+    limit."""
     doubt_below: float = -0.3
     """A reading scoring under this (mean log-probability per token), or one the home does not understand, is
     doubtful. Over the voice bench's first 100 commands (bench and held-out sets, clean and at 10 dB SNR),
@@ -292,6 +298,8 @@ class WhisperStt:
         (`_listen_harder`): `second_model` confirms it, or more readings from both models vote for what was said.
         Every reading is first read with the home's names for words that sound like them (`_named`)."""
         audio = audio.astype(np.float32, copy=False)
+        budget = self.options.budget_s
+        deadline = time.perf_counter() + budget if budget is not None else math.inf
         with self._lock:
             if len(audio) > _WINDOW_S * PIPELINE_RATE:
                 return self._transcribe_long(audio)
@@ -307,9 +315,9 @@ class WhisperStt:
             transcript = replace(transcript, text=named, segments=(named,), alternatives=(first,), first_best=first)
         if accept(named) and score >= self.options.doubt_below:
             return transcript
-        if self.options.alternatives < 2 and self.second is None:
+        if (self.options.alternatives < 2 and self.second is None) or time.perf_counter() >= deadline:
             return transcript
-        return self._listen_harder(audio, setup, transcript, accept)
+        return self._listen_harder(audio, setup, transcript, accept, deadline)
 
     def listen(self, audio: np.ndarray, greedy: bool = True) -> Generator[tuple[str, float], None, None]:
         """Whisper's readings of a command with their scores (mean log-probability per token), one at a time:
@@ -320,7 +328,7 @@ class WhisperStt:
             yield from self._heard(self._decode_setup(audio.astype(np.float32, copy=False)), greedy)
 
     def _listen_harder(self, audio: np.ndarray, setup: _Setup, transcript: Transcript,
-                       accept: AcceptText) -> Transcript:
+                       accept: AcceptText, deadline: float = math.inf) -> Transcript:
         """A doubtful first reading: hear the command again (with stationary noise turned down when it is noisy,
         `speech.denoise`). When the second model's first reading means the same, the two models agree and it
         stands; otherwise the beam searches of both join in and the readings vote (`vote`). A noisy command is
@@ -337,7 +345,8 @@ class WhisperStt:
                         t for t in (*transcript.alternatives, other[0]) if t != first)))
                 counts = self.options.second_weight
                 readings += [(text, score, counts) for text, score in [*([other] if other else []), *second]]
-        readings += self._more_readings(audio, setup, heard if noisy else None)
+        if time.perf_counter() < deadline:
+            readings += self._more_readings(audio, setup, heard if noisy else None, deadline)
         chosen = vote([(self._named(text, accept), score, counts) for text, score, counts in readings], accept)
         picked = chosen[0] if chosen else first
         said = (*transcript.alternatives, *(t for t, _, _ in readings), *([first] if picked != first else []))
@@ -349,7 +358,8 @@ class WhisperStt:
         return replace(transcript, text=text, segments=(text,), alternatives=alternatives, first_best=heard_first,
                        score=score)
 
-    def _more_readings(self, audio: np.ndarray, setup: _Setup, denoised: np.ndarray | None) -> list[Reading]:
+    def _more_readings(self, audio: np.ndarray, setup: _Setup, denoised: np.ndarray | None,
+                       deadline: float = math.inf) -> list[Reading]:
         """The readings that join the vote after the second model's: this model's beam search of the command,
         and, when it is noisy (`denoised` is given), the greedy reading and beam search of the denoised audio,
         then the second model's beam search of the audio as recorded.
@@ -370,9 +380,16 @@ class WhisperStt:
             with self._lock:
                 if denoised is not None:
                     readings += [(text, score, 1.0) for text, score in self._heard(self._decode_setup(denoised), True)]
-                readings += [(text, score, 1.0) for text, score in self._heard(setup, greedy=False)]
+                if time.perf_counter() < deadline:
+                    readings += [(text, score, 1.0) for text, score in self._heard(setup, greedy=False)]
         if aside is not None:
-            readings += [(text, score, self.options.second_weight) for text, score in aside.result()]
+            try:
+                aside_readings = aside.result(timeout=max(0.0, deadline - time.perf_counter())
+                                              if deadline != math.inf else None)
+            except FuturesTimeout:
+                _LOGGER.info("the second model's beam search did not finish within the budget; not waited for")
+                aside_readings = []
+            readings += [(text, score, self.options.second_weight) for text, score in aside_readings]
         return readings
 
     def _named(self, text: str, accept: AcceptText) -> str:
