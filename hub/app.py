@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from devices.homeassistant import Credentials, HomeAssistantBridge
 from devices.homefile import DEMO_HOME, load_home
@@ -22,9 +23,10 @@ from devices.registry import Registry
 from devices.simulator import SimulatedHome
 from hub.config import HearthConfig, data_dir, parse_broker_uri
 from hub.conversation import Conversation, IntentResolver, load_default_resolver
-from hub.events import ToolCall
+from hub.events import Outcome, ToolCall
 from hub.executor import Executor
 from hub.local_intents import register_local_intents
+from hub.logs import RateLimitedLogger
 from hub.traces import TraceStore
 from scenes.engine import AutomationEngine
 from scenes.intents import announcement, register_timer_intents
@@ -34,6 +36,7 @@ from scenes.models import Automation, Scene
 from scenes.timers import Timer, TimerService
 
 _LOGGER = logging.getLogger(__name__)
+_BAD_INPUT = RateLimitedLogger(_LOGGER)
 _SETTLE_QUIET = 0.15
 _SETTLE_MAX = 2.0
 SPEAK_TOPIC = "hearth/speak"
@@ -41,8 +44,27 @@ EVENT_TOPIC = "hearth/event"
 SCENE_TRIGGER = "hearth/scene/+/set"
 AUTOMATION_SWITCH = "hearth/automation/+/set"
 COMMAND_TOPIC = "hearth/command"
-"""{"intent": "HassTurnOn", "slots": {...}} in; the outcome on hearth/command/result."""
+"""{"intent": "HassTurnOn", "slots": {...}, "id": ..., "reply_to": ...} in; the outcome on `reply_to`
+(under REPLY_PREFIX) or else hearth/command/result."""
+REPLY_PREFIX = f"{COMMAND_TOPIC}/reply/"
 MAX_COMMAND_BYTES = 16 * 1024
+MAX_JSON_DEPTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRequest:
+    """One hearth/command message: the call, the requester's id for it, and where the answer goes."""
+
+    call: ToolCall
+    id: str | None = None
+    reply_to: str | None = None
+
+    @property
+    def topic(self) -> str:
+        return self.reply_to or f"{COMMAND_TOPIC}/result"
+
+    def answer(self, result: dict[str, Any]) -> dict[str, Any]:
+        return {**result, "id": self.id} if self.id is not None else result
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,24 +274,44 @@ class Hub:
     def _command_message(self, topic: str, payload: bytes, retained: bool) -> None:
         if retained:
             return
+        assert self.client is not None
         try:
-            call = parse_command(payload)
+            request = parse_command(payload)
         except ValueError as err:
+            _BAD_INPUT.warning("Refused a hearth/command message: %s", err)
             result = {"ok": False, "error": str(err)}
             asyncio.get_running_loop().create_task(self.client.publish(f"{COMMAND_TOPIC}/result", result))
             return
-        asyncio.get_running_loop().create_task(self._command(call))
+        asyncio.get_running_loop().create_task(self._command(request))
 
-    async def _command(self, call: ToolCall) -> None:
+    async def _command(self, request: CommandRequest) -> None:
+        """Run an allowed intent; each request is its own session, so only its own id confirms it."""
         assert self.executor is not None and self.client is not None
-        outcome = await self.executor.execute(call, session="mqtt")
-        await self.client.publish(f"{COMMAND_TOPIC}/result", outcome.to_dict())
+        call, mqtt = request.call, self.config.mqtt
+        if call.intent not in (*mqtt.command_intents, "HearthConfirm", "HearthDeny"):
+            outcome = _refused(call, f"{call.intent} is not allowed over MQTT (mqtt.command_intents)")
+        else:
+            outcome = await self.executor.execute(call, session=f"mqtt-{uuid.uuid4().hex}")
+        if outcome.needs_confirmation and not (mqtt.allow_risky and request.reply_to):
+            self.executor.cancel(outcome.request_id)
+            why = ("risky actions are off over MQTT (mqtt.allow_risky)" if not mqtt.allow_risky
+                   else "a risky action over MQTT needs a reply_to topic for its question")
+            outcome = _refused(call, f"Refused: {outcome.response.removesuffix(' Say yes or no.')} {why}")
+        await self.client.publish(request.topic, request.answer(outcome.to_dict()))
 
     async def _execute_logged(self, call: ToolCall, session: str) -> None:
         assert self.executor is not None
-        outcome = await self.executor.execute(call, session=session)
-        if not outcome.ok:
+        outcome = await self.executor.execute(call, session=f"{session}-{uuid.uuid4().hex}")
+        if outcome.needs_confirmation:
+            self.executor.cancel(outcome.request_id)
+            _LOGGER.warning("%s from %s refused: it would need a confirmation (%s)", call.intent, session,
+                            outcome.response)
+        elif not outcome.ok:
             _LOGGER.warning("%s from %s failed: %s", call.intent, session, outcome.response)
+
+
+def _refused(call: ToolCall, reason: str) -> Outcome:
+    return Outcome(call.intent, False, reason, error=reason)
 
 
 def ha_credentials_path() -> Path:
@@ -282,17 +324,50 @@ def config_scenes(config: HearthConfig) -> list[Entity]:
             for scene_id, s in config.scenes.items()]
 
 
-def parse_command(payload: bytes) -> ToolCall:
-    """A hearth/command payload as a ToolCall; ValueError says what is wrong with it."""
+def parse_command(payload: bytes) -> CommandRequest:
+    """A hearth/command payload as a CommandRequest; ValueError says what is wrong with it."""
     if len(payload) > MAX_COMMAND_BYTES:
         raise ValueError(f"command is {len(payload)} bytes; the limit is {MAX_COMMAND_BYTES}")
-    try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f"command is not JSON: {err}") from None
+    data = load_json(payload, "command")
     if not isinstance(data, dict) or not isinstance(data.get("intent"), str):
         raise ValueError('command must be a JSON object like {"intent": "HassTurnOn", "slots": {...}}')
     slots = data.get("slots") or {}
     if not isinstance(slots, dict):
         raise ValueError("slots must be a JSON object")
-    return ToolCall(data["intent"], slots)
+    request_id, reply_to = data.get("id"), data.get("reply_to")
+    if request_id is not None and (not isinstance(request_id, str) or not 0 < len(request_id) <= 128):
+        raise ValueError("id must be a string of 1 to 128 characters")
+    if reply_to is not None and not _reply_topic(reply_to):
+        raise ValueError(f"reply_to must be a topic under {REPLY_PREFIX} without wildcards")
+    if isinstance(data.get("request_id"), str):  # the answer to a question may carry it at the top level
+        slots = {**slots, "request_id": data["request_id"]}
+    return CommandRequest(ToolCall(data["intent"], slots), request_id, reply_to)
+
+
+def _reply_topic(topic: Any) -> bool:
+    return (isinstance(topic, str) and topic.startswith(REPLY_PREFIX) and len(topic) <= 256
+            and len(topic) > len(REPLY_PREFIX) and not any(c in topic for c in "#+\0"))
+
+
+def load_json(payload: bytes | str, what: str) -> Any:
+    """JSON from the network: ValueError for text that is not JSON or nests deeper than MAX_JSON_DEPTH."""
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{what} is not JSON: {err}") from None
+    except RecursionError:
+        raise ValueError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels") from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise ValueError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+    return data
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and objects nest in `value` (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest

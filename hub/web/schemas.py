@@ -120,6 +120,8 @@ class OutcomeOut(_Out):
     states: dict[str, Any]
     error: str | None = None
     needs_confirmation: bool = False
+    request_id: str | None = None
+    """With needs_confirmation: send HearthConfirm with slots {"request_id": this} to carry it out."""
     trace_id: str | None = None
 
 
