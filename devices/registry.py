@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import logging
 import sqlite3
 import threading
@@ -73,14 +74,32 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _
 """Schema steps; index + 1 is the user_version after each. Append, never edit."""
 
 
+def _private_file(path: Path) -> None:
+    """Every transcript and the text of files read aloud end up here: the file is 0600, and a folder
+    Hearth makes for it 0700 (the data folder is tightened to 0700 when it already exists)."""
+    from hub.config import data_dir
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.parent.resolve() == data_dir().resolve() and path.parent.stat().st_mode & 0o077:
+        os.chmod(path.parent, 0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+
+
 class Registry:
     """SQLite-backed registry. Thread-safe: calls are serialised by a lock."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
+        for suffix in ("-wal", "-shm"):  # SQLite gives them the database's mode; older ones are tightened
+            sidecar = path.with_name(path.name + suffix)
+            if sidecar.exists() and sidecar.stat().st_mode & 0o077:
+                os.chmod(sidecar, 0o600)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=5000")
         self.db = sqlite_utils.Database(conn)

@@ -117,6 +117,9 @@ class HttpConfig(_Section):
     require_token: bool = True
     """Every API call and the WebSocket need the token (except /api/health). Off only on loopback."""
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
+    allowed_hosts: list[str] = Field(default_factory=list)
+    """Host names (besides loopback and `host`) the dashboard may be reached by, e.g. hearth.lan;
+    a request naming any other Host, or a WebSocket from another Origin, is refused (DNS rebinding)."""
 
     @model_validator(mode="after")
     def _check_exposure(self) -> HttpConfig:

@@ -285,7 +285,7 @@ def _payload_matches(trigger: MqttTrigger, payload: bytes) -> bool:
         return True
     try:
         data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False
     for key, want in trigger.json.items():
         value: Any = data
