@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,7 @@ from hub.events import Outcome, ToolCall
 from hub.executor import Executor
 from hub.local_intents import register_local_intents
 from hub.logs import RateLimitedLogger
+from hub.netjson import load_json
 from hub.traces import TraceStore
 from scenes.engine import AutomationEngine
 from scenes.intents import announcement, register_timer_intents
@@ -48,7 +48,6 @@ COMMAND_TOPIC = "hearth/command"
 (under REPLY_PREFIX) or else hearth/command/result."""
 REPLY_PREFIX = f"{COMMAND_TOPIC}/reply/"
 MAX_COMMAND_BYTES = 16 * 1024
-MAX_JSON_DEPTH = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,27 +346,3 @@ def parse_command(payload: bytes) -> CommandRequest:
 def _reply_topic(topic: Any) -> bool:
     return (isinstance(topic, str) and topic.startswith(REPLY_PREFIX) and len(topic) <= 256
             and len(topic) > len(REPLY_PREFIX) and not any(c in topic for c in "#+\0"))
-
-
-def load_json(payload: bytes | str, what: str) -> Any:
-    """JSON from the network: ValueError for text that is not JSON or nests deeper than MAX_JSON_DEPTH."""
-    try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f"{what} is not JSON: {err}") from None
-    except RecursionError:
-        raise ValueError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels") from None
-    if _depth(data) > MAX_JSON_DEPTH:
-        raise ValueError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
-    return data
-
-
-def _depth(value: Any) -> int:
-    """How deep lists and objects nest in `value` (without recursion)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest

@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the hub as a daemon: MQTT, automations, timers, scenes")
     _add_hub_arguments(serve)
     serve.add_argument("--voice", action="store_true", help="also listen on the microphone (as hearth run)")
-    serve.add_argument("--wyoming", metavar="URI", help="serve the Wyoming protocol, e.g. tcp://127.0.0.1:10700")
+    serve.add_argument("--wyoming", metavar="URI", nargs="?", const="tcp://127.0.0.1:10700",
+                       help="serve the Wyoming protocol (default tcp://127.0.0.1:10700; binding wider needs a "
+                            "firewall rule, see Security in the README)")
     for parser_ in (serve, demo):
         parser_.add_argument("--port", type=int, help="dashboard and API port (default 8321; 0: any free port)")
         parser_.add_argument("--no-web", action="store_true", help="no dashboard or HTTP API")
