@@ -15,7 +15,7 @@ from devices.homefile import DEMO_HOME, load_home
 from devices.local import FileRoots, ProcessRunner
 from devices.manager import DeviceManager
 from devices.models import Entity, Home
-from devices.mqtt.broker import EmbeddedBroker
+from devices.mqtt.broker import BrokerCredentials, EmbeddedBroker
 from devices.mqtt.client import MqttClient, MqttOptions
 from devices.mqtt.discovery import ASSISTANT_STATE_TOPIC
 from devices.registry import Registry
@@ -118,11 +118,14 @@ class Hub:
         self.registry = await asyncio.to_thread(self._open_registry)
         self.traces = TraceStore(self.registry)
         host, port = await self._broker_address()
-        if self.options.simulate or (self.options.simulate is None and self.broker is not None):
-            self.simulator = SimulatedHome(self.registry.load_home(), host, port, self.config.mqtt.base_topic)
-            await asyncio.to_thread(self.simulator.start)
         mqtt = self.config.mqtt
-        self.client = MqttClient(MqttOptions(host, port, mqtt.client_id, mqtt.username, mqtt.password,
+        embedded = self.broker.credentials if self.broker is not None else None
+        username, password = (embedded.username, embedded.password) if embedded else (mqtt.username, mqtt.password)
+        if self.options.simulate or (self.options.simulate is None and self.broker is not None):
+            self.simulator = SimulatedHome(self.registry.load_home(), host, port, mqtt.base_topic,
+                                           (username, password) if username else None)
+            await asyncio.to_thread(self.simulator.start)
+        self.client = MqttClient(MqttOptions(host, port, mqtt.client_id, username, password,
                                              mqtt.keepalive, reconnect_grace=mqtt.reconnect_grace))
         await self.client.start()
         self.devices = DeviceManager(self.registry, self.client, mqtt.base_topic, mqtt.max_payload_bytes)
@@ -208,7 +211,8 @@ class Hub:
     async def _broker_address(self) -> tuple[str, int]:
         if self.config.mqtt.broker:
             return parse_broker_uri(self.config.mqtt.broker)
-        self.broker = EmbeddedBroker()
+        credentials = await asyncio.to_thread(BrokerCredentials.load_or_create, broker_credentials_path())
+        self.broker = EmbeddedBroker(credentials=credentials, password_file=data_dir() / "mqtt_passwd")
         address = await asyncio.to_thread(self.broker.start)
         return address.host, address.port
 
@@ -311,6 +315,11 @@ class Hub:
 
 def _refused(call: ToolCall, reason: str) -> Outcome:
     return Outcome(call.intent, False, reason, error=reason)
+
+
+def broker_credentials_path() -> Path:
+    """The embedded broker's username and password (`hearth mqtt-credentials` prints them)."""
+    return data_dir() / "mqtt_credentials.json"
 
 
 def ha_credentials_path() -> Path:
