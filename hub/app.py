@@ -32,7 +32,7 @@ from scenes.engine import AutomationEngine
 from scenes.intents import announcement, register_timer_intents
 from scenes.lists import ListStore
 from scenes.loader import load_automation_file
-from scenes.models import Automation, Scene
+from scenes.models import Automation, IntentAction, Scene, SceneAction
 from scenes.timers import Timer, TimerService
 
 _LOGGER = logging.getLogger(__name__)
@@ -239,13 +239,40 @@ class Hub:
 
     async def _start_automations(self) -> None:
         assert self.executor and self.client and self.registry and self.devices
-        automations = await asyncio.to_thread(self.load_automations)
+        automations = await self._acknowledged(await asyncio.to_thread(self.load_automations))
         self.automations = AutomationEngine(
             automations, self.executor, self.client, self.registry, self.speak,
             lambda entity_id: (e.state if (e := self.devices.entity(entity_id)) else None))
         self.devices.add_listener(self.automations.on_state_changed)
         self._unsubscribe.append(self.client.subscribe(AUTOMATION_SWITCH, self._automation_switch))
         await self.automations.start()
+
+    async def _acknowledged(self, automations: list[Automation]) -> list[Automation]:
+        """Refuse (with file:line) an automation with a risky action that does not say `confirm: false`."""
+        assert self.executor is not None
+        kept = []
+        for automation in automations:
+            refused = await self._unacknowledged(automation)
+            if refused is None:
+                kept.append(automation)
+                continue
+            what = (f"{refused.intent} {refused.slots}" if isinstance(refused, IntentAction)
+                    else f"the scene {refused.scene}")
+            error = (f"{refused.source}: automation '{automation.id}': {what} unlocks, opens, deletes or stops "
+                     "without anyone saying yes; add `confirm: false` to that action to allow it")
+            _LOGGER.error("Skipped automation: %s", error)
+            self.automation_errors.append(error)
+        return kept
+
+    async def _unacknowledged(self, automation: Automation) -> IntentAction | SceneAction | None:
+        assert self.executor is not None
+        for action in automation.actions:
+            if isinstance(action, (IntentAction, SceneAction)) and action.confirm:
+                call = (ToolCall(action.intent, dict(action.slots)) if isinstance(action, IntentAction)
+                        else ToolCall("HassTurnOn", {"name": action.scene, "domain": "scene"}))
+                if await self.executor.would_ask(call):
+                    return action
+        return None
 
     async def _timer_fired(self, timer: Timer, late: float) -> None:
         assert self.client is not None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import math
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +27,10 @@ _LOGGER = logging.getLogger(__name__)
 _ON = {"cover": "open_cover", "lock": "lock", "vacuum": "start", "scene": "activate"}
 _OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base"}
 _RISKY_CLASSES = ("garage", "gate", "door")
+ALWAYS_ASKS = ("HearthFileDelete", "HearthProcessStop")
+"""Intents registered elsewhere (hub.local_intents) that ask first whatever their target."""
+_PLANNING: contextvars.ContextVar[bool] = contextvars.ContextVar("hearth_planning", default=False)
+"""Set by `would_ask`: device commands are worked out and judged, never sent."""
 
 
 class DeviceBackend(Protocol):
@@ -41,6 +47,23 @@ class DeviceBackend(Protocol):
 class ToolExecutor(Protocol):
     async def execute(self, call: ToolCall, *, session: str = "default",
                       confirmed: bool = False) -> Outcome: ...
+
+    async def would_ask(self, call: ToolCall) -> bool:
+        """Whether `call` would ask first if run now, found without carrying anything out."""
+        if call.intent in ALWAYS_ASKS:
+            return True
+        if call.intent not in self._device_intents:
+            return call.intent not in self._handlers and self.fallback is not None \
+                and self._handover_risk(call) is not None
+        token = _PLANNING.set(True)
+        try:
+            return (await self._handlers[call.intent](call, False)).needs_confirmation
+        except (HearthError, ValueError):
+            return False  # it would fail, and say why, when run
+        finally:
+            _PLANNING.reset(token)
+
+    def cancel(self, request_id: str | None) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +105,7 @@ class Executor:
                                                  data={"is_volume_muted": False}),
             "HassSetVolume": self._set_volume, "HassSetVolumeRelative": self._volume_step,
         }
+        self._device_intents = frozenset(self._handlers)
 
     def awaiting_answer(self) -> bool:
         """Whether a question (a confirmation) is open in some session."""
@@ -122,6 +146,21 @@ class Executor:
             self._pending[request_id] = _Pending(call, self._clock() + self.options.confirmation_window, session)
             outcome = replace(outcome, request_id=request_id)
         return outcome
+
+    async def would_ask(self, call: ToolCall) -> bool:
+        """Whether `call` would ask first if run now, found without carrying anything out."""
+        if call.intent in ALWAYS_ASKS:
+            return True
+        if call.intent not in self._device_intents:
+            return call.intent not in self._handlers and self.fallback is not None \
+                and self._handover_risk(call) is not None
+        token = _PLANNING.set(True)
+        try:
+            return (await self._handlers[call.intent](call, False)).needs_confirmation
+        except (HearthError, ValueError):
+            return False  # it would fail, and say why, when run
+        finally:
+            _PLANNING.reset(token)
 
     def cancel(self, request_id: str | None) -> None:
         """Forget a question (its asker may not be allowed to answer it)."""
@@ -179,6 +218,8 @@ class Executor:
         if risky and not confirmed:
             return Outcome(call.intent, False, confirm_question(risky[0].service, targets.phrase()),
                            targets=tuple(c.entity_id for c in commands), needs_confirmation=True)
+        if _PLANNING.get():
+            return Outcome(call.intent, True, "", targets=tuple(c.entity_id for c in commands))
         timeout = self.options.confirm_timeout
         results = await asyncio.gather(*(self.backend.send(c, timeout) for c in commands),
                                        return_exceptions=True)
@@ -278,9 +319,12 @@ class Executor:
         entity = targets.entities[0]
         value = entity.attributes.get("current_temperature") if entity.domain == "climate" else entity.state
         try:
-            degrees = number(float(value))
+            reading = float(value)
         except (TypeError, ValueError):
-            raise ExecutionError(f"{entity.name} is not reporting a temperature") from None
+            reading = math.nan
+        if not math.isfinite(reading):
+            raise ExecutionError(f"{entity.name} is not reporting a temperature")
+        degrees = number(reading)
         where = f" in the {targets.area.name}" if targets.area and not targets.by_name else ""
         return Outcome(call.intent, True, f"The temperature{where} is {degrees} degrees",
                        targets=(entity.id,), states=_states(entity))

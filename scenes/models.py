@@ -71,11 +71,19 @@ Condition = StateCondition | TimeCondition
 class IntentAction:
     intent: str
     slots: dict[str, Any] = field(default_factory=dict)
+    confirm: bool = True
+    """False (`confirm: false` in YAML) acknowledges that this action unlocks, opens, deletes or stops
+    without anyone saying yes; otherwise such an action is refused."""
+    source: str = ""
+    """file:line of the action, for messages."""
 
 
 @dataclass(frozen=True, slots=True)
 class SceneAction:
     scene: str
+    confirm: bool = True
+    """As IntentAction.confirm."""
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
