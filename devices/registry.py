@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -29,11 +29,11 @@ class StateWrite:
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
-    db["floors"].create({"id": str, "name": str, "level": int, "aliases": str}, pk="id")
-    db["areas"].create(
+    db.table("floors").create({"id": str, "name": str, "level": int, "aliases": str}, pk="id")
+    db.table("areas").create(
         {"id": str, "name": str, "floor_id": str, "aliases": str, "context_area": int}, pk="id"
     )
-    db["entities"].create(
+    db.table("entities").create(
         {
             "id": str, "domain": str, "name": str, "area_id": str, "aliases": str,
             "device_class": str, "topic": str, "value_key": str, "sensitive": int,
@@ -41,33 +41,33 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["entities"].create_index(["domain"])
-    db["entities"].create_index(["area_id"])
+    db.table("entities").create_index(["domain"])
+    db.table("entities").create_index(["area_id"])
 
 
 def _migrate_2(db: sqlite_utils.Database) -> None:
     """Home-OS state: timers and alarms, lists, automation run state, request traces."""
-    db["timers"].create(
+    db.table("timers").create(
         {"id": str, "kind": str, "name": str, "area": str, "label": str, "duration": float,
          "due": float, "remaining": float, "state": str, "created": float, "fired_at": float},
         pk="id",
     )
-    db["timers"].create_index(["state", "due"])
-    db["lists"].create({"id": str, "name": str}, pk="id")
-    db["list_items"].create(
+    db.table("timers").create_index(["state", "due"])
+    db.table("lists").create({"id": str, "name": str}, pk="id")
+    db.table("list_items").create(
         {"id": int, "list_id": str, "item": str, "complete": int, "created": float}, pk="id",
         foreign_keys=[("list_id", "lists", "id")],
     )
-    db["automations"].create(
+    db.table("automations").create(
         {"id": str, "enabled": int, "last_triggered": float, "last_error": str, "runs": int}, pk="id"
     )
-    db["traces"].create({"id": str, "at": float, "source": str, "data": str}, pk="id")
-    db["traces"].create_index(["at"])
+    db.table("traces").create({"id": str, "at": float, "source": str, "data": str}, pk="id")
+    db.table("traces").create_index(["at"])
 
 
 def _migrate_3(db: sqlite_utils.Database) -> None:
     """Entities owned by Home Assistant live beside Hearth's own."""
-    db["entities"].add_column("source", str, not_null_default="mqtt")
+    db.table("entities").add_column("source", str, not_null_default="mqtt")
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
@@ -136,9 +136,9 @@ class Registry:
         with self._lock, self._transaction():
             for table in ("entities", "areas", "floors"):
                 self.db.execute(f"DELETE FROM {table}")
-            self.db["floors"].insert_all(_floor_row(f) for f in home.floors)
-            self.db["areas"].insert_all(_area_row(a) for a in home.areas)
-            self.db["entities"].insert_all(_entity_row(e, now) for e in home.entities)
+            self.db.table("floors").insert_all(_floor_row(f) for f in home.floors)
+            self.db.table("areas").insert_all(_area_row(a) for a in home.areas)
+            self.db.table("entities").insert_all(_entity_row(e, now) for e in home.entities)
 
     def load_home(self) -> Home:
         with self._lock:
@@ -151,7 +151,7 @@ class Registry:
         """Add or replace entities (scenes from config, captured scenes), atomically."""
         now = time.time()
         with self._lock, self._transaction():
-            self.db["entities"].upsert_all((_entity_row(e, now) for e in entities), pk="id")
+            self.db.table("entities").upsert_all((_entity_row(e, now) for e in entities), pk="id")
 
     def replace_source(self, source: str, areas: Iterable[Area], entities: Iterable[Entity]) -> None:
         """Swap in one source's entities (e.g. everything imported from Home Assistant), adding its
@@ -159,8 +159,8 @@ class Registry:
         now = time.time()
         with self._lock, self._transaction():
             self.db.execute("DELETE FROM entities WHERE source = ?", [source])
-            self.db["areas"].insert_all((_area_row(a) for a in areas), ignore=True)
-            self.db["entities"].insert_all(_entity_row(e, now) for e in entities)
+            self.db.table("areas").insert_all((_area_row(a) for a in areas), ignore=True)
+            self.db.table("entities").insert_all(_entity_row(e, now) for e in entities)
 
     def write_states(self, writes: Iterable[StateWrite]) -> int:
         """Store a batch of state updates in one transaction; returns how many were written."""

@@ -124,7 +124,7 @@ def _vacuum(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[st
 
 def _media(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str, Any], Expectation]:
     track = entity.attributes.get("media_track")
-    simple = {
+    simple: dict[str, tuple[dict[str, Any], Expectation]] = {
         "media_play": ({"command": "play"}, {"state": "playing"}),
         "media_pause": ({"command": "pause"}, {"state": "paused"}),
         "media_next_track": ({"command": "next"}, {"media_track": ("changed", track)}),

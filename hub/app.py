@@ -239,10 +239,11 @@ class Hub:
 
     async def _start_automations(self) -> None:
         assert self.executor and self.client and self.registry and self.devices
+        devices = self.devices
         automations = await self._acknowledged(await asyncio.to_thread(self.load_automations))
         self.automations = AutomationEngine(
             automations, self.executor, self.client, self.registry, self.speak,
-            lambda entity_id: (e.state if (e := self.devices.entity(entity_id)) else None))
+            lambda entity_id: (e.state if (e := devices.entity(entity_id)) else None))
         self.devices.add_listener(self.automations.on_state_changed)
         self._unsubscribe.append(self.client.subscribe(AUTOMATION_SWITCH, self._automation_switch))
         await self.automations.start()

@@ -48,21 +48,6 @@ class ToolExecutor(Protocol):
     async def execute(self, call: ToolCall, *, session: str = "default",
                       confirmed: bool = False) -> Outcome: ...
 
-    async def would_ask(self, call: ToolCall) -> bool:
-        """Whether `call` would ask first if run now, found without carrying anything out."""
-        if call.intent in ALWAYS_ASKS:
-            return True
-        if call.intent not in self._device_intents:
-            return call.intent not in self._handlers and self.fallback is not None \
-                and self._handover_risk(call) is not None
-        token = _PLANNING.set(True)
-        try:
-            return (await self._handlers[call.intent](call, False)).needs_confirmation
-        except (HearthError, ValueError):
-            return False  # it would fail, and say why, when run
-        finally:
-            _PLANNING.reset(token)
-
     def cancel(self, request_id: str | None) -> None: ...
 
 
@@ -269,7 +254,7 @@ class Executor:
     # --- lights -----------------------------------------------------------------------------
 
     async def _light_set(self, call: ToolCall, confirmed: bool) -> Outcome:
-        slots, data, said = call.slots, {}, []
+        slots, data, said = call.slots, dict[str, Any](), list[str]()
         if "brightness" in slots:
             data["brightness_pct"] = _number(slots["brightness"], 0, 100, "Brightness")
             said.append(f"brightness to {number(data['brightness_pct'])}%")
@@ -317,7 +302,7 @@ class Executor:
     async def _get_temperature(self, call: ToolCall, confirmed: bool) -> Outcome:
         targets = self._temperature_source(call)
         entity = targets.entities[0]
-        value = entity.attributes.get("current_temperature") if entity.domain == "climate" else entity.state
+        value: Any = entity.attributes.get("current_temperature") if entity.domain == "climate" else entity.state
         try:
             reading = float(value)
         except (TypeError, ValueError):
@@ -417,6 +402,7 @@ class Executor:
 
     async def _volume_step(self, call: ToolCall, confirmed: bool) -> Outcome:
         step = call.slots.get("volume_step", "up")
+        delta: float
         if step in ("up", "down"):
             delta = self.options.volume_step * (1 if step == "up" else -1)
         else:

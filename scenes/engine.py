@@ -272,7 +272,7 @@ class AutomationEngine:
         row = {"id": automation_id, "enabled": int(run.enabled), "last_triggered": run.last_triggered,
                "last_error": run.last_error, "runs": run.runs}
         with self.registry._lock, self.registry._transaction():
-            self.registry.db["automations"].upsert(row, pk="id")
+            self.registry.db.table("automations").upsert(row, pk="id")
 
 
 def _minute(epoch: float) -> int:
