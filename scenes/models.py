@@ -74,8 +74,8 @@ class IntentAction:
     confirm: bool = True
     """False (`confirm: false` in YAML) acknowledges that this action unlocks, opens, deletes or stops
     without anyone saying yes; otherwise such an action is refused."""
-    source: str = ""
-    """file:line of the action, for messages."""
+    source: str = field(default="", compare=False)
+    """file:line of the action, for messages (not part of what the action is)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ class SceneAction:
     scene: str
     confirm: bool = True
     """As IntentAction.confirm."""
-    source: str = ""
+    source: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
