@@ -75,21 +75,22 @@ class HomeAssistantBridge:
         return AsyncClient(f"{self.credentials.url}/api", self.credentials.token,
                            global_request_kwargs={"timeout": self.timeout})
 
-    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+    async def _call(self, operation: str, /, *args: Any, **kwargs: Any) -> Any:
+        """Call the client's `operation`; positional-only, so `method=` can pass through to `request`."""
         from homeassistant_api.errors import HomeassistantAPIError
 
         try:
             async with self._client() as client:
-                return await getattr(client, method)(*args, **kwargs)
+                return await getattr(client, operation)(*args, **kwargs)
         except HomeassistantAPIError as err:
-            _LOGGER.debug("Home Assistant refused %s: %r", method, err)
+            _LOGGER.debug("Home Assistant refused %s: %r", operation, err)
             reason = "the token was refused" if "401" in str(err) or "Unauthorized" in type(err).__name__ else str(err)
             raise HomeAssistantError(f"Home Assistant at {self.credentials.url} said no: {reason}") from None
         except Exception as err:  # OSError, timeouts, and niquests' own connection errors
             if not isinstance(err, (OSError, asyncio.TimeoutError)) and not type(err).__module__.startswith(
                     ("niquests", "urllib3")):
                 raise
-            _LOGGER.debug("Home Assistant unreachable (%s): %r", method, err)
+            _LOGGER.debug("Home Assistant unreachable (%s): %r", operation, err)
             raise HomeAssistantError(f"cannot reach Home Assistant at {self.credentials.url}") from None
 
     # --- import ------------------------------------------------------------------------------

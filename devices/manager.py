@@ -16,8 +16,10 @@ from devices.mqtt.client import MqttClient
 from devices.mqtt.discovery import assistant_discovery, discovery_config, discovery_topic, scene_discovery
 from devices.registry import Registry, StateWrite
 from devices.z2m import Expectation, PayloadError, command_payload, parse_state, satisfied, set_topic
+from hub.logs import RateLimitedLogger
 
 _LOGGER = logging.getLogger(__name__)
+_BAD_STATE = RateLimitedLogger(_LOGGER, burst=20)
 _FLUSH_INTERVAL = 0.1
 _FLUSH_BATCH = 1000
 _SUFFIXES = ("/set", "/get")
@@ -137,7 +139,7 @@ class DeviceManager:
         data = _decode(payload)
         if data is None:
             self.stats.malformed += 1
-            _LOGGER.warning("Malformed state on %s: %.80r", topic, payload)
+            _BAD_STATE.warning("Malformed state on %s: %.80r", topic, payload)
             return
         for entity_id in entity_ids:
             self._apply(entity_id, data)
@@ -148,7 +150,7 @@ class DeviceManager:
             state, attributes = parse_state(old, data)
         except PayloadError as err:
             self.stats.malformed += 1
-            _LOGGER.warning("Rejected state: %s", err)
+            _BAD_STATE.warning("Rejected state: %s", err)
             return
         self.stats.applied += 1
         new = old.with_state(state, attributes)
@@ -287,8 +289,13 @@ class DeviceManager:
 
 
 def _decode(payload: bytes) -> dict[str, Any] | None:
+    """A JSON object, or None for anything else (NaN and Infinity are not JSON, and not a reading)."""
     try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(payload, parse_constant=_not_a_number)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _not_a_number(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")

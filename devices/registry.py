@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -28,11 +29,11 @@ class StateWrite:
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
-    db["floors"].create({"id": str, "name": str, "level": int, "aliases": str}, pk="id")
-    db["areas"].create(
+    db.table("floors").create({"id": str, "name": str, "level": int, "aliases": str}, pk="id")
+    db.table("areas").create(
         {"id": str, "name": str, "floor_id": str, "aliases": str, "context_area": int}, pk="id"
     )
-    db["entities"].create(
+    db.table("entities").create(
         {
             "id": str, "domain": str, "name": str, "area_id": str, "aliases": str,
             "device_class": str, "topic": str, "value_key": str, "sensitive": int,
@@ -40,37 +41,51 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["entities"].create_index(["domain"])
-    db["entities"].create_index(["area_id"])
+    db.table("entities").create_index(["domain"])
+    db.table("entities").create_index(["area_id"])
 
 
 def _migrate_2(db: sqlite_utils.Database) -> None:
     """Home-OS state: timers and alarms, lists, automation run state, request traces."""
-    db["timers"].create(
+    db.table("timers").create(
         {"id": str, "kind": str, "name": str, "area": str, "label": str, "duration": float,
          "due": float, "remaining": float, "state": str, "created": float, "fired_at": float},
         pk="id",
     )
-    db["timers"].create_index(["state", "due"])
-    db["lists"].create({"id": str, "name": str}, pk="id")
-    db["list_items"].create(
+    db.table("timers").create_index(["state", "due"])
+    db.table("lists").create({"id": str, "name": str}, pk="id")
+    db.table("list_items").create(
         {"id": int, "list_id": str, "item": str, "complete": int, "created": float}, pk="id",
         foreign_keys=[("list_id", "lists", "id")],
     )
-    db["automations"].create(
+    db.table("automations").create(
         {"id": str, "enabled": int, "last_triggered": float, "last_error": str, "runs": int}, pk="id"
     )
-    db["traces"].create({"id": str, "at": float, "source": str, "data": str}, pk="id")
-    db["traces"].create_index(["at"])
+    db.table("traces").create({"id": str, "at": float, "source": str, "data": str}, pk="id")
+    db.table("traces").create_index(["at"])
 
 
 def _migrate_3(db: sqlite_utils.Database) -> None:
     """Entities owned by Home Assistant live beside Hearth's own."""
-    db["entities"].add_column("source", str, not_null_default="mqtt")
+    db.table("entities").add_column("source", str, not_null_default="mqtt")
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
 """Schema steps; index + 1 is the user_version after each. Append, never edit."""
+
+
+def _private_file(path: Path) -> None:
+    """Every transcript and the text of files read aloud end up here: the file is 0600, and a folder
+    Hearth makes for it 0700 (the data folder is tightened to 0700 when it already exists)."""
+    from hub.config import data_dir
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.parent.resolve() == data_dir().resolve() and path.parent.stat().st_mode & 0o077:
+        os.chmod(path.parent, 0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
 
 
 class Registry:
@@ -78,9 +93,13 @@ class Registry:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
+        for suffix in ("-wal", "-shm"):  # SQLite gives them the database's mode; older ones are tightened
+            sidecar = path.with_name(path.name + suffix)
+            if sidecar.exists() and sidecar.stat().st_mode & 0o077:
+                os.chmod(sidecar, 0o600)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=5000")
         self.db = sqlite_utils.Database(conn)
@@ -117,9 +136,9 @@ class Registry:
         with self._lock, self._transaction():
             for table in ("entities", "areas", "floors"):
                 self.db.execute(f"DELETE FROM {table}")
-            self.db["floors"].insert_all(_floor_row(f) for f in home.floors)
-            self.db["areas"].insert_all(_area_row(a) for a in home.areas)
-            self.db["entities"].insert_all(_entity_row(e, now) for e in home.entities)
+            self.db.table("floors").insert_all(_floor_row(f) for f in home.floors)
+            self.db.table("areas").insert_all(_area_row(a) for a in home.areas)
+            self.db.table("entities").insert_all(_entity_row(e, now) for e in home.entities)
 
     def load_home(self) -> Home:
         with self._lock:
@@ -132,7 +151,7 @@ class Registry:
         """Add or replace entities (scenes from config, captured scenes), atomically."""
         now = time.time()
         with self._lock, self._transaction():
-            self.db["entities"].upsert_all((_entity_row(e, now) for e in entities), pk="id")
+            self.db.table("entities").upsert_all((_entity_row(e, now) for e in entities), pk="id")
 
     def replace_source(self, source: str, areas: Iterable[Area], entities: Iterable[Entity]) -> None:
         """Swap in one source's entities (e.g. everything imported from Home Assistant), adding its
@@ -140,8 +159,8 @@ class Registry:
         now = time.time()
         with self._lock, self._transaction():
             self.db.execute("DELETE FROM entities WHERE source = ?", [source])
-            self.db["areas"].insert_all((_area_row(a) for a in areas), ignore=True)
-            self.db["entities"].insert_all(_entity_row(e, now) for e in entities)
+            self.db.table("areas").insert_all((_area_row(a) for a in areas), ignore=True)
+            self.db.table("entities").insert_all(_entity_row(e, now) for e in entities)
 
     def write_states(self, writes: Iterable[StateWrite]) -> int:
         """Store a batch of state updates in one transaction; returns how many were written."""

@@ -149,7 +149,8 @@ class SimulatedDevice:
 class SimulatedHome:
     """Devices for every entity of `home`, served over MQTT with its own paho client."""
 
-    def __init__(self, home: Home, host: str, port: int, base_topic: str = "zigbee2mqtt") -> None:
+    def __init__(self, home: Home, host: str, port: int, base_topic: str = "zigbee2mqtt",
+                 login: tuple[str, str | None] | None = None) -> None:
         self.base_topic = base_topic
         self.devices: dict[str, SimulatedDevice] = {}
         for entity in home.entities:
@@ -161,6 +162,8 @@ class SimulatedHome:
         self._lock = threading.Lock()
         self._connected = threading.Event()
         self._client = paho.Client(CallbackAPIVersion.VERSION2, client_id="hearth-simulator")
+        if login is not None:
+            self._client.username_pw_set(*login)
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
         self._client.on_subscribe = self._on_subscribe

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,11 @@ Expectation = dict[str, Any]
 _ON_OFF = {"turn_on": "ON", "turn_off": "OFF", "toggle": "TOGGLE"}
 _SENSOR_KEYS = {"temperature": "temperature", "humidity": "humidity", "battery": "battery",
                 "illuminance": "illuminance", "pressure": "pressure", "power": "power"}
+_SENSOR_RANGES = {"temperature": (-80.0, 150.0), "humidity": (0.0, 100.0), "battery": (0.0, 100.0),
+                  "illuminance": (0.0, 200_000.0), "pressure": (300.0, 1_200.0), "power": (-100_000.0, 100_000.0)}
+"""Plausible readings by sensor device class (units as zigbee2mqtt reports them); others are refused."""
+_LOCK_STATES = ("locked", "unlocked", "not_fully_locked", "jammed", "locking", "unlocking")
+_MAX_TEXT_STATE = 255
 _BINARY_KEYS = {"door": "contact", "window": "contact", "opening": "contact", "garage_door": "contact",
                 "motion": "occupancy", "occupancy": "occupancy", "moisture": "water_leak"}
 
@@ -118,7 +124,7 @@ def _vacuum(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[st
 
 def _media(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str, Any], Expectation]:
     track = entity.attributes.get("media_track")
-    simple = {
+    simple: dict[str, tuple[dict[str, Any], Expectation]] = {
         "media_play": ({"command": "play"}, {"state": "playing"}),
         "media_pause": ({"command": "pause"}, {"state": "paused"}),
         "media_next_track": ({"command": "next"}, {"media_track": ("changed", track)}),
@@ -187,6 +193,7 @@ def _switch_state(value: Any) -> str:
 
 
 def _number(value: Any, low: float, high: float, name: str) -> float:
+    """A JSON number in [low, high]; NaN and the infinities are never in range."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
         raise ValueError(f"{name} must be a number in {low}..{high}, not {value!r}")
     return value
@@ -239,10 +246,16 @@ def _parse_cover(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> st
 
 
 def _parse_lock(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> str:
-    value = p.get("lock_state") or {"LOCK": "locked", "UNLOCK": "unlocked"}.get(p.get("state", ""))
-    if value is None and "state" in p:
-        raise ValueError(f"state must be LOCK or UNLOCK, not {p['state']!r}")
-    return str(value) if value else entity.state
+    if "lock_state" in p:
+        if p["lock_state"] not in _LOCK_STATES:
+            raise ValueError(f"lock_state must be one of {', '.join(_LOCK_STATES)}, not {p['lock_state']!r:.40}")
+        return str(p["lock_state"])
+    if "state" in p:
+        value = {"LOCK": "locked", "UNLOCK": "unlocked"}.get(p["state"]) if isinstance(p["state"], str) else None
+        if value is None:
+            raise ValueError(f"state must be LOCK or UNLOCK, not {p['state']!r:.40}")
+        return value
+    return entity.state
 
 
 def _parse_vacuum(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> str:
@@ -283,8 +296,26 @@ def _parse_sensor(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> s
         return entity.state
     value = p[key]
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"{key} must be a number or text, not {value!r}")
+        raise ValueError(f"{key} must be a number or text, not {value!r:.40}")
+    plausible = _SENSOR_RANGES.get(entity.device_class or "")
+    if plausible is not None:
+        reading = _number(_as_number(value), *plausible, key)
+        return str(int(reading) if isinstance(value, int) else reading)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{key} must be a finite number, not {value!r}")
+    if isinstance(value, str) and (len(value) > _MAX_TEXT_STATE or not value.isprintable()):
+        raise ValueError(f"{key} must be printable text of at most {_MAX_TEXT_STATE} characters")
     return str(value)
+
+
+def _as_number(value: Any) -> Any:
+    """A numeric reading sent as text ("21.5") as a number; anything else unchanged (and then refused)."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _parse_binary(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> str:

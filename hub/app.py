@@ -3,37 +3,40 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from devices.homeassistant import Credentials, HomeAssistantBridge
 from devices.homefile import DEMO_HOME, load_home
 from devices.local import FileRoots, ProcessRunner
 from devices.manager import DeviceManager
 from devices.models import Entity, Home
-from devices.mqtt.broker import EmbeddedBroker
+from devices.mqtt.broker import BrokerCredentials, EmbeddedBroker
 from devices.mqtt.client import MqttClient, MqttOptions
 from devices.mqtt.discovery import ASSISTANT_STATE_TOPIC
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
 from hub.config import HearthConfig, data_dir, parse_broker_uri
 from hub.conversation import Conversation, IntentResolver, load_default_resolver
-from hub.events import ToolCall
+from hub.events import Outcome, ToolCall
 from hub.executor import Executor
 from hub.local_intents import register_local_intents
+from hub.logs import RateLimitedLogger
+from hub.netjson import load_json
 from hub.traces import TraceStore
 from scenes.engine import AutomationEngine
 from scenes.intents import announcement, register_timer_intents
 from scenes.lists import ListStore
 from scenes.loader import load_automation_file
-from scenes.models import Automation, Scene
+from scenes.models import Automation, IntentAction, Scene, SceneAction
 from scenes.timers import Timer, TimerService
 
 _LOGGER = logging.getLogger(__name__)
+_BAD_INPUT = RateLimitedLogger(_LOGGER)
 _SETTLE_QUIET = 0.15
 _SETTLE_MAX = 2.0
 SPEAK_TOPIC = "hearth/speak"
@@ -41,8 +44,26 @@ EVENT_TOPIC = "hearth/event"
 SCENE_TRIGGER = "hearth/scene/+/set"
 AUTOMATION_SWITCH = "hearth/automation/+/set"
 COMMAND_TOPIC = "hearth/command"
-"""{"intent": "HassTurnOn", "slots": {...}} in; the outcome on hearth/command/result."""
+"""{"intent": "HassTurnOn", "slots": {...}, "id": ..., "reply_to": ...} in; the outcome on `reply_to`
+(under REPLY_PREFIX) or else hearth/command/result."""
+REPLY_PREFIX = f"{COMMAND_TOPIC}/reply/"
 MAX_COMMAND_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRequest:
+    """One hearth/command message: the call, the requester's id for it, and where the answer goes."""
+
+    call: ToolCall
+    id: str | None = None
+    reply_to: str | None = None
+
+    @property
+    def topic(self) -> str:
+        return self.reply_to or f"{COMMAND_TOPIC}/result"
+
+    def answer(self, result: dict[str, Any]) -> dict[str, Any]:
+        return {**result, "id": self.id} if self.id is not None else result
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +118,14 @@ class Hub:
         self.registry = await asyncio.to_thread(self._open_registry)
         self.traces = TraceStore(self.registry)
         host, port = await self._broker_address()
-        if self.options.simulate or (self.options.simulate is None and self.broker is not None):
-            self.simulator = SimulatedHome(self.registry.load_home(), host, port, self.config.mqtt.base_topic)
-            await asyncio.to_thread(self.simulator.start)
         mqtt = self.config.mqtt
-        self.client = MqttClient(MqttOptions(host, port, mqtt.client_id, mqtt.username, mqtt.password,
+        embedded = self.broker.credentials if self.broker is not None else None
+        username, password = (embedded.username, embedded.password) if embedded else (mqtt.username, mqtt.password)
+        if self.options.simulate or (self.options.simulate is None and self.broker is not None):
+            self.simulator = SimulatedHome(self.registry.load_home(), host, port, mqtt.base_topic,
+                                           (username, password) if username else None)
+            await asyncio.to_thread(self.simulator.start)
+        self.client = MqttClient(MqttOptions(host, port, mqtt.client_id, username, password,
                                              mqtt.keepalive, reconnect_grace=mqtt.reconnect_grace))
         await self.client.start()
         self.devices = DeviceManager(self.registry, self.client, mqtt.base_topic, mqtt.max_payload_bytes)
@@ -187,7 +211,8 @@ class Hub:
     async def _broker_address(self) -> tuple[str, int]:
         if self.config.mqtt.broker:
             return parse_broker_uri(self.config.mqtt.broker)
-        self.broker = EmbeddedBroker()
+        credentials = await asyncio.to_thread(BrokerCredentials.load_or_create, broker_credentials_path())
+        self.broker = EmbeddedBroker(credentials=credentials, password_file=data_dir() / "mqtt_passwd")
         address = await asyncio.to_thread(self.broker.start)
         return address.host, address.port
 
@@ -214,13 +239,41 @@ class Hub:
 
     async def _start_automations(self) -> None:
         assert self.executor and self.client and self.registry and self.devices
-        automations = await asyncio.to_thread(self.load_automations)
+        devices = self.devices
+        automations = await self._acknowledged(await asyncio.to_thread(self.load_automations))
         self.automations = AutomationEngine(
             automations, self.executor, self.client, self.registry, self.speak,
-            lambda entity_id: (e.state if (e := self.devices.entity(entity_id)) else None))
+            lambda entity_id: (e.state if (e := devices.entity(entity_id)) else None))
         self.devices.add_listener(self.automations.on_state_changed)
         self._unsubscribe.append(self.client.subscribe(AUTOMATION_SWITCH, self._automation_switch))
         await self.automations.start()
+
+    async def _acknowledged(self, automations: list[Automation]) -> list[Automation]:
+        """Refuse (with file:line) an automation with a risky action that does not say `confirm: false`."""
+        assert self.executor is not None
+        kept = []
+        for automation in automations:
+            refused = await self._unacknowledged(automation)
+            if refused is None:
+                kept.append(automation)
+                continue
+            what = (f"{refused.intent} {refused.slots}" if isinstance(refused, IntentAction)
+                    else f"the scene {refused.scene}")
+            error = (f"{refused.source}: automation '{automation.id}': {what} unlocks, opens, deletes or stops "
+                     "without anyone saying yes; add `confirm: false` to that action to allow it")
+            _LOGGER.error("Skipped automation: %s", error)
+            self.automation_errors.append(error)
+        return kept
+
+    async def _unacknowledged(self, automation: Automation) -> IntentAction | SceneAction | None:
+        assert self.executor is not None
+        for action in automation.actions:
+            if isinstance(action, (IntentAction, SceneAction)) and action.confirm:
+                call = (ToolCall(action.intent, dict(action.slots)) if isinstance(action, IntentAction)
+                        else ToolCall("HassTurnOn", {"name": action.scene, "domain": "scene"}))
+                if await self.executor.would_ask(call):
+                    return action
+        return None
 
     async def _timer_fired(self, timer: Timer, late: float) -> None:
         assert self.client is not None
@@ -252,24 +305,49 @@ class Hub:
     def _command_message(self, topic: str, payload: bytes, retained: bool) -> None:
         if retained:
             return
+        assert self.client is not None
         try:
-            call = parse_command(payload)
+            request = parse_command(payload)
         except ValueError as err:
+            _BAD_INPUT.warning("Refused a hearth/command message: %s", err)
             result = {"ok": False, "error": str(err)}
             asyncio.get_running_loop().create_task(self.client.publish(f"{COMMAND_TOPIC}/result", result))
             return
-        asyncio.get_running_loop().create_task(self._command(call))
+        asyncio.get_running_loop().create_task(self._command(request))
 
-    async def _command(self, call: ToolCall) -> None:
+    async def _command(self, request: CommandRequest) -> None:
+        """Run an allowed intent; each request is its own session, so only its own id confirms it."""
         assert self.executor is not None and self.client is not None
-        outcome = await self.executor.execute(call, session="mqtt")
-        await self.client.publish(f"{COMMAND_TOPIC}/result", outcome.to_dict())
+        call, mqtt = request.call, self.config.mqtt
+        if call.intent not in (*mqtt.command_intents, "HearthConfirm", "HearthDeny"):
+            outcome = _refused(call, f"{call.intent} is not allowed over MQTT (mqtt.command_intents)")
+        else:
+            outcome = await self.executor.execute(call, session=f"mqtt-{uuid.uuid4().hex}")
+        if outcome.needs_confirmation and not (mqtt.allow_risky and request.reply_to):
+            self.executor.cancel(outcome.request_id)
+            why = ("risky actions are off over MQTT (mqtt.allow_risky)" if not mqtt.allow_risky
+                   else "a risky action over MQTT needs a reply_to topic for its question")
+            outcome = _refused(call, f"Refused: {outcome.response.removesuffix(' Say yes or no.')} {why}")
+        await self.client.publish(request.topic, request.answer(outcome.to_dict()))
 
     async def _execute_logged(self, call: ToolCall, session: str) -> None:
         assert self.executor is not None
-        outcome = await self.executor.execute(call, session=session)
-        if not outcome.ok:
+        outcome = await self.executor.execute(call, session=f"{session}-{uuid.uuid4().hex}")
+        if outcome.needs_confirmation:
+            self.executor.cancel(outcome.request_id)
+            _LOGGER.warning("%s from %s refused: it would need a confirmation (%s)", call.intent, session,
+                            outcome.response)
+        elif not outcome.ok:
             _LOGGER.warning("%s from %s failed: %s", call.intent, session, outcome.response)
+
+
+def _refused(call: ToolCall, reason: str) -> Outcome:
+    return Outcome(call.intent, False, reason, error=reason)
+
+
+def broker_credentials_path() -> Path:
+    """The embedded broker's username and password (`hearth mqtt-credentials` prints them)."""
+    return data_dir() / "mqtt_credentials.json"
 
 
 def ha_credentials_path() -> Path:
@@ -282,17 +360,26 @@ def config_scenes(config: HearthConfig) -> list[Entity]:
             for scene_id, s in config.scenes.items()]
 
 
-def parse_command(payload: bytes) -> ToolCall:
-    """A hearth/command payload as a ToolCall; ValueError says what is wrong with it."""
+def parse_command(payload: bytes) -> CommandRequest:
+    """A hearth/command payload as a CommandRequest; ValueError says what is wrong with it."""
     if len(payload) > MAX_COMMAND_BYTES:
         raise ValueError(f"command is {len(payload)} bytes; the limit is {MAX_COMMAND_BYTES}")
-    try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f"command is not JSON: {err}") from None
+    data = load_json(payload, "command")
     if not isinstance(data, dict) or not isinstance(data.get("intent"), str):
         raise ValueError('command must be a JSON object like {"intent": "HassTurnOn", "slots": {...}}')
     slots = data.get("slots") or {}
     if not isinstance(slots, dict):
         raise ValueError("slots must be a JSON object")
-    return ToolCall(data["intent"], slots)
+    request_id, reply_to = data.get("id"), data.get("reply_to")
+    if request_id is not None and (not isinstance(request_id, str) or not 0 < len(request_id) <= 128):
+        raise ValueError("id must be a string of 1 to 128 characters")
+    if reply_to is not None and not _reply_topic(reply_to):
+        raise ValueError(f"reply_to must be a topic under {REPLY_PREFIX} without wildcards")
+    if isinstance(data.get("request_id"), str):  # the answer to a question may carry it at the top level
+        slots = {**slots, "request_id": data["request_id"]}
+    return CommandRequest(ToolCall(data["intent"], slots), request_id, reply_to)
+
+
+def _reply_topic(topic: Any) -> bool:
+    return (isinstance(topic, str) and topic.startswith(REPLY_PREFIX) and len(topic) <= 256
+            and len(topic) > len(REPLY_PREFIX) and not any(c in topic for c in "#+\0"))

@@ -51,11 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the hub as a daemon: MQTT, automations, timers, scenes")
     _add_hub_arguments(serve)
     serve.add_argument("--voice", action="store_true", help="also listen on the microphone (as hearth run)")
-    serve.add_argument("--wyoming", metavar="URI", help="serve the Wyoming protocol, e.g. tcp://127.0.0.1:10700")
+    serve.add_argument("--wyoming", metavar="URI", nargs="?", const="tcp://127.0.0.1:10700",
+                       help="serve the Wyoming protocol (default tcp://127.0.0.1:10700; binding wider needs a "
+                            "firewall rule, see Security in the README)")
     for parser_ in (serve, demo):
         parser_.add_argument("--port", type=int, help="dashboard and API port (default 8321; 0: any free port)")
         parser_.add_argument("--no-web", action="store_true", help="no dashboard or HTTP API")
     commands.add_parser("token", help="print the API and dashboard token (made on first run)")
+    commands.add_parser("mqtt-credentials",
+                        help="print the embedded broker's username and password (made on first run)")
 
     ha = commands.add_parser("ha", help="Home Assistant: import its home and control its devices")
     ha_commands = ha.add_subparsers(dest="ha_command", required=True, metavar="ACTION")
@@ -592,9 +596,19 @@ def _print_token() -> int:
     return EXIT_OK
 
 
+def _print_broker_credentials() -> int:
+    from devices.mqtt.broker import BrokerCredentials
+    from hub.app import broker_credentials_path
+
+    credentials = BrokerCredentials.load_or_create(broker_credentials_path())
+    print(f"username: {credentials.username}\npassword: {credentials.password}")
+    print(f"(stored in {broker_credentials_path()}; the embedded broker accepts only these)", file=sys.stderr)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, HearthConfig], int]] = {
     "home": run_home, "do": run_do, "demo": run_demo, "serve": run_serve, "scene": run_scene,
     "automation": run_automation, "say": run_say, "parse": run_parse, "train": run_train,
     "speak": run_speak, "listen": run_listen, "run": run_voice, "token": lambda a, c: _print_token(),
-    "ha": run_ha,
+    "ha": run_ha, "mqtt-credentials": lambda a, c: _print_broker_credentials(),
 }

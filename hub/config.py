@@ -26,9 +26,24 @@ class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+SAFE_COMMAND_INTENTS = (
+    "HassTurnOn", "HassTurnOff", "HassToggle", "HassLightSet", "HearthBrightnessStep",
+    "HassClimateSetTemperature", "HassClimateGetTemperature", "HassGetState", "HassSetPosition",
+    "HassFanSetSpeed", "HassVacuumStart", "HassVacuumReturnToBase", "HassMediaPause", "HassMediaUnpause",
+    "HassMediaNext", "HassMediaPrevious", "HassMediaPlayerMute", "HassMediaPlayerUnmute", "HassSetVolume",
+    "HassSetVolumeRelative", "HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "HassIncreaseTimer",
+    "HassDecreaseTimer", "HassPauseTimer", "HassUnpauseTimer", "HassTimerStatus", "HearthAlarmSet",
+    "HearthAlarmCancel", "HearthAlarmList", "HassListAddItem", "HassListCompleteItem", "HassListRemoveItem",
+    "HassShoppingListAddItem", "HearthListQuery",
+)
+"""What `hearth/command` runs by default: device control and timers/lists; no files, processes, hand-over."""
+
+
 class MqttConfig(_Section):
     broker: str | None = None
-    """mqtt://HOST:PORT of an existing broker; None starts an embedded one on 127.0.0.1."""
+    """mqtt://HOST:PORT of an existing broker; None starts an embedded one on 127.0.0.1 that requires the
+    generated credentials (`hearth mqtt-credentials`). Put a username and password in `username`/`password`,
+    not in the URI."""
     username: str | None = None
     password: str | None = None
     client_id: str = "hearth"
@@ -39,6 +54,10 @@ class MqttConfig(_Section):
     max_payload_bytes: int = Field(64 * 1024, ge=256, le=16 * 1024 * 1024)
     reconnect_grace: float = Field(3.0, ge=0, le=60)
     """How long a command waits for a lost broker to come back before it is reported failed."""
+    command_intents: list[str] = Field(default_factory=lambda: list(SAFE_COMMAND_INTENTS))
+    """The intents `hearth/command` runs; add HearthFileRead, HearthProcessStart, ... to allow them."""
+    allow_risky: bool = False
+    """Whether `hearth/command` may unlock, open a garage, delete or stop (each still asks, by request id)."""
 
     @field_validator("broker")
     @classmethod
@@ -98,6 +117,9 @@ class HttpConfig(_Section):
     require_token: bool = True
     """Every API call and the WebSocket need the token (except /api/health). Off only on loopback."""
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
+    allowed_hosts: list[str] = Field(default_factory=list)
+    """Host names (besides loopback and `host`) the dashboard may be reached by, e.g. hearth.lan;
+    a request naming any other Host, or a WebSocket from another Origin, is refused (DNS rebinding)."""
 
     @model_validator(mode="after")
     def _check_exposure(self) -> HttpConfig:
@@ -135,12 +157,22 @@ def parse_broker_uri(uri: str) -> tuple[str, int]:
     """'mqtt://127.0.0.1:1883' -> ('127.0.0.1', 1883); ValueError says what is allowed."""
     parsed = urlparse(uri)
     if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
-        raise ValueError(f"'{uri}' is not a broker URI like mqtt://127.0.0.1:1883")
+        raise ValueError(f"'{_redacted(uri)}' is not a broker URI like mqtt://127.0.0.1:1883")
+    if parsed.username is not None or parsed.password is not None:
+        raise ValueError("put the broker's username and password in mqtt.username and mqtt.password, "
+                         "not in the URI")
     try:
         port = parsed.port or 1883
     except ValueError as err:
-        raise ValueError(f"'{uri}' has an invalid port") from err
+        raise ValueError(f"'{_redacted(uri)}' has an invalid port") from err
     return parsed.hostname, port
+
+
+def _redacted(uri: str) -> str:
+    """The URI without anything before an '@' in its network location (credentials are never echoed)."""
+    scheme, sep, rest = uri.partition("://")
+    netloc, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{netloc.rpartition('@')[2]}{slash}{path}" if sep else uri.rpartition("@")[2]
 
 
 def find_config(explicit: Path | None) -> Path | None:

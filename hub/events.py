@@ -48,6 +48,8 @@ class Outcome:
     """When the target was ambiguous: the entity ids it could mean (Hearth asked "Which one: ...?")."""
     missing: str | None = None
     """When a value the intent needs was not said: that slot's name (Hearth asked for it)."""
+    request_id: str | None = None
+    """With needs_confirmation: the id a HearthConfirm/HearthDeny for this question carries (slot request_id)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -63,4 +65,6 @@ class Outcome:
             out["choices"] = list(self.choices)
         if self.missing:
             out["missing"] = self.missing
+        if self.request_id:
+            out["request_id"] = self.request_id
         return out

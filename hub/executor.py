@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import math
+import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from devices.colors import color_rgb
@@ -24,6 +27,10 @@ _LOGGER = logging.getLogger(__name__)
 _ON = {"cover": "open_cover", "lock": "lock", "vacuum": "start", "scene": "activate"}
 _OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base"}
 _RISKY_CLASSES = ("garage", "gate", "door")
+ALWAYS_ASKS = ("HearthFileDelete", "HearthProcessStop")
+"""Intents registered elsewhere (hub.local_intents) that ask first whatever their target."""
+_PLANNING: contextvars.ContextVar[bool] = contextvars.ContextVar("hearth_planning", default=False)
+"""Set by `would_ask`: device commands are worked out and judged, never sent."""
 
 
 class DeviceBackend(Protocol):
@@ -41,11 +48,14 @@ class ToolExecutor(Protocol):
     async def execute(self, call: ToolCall, *, session: str = "default",
                       confirmed: bool = False) -> Outcome: ...
 
+    def cancel(self, request_id: str | None) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
     call: ToolCall
     expires: float
+    session: str
 
 
 Handler = Callable[[ToolCall, bool], Awaitable[Outcome]]
@@ -60,6 +70,7 @@ class Executor:
         self.options = options or ExecutorConfig()
         self._clock = clock
         self._pending: dict[str, _Pending] = {}
+        """Open questions by request id (a random token returned with the question)."""
         self.fallback: Callable[[str, dict[str, Any]], Awaitable[str]] | None = None
         """Where intents Hearth does not own go (Home Assistant's /api/intent/handle), if anywhere."""
         self._handlers: dict[str, Handler] = {
@@ -79,6 +90,7 @@ class Executor:
                                                  data={"is_volume_muted": False}),
             "HassSetVolume": self._set_volume, "HassSetVolumeRelative": self._volume_step,
         }
+        self._device_intents = frozenset(self._handlers)
 
     def awaiting_answer(self) -> bool:
         """Whether a question (a confirmation) is open in some session."""
@@ -96,10 +108,14 @@ class Executor:
 
     async def execute(self, call: ToolCall, *, session: str = "default",
                       confirmed: bool = False) -> Outcome:
-        """Carry out one tool call; errors become an Outcome with a speakable response."""
+        """Carry out one tool call; errors become an Outcome with a speakable response.
+
+        A question (needs_confirmation) comes with a `request_id`. HearthConfirm/HearthDeny answer it when
+        they carry that id in the slot `request_id`, or, without one, the latest question of the same
+        session. Callers that share one session among many requesters (MQTT) give each request its own."""
         if call.intent in ("HearthConfirm", "HearthDeny"):
             return await self._answer(call, session)
-        self._pending.pop(session, None)  # anything else cancels a pending question
+        self._drop_session(session)  # anything else cancels a pending question of this session
         handler = self._handlers.get(call.intent)
         if handler is None and self.fallback is not None:
             handler = self._handed_over
@@ -107,19 +123,67 @@ class Executor:
             return _failed(call, f"Sorry, I can't handle {call.intent} yet")
         try:
             outcome = await handler(call, confirmed)
-        except (HearthError, ValueError) as err:
+        except (HearthError, ValueError) as err:  # DeviceError (Home Assistant too) is a HearthError
             _LOGGER.info("%s failed: %s", call.intent, err)
             return _failed(call, str(err))
         if outcome.needs_confirmation:
-            self._pending[session] = _Pending(call, self._clock() + self.options.confirmation_window)
+            request_id = secrets.token_urlsafe(16)
+            self._pending[request_id] = _Pending(call, self._clock() + self.options.confirmation_window, session)
+            outcome = replace(outcome, request_id=request_id)
         return outcome
+
+    async def would_ask(self, call: ToolCall) -> bool:
+        """Whether `call` would ask first if run now, found without carrying anything out."""
+        if call.intent in ALWAYS_ASKS:
+            return True
+        if call.intent not in self._device_intents:
+            return call.intent not in self._handlers and self.fallback is not None \
+                and self._handover_risk(call) is not None
+        token = _PLANNING.set(True)
+        try:
+            return (await self._handlers[call.intent](call, False)).needs_confirmation
+        except (HearthError, ValueError):
+            return False  # it would fail, and say why, when run
+        finally:
+            _PLANNING.reset(token)
+
+    def cancel(self, request_id: str | None) -> None:
+        """Forget a question (its asker may not be allowed to answer it)."""
+        if request_id is not None:
+            self._pending.pop(request_id, None)
+
+    def _drop_session(self, session: str) -> None:
+        now = self._clock()
+        for request_id, pending in list(self._pending.items()):
+            if pending.session == session or pending.expires < now:
+                self._pending.pop(request_id, None)
 
     async def _handed_over(self, call: ToolCall, confirmed: bool) -> Outcome:
         assert self.fallback is not None
+        risky = self._handover_risk(call)
+        if risky is not None and not confirmed:
+            return Outcome(call.intent, False, f"Hand {call.intent} for {risky.name} to Home Assistant? "
+                                               "Say yes or no.", targets=(risky.id,), needs_confirmation=True)
         return Outcome(call.intent, True, await self.fallback(call.intent, dict(call.slots)))
 
+    def _handover_risk(self, call: ToolCall) -> Entity | None:
+        """An intent Hearth does not own cannot be checked by its result, so one that names a lock or a
+        sensitive cover asks first."""
+        if not any(call.slots.get(k) for k in ("name", "area", "floor", "domain", "device_class")):
+            return None
+        try:
+            targets = self._targets(call, ("lock", "cover"))
+        except (HearthError, ValueError):
+            return None
+        return next((e for e in targets.entities if _guarded(e)), None)
+
     async def _answer(self, call: ToolCall, session: str) -> Outcome:
-        pending = self._pending.pop(session, None)
+        request_id = _text(call.slots.get("request_id"))
+        if request_id is not None:
+            pending = self._pending.pop(request_id, None)
+        else:
+            mine = [(k, p) for k, p in self._pending.items() if p.session == session]
+            pending = self._pending.pop(mine[-1][0]) if mine else None
         if pending is None or pending.expires < self._clock():
             reason = "That question has expired" if pending else "There is nothing to confirm"
             return _failed(call, reason)
@@ -139,6 +203,8 @@ class Executor:
         if risky and not confirmed:
             return Outcome(call.intent, False, confirm_question(risky[0].service, targets.phrase()),
                            targets=tuple(c.entity_id for c in commands), needs_confirmation=True)
+        if _PLANNING.get():
+            return Outcome(call.intent, True, "", targets=tuple(c.entity_id for c in commands))
         timeout = self.options.confirm_timeout
         results = await asyncio.gather(*(self.backend.send(c, timeout) for c in commands),
                                        return_exceptions=True)
@@ -188,7 +254,7 @@ class Executor:
     # --- lights -----------------------------------------------------------------------------
 
     async def _light_set(self, call: ToolCall, confirmed: bool) -> Outcome:
-        slots, data, said = call.slots, {}, []
+        slots, data, said = call.slots, dict[str, Any](), list[str]()
         if "brightness" in slots:
             data["brightness_pct"] = _number(slots["brightness"], 0, 100, "Brightness")
             said.append(f"brightness to {number(data['brightness_pct'])}%")
@@ -236,11 +302,14 @@ class Executor:
     async def _get_temperature(self, call: ToolCall, confirmed: bool) -> Outcome:
         targets = self._temperature_source(call)
         entity = targets.entities[0]
-        value = entity.attributes.get("current_temperature") if entity.domain == "climate" else entity.state
+        value: Any = entity.attributes.get("current_temperature") if entity.domain == "climate" else entity.state
         try:
-            degrees = number(float(value))
+            reading = float(value)
         except (TypeError, ValueError):
-            raise ExecutionError(f"{entity.name} is not reporting a temperature") from None
+            reading = math.nan
+        if not math.isfinite(reading):
+            raise ExecutionError(f"{entity.name} is not reporting a temperature")
+        degrees = number(reading)
         where = f" in the {targets.area.name}" if targets.area and not targets.by_name else ""
         return Outcome(call.intent, True, f"The temperature{where} is {degrees} degrees",
                        targets=(entity.id,), states=_states(entity))
@@ -333,6 +402,7 @@ class Executor:
 
     async def _volume_step(self, call: ToolCall, confirmed: bool) -> Outcome:
         step = call.slots.get("volume_step", "up")
+        delta: float
         if step in ("up", "down"):
             delta = self.options.volume_step * (1 if step == "up" else -1)
         else:
@@ -382,14 +452,44 @@ def _scene_command(entity: Entity, wanted: dict[str, Any]) -> DeviceCommand:
     return DeviceCommand(entity.id, "turn_on", data)
 
 
+def resulting_state(entity: Entity, command: DeviceCommand) -> str | None:
+    """The state `command` leaves a lock or a cover in ('unlocked', 'open', ...); None when it is not
+    a lock or a cover, or the command does not change that state."""
+    service = command.service
+    if entity.domain == "lock":
+        if service == "toggle":
+            return "unlocked" if entity.state == "locked" else "locked"
+        return {"unlock": "unlocked", "open": "unlocked", "lock": "locked"}.get(service)
+    if entity.domain == "cover":
+        if service == "toggle":
+            return "closed" if entity.state in ("open", "opening") else "open"
+        if service in ("set_cover_position", "set_position"):
+            return "open" if _position(command.data.get("position")) != 0 else "closed"
+        if service == "stop_cover":
+            return "open" if entity.state != "closed" else None
+        return {"open_cover": "open", "close_cover": "closed"}.get(service)
+    return None
+
+
+def _position(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None  # not a number: treated as opening, so it asks
+
+
+def _guarded(entity: Entity) -> bool:
+    """Whether opening or unlocking this entity lets someone in (asks first)."""
+    return entity.domain == "lock" or (
+        entity.domain == "cover" and (entity.sensitive or entity.device_class in _RISKY_CLASSES))
+
+
 def _is_risky(entity: Entity | None, command: DeviceCommand) -> bool:
-    if entity is None:
+    """Whatever the verb: a command that leaves a lock unlocked or a garage, gate or door cover (or one
+    marked sensitive) open. An entity Hearth does not know is refused later, by the backend."""
+    if entity is None or not _guarded(entity):
         return False
-    if command.service == "unlock":
-        return True
-    opening = command.service == "open_cover" or (
-        command.service == "set_cover_position" and command.data.get("position", 0) > 0)
-    return opening and (entity.sensitive or entity.device_class in _RISKY_CLASSES)
+    return resulting_state(entity, command) in ("unlocked", "open")
 
 
 def _failed(call: ToolCall, reason: str) -> Outcome:

@@ -56,7 +56,7 @@ class TraceStore:
     def add(self, trace: dict[str, Any]) -> None:
         row = {"id": trace["id"], "at": trace["at"], "source": trace["source"], "data": json.dumps(trace)}
         with self.registry._lock, self.registry._transaction():
-            self.registry.db["traces"].insert(row, replace=True)
+            self.registry.db.table("traces").insert(row, replace=True)
             self._count += 1
             if self._count % 100 == 0:
                 self.registry.db.execute(

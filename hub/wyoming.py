@@ -16,20 +16,39 @@ from wyoming.error import Error
 from wyoming.event import Event
 from wyoming.handle import Handled, NotHandled
 from wyoming.info import (
-    AsrModel, AsrProgram, Attribution, Describe, HandleModel, HandleProgram, Info, TtsProgram, TtsVoice,
-    WakeModel, WakeProgram,
+    AsrModel,
+    AsrProgram,
+    Attribution,
+    Describe,
+    HandleModel,
+    HandleProgram,
+    Info,
+    TtsProgram,
+    TtsVoice,
+    WakeModel,
+    WakeProgram,
 )
 from wyoming.server import AsyncEventHandler, AsyncServer
 from wyoming.tts import Synthesize
 from wyoming.wake import Detect, Detection, NotDetected
 
 from hub import __version__
+from hub.netjson import load_json
 
 _LOGGER = logging.getLogger(__name__)
 _HEARTH = Attribution(name="Hearth", url="https://example.invalid/hearth")
 MAX_AUDIO_SECONDS = 30.0
 """A transcription request longer than this is refused (Assist commands are a few seconds)."""
-_RATES = range(8000, 96001)
+_RATES = range(8000, 48001)
+_WIDTHS = (1, 2, 4)
+MAX_CHANNELS = 8
+MAX_HEADER_BYTES = 64 * 1024
+"""The JSON line of one event (asyncio's stream reader limit, which the server keeps)."""
+MAX_DATA_BYTES = 64 * 1024
+"""An event's separate JSON data (`data_length`)."""
+MAX_PAYLOAD_BYTES = 1024 * 1024
+"""An event's binary payload (`payload_length`): one audio chunk (a second of 48 kHz 16-bit stereo is 192 KB)."""
+DEFAULT_URI = "tcp://127.0.0.1:10700"
 
 
 @dataclass
@@ -86,6 +105,23 @@ class HearthEventHandler(AsyncEventHandler):
         self._seconds = 0.0
         self._wake: Any = None
 
+    async def run(self) -> None:
+        """Like the library's loop, but an event announcing more than the limits is refused, not buffered."""
+        self._is_running = True
+        try:
+            while self._is_running:
+                try:
+                    event = await read_event(self.reader)
+                except EventRefused as err:
+                    _LOGGER.warning("Wyoming: closing a connection: %s", err)
+                    await self.write_event(Error(text=str(err), code="too-large").event())
+                    break
+                if event is None or not await self.handle_event(event):
+                    break
+        finally:
+            await self.disconnect()
+            self.writer.close()
+
     async def handle_event(self, event: Event) -> bool:
         try:
             return await self._dispatch(event)
@@ -118,11 +154,11 @@ class HearthEventHandler(AsyncEventHandler):
     # --- audio in ----------------------------------------------------------------------------
 
     async def _audio_start(self, start: AudioStart) -> None:
-        if start.width not in (1, 2, 4) or not 1 <= start.channels <= 8 or start.rate not in _RATES:
+        if start.width not in _WIDTHS or not 1 <= start.channels <= MAX_CHANNELS or start.rate not in _RATES:
             self._format = None
             await self.write_event(Error(
                 text=f"unsupported audio: {start.rate} Hz, {8 * start.width}-bit, {start.channels} channels "
-                     "(PCM 8–96 kHz, 8/16/32-bit, 1–8 channels)", code="audio-format").event())
+                     f"(PCM 8–48 kHz, 8/16/32-bit, 1–{MAX_CHANNELS} channels)", code="audio-format").event())
             return
         self._format, self._audio, self._seconds = (start.rate, start.width, start.channels), [], 0.0
         if self._mode == "detect":
@@ -131,33 +167,46 @@ class HearthEventHandler(AsyncEventHandler):
             self._wake = MicroWakeDetector(WakeOptions(self.engines.wake_word))
 
     async def _audio_chunk(self, chunk: AudioChunk) -> None:
-        from speech.audio import to_pipeline_samples
-        from speech.protocols import AudioChunk as PipelineChunk
-
+        """A chunk in the format its audio-start announced; anything else ends the utterance with an error.
+        Converting and wake-word work run in a worker thread, never on the hub's event loop."""
         if self._format is None:
             return  # refused at AudioStart (or none sent): drop quietly, the error was said once
-        samples = to_pipeline_samples(chunk.audio, chunk.rate, chunk.width, chunk.channels)
-        self._seconds += len(samples) / 16000
-        if self._mode == "detect" and self._wake is not None:
-            detection = self._wake.process(PipelineChunk.from_samples(samples, 16000))
-            if detection is not None:
-                await self.write_event(Detection(name=detection.word, timestamp=int(detection.timestamp_ms)).event())
-                self._wake = None
+        rate, width, channels = self._format
+        if (chunk.rate, chunk.width, chunk.channels) != self._format or len(chunk.audio) % (width * channels):
+            await self._refuse(f"audio-chunk is {chunk.rate} Hz, {8 * chunk.width}-bit, {chunk.channels} channels, "
+                               f"{len(chunk.audio)} bytes; audio-start said {rate} Hz, {8 * width}-bit, "
+                               f"{channels} channels", "audio-format")
             return
-        if self._seconds > MAX_AUDIO_SECONDS:
-            if self._audio:
-                await self.write_event(Error(text=f"audio longer than {MAX_AUDIO_SECONDS:g} s",
-                                             code="audio-too-long").event())
-            self._audio = []
+        self._seconds += len(chunk.audio) / (rate * width * channels)
+        if self._mode != "detect" and self._seconds > MAX_AUDIO_SECONDS:
+            await self._refuse(f"audio longer than {MAX_AUDIO_SECONDS:g} s", "audio-too-long")
+            return
+        samples = await asyncio.to_thread(_pipeline_samples, chunk.audio, rate, width, channels)
+        if self._mode == "detect" and self._wake is not None:
+            await self._detect(samples)
             return
         self._audio.append(samples)
+
+    async def _detect(self, samples: np.ndarray) -> None:
+        from speech.protocols import AudioChunk as PipelineChunk
+
+        detection = await asyncio.to_thread(self._wake.process, PipelineChunk.from_samples(samples, 16000))
+        if detection is not None:
+            await self.write_event(Detection(name=detection.word, timestamp=int(detection.timestamp_ms)).event())
+            self._wake = None
+
+    async def _refuse(self, text: str, code: str) -> None:
+        """Drop the utterance (what came so far and what follows, until the next audio-start)."""
+        _LOGGER.info("Wyoming: %s", text)
+        self._format, self._audio, self._wake = None, [], None
+        await self.write_event(Error(text=text, code=code).event())
 
     async def _audio_stop(self) -> None:
         if self._mode == "detect":
             if self._wake is not None:
                 await self.write_event(NotDetected().event())
             self._wake = None
-        elif self._audio and self._seconds <= MAX_AUDIO_SECONDS:
+        elif self._audio and self._format is not None and self._seconds <= MAX_AUDIO_SECONDS:
             audio = np.concatenate(self._audio)
             async with self.engines.stt_lock:
                 transcript = await asyncio.to_thread(self.engines.stt.transcribe, audio,
@@ -185,6 +234,53 @@ class HearthEventHandler(AsyncEventHandler):
         await self.write_event(reply.event())
 
 
+def _pipeline_samples(audio: bytes, rate: int, width: int, channels: int) -> np.ndarray:
+    from speech.audio import to_pipeline_samples
+
+    return to_pipeline_samples(audio, rate, width, channels)
+
+
+class EventRefused(Exception):
+    """An event over the size limits, or one that is not an event; the connection is closed."""
+
+
+async def read_event(reader: asyncio.StreamReader) -> Event | None:
+    """One Wyoming event, its announced data and payload lengths checked before anything is read."""
+    try:
+        line = await reader.readline()
+    except ValueError:  # longer than the reader's limit
+        raise EventRefused(f"an event header over {MAX_HEADER_BYTES} bytes") from None
+    if not line:
+        return None
+    try:
+        header = load_json(line, "event header")
+        if not isinstance(header, dict) or not isinstance(header.get("type"), str):
+            raise ValueError("an event header must be a JSON object with a type")
+        data = header.get("data") or {}
+        data_length = _length(header, "data_length", MAX_DATA_BYTES)
+        payload_length = _length(header, "payload_length", MAX_PAYLOAD_BYTES)
+        if data_length:
+            extra = load_json(await reader.readexactly(data_length), "event data")
+            if not isinstance(data, dict) or not isinstance(extra, dict):
+                raise ValueError("event data must be a JSON object")
+            data = {**data, **extra}
+        payload = await reader.readexactly(payload_length) if payload_length else None
+    except asyncio.IncompleteReadError:
+        return None
+    except ValueError as err:
+        raise EventRefused(str(err)) from None
+    if not isinstance(data, dict):
+        raise EventRefused("event data must be a JSON object")
+    return Event(type=header["type"], data=data, payload=payload)
+
+
+def _length(header: dict[str, Any], key: str, limit: int) -> int:
+    value = header.get(key) or 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+        raise ValueError(f"{key} must be a whole number of bytes up to {limit}, not {value!r:.20}")
+    return value
+
+
 class WyomingServer:
     """`hearth serve --wyoming tcp://127.0.0.1:10700`."""
 
@@ -195,6 +291,10 @@ class WyomingServer:
 
     async def start(self) -> None:
         await self._server.start(partial(HearthEventHandler, self.engines, self.hub))
+        if self.uri.startswith("tcp://") and not self.uri.startswith(("tcp://127.", "tcp://localhost:",
+                                                                      "tcp://[::1]")):
+            _LOGGER.warning("Wyoming on %s is reachable from the network and needs no password: allow only "
+                            "Home Assistant's address to its port in your firewall", self.uri)
         _LOGGER.info("Wyoming server on %s", self.uri)
 
     async def stop(self) -> None:

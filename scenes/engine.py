@@ -235,14 +235,15 @@ class AutomationEngine:
             self._persist(automation.id)
 
     async def _act(self, action: Any) -> None:
-        if isinstance(action, IntentAction):
-            outcome = await self.executor.execute(ToolCall(action.intent, dict(action.slots)),
-                                                  session="automation", confirmed=True)
-            if not outcome.ok:
-                raise RuntimeError(outcome.response)
-        elif isinstance(action, SceneAction):
-            outcome = await self.executor.execute(ToolCall("HassTurnOn", {"name": action.scene, "domain": "scene"}),
-                                                  session="automation")
+        if isinstance(action, (IntentAction, SceneAction)):
+            call = (ToolCall(action.intent, dict(action.slots)) if isinstance(action, IntentAction)
+                    else ToolCall("HassTurnOn", {"name": action.scene, "domain": "scene"}))
+            outcome = await self.executor.execute(call, session=f"automation-{id(action)}",
+                                                  confirmed=not action.confirm)
+            if outcome.needs_confirmation:
+                self.executor.cancel(outcome.request_id)
+                raise RuntimeError(f"{outcome.response.removesuffix(' Say yes or no.')} needs a yes; an "
+                                   f"automation may do it only with `confirm: false` on the action ({action.source})")
             if not outcome.ok:
                 raise RuntimeError(outcome.response)
         elif isinstance(action, DelayAction):
@@ -271,7 +272,7 @@ class AutomationEngine:
         row = {"id": automation_id, "enabled": int(run.enabled), "last_triggered": run.last_triggered,
                "last_error": run.last_error, "runs": run.runs}
         with self.registry._lock, self.registry._transaction():
-            self.registry.db["automations"].upsert(row, pk="id")
+            self.registry.db.table("automations").upsert(row, pk="id")
 
 
 def _minute(epoch: float) -> int:
@@ -285,7 +286,7 @@ def _payload_matches(trigger: MqttTrigger, payload: bytes) -> bool:
         return True
     try:
         data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False
     for key, want in trigger.json.items():
         value: Any = data

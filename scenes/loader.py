@@ -149,20 +149,22 @@ def _condition(doc: YamlDocument, path: Path_, raw: Any) -> Condition:
 
 
 def _action(doc: YamlDocument, path: Path_, raw: Any) -> Action:
-    raw = _mapping(doc, path, raw, "action", {"intent", "slots", "scene", "delay", "speak", "publish"})
+    raw = _mapping(doc, path, raw, "action", {"intent", "slots", "scene", "delay", "speak", "publish", "confirm"})
     kinds = [k for k in ("intent", "scene", "delay", "speak", "publish") if k in raw]
     if len(kinds) != 1:
         raise doc.error(path, "an action is exactly one of: intent, scene, delay, speak, publish")
     kind = kinds[0]
+    confirm = _confirm(doc, path, raw, kind)
+    source = f"{doc.source}:{doc.line_of(path)}"
     if kind == "intent":
         intent, slots = raw["intent"], raw.get("slots") or {}
         if not isinstance(intent, str) or not re.fullmatch(r"(Hass|Hearth)[A-Za-z]+", intent):
             raise doc.error(path + ("intent",), "must be an intent name like HassTurnOn")
         if not isinstance(slots, dict):
             raise doc.error(path + ("slots",), "must be a mapping of slot: value")
-        return IntentAction(intent, dict(slots))
+        return IntentAction(intent, dict(slots), confirm, source)
     if kind == "scene":
-        return SceneAction(str(raw["scene"]))
+        return SceneAction(str(raw["scene"]), confirm, source)
     if kind == "delay":
         return DelayAction(_duration(doc, path + ("delay",), raw["delay"]))
     if kind == "speak":
@@ -175,6 +177,18 @@ def _action(doc: YamlDocument, path: Path_, raw: Any) -> Action:
         import json
         payload = json.dumps(payload)
     return PublishAction(str(publish["topic"]), str(payload), bool(publish.get("retain", False)))
+
+
+def _confirm(doc: YamlDocument, path: Path_, raw: dict[str, Any], kind: str) -> bool:
+    """`confirm: false` acknowledges a risky intent or scene action; nothing else is accepted."""
+    if "confirm" not in raw:
+        return True
+    if kind not in ("intent", "scene"):
+        raise doc.error(path + ("confirm",), "only an intent or scene action takes confirm")
+    if raw["confirm"] is not False:
+        raise doc.error(path + ("confirm",), "the only value is false (it lets this action unlock, open, "
+                                             "delete or stop without anyone saying yes)")
+    return False
 
 
 def _required(doc: YamlDocument, path: Path_, raw: dict[str, Any], key: str) -> str:

@@ -71,11 +71,19 @@ Condition = StateCondition | TimeCondition
 class IntentAction:
     intent: str
     slots: dict[str, Any] = field(default_factory=dict)
+    confirm: bool = True
+    """False (`confirm: false` in YAML) acknowledges that this action unlocks, opens, deletes or stops
+    without anyone saying yes; otherwise such an action is refused."""
+    source: str = field(default="", compare=False)
+    """file:line of the action, for messages (not part of what the action is)."""
 
 
 @dataclass(frozen=True, slots=True)
 class SceneAction:
     scene: str
+    confirm: bool = True
+    """As IntentAction.confirm."""
+    source: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,7 +118,7 @@ class TimerService:
 
     def _save(self, timer: Timer) -> Timer:
         with self.registry._lock, self.registry._transaction():
-            self.registry.db["timers"].upsert(timer.to_dict(), pk="id")
+            self.registry.db.table("timers").upsert(timer.to_dict(), pk="id")
         if timer.state in ("running", "paused"):
             self._timers[timer.id] = timer
         else:

@@ -44,7 +44,8 @@ class MqttClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client = paho.Client(CallbackAPIVersion.VERSION2, client_id=options.client_id,
                                    protocol=paho.MQTTv311, clean_session=True)
-        self._client.reconnect_delay_set(min_delay=0.25, max_delay=15)
+        # paho annotates the delays as int, but waits any number of seconds
+        self._client.reconnect_delay_set(min_delay=0.25, max_delay=15)  # type: ignore[arg-type]
         self._client.max_queued_messages_set(10_000)
         if options.username:
             self._client.username_pw_set(options.username, options.password)

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request
@@ -78,7 +79,7 @@ class WebState:
 # --- the app ------------------------------------------------------------------------------------
 
 
-def create_app(hub: Any, token: str | None) -> FastAPI:
+def create_app(hub: Any, token: str | None, host: str | None = None) -> FastAPI:
     """The FastAPI app for a started hub; token None means no token is asked for (loopback only)."""
     from hub.web import api  # the routes import this module's ApiError
 
@@ -94,6 +95,8 @@ def create_app(hub: Any, token: str | None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(BodyLimit, upload_limit=hub.config.http.max_upload_bytes)
+    names = {*LOOPBACK, hub.config.http.host, *(hub.config.http.allowed_hosts), *([host] if host else [])}
+    app.add_middleware(HostCheck, hosts=frozenset(n.lower().strip("[]") for n in names) - {"0.0.0.0", "::"})
     app.add_api_websocket_route("/api/ws", _websocket)
     app.add_api_route("/", _index, include_in_schema=False)
     app.add_api_route("/api/docs", _docs, include_in_schema=False)
@@ -198,6 +201,43 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class HostCheck:
+    """Refuses (421) a request whose Host is not a name this hub answers to, and a WebSocket whose Origin
+    names another site: a web page elsewhere cannot reach the API by DNS rebinding or cross-site."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+        origin = headers.get(b"origin")
+        reason = None
+        if host not in self.hosts:
+            reason = "this hub does not answer to that Host name (http.allowed_hosts)"
+        elif scope["type"] == "websocket" and origin is not None and \
+                _hostname(urlsplit(origin.decode("latin-1")).netloc) not in self.hosts:
+            reason = "WebSocket from another site"
+        if reason is None:
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": reason})
+        else:
+            await _error(421, reason)(scope, receive, send)
+
+
+def _hostname(netloc: str) -> str:
+    """'Hearth.lan:8321' -> 'hearth.lan'; '[::1]:80' -> '::1'."""
+    netloc = netloc.strip().lower()
+    if netloc.startswith("["):
+        return netloc[1:].partition("]")[0]
+    return netloc.rpartition(":")[0] if netloc.count(":") == 1 else netloc
+
+
 # --- recent errors for the Health page ---------------------------------------------------------
 
 
@@ -266,7 +306,7 @@ async def start_web(hub: Any, host: str, port: int, token: str | None) -> WebSer
     if token is not None and len(token) < 16:
         raise HearthError("the API token must be at least 16 characters")
     sock = _bind(host, port)
-    app = create_app(hub, token)
+    app = create_app(hub, token, host)
     state: WebState = app.state.web
     config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False,
                             timeout_graceful_shutdown=3, ws_max_size=64 * 1024)

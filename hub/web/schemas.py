@@ -120,6 +120,8 @@ class OutcomeOut(_Out):
     states: dict[str, Any]
     error: str | None = None
     needs_confirmation: bool = False
+    request_id: str | None = None
+    """With needs_confirmation: send HearthConfirm with slots {"request_id": this} to carry it out."""
     trace_id: str | None = None
 
 
@@ -203,13 +205,15 @@ class ProcessOut(_Out):
 
 
 class HealthOut(_Out):
+    """Without a token only `ok` and `version`; the rest needs a valid token."""
+
     ok: bool
     version: str
-    uptime_s: float
-    broker: dict[str, Any]
-    models: dict[str, Any]
-    entities: int
-    dashboards: int
+    uptime_s: float | None = None
+    broker: dict[str, Any] | None = None
+    models: dict[str, Any] | None = None
+    entities: int | None = None
+    dashboards: int | None = None
     errors: list[dict[str, Any]] | None = None
-    """Recent warnings and errors (only shown with a valid token)."""
-    error_count: int
+    """Recent warnings and errors."""
+    error_count: int | None = None
