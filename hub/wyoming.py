@@ -85,7 +85,8 @@ class Engines:
                             voices=[model(TtsVoice, name="en_US-joe-medium")])],
             wake=[WakeProgram(name="hearth-wake", attribution=_HEARTH, installed=True, version=__version__,
                               description="Hearth wake word (microWakeWord)",
-                              models=[model(WakeModel, name=self.wake_word, phrase=self.wake_word.replace("_", " "))])],
+                              models=[model(WakeModel, name=word, phrase=word.replace("_", " ").title())
+                                      for word in _offered_words(self.wake_word)])],
             handle=[HandleProgram(name="hearth", attribution=_HEARTH, installed=True, version=__version__,
                                   description="Hearth: understands and carries out home commands",
                                   models=[model(HandleModel, name="hearth-intents")], supports_home_control=True)],
@@ -104,6 +105,7 @@ class HearthEventHandler(AsyncEventHandler):
         self._audio: list[np.ndarray] = []
         self._seconds = 0.0
         self._wake: Any = None
+        self._wake_words: tuple[str, ...] = (engines.wake_word,)
 
     async def run(self) -> None:
         """Like the library's loop, but an event announcing more than the limits is refused, not buffered."""
@@ -137,6 +139,7 @@ class HearthEventHandler(AsyncEventHandler):
             self._mode = "transcribe"
         elif Detect.is_type(event.type):
             self._mode = "detect"
+            self._wake_words = _wake_words(Detect.from_event(event).names, self.engines.wake_word)
         elif AudioStart.is_type(event.type):
             await self._audio_start(AudioStart.from_event(event))
         elif AudioChunk.is_type(event.type):
@@ -164,7 +167,9 @@ class HearthEventHandler(AsyncEventHandler):
         if self._mode == "detect":
             from speech.wake import MicroWakeDetector, WakeOptions
 
-            self._wake = MicroWakeDetector(WakeOptions(self.engines.wake_word))
+            first, *second = self._wake_words
+            self._wake = await asyncio.to_thread(
+                MicroWakeDetector, WakeOptions(first, second_word=second[0] if second else None))
 
     async def _audio_chunk(self, chunk: AudioChunk) -> None:
         """A chunk in the format its audio-start announced; anything else ends the utterance with an error.
@@ -299,3 +304,24 @@ class WyomingServer:
 
     async def stop(self) -> None:
         await self._server.stop()
+
+
+def _offered_words(default: str) -> list[str]:
+    from speech.wake import BUILTIN_WAKE_WORDS
+
+    return [default, *(w for w in BUILTIN_WAKE_WORDS if w != default)]
+
+
+def _wake_words(names: list[str] | None, default: str) -> tuple[str, ...]:
+    """The wake words a Detect asks for: up to two of those offered (a satellite may have two, as in Home
+    Assistant); none named means the default one. An unknown name is a ValueError (an Error event back)."""
+    if not names:
+        return (default,)
+    offered = _offered_words(default)
+    unknown = [n for n in names if n not in offered]
+    if unknown:
+        raise ValueError(f"unknown wake word {unknown[0]!r}; offered: {', '.join(offered)}")
+    words = tuple(dict.fromkeys(names))
+    if len(words) > 2:
+        raise ValueError(f"at most two wake words at once, not {len(words)}")
+    return words

@@ -122,6 +122,18 @@ async def test_wake_word(server, joe) -> None:
     assert NotDetected.is_type(replies[0].type)
 
 
+async def test_a_satellite_with_two_wake_words(server, joe) -> None:
+    uri, _ = server
+    quiet = np.zeros(16000, dtype=np.float32)
+    both = Detect(names=["hey_jarvis", "okay_nabu"])
+    replies = await ask(uri, both, *audio_events(np.concatenate([quiet, joe("Okay Nabu."), quiet])))
+    assert Detection.from_event(replies[0]).name == "okay_nabu"
+    replies = await ask(uri, both, *audio_events(np.concatenate([quiet, joe("Hey Jarvis."), quiet])))
+    assert Detection.from_event(replies[0]).name == "hey_jarvis"
+    (reply,) = await ask(uri, Detect(names=["hey_toaster"]))
+    assert "unknown wake word 'hey_toaster'" in Error.from_event(reply).text
+
+
 async def test_bad_input_leaves_server_serving(server, joe) -> None:
     uri, _ = server
     (reply,) = await ask(uri, Transcribe(), AudioStart(rate=16000, width=3, channels=1))
