@@ -9,7 +9,7 @@ import pytest
 
 from speech.errors import ModelLoadError
 from speech.protocols import normalize_transcript
-from speech.stt import WhisperOptions, WhisperStt, build_prompt, pick_device, resolve_model
+from speech.stt import bundled_tiny_en, WhisperOptions, WhisperStt, build_prompt, pick_device, resolve_model
 
 from .conftest import HOME_NAMES, Speak, silence, with_noise
 
@@ -100,6 +100,8 @@ def test_auto_falls_back_to_the_cpu_when_cuda_is_there_but_cannot_run(
         stt = WhisperStt(WhisperOptions(second_model=None))
     assert (stt.device, stt.compute_type) == ("cpu", "int8")
     assert "cannot run on CUDA" in caplog.text
+    assert "whisper-base on cuda" in caplog.text  # on a GPU the default model is whisper base...
+    assert stt.model_path == str(bundled_tiny_en())  # ...and back on the CPU, tiny.en
     assert normalize_transcript(stt.transcribe(joe("Open the garage door.")).text) == "open the garage door"
 
 
