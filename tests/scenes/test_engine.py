@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -54,8 +55,11 @@ class Listener:
         self.client.connect("127.0.0.1", mosquitto.port)
         for topic in topics:
             self.client.subscribe(topic, qos=1)
+        subscribed = threading.Event()
+        self.client.on_subscribe = lambda *args: subscribed.set()
         self.client.loop_start()
-        time.sleep(0.2)
+        if topics:
+            assert subscribed.wait(5), "the broker did not confirm the subscription"
 
     def publish(self, topic: str, payload: str | bytes) -> None:
         self.client.publish(topic, payload, qos=1).wait_for_publish(5)
@@ -87,11 +91,11 @@ async def test_mqtt_trigger_with_json_match(daemon: Hub, mosquitto: Mosquitto) -
     outside.publish("sensors/hall/motion", json.dumps({"occupancy": False}))
     outside.publish("sensors/hall/motion", b"not json at all")
     outside.publish("sensors/hall/motion", b'{"occupancy": true, "pad": "' + b"x" * 100_000 + b'"}')
-    await asyncio.sleep(0.5)
-    assert daemon.devices.entity("light.hallway").state == "off"
-    assert daemon.automations.state["motion_light"].runs == 0
     outside.publish("sensors/hall/motion", json.dumps({"occupancy": True, "battery": 80}))
     await until(lambda: daemon.devices.entity("light.hallway").state == "on")
+    await until(lambda: not daemon.automations.state["motion_light"].running)
+    # one client's messages arrive in the order sent: the three before the match were read, none triggered
+    assert daemon.automations.state["motion_light"].runs == 1
     outside.close()
 
 
@@ -117,10 +121,13 @@ async def test_state_trigger_held_for_a_while(daemon: Hub) -> None:
     daemon.speakers.append(remember)
     daemon.simulator.set_state("Back Door", contact=False)
     daemon.simulator.set_state("Back Door", contact=True)  # closed again before 0.5 s: nothing
-    await asyncio.sleep(0.8)
-    assert spoken == []
+    await until(lambda: daemon.devices.entity("binary_sensor.back_door").state == "off")
+    opened = time.monotonic()
     daemon.simulator.set_state("Back Door", contact=False)
-    await until(lambda: spoken == ["The back door is open"], timeout=3)
+    await until(lambda: spoken != [], timeout=3)
+    # had the first opening counted, it would have spoken before the second had been open 0.5 s
+    assert time.monotonic() - opened >= 0.5
+    assert spoken == ["The back door is open"]
 
 
 async def test_an_automation_cannot_loop_forever(daemon: Hub, mosquitto: Mosquitto) -> None:
@@ -136,10 +143,11 @@ async def test_an_automation_cannot_loop_forever(daemon: Hub, mosquitto: Mosquit
     await until(lambda: not run.enabled, timeout=10)
     assert run.last_error == "switched off: triggered 10 times in 2 s (a loop?)"
     assert run.runs == 9
-    await asyncio.sleep(0.5)
-    count = len(outside.messages)
-    await asyncio.sleep(0.5)
-    assert len(outside.messages) == count == 9  # it stopped
+    outside.publish("loop/in", "once more")  # switched off: no answer
+    outside.publish("buttons/kitchen", "single")  # read after it: a marker
+    await until(lambda: daemon.devices.entity("switch.coffee_maker").state == "on")
+    assert run.runs == 9 and not run.enabled
+    assert len(outside.payloads("loop/out")) == 9  # it stopped
     assert daemon.devices.entity("light.hallway").state == "off"  # nothing else was touched
     outside.close()
 
@@ -161,12 +169,14 @@ async def test_enable_disable_at_run_time_is_persisted(daemon: Hub, mosquitto: M
     outside = Listener(mosquitto)
     outside.publish("hearth/automation/motion_light/set", "OFF")
     await until(lambda: not daemon.automations.state["motion_light"].enabled)
-    outside.publish("sensors/hall/motion", json.dumps({"occupancy": True}))
-    await asyncio.sleep(0.4)
-    assert daemon.devices.entity("light.hallway").state == "off"
+    outside.publish("sensors/hall/motion", json.dumps({"occupancy": True}))  # switched off: ignored
     assert daemon.registry.db["automations"].get("motion_light")["enabled"] == 0
     outside.publish("hearth/automation/motion_light/set", "ON")
     await until(lambda: daemon.automations.state["motion_light"].enabled)
+    outside.publish("sensors/hall/motion", json.dumps({"occupancy": True}))
+    await until(lambda: daemon.devices.entity("light.hallway").state == "on")
+    await until(lambda: not daemon.automations.state["motion_light"].running)
+    assert daemon.automations.state["motion_light"].runs == 1  # only the motion after it was switched on
     outside.close()
 
 
@@ -181,7 +191,8 @@ async def test_scene_by_mqtt_and_discovery(daemon: Hub, mosquitto: Mosquitto) ->
     outside.close()
 
 
-async def test_time_trigger_and_clock_jump(tmp_path: Path, mosquitto: Mosquitto) -> None:
+async def test_time_trigger_and_clock_jump(tmp_path: Path, mosquitto: Mosquitto,
+                                           caplog: pytest.LogCaptureFixture) -> None:
     import datetime as dt
 
     from scenes import engine as engine_module
@@ -191,18 +202,25 @@ async def test_time_trigger_and_clock_jump(tmp_path: Path, mosquitto: Mosquitto)
     automations = [{"id": "wake", "trigger": {"platform": "time", "at": "07:30"},
                     "action": {"intent": "HassTurnOn", "slots": {"name": "Bedroom Light"}}},
                    {"id": "noon", "trigger": {"platform": "time", "at": "12:00"},
-                    "action": {"intent": "HassTurnOn", "slots": {"name": "Desk Lamp"}}}]
+                    "action": {"intent": "HassTurnOn", "slots": {"name": "Desk Lamp"}}},
+                   {"id": "afternoon", "trigger": {"platform": "time", "at": "13:30"},
+                    "action": {"intent": "HassTurnOn", "slots": {"name": "Coffee Maker"}}}]
     config = load_config(write_config(tmp_path, mosquitto, automations))
     original = engine_module.time.time
     engine_module.time.time = lambda: now[0]
+    caplog.set_level("WARNING", logger="scenes.engine")
     try:
         async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
             hub.automations.clock = lambda: now[0]
-            await asyncio.sleep(0.6)
+            # the ticker started on the real clock: it reports the jump to 07:29:59 before time moves on
+            await until(lambda: "The clock jumped" in caplog.text, timeout=3)
             now[0] = base + 2  # 07:30:01
             await until(lambda: hub.devices.entity("light.bedroom_ceiling").state == "on", timeout=3)
-            now[0] = base + 6 * 3600  # the clock jumps to 13:29: 12:00 is not fired late
-            await asyncio.sleep(1.2)
+            caplog.clear()
+            now[0] = base + 6 * 3600  # the clock jumps to 13:29:59: 12:00 is not fired late
+            await until(lambda: "The clock jumped" in caplog.text, timeout=3)  # the ticker saw the jump
+            now[0] = base + 6 * 3600 + 2  # 13:30:01: the next time trigger fires, a marker
+            await until(lambda: hub.devices.entity("switch.coffee_maker").state == "on", timeout=3)
             assert hub.automations.state["noon"].runs == 0
             assert hub.devices.entity("light.office_desk").state == "off"
     finally:

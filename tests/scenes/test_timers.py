@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import os
@@ -31,14 +30,29 @@ class NoDevices:
         return None
 
 
+class Clock(list[float]):
+    """An injected wall clock (`now[0]`) that counts how often the scheduler has looked at it."""
+
+    reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        return self[0]
+
+    async def looked_at(self) -> None:
+        """Until the scheduler has begun a pass at the current time and finished it: whatever was due, fired."""
+        seen = self.reads
+        await until(lambda: self.reads >= seen + 3)
+
+
 @pytest.fixture
 async def timers(tmp_path: Path):
-    now = [dt.datetime(2026, 11, 22, 9, 0, 0).timestamp()]
+    now = Clock([dt.datetime(2026, 11, 22, 9, 0, 0).timestamp()])
     fired: list[tuple[Timer, float]] = []
 
     async def on_fire(timer: Timer, late: float) -> None:
         fired.append((timer, late))
-    service = TimerService(Registry.open(tmp_path / "t.db"), on_fire, clock=lambda: now[0])
+    service = TimerService(Registry.open(tmp_path / "t.db"), on_fire, clock=now)
     executor = Executor(NoDevices(), ExecutorConfig())  # type: ignore[arg-type]
     register_timer_intents(executor, service, now=lambda: dt.datetime.fromtimestamp(now[0]))
     await service.start()
@@ -67,7 +81,7 @@ async def test_timer_intents(timers) -> None:
     assert await say(ex, "HassCancelTimer", name="eggs") == "There is no timer like that"
     assert await say(ex, "HassStartTimer") == "For how long? Say for example five minutes"
     now[0] += 29
-    await asyncio.sleep(0.6)
+    await now.looked_at()
     assert fired == []
     now[0] += 1
     await until(lambda: len(fired) == 1)
@@ -93,7 +107,7 @@ async def test_clock_jump_back_does_not_lose_a_timer(timers) -> None:
     ex, service, now, fired = timers
     await say(ex, "HassStartTimer", seconds=30)
     now[0] -= 3600  # the clock is set back an hour: the timer is due at the same wall time
-    await asyncio.sleep(0.6)
+    await now.looked_at()
     assert fired == []
     now[0] += 3600 + 30
     await until(lambda: len(fired) == 1)
