@@ -33,9 +33,11 @@ from wyoming.tts import Synthesize
 from wyoming.wake import Detect, Detection, NotDetected
 
 from hub import __version__
+from hub.logs import RateLimitedLogger
 from hub.netjson import load_json
 
 _LOGGER = logging.getLogger(__name__)
+_BAD_INPUT = RateLimitedLogger(_LOGGER)
 _HEARTH = Attribution(name="Hearth", url="https://example.invalid/hearth")
 MAX_AUDIO_SECONDS = 30.0
 """A transcription request longer than this is refused (Assist commands are a few seconds)."""
@@ -115,7 +117,7 @@ class HearthEventHandler(AsyncEventHandler):
                 try:
                     event = await read_event(self.reader)
                 except EventRefused as err:
-                    _LOGGER.warning("Wyoming: closing a connection: %s", err)
+                    _BAD_INPUT.warning("Wyoming: closing a connection: %s", err)
                     await self.write_event(Error(text=str(err), code="too-large").event())
                     break
                 if event is None or not await self.handle_event(event):
@@ -128,7 +130,7 @@ class HearthEventHandler(AsyncEventHandler):
         try:
             return await self._dispatch(event)
         except (ValueError, KeyError, TypeError) as err:
-            _LOGGER.warning("Wyoming: bad %s event: %s", event.type, err)
+            _BAD_INPUT.warning("Wyoming: bad %s event: %s", event.type, err)
             await self.write_event(Error(text=f"bad {event.type} event: {err}", code="bad-event").event())
             return True
 

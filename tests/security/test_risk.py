@@ -169,3 +169,12 @@ def test_repeated_bad_input_is_logged_a_few_times(caplog: pytest.LogCaptureFixtu
     lines = [r.getMessage() for r in caplog.records]
     assert lines == [*(f"bad message {i}" for i in range(5)),
                      "9995 more like this in the last 60 s were not logged", "bad message again"]
+
+
+async def test_saying_toggle_the_garage_door_asks_first(hub: Hub) -> None:
+    """The issue's repro, through the real resolver: `hearth say "toggle the garage door"`."""
+    trace = await hub.conversation.handle("toggle the garage door", session="voice")
+    assert trace.response == "Open Garage Door? Say yes or no.", trace.intents
+    assert hub.devices.entity("cover.garage_door").state == "closed"
+    yes = await hub.conversation.handle("yes", session="voice")
+    assert yes.ok and hub.devices.entity("cover.garage_door").state == "open"

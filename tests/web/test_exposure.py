@@ -49,3 +49,18 @@ async def test_the_database_and_its_journal_are_private(web: Web) -> None:
     database = web.hub.config.storage.database
     for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+async def test_toggling_the_garage_over_http_asks_first(web: Web) -> None:
+    """Hole 1 on /api/command: HassToggle on a closed garage door is an opening, so it asks."""
+    body = {"intent": "HassToggle", "slots": {"name": "Garage Door"}, "session": "exposure"}
+    asked = (await call(web, "POST", "/api/command", json=body)).json()
+    assert asked["needs_confirmation"] and asked["request_id"]
+    assert web.hub.devices.entity("cover.garage_door").state == "closed"
+    other = await call(web, "POST", "/api/command", json={"intent": "HearthConfirm", "session": "elsewhere"})
+    assert other.status_code == 422 and web.hub.devices.entity("cover.garage_door").state == "closed"
+    confirm = {"intent": "HearthConfirm", "slots": {"request_id": asked["request_id"]}, "session": "elsewhere"}
+    done = (await call(web, "POST", "/api/command", json=confirm)).json()
+    assert done["ok"] and web.hub.devices.entity("cover.garage_door").state == "open"
+    close = {"intent": "HassTurnOff", "slots": {"name": "Garage Door"}}
+    assert (await call(web, "POST", "/api/command", json=close)).json()["ok"]
