@@ -134,8 +134,12 @@ async def test_bad_requests_get_clear_answers_and_change_nothing(hub: Hub, inten
     assert not outcome.ok
     assert outcome.response.startswith(response)
     assert outcome.mqtt == ()
-    await asyncio.sleep(0.2)
-    assert {e.id: (e.state, dict(e.attributes)) for e in hub.home.entities} == before
+    assert hub.simulator is not None
+    sent = hub.simulator.commands_received
+    marker = await hub.executor.execute(ToolCall("HassTurnOn", {"name": "Desk Lamp"}))  # confirmed by its device
+    assert marker.ok and hub.simulator.commands_received == sent + 1  # the bad request sent nothing before it
+    after = {e.id: (e.state, dict(e.attributes)) for e in hub.home.entities if e.id != "light.office_desk"}
+    assert after == {k: v for k, v in before.items() if k != "light.office_desk"}
 
 
 async def test_ambiguous_name_asks_which_one(hub: Hub, tmp_path) -> None:
