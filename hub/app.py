@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -76,7 +77,10 @@ class Hub:
         self.lists: ListStore | None = None
         self.traces: TraceStore | None = None
         self.homeassistant: HomeAssistantBridge | None = None
-        self.conversation = Conversation(self, self.options.resolver_factory)
+        factory = self.options.resolver_factory
+        if factory is load_default_resolver and config.custom_sentences is not None:
+            factory = functools.partial(load_default_resolver, config.custom_sentences)
+        self.conversation = Conversation(self, factory)
         self.speakers: list[Callable[[str], Awaitable[None]]] = []
         """Extra outputs for spoken messages (the voice pipeline adds its TTS here)."""
         self._unsubscribe: list[Callable[[], None]] = []
