@@ -25,6 +25,7 @@ from hub.config import HearthConfig, data_dir, parse_broker_uri
 from hub.conversation import Conversation, IntentResolver, load_default_resolver
 from hub.events import ToolCall
 from hub.executor import Executor
+from hub.ha_intents import HaIntentOptions, register_ha_intents
 from hub.local_intents import register_local_intents
 from hub.traces import TraceStore
 from scenes.engine import AutomationEngine
@@ -121,6 +122,7 @@ class Hub:
         self.processes = ProcessRunner(self.config.processes)
         self.lists = ListStore(self.registry, next(iter(self.config.files.roots.values()), None))
         register_local_intents(self.executor, self.files, self.processes, self.lists)
+        register_ha_intents(self.executor, HaIntentOptions(speak=self.speak, lists=self.lists))
         await self.timers.start()
         await self._start_automations()
         self._unsubscribe.append(self.client.subscribe(SCENE_TRIGGER, self._scene_message))
