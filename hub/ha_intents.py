@@ -47,6 +47,7 @@ def ha_handlers(executor: Executor, options: HaIntentOptions) -> dict[str, Handl
         "HassLawnMowerStartMowing": executor.simple_handler("start_mowing", "Started mowing with {}"),
         "HassLawnMowerDock": executor.simple_handler("dock", "Sent {} back to the dock"),
         "HassVacuumCleanArea": _Vacuum(executor).clean_area,
+        "HearthVacuumStop": executor.simple_handler("stop", "Stopped {}"),
         "HassMediaSearchAndPlay": _Media(executor).search_and_play,
         "HassRespond": _respond, "HassNevermind": _nevermind,
     }

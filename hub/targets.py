@@ -31,6 +31,7 @@ INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
     "HassLightSet": ("light",), "HearthBrightnessStep": ("light",), "HassClimateSetTemperature": ("climate",),
     "HassSetPosition": ("cover", "valve"), "HassFanSetSpeed": ("fan",),
     "HassVacuumStart": ("vacuum",), "HassVacuumReturnToBase": ("vacuum",), "HassVacuumCleanArea": ("vacuum",),
+    "HearthVacuumStop": ("vacuum",),
     "HassLawnMowerStartMowing": ("lawn_mower",), "HassLawnMowerDock": ("lawn_mower",),
     **dict.fromkeys(("HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious",
                      "HassMediaPlayerMute", "HassMediaPlayerUnmute", "HassSetVolume", "HassSetVolumeRelative",

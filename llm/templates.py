@@ -24,7 +24,10 @@ _LOGGER = logging.getLogger(__name__)
 LANGUAGE = "en"
 MAX_TEMPLATE_CHARS = 300
 """Longer texts skip the templates (no HA sentence is that long) and go to the next stage."""
+BUILTIN_SENTENCES = Path(__file__).parent / "sentences"
+"""Hearth's own sentences (same format) for what HA's intents lack, loaded before the user's."""
 HEARTH_INTENTS = (
+    "HearthVacuumStop",
     "HassToggle", "HearthBrightnessStep", "HearthListQuery", "HearthAlarmSet", "HearthAlarmList",
     "HearthAlarmCancel", "HearthFileRead", "HearthFileAppend", "HearthFileList", "HearthFileDelete",
     "HearthProcessStart", "HearthProcessStop", "HearthProcessList", "HearthConfirm", "HearthDeny",
@@ -206,13 +209,16 @@ class TemplateMatcher:
 
         data = _language_data()
         known = set(known_intents) if known_intents is not None else {*data["intents"], *HEARTH_INTENTS}
+        builtin = load_custom_sentences(BUILTIN_SENTENCES, known)
         custom = load_custom_sentences(custom_sentences, known) if custom_sentences else CustomSentences()
         merged = dict(data)
         merged["intents"] = {name: {"data": list(value["data"])} for name, value in data["intents"].items()}
-        for name, value in custom.intents.items():
-            merged["intents"].setdefault(name, {"data": []})["data"][:0] = value["data"]  # the user's first
-        merged["lists"] = {**data["lists"], **custom.lists}
-        merged["expansion_rules"] = {**data["expansion_rules"], **custom.expansion_rules}
+        for part in (builtin, custom):
+            for name, value in part.intents.items():
+                merged["intents"].setdefault(name, {"data": []})["data"][:0] = value["data"]  # the user's first
+        merged["lists"] = {**data["lists"], **builtin.lists, **custom.lists}
+        merged["expansion_rules"] = {**data["expansion_rules"], **builtin.expansion_rules,
+                                     **custom.expansion_rules}
         return cls(Intents.from_dict(merged), list(data.get("skip_words", [])),
                    data.get("responses", {}).get("intents", {}), custom)
 

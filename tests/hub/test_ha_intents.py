@@ -23,6 +23,7 @@ DEVICE_CASES: list[tuple[str, dict[str, Any], str, dict[str, str]]] = [
     ("HassTurnOff", {"name": "Living Room Speaker"}, "Turned off Living Room Speaker",
      {"media_player.living_room_speaker": "off"}),
     ("HassVacuumCleanArea", {"area": "Kitchen"}, "Cleaning the Kitchen", {"vacuum.robot": "cleaning"}),
+    ("HearthVacuumStop", {"name": "roomba"}, "Stopped Robot Vacuum", {"vacuum.robot": "idle"}),
     ("HassMediaSearchAndPlay", {"search_query": "Kind of Blue"}, "Playing Kind of Blue",
      {"media_player.living_room_speaker": "playing"}),
 ]

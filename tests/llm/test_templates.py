@@ -29,8 +29,15 @@ def matcher() -> TemplateMatcher:
      {"floor": "First Floor", "state": "locked", "domain": "lock"}),
     ("is the front door locked", "HassGetState", {"name": "Front Door", "state": "locked"}),
     ("broadcast dinner is ready", "HassBroadcast", {"message": "dinner is ready"}),
-    ("check off milk from the shopping list", "HassShoppingListCompleteItem", {"item": "milk"}),
+    ("check off milk from the shopping list", "HassListCompleteItem", {"item": "milk", "name": "Shopping List"}),
+    ("complete milk on the list", "HassShoppingListCompleteItem", {"item": "milk"}),
+    ("vacuum the kitchen", "HassVacuumCleanArea", {"area": "Kitchen"}),
+    ("play jazz on the speaker", "HassMediaSearchAndPlay", {"search_query": "jazz", "name": "speaker"}),
     ("hello", "HassRespond", {"response": "Hello from Home Assistant."}),
+    ("stop the roomba", "HearthVacuumStop", {"name": "roomba"}),
+    ("stop vacuuming", "HearthVacuumStop", {"domain": "vacuum"}),
+    ("open the sprinkler", "HassTurnOn", {"name": "sprinkler"}),
+    ("what's the weather like", "HassGetWeather", {}),
 ])
 def test_templates_give_has_slots(matcher: TemplateMatcher, demo_home: Home, text: str, intent: str,
                                   slots: dict[str, object]) -> None:
