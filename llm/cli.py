@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from devices.homefile import DEMO_HOME, load_home
 from hub.errors import HearthError
 
 DEFAULT_THRESHOLD = 0.6
@@ -33,7 +32,7 @@ def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--home",
         type=Path,
-        default=DEMO_HOME,
+        default=None,
         help="home file in Home Assistant's fixture format (default: the demo home)",
     )
     parser.add_argument("--weights", type=Path, default=None, help="intent model weights (default: shipped)")
@@ -62,8 +61,10 @@ def run_parse(args: argparse.Namespace, stdin: IO[str] | None = None, stdout: IO
     Transformer loads at the first line the templates do not match."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    from devices.homefile import DEMO_HOME, load_home
+
     try:
-        home = load_home(args.home)
+        home = load_home(args.home or DEMO_HOME)
         resolver = _cascade(args)
         for line in stdin:
             stdout.write(json.dumps(_parse_line(line.rstrip("\r\n"), resolver, home, args.confidence),

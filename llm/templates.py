@@ -219,8 +219,10 @@ class TemplateMatcher:
         merged["lists"] = {**data["lists"], **builtin.lists, **custom.lists}
         merged["expansion_rules"] = {**data["expansion_rules"], **builtin.expansion_rules,
                                      **custom.expansion_rules}
-        return cls(Intents.from_dict(merged), list(data.get("skip_words", [])),
-                   data.get("responses", {}).get("intents", {}), custom)
+        matcher = cls(Intents.from_dict(merged), list(data.get("skip_words", [])),
+                      data.get("responses", {}).get("intents", {}), custom)
+        matcher.match("turn on the light", Home())  # hassil parses each template on first use: do it now
+        return matcher
 
     def match(self, text: str, home: Home) -> ToolCall | None:
         from hassil import recognize_best
