@@ -273,7 +273,8 @@ class TemplateMatcher:
 
 def home_slot_lists(home: Home) -> dict[str, Any]:
     """`name`, `area` and `floor` lists the way HA's default agent builds them: every exposed entity's name
-    and aliases (with its domain and device class as context), areas and floors with their aliases."""
+    and aliases (with its domain and device class as context), areas and floors with their aliases; the
+    value is the name or alias said, as HA's (the executor finds the entity, area or floor by either)."""
     from hassil import TextSlotList
 
     names: list[tuple[str, Any, dict[str, Any]]] = []
@@ -282,8 +283,8 @@ def home_slot_lists(home: Home) -> dict[str, Any]:
             continue
         context = {"domain": e.domain} | ({"device_class": e.device_class} if e.device_class else {})
         names.extend((n, n, context) for n in e.names() if n.strip())
-    areas = [(n, a.name) for a in home.areas for n in (a.name, *a.aliases) if n.strip()]
-    floors = [(n, f.name) for f in home.floors for n in (f.name, *f.aliases) if n.strip()]
+    areas = [(n, n) for a in home.areas for n in (a.name, *a.aliases) if n.strip()]
+    floors = [(n, n) for f in home.floors for n in (f.name, *f.aliases) if n.strip()]
     return {
         "name": TextSlotList.from_tuples(names, allow_template=False, name="name"),
         "area": TextSlotList.from_tuples(areas, allow_template=False, name="area"),

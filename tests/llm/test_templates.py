@@ -26,7 +26,7 @@ def matcher() -> TemplateMatcher:
     ("cancel the 5 minute timer", "HassCancelTimer", {"start_minutes": 5}),
     ("set a timer for 2 hours and 10 minutes", "HassStartTimer", {"hours": 2, "minutes": 10}),
     ("how many upstairs doors are locked", "HassGetState",
-     {"floor": "First Floor", "state": "locked", "domain": "lock"}),
+     {"floor": "upstairs", "state": "locked", "domain": "lock"}),
     ("is the front door locked", "HassGetState", {"name": "Front Door", "state": "locked"}),
     ("broadcast dinner is ready", "HassBroadcast", {"message": "dinner is ready"}),
     ("check off milk from the shopping list", "HassListCompleteItem", {"item": "milk", "name": "Shopping List"}),
