@@ -146,7 +146,8 @@ def main() -> None:
             torch.set_num_threads(1)
             return Resolver.load(device="cpu")
     cascade = CascadeResolver.load(transformer=transformer)
-    total, exact, by_stage = 0, 0, collections.Counter()
+    total, exact = 0, 0
+    by_stage: collections.Counter[tuple[str | None, bool]] = collections.Counter()
     misses: list[dict[str, Any]] = []
     for seed in range(args.homes):
         home = generated_home(100 + seed, 60)
