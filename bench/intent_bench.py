@@ -2,7 +2,8 @@
 templates alone (hassil + home-assistant-intents) vs the Transformer alone (int8, one thread), on the demo
 home with the dev set and on a generated 500-entity home with the HA-style proxy sentences.
 
-    .venv/bin/python bench/intent_bench.py [--data tests/data/intent_dev.jsonl] [--entities 500] [--json]
+    .venv/bin/python bench/intent_bench.py [--data tests/data/intent_dev.jsonl] [--entities 500]
+        [--device cpu|cuda] [--precision int8|fp32|fp16] [--json]
 
 Prints p50/p95 ms per utterance (one at a time, after a warm-up), the share of utterances each stage
 answered, intent+slots exact where the sentences carry an answer, and the process's peak RSS.
@@ -66,19 +67,24 @@ def runs(transformer: Callable[[], Any]) -> dict[str, CascadeResolver]:
     }
 
 
-def load_transformer() -> Any:
-    import torch
+def transformer_loader(device: str, precision: str | None) -> Callable[[], Any]:
+    def load() -> Any:
+        import torch
 
-    from llm.resolver import Resolver
+        from llm.resolver import Resolver
 
-    torch.set_num_threads(1)
-    return Resolver.load(device="cpu")
+        torch.set_num_threads(1)
+        return Resolver.load(device=device, mode=precision)
+    return load
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEV_SET, help="sentences for the demo home")
     parser.add_argument("--entities", type=int, default=500, help="size of the generated home")
+    parser.add_argument("--device", default="cpu", help="the Transformer's device: cpu (default), cuda, auto")
+    parser.add_argument("--precision", choices=("int8", "fp32", "fp16"), default=None,
+                        help="default: int8 on CPU, fp16 on CUDA")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
     demo = load_home(DEMO_HOME)
@@ -86,7 +92,7 @@ def main() -> None:
     big = generated_home(7, args.entities)
     proxy = [(c.text, [(c.intent, c.slots)]) for c in cases_for(big, random.Random(7), 3)]
     t0 = time.perf_counter()
-    resolvers = runs(load_transformer)
+    resolvers = runs(transformer_loader(args.device, args.precision))
     load_s = time.perf_counter() - t0
     results: dict[str, dict[str, Any]] = {}
     for home_name, home, cases in ((f"demo ({len(demo.entities)} entities, dev set)", demo, dev),

@@ -145,7 +145,7 @@ _COMMANDS = {
     "color_temp": _cmd_color_temp, "position": _cmd_position, "command": _cmd_command,
     "current_heating_setpoint": _cmd_setpoint, "system_mode": _cmd_simple("system_mode"),
     "percentage": _cmd_simple("percentage"), "volume": _cmd_simple("volume"), "mute": _cmd_simple("mute"),
-    "media": _cmd_simple("media"), "area": _cmd_simple("area"),
+    "media": _cmd_simple("media"), "area": _cmd_simple("area"), "fan_mode": _cmd_simple("fan_mode"),
 }
 
 

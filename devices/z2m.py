@@ -82,6 +82,8 @@ def _climate(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[s
     if service == "set_temperature":
         value = float(data["temperature"])
         return {"current_heating_setpoint": value}, {"temperature": value}
+    if service == "set_fan_mode":
+        return {"fan_mode": str(data["fan_mode"])}, {"fan_mode": str(data["fan_mode"])}
     if service in ("turn_on", "turn_off"):
         mode = "heat" if service == "turn_on" else "off"
         return {"system_mode": mode}, {"state": mode}
@@ -246,6 +248,8 @@ def _parse_climate(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> 
         attrs["temperature"] = _number(p["current_heating_setpoint"], -50, 100, "setpoint")
     if "local_temperature" in p:
         attrs["current_temperature"] = _number(p["local_temperature"], -50, 100, "local_temperature")
+    if "fan_mode" in p:
+        attrs["fan_mode"] = str(p["fan_mode"])
     if "system_mode" in p:
         if p["system_mode"] not in ("off", "heat", "cool", "auto", "heat_cool", "dry", "fan_only"):
             raise ValueError(f"unknown system_mode {p['system_mode']!r}")

@@ -49,6 +49,7 @@ def ha_handlers(executor: Executor, options: HaIntentOptions) -> dict[str, Handl
         "HassVacuumCleanArea": _Vacuum(executor).clean_area,
         "HearthVacuumStop": executor.simple_handler("stop", "Stopped {}"),
         "HassMediaSearchAndPlay": _Media(executor).search_and_play,
+        "HassClimateSetFanMode": _Climate(executor).fan_mode,
         "HassRespond": _respond, "HassNevermind": _nevermind,
     }
     if options.speak is not None:
@@ -132,6 +133,20 @@ class _Media:
         players = self.executor.targets(call, ("media_player",))
         commands = [DeviceCommand(e.id, "play_media", {"media_content_id": query}) for e in players.entities]
         return await self.executor.run(call, players, commands, confirmed, f"Playing {query}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Climate:
+    executor: Executor
+
+    async def fan_mode(self, call: ToolCall, confirmed: bool) -> Outcome:
+        mode = " ".join(str(call.slots.get("fan_mode") or "").split()).lower()
+        if not mode:
+            raise ExecutionError("Which fan mode? Say for example low, high or auto")
+        targets = self.executor.targets(call, ("climate",))
+        commands = [DeviceCommand(e.id, "set_fan_mode", {"fan_mode": mode}) for e in targets.entities]
+        return await self.executor.run(call, targets, commands, confirmed,
+                                       f"Set the fan mode of {targets.phrase()} to {mode}")
 
 
 def _only(slots: dict[str, Any], *keys: str) -> dict[str, Any]:

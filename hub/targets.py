@@ -29,7 +29,7 @@ INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
     "HassTurnOn": ON_OFF_DOMAINS, "HassToggle": ON_OFF_DOMAINS,
     "HassTurnOff": tuple(d for d in ON_OFF_DOMAINS if d != "scene"),
     "HassLightSet": ("light",), "HearthBrightnessStep": ("light",), "HassClimateSetTemperature": ("climate",),
-    "HassSetPosition": ("cover", "valve"), "HassFanSetSpeed": ("fan",),
+    "HassSetPosition": ("cover", "valve"), "HassClimateSetFanMode": ("climate",), "HassFanSetSpeed": ("fan",),
     "HassVacuumStart": ("vacuum",), "HassVacuumReturnToBase": ("vacuum",), "HassVacuumCleanArea": ("vacuum",),
     "HearthVacuumStop": ("vacuum",),
     "HassLawnMowerStartMowing": ("lawn_mower",), "HassLawnMowerDock": ("lawn_mower",),

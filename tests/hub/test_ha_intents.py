@@ -23,6 +23,8 @@ DEVICE_CASES: list[tuple[str, dict[str, Any], str, dict[str, str]]] = [
     ("HassTurnOff", {"name": "Living Room Speaker"}, "Turned off Living Room Speaker",
      {"media_player.living_room_speaker": "off"}),
     ("HassVacuumCleanArea", {"area": "Kitchen"}, "Cleaning the Kitchen", {"vacuum.robot": "cleaning"}),
+    ("HassClimateSetFanMode", {"fan_mode": "high"}, "Set the fan mode of Thermostat to high",
+     {"climate.thermostat": "heat"}),
     ("HearthVacuumStop", {"name": "roomba"}, "Stopped Robot Vacuum", {"vacuum.robot": "idle"}),
     ("HassMediaSearchAndPlay", {"search_query": "Kind of Blue"}, "Playing Kind of Blue",
      {"media_player.living_room_speaker": "playing"}),
@@ -44,6 +46,8 @@ async def test_absolute_volume_and_media_search_reach_the_device(hub: Hub) -> No
     assert hub.devices.entity("media_player.living_room_speaker").attributes["volume_level"] == 0.5
     await hub.executor.execute(ToolCall("HassMediaSearchAndPlay", {"search_query": "Take the A Train"}))
     assert hub.devices.entity("media_player.living_room_speaker").attributes["media_title"] == "Take the A Train"
+    await hub.executor.execute(ToolCall("HassClimateSetFanMode", {"fan_mode": "auto", "name": "Thermostat"}))
+    assert hub.devices.entity("climate.thermostat").attributes["fan_mode"] == "auto"
     await hub.executor.execute(ToolCall("HassVacuumCleanArea", {"area": "bedroom"}))
     assert hub.devices.entity("vacuum.robot").attributes["cleaning_area"] == "Bedroom"
 
