@@ -154,7 +154,8 @@ class Executor:
 
     def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
         """What the call acts on, among `domains` (default: the intent's, `INTENT_DOMAINS`)."""
-        return match_targets(self.backend.home, query_for(call.slots, domains or INTENT_DOMAINS[call.intent]))
+        query = query_for(call.slots, domains or INTENT_DOMAINS[call.intent])
+        return match_targets(self.backend.home, query, ask_which=True)
 
     async def _run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand],
                    confirmed: bool, done: str) -> Outcome:

@@ -30,8 +30,7 @@ INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
     "HassTurnOff": tuple(d for d in ON_OFF_DOMAINS if d != "scene"),
     "HassLightSet": ("light",), "HearthBrightnessStep": ("light",), "HassClimateSetTemperature": ("climate",),
     "HassSetPosition": ("cover", "valve"), "HassClimateSetFanMode": ("climate",), "HassFanSetSpeed": ("fan",),
-    "HassVacuumStart": ("vacuum",), "HassVacuumReturnToBase": ("vacuum",), "HassVacuumCleanArea": ("vacuum",),
-    "HearthVacuumStop": ("vacuum",),
+    "HassVacuumStart": ("vacuum",), "HassVacuumReturnToBase": ("vacuum",), "HearthVacuumStop": ("vacuum",),
     "HassLawnMowerStartMowing": ("lawn_mower",), "HassLawnMowerDock": ("lawn_mower",),
     **dict.fromkeys(("HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious",
                      "HassMediaPlayerMute", "HassMediaPlayerUnmute", "HassSetVolume", "HassSetVolumeRelative",
@@ -126,8 +125,10 @@ def find_floor(home: Home, name: str) -> Floor:
     raise ExecutionError(f"There is no floor called {name}")
 
 
-def match_targets(home: Home, query: TargetQuery) -> Targets:
-    """The entities a query means; ExecutionError with a speakable reason when none or ambiguous."""
+def match_targets(home: Home, query: TargetQuery, ask_which: bool = False) -> Targets:
+    """The entities a query means; ExecutionError with a speakable reason when none or ambiguous. With
+    `ask_which`, several locks, valves, vacuums, mowers or doors for a query naming no place are ambiguous
+    too (AmbiguousTarget): the executor asks, while the resolver still counts the request as understood."""
     area = find_area(home, query.area) if query.area else None
     floor = find_floor(home, query.floor) if query.floor else None
     candidates = [e for e in home.entities if e.exposed and _fits(home, e, query, area, floor)]
@@ -141,7 +142,7 @@ def match_targets(home: Home, query: TargetQuery) -> Targets:
             candidates = [e for e in candidates if e.area_id == area.id]
     if not candidates:
         raise ExecutionError(f"There are no {_wanted_noun(query)}{_where(area, floor)}")
-    if area is None and floor is None and len(candidates) > 1 and all(map(_one_at_a_time, candidates)):
+    if ask_which and area is None and floor is None and len(candidates) > 1 and all(map(_one_at_a_time, candidates)):
         raise AmbiguousTarget(which_one(home, candidates), tuple(e.id for e in candidates))
     return Targets(tuple(candidates), area, floor, by_name=False)
 
