@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hub.app import SPEAK_TOPIC, Hub
+from devices.homefile import DEMO_HOME
+from hub.app import SPEAK_TOPIC, Hub, HubOptions
 from hub.events import ToolCall
 from hub.ha_intents import HaIntentOptions, ha_handlers
+from tests.conftest import Mosquitto, hub_config
 
 DEVICE_CASES: list[tuple[str, dict[str, Any], str, dict[str, str]]] = [
     ("HassTurnOn", {"name": "Garden Water Valve"}, "Opened Garden Water Valve", {"valve.garden_water": "open"}),
@@ -108,3 +111,16 @@ async def test_broadcast_goes_to_the_speakers(hub: Hub) -> None:
 
 async def _record(heard: list[str], text: str) -> None:
     heard.append(text)
+
+
+async def test_custom_sentences_from_the_config_key(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    folder = tmp_path / "custom_sentences" / "en"
+    folder.mkdir(parents=True)
+    (folder / "wake.yaml").write_text(
+        "language: en\nintents:\n  HassTurnOn:\n    data:\n      - sentences: [\"rise and shine [the] {name}\"]\n"
+        "        requires_context: {domain: light}\n")
+    config = hub_config(tmp_path, mosquitto.uri).model_copy(update={"custom_sentences": folder.parent})
+    async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
+        trace = await hub.conversation.handle("rise and shine the desk lamp")
+        assert trace.intents[0]["stage"] == "templates" and trace.response == "Turned on Desk Lamp."
+        assert hub.devices.entity("light.office_desk").state == "on"
