@@ -70,8 +70,9 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
 
 
 def _migrate_4(db: sqlite_utils.Database) -> None:
-    """Home Assistant's "Expose to Assist" per entity."""
+    """Home Assistant's "Expose to Assist" per entity; a timer's delayed command."""
     db["entities"].add_column("exposed", int, not_null_default=1)
+    db["timers"].add_column("command", str)
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2, _migrate_3, _migrate_4)

@@ -233,6 +233,10 @@ class Hub:
         event = {"type": "alarm" if timer.kind == "alarm" else "timer_finished", "id": timer.id,
                  "name": timer.name, "label": timer.label, "late_ms": round(late * 1000, 1)}
         await self.client.publish(EVENT_TOPIC, event)
+        if timer.command:  # HA's delayed command: carry it out now, as if just said
+            trace = await self.conversation.handle(timer.command, source="timer", session=f"timer-{timer.id}")
+            if trace.ok:
+                return
         await self.speak(announcement(timer))
 
     def _scene_message(self, topic: str, payload: bytes, retained: bool) -> None:
