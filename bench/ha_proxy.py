@@ -30,6 +30,10 @@ PATTERNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("turn off the lights in the {area}", "HassTurnOff", {"area": "$area", "domain": "light"}),
     ("turn on the {area} lights", "HassTurnOn", {"area": "$area", "domain": "light"}),
     ("switch on all the lights on the {floor}", "HassTurnOn", {"floor": "$floor", "domain": "light"}),
+    ("turn off the lights in the {area_alias}", "HassTurnOff", {"area": "$area_alias", "domain": "light"}),
+    ("are the lights in the {area} on", "HassGetState", {"area": "$area", "domain": "light", "state": "on"}),
+    ("is the {name:lock} unlocked", "HassGetState", {"name": "$name", "state": "unlocked"}),
+    ("which lights are on in the {area}", "HassGetState", {"area": "$area", "domain": "light", "state": "on"}),
     ("lock the {name:lock}", "HassTurnOn", {"name": "$name"}),
     ("unlock {name:lock}", "HassTurnOff", {"name": "$name"}),
     ("open the {name:cover}", "HassTurnOn", {"name": "$name"}),
@@ -120,6 +124,12 @@ def _fill(home: Home, rng: random.Random, text: str, intent: str, slots: dict[st
     if "{area}" in text:
         said["area"] = rng.choice(home.areas).name
         text = text.replace("{area}", said["area"].lower())
+    if "{area_alias}" in text:
+        aliased = [a for a in home.areas if a.aliases]
+        if not aliased:
+            return None
+        said["area_alias"] = rng.choice(aliased).aliases[0]
+        text = text.replace("{area_alias}", said["area_alias"].lower())
     if "{floor}" in text:
         said["floor"] = rng.choice(home.floors).name
         text = text.replace("{floor}", said["floor"].lower())
