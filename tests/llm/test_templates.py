@@ -107,3 +107,32 @@ def test_cascade_says_which_stage_answered(resolver: object, demo_home: Home) ->
     assert cascade.resolve_staged("blorp flim flam", demo_home) == ([], None)
     assert cascade.understands("what time is it", demo_home) == 1.0
     assert cascade.understands("lock the door", demo_home)  # two locks: the executor asks which, but it is understood
+
+
+def test_cascade_survives_bad_input(resolver: object, demo_home: Home) -> None:
+    cascade = CascadeResolver(TemplateMatcher.load(), lambda: resolver)  # type: ignore[arg-type, return-value]
+    for text in ("", "\x00\xff\x01" * 50, "ä" * 100_000, "schalte bitte das Licht in der Küche aus", "🙂" * 40,
+                 "turn on the " + "very " * 400 + "bright lights"):
+        calls, stage = cascade.resolve_staged(text, demo_home)
+        assert stage in (None, "transformer", "templates") and all(c.stage == stage for c in calls)
+
+
+def test_parse_says_the_stage_and_takes_custom_sentences(tmp_path: Path) -> None:
+    import argparse
+    import io
+    import json
+
+    from llm.cli import add_parse_arguments, run_parse
+
+    _write(tmp_path, "x.yaml", "language: en\nintents:\n  HassNevermind:\n    data:\n      - sentences: [\"forget it\"]\n")
+    parser = argparse.ArgumentParser()
+    add_parse_arguments(parser)
+    args = parser.parse_args(["--stages", "templates", "--custom-sentences", str(tmp_path)])
+    out = io.StringIO()
+    assert run_parse(args, io.StringIO("forget it\nwhat time is it\nblorp\n"), out) == 0
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(r["intents"], r["stage"]) for r in rows] == [
+        ([{"intent": "HassNevermind", "slots": {}}], "templates"),
+        ([{"intent": "HassGetCurrentTime", "slots": {}}], "templates"),
+        ([], None),
+    ]
