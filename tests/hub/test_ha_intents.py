@@ -129,7 +129,7 @@ async def test_custom_sentences_from_the_config_key(tmp_path: Path, mosquitto: M
 async def test_delayed_command_runs_when_its_timer_fires(hub: Hub) -> None:
     trace = await hub.conversation.handle("turn on the coffee maker in 2 seconds")
     assert trace.intents[0]["slots"] == {"conversation_command": "turn on the coffee maker", "seconds": 2}
-    assert trace.response == "In 2 seconds, I'll turn on the coffee maker."
+    assert trace.response == "In 2 seconds: turn on the coffee maker."
     assert hub.devices.entity("switch.coffee_maker").state == "off"
     deadline = asyncio.get_running_loop().time() + 10
     while hub.devices.entity("switch.coffee_maker").state != "on":
