@@ -148,6 +148,8 @@ def _entity(doc: YamlDocument, i: int, raw: Any, areas: tuple[Area, ...]) -> Ent
     if domain is not None and domain != entity_id.split(".", 1)[0]:
         raise doc.error(path + ("domain",), f"'{domain}' does not match the id '{entity_id}'")
     state = raw.get("state", "unknown")
+    if isinstance(state, dict):  # HA's fixtures: {in: what is said, out: the state}
+        state = state.get("out", state.get("in", "unknown"))
     if isinstance(state, bool):  # an unquoted on/off in YAML
         state = "on" if state else "off"
     return Entity(

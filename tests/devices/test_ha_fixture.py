@@ -18,6 +18,7 @@ def test_ha_fixture_loads() -> None:
     assert home.entity("sensor.price_per_kW") is not None
     assert home.entity("cover.attic_blind").device_class == "blind"  # type: ignore[union-attr]
     assert [e.id for e in home.entities if not e.exposed] == ["lock.secret_safe"]
+    assert home.entity("valve.pond").state == "closed"  # type: ignore[union-attr]
     again = parse_home(dump_home(home))
     assert again == home
 
