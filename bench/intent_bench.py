@@ -1,119 +1,113 @@
-"""Intent resolution speed: Hearth int8 vs fp32 (vs fp16 on CUDA when there is a GPU) vs hassil +
-home-assistant-intents, same sentences, same run.
+"""Intent resolution speed and answers by stage: the cascade (HA's templates, then the Transformer) vs the
+templates alone (hassil + home-assistant-intents) vs the Transformer alone (int8, one thread), on the demo
+home with the dev set and on a generated 500-entity home with the HA-style proxy sentences.
 
-    .venv/bin/python bench/intent_bench.py [--data tests/data/intent_dev.jsonl] [--home HOME.yaml] [--threads 1]
+    .venv/bin/python bench/intent_bench.py [--data tests/data/intent_dev.jsonl] [--entities 500]
+        [--device cpu|cuda] [--precision int8|fp32|fp16] [--json]
 
-Prints p50/p95 ms per utterance (one at a time), the ratios to int8, load time, intent accuracy on
-the same sentences (all intents of a sentence right, in order) and the process's peak memory.
+Prints p50/p95 ms per utterance (one at a time, after a warm-up), the share of utterances each stage
+answered, intent+slots exact where the sentences carry an answer, and the process's peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
+import random
 import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import torch
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.ha_homes import generated_home
+from bench.ha_proxy import cases_for
 from devices.homefile import DEMO_HOME, load_home
 from devices.models import Home
+from llm.cascade import CascadeResolver
 from llm.evaluate import DEV_SET, load_cases
-from llm.resolver import Resolver
+from llm.templates import TemplateMatcher
 
-
-def hassil_recognizer(home: Home) -> Callable[[str], object]:
-    from hassil import Intents, SlotList, TextSlotList, recognize_best
-    from home_assistant_intents import get_intents
-
-    data = get_intents("en")
-    assert data is not None, "home-assistant-intents has no English data"
-    intents = Intents.from_dict(data)
-    names = [(n, e.name, {"domain": e.domain}) for e in home.entities for n in e.names()]
-    areas = [(n, a.name) for a in home.areas for n in (a.name, *a.aliases)]
-    floors = [(n, f.name) for f in home.floors for n in (f.name, *f.aliases)]
-    lists: dict[str, SlotList] = {
-        "name": TextSlotList.from_tuples(names, allow_template=False),
-        "area": TextSlotList.from_tuples(areas, allow_template=False),
-        "floor": TextSlotList.from_tuples(floors, allow_template=False),
-    }
-    here = home.context_area()
-    context = {"area": here.name} if here else None
-    return lambda text: recognize_best(text, intents, slot_lists=lists, intent_context=context, language="en")
-
-
-def timings(fn: Callable[[str], Any], sentences: list[str], warmup: int = 5) -> tuple[list[float], list[Any]]:
-    """Milliseconds per sentence, and what `fn` returned for each."""
-    for s in sentences[:warmup]:
-        fn(s)
-    out, results = [], []
-    for s in sentences:
-        t0 = time.perf_counter()
-        results.append(fn(s))
-        out.append((time.perf_counter() - t0) * 1000)
-    return out, results
-
-
-def intent_accuracy(predicted: list[list[str]], cases: list[dict[str, Any]]) -> float:
-    """Share of sentences whose intent names (all of them, in order) are right; [] for nothing."""
-    wanted = [[c["intent"] for c in case["intents"]] for case in cases]
-    return sum(p == w for p, w in zip(predicted, wanted, strict=True)) / len(cases)
+Staged = Callable[[str, Home], tuple[list[Any], str | None]]
 
 
 def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
+def measure(resolve: Staged, home: Home, cases: list[tuple[str, list[tuple[str, dict[str, Any]]]]],
+            warmup: int = 5) -> dict[str, Any]:
+    """Milliseconds per sentence, who answered, and how many came out exactly as wanted."""
+    for text, _ in cases[:warmup]:
+        resolve(text, home)
+    ms, stages, exact = [], Counter[str](), 0
+    for text, wanted in cases:
+        t0 = time.perf_counter()
+        calls, stage = resolve(text, home)
+        ms.append((time.perf_counter() - t0) * 1000)
+        stages[stage or "none"] += 1
+        exact += [(c.intent, c.slots) for c in calls] == wanted
+    n = len(cases)
+    return {"p50": p(ms, 50), "p95": p(ms, 95), "exact": exact / n,
+            "stages": {k: v / n for k, v in sorted(stages.items())}}
+
+
+def runs(transformer: Callable[[], Any]) -> dict[str, CascadeResolver]:
+    templates = TemplateMatcher.load()
+    loaded = transformer()
+    return {
+        "cascade": CascadeResolver(templates, lambda: loaded),
+        "templates alone": CascadeResolver(templates, None),
+        "transformer alone": CascadeResolver(None, lambda: loaded),
+    }
+
+
+def transformer_loader(device: str, precision: str | None) -> Callable[[], Any]:
+    def load() -> Any:
+        import torch
+
+        from llm.resolver import Resolver
+
+        torch.set_num_threads(1)
+        return Resolver.load(device=device, mode=precision)
+    return load
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEV_SET)
-    parser.add_argument("--home", type=Path, default=DEMO_HOME)
-    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    parser.add_argument("--data", type=Path, default=DEV_SET, help="sentences for the demo home")
+    parser.add_argument("--entities", type=int, default=500, help="size of the generated home")
+    parser.add_argument("--device", default="cpu", help="the Transformer's device: cpu (default), cuda, auto")
+    parser.add_argument("--precision", choices=("int8", "fp32", "fp16"), default=None,
+                        help="default: int8 on CPU, fp16 on CUDA")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    cases = load_cases(args.data)
-    sentences = [c["text"] for c in cases]
-    home = load_home(args.home)
-
-    results: dict[str, dict[str, float]] = {}
-    runs = [("int8", "cpu"), ("fp32", "cpu")] + ([("fp16", "cuda")] if torch.cuda.is_available() else [])
-    for mode, device in runs:
-        t0 = time.perf_counter()
-        resolver = Resolver.load(device=device, mode=mode)
-        load_s = time.perf_counter() - t0
-        ms, calls = timings(functools.partial(resolver.resolve, home=home), sentences)
-        acc = intent_accuracy([[c.intent for c in cs] for cs in calls], cases)
-        name = f"hearth {mode}" + (" cuda" if device == "cuda" else "")
-        results[name] = {"p50": p(ms, 50), "p95": p(ms, 95), "load_s": load_s, "intent_acc": acc}
+    demo = load_home(DEMO_HOME)
+    dev = [(c["text"], [(i["intent"], i["slots"]) for i in c["intents"]]) for c in load_cases(args.data)]
+    big = generated_home(7, args.entities)
+    proxy = [(c.text, [(c.intent, c.slots)]) for c in cases_for(big, random.Random(7), 3)]
     t0 = time.perf_counter()
-    recognize = hassil_recognizer(home)
+    resolvers = runs(transformer_loader(args.device, args.precision))
     load_s = time.perf_counter() - t0
-    ms, found = timings(recognize, sentences)
-    acc = intent_accuracy([[r.intent.name] if r else [] for r in found], cases)
-    results["hassil"] = {"p50": p(ms, 50), "p95": p(ms, 95), "load_s": load_s, "intent_acc": acc}
-
+    results: dict[str, dict[str, Any]] = {}
+    for home_name, home, cases in ((f"demo ({len(demo.entities)} entities, dev set)", demo, dev),
+                                   (f"generated ({len(big.entities)} entities, proxy)", big, proxy)):
+        for name, resolver in resolvers.items():
+            results[f"{name} | {home_name}"] = measure(resolver.resolve_staged, home, cases) | {"n": len(cases)}
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    base = results["hearth int8"]
     if args.json:
-        print(json.dumps({"sentences": len(sentences), "threads": args.threads, "peak_rss_mb": rss_mb, **results}))
+        print(json.dumps({"load_s": load_s, "peak_rss_mb": rss_mb, **results}))
         return
-    print(f"{len(sentences)} sentences, one at a time, torch threads {args.threads}")
-    print(f"{'':17} {'p50 ms':>8} {'p95 ms':>8} {'p50/int8':>9} {'p95/int8':>9} {'load s':>7} {'intents':>8}")
+    print(f"{'':55} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'exact':>6}  answered by")
     for name, r in results.items():
-        print(
-            f"{name:17} {r['p50']:8.2f} {r['p95']:8.2f} {r['p50'] / base['p50']:9.2f} "
-            f"{r['p95'] / base['p95']:9.2f} {r['load_s']:7.2f} {r['intent_acc']:8.1%}"
-        )
-    print(f"peak RSS of this process (all {len(results)} loaded): {rss_mb:.0f} MB")
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in r["stages"].items())
+        print(f"{name:55} {r['n']:4} {r['p50']:7.2f} {r['p95']:7.2f} {r['exact']:6.1%}  {shares}")
+    print(f"load (templates + Transformer): {load_s:.1f} s; peak RSS of this process: {rss_mb:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ from hub.yamlfile import Path_, YamlDocument, load_yaml, parse_yaml
 DEMO_HOME = Path(__file__).parent / "data" / "demo_home.yaml"
 _ENTITY_KEYS = {
     "id", "name", "area", "state", "attributes", "aliases", "device_class",
-    "topic", "value_key", "sensitive", "source",
+    "topic", "value_key", "sensitive", "source", "domain", "is_exposed",
 }
+"""Hearth's entity keys plus Home Assistant's fixture keys (`domain`, `is_exposed`)."""
 
 
 def slugify(name: str) -> str:
@@ -39,7 +40,7 @@ def home_from_document(doc: YamlDocument) -> Home:
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise doc.error((), "a home file is a mapping with 'floors', 'areas' and 'entities'")
-    unknown = set(data) - {"floors", "areas", "entities", "language"}
+    unknown = set(data) - {"floors", "areas", "entities", "language", "timers"}
     if unknown:
         raise doc.error((sorted(unknown)[0],), "unknown section (allowed: floors, areas, entities)")
     floors = tuple(_floor(doc, i, raw) for i, raw in enumerate(_list(doc, data, "floors")))
@@ -141,10 +142,14 @@ def _entity(doc: YamlDocument, i: int, raw: Any, areas: tuple[Area, ...]) -> Ent
     attributes = raw.get("attributes") or {}
     if not isinstance(attributes, dict):
         raise doc.error(path + ("attributes",), "must be a mapping")
-    sensitive = raw.get("sensitive", False)
-    if not isinstance(sensitive, bool):
-        raise doc.error(path + ("sensitive",), "must be true or false")
+    sensitive = _flag(doc, path + ("sensitive",), raw.get("sensitive", False))
+    exposed = _flag(doc, path + ("is_exposed",), raw.get("is_exposed", True))
+    domain = raw.get("domain")
+    if domain is not None and domain != entity_id.split(".", 1)[0]:
+        raise doc.error(path + ("domain",), f"'{domain}' does not match the id '{entity_id}'")
     state = raw.get("state", "unknown")
+    if isinstance(state, dict):  # HA's fixtures: {in: what is said, out: the state}
+        state = state.get("out", state.get("in", "unknown"))
     if isinstance(state, bool):  # an unquoted on/off in YAML
         state = "on" if state else "off"
     return Entity(
@@ -160,4 +165,11 @@ def _entity(doc: YamlDocument, i: int, raw: Any, areas: tuple[Area, ...]) -> Ent
         value_key=_text(doc, path + ("value_key",), raw.get("value_key"), required=False),
         sensitive=sensitive,
         source=_text(doc, path + ("source",), raw.get("source"), required=False) or "mqtt",
+        exposed=exposed,
     )
+
+
+def _flag(doc: YamlDocument, path: Path_, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise doc.error(path, "must be true or false")
+    return value

@@ -9,9 +9,11 @@ from typing import Any
 DOMAINS = (
     "light", "switch", "climate", "cover", "lock", "fan", "vacuum",
     "media_player", "sensor", "binary_sensor", "scene",
+    "valve", "todo", "weather", "lawn_mower",
 )
 
-_ENTITY_ID = re.compile(r"^([a-z_]+)\.([a-z0-9_]+)$")
+_ENTITY_ID = re.compile(r"^([a-z_]+)\.([A-Za-z0-9_]+)$")
+"""Object ids as Home Assistant's fixtures write them, capitals included (`sensor.price_per_kW`)."""
 
 
 def normalize_name(name: str) -> str:
@@ -72,6 +74,8 @@ class Entity:
     """Opening or unlocking it needs spoken confirmation."""
     source: str = "mqtt"
     """Who owns the device: 'mqtt' (zigbee2mqtt, through Hearth) or 'homeassistant' (through its API)."""
+    exposed: bool = True
+    """Home Assistant's "Expose to Assist": an unexposed entity is never targeted by voice or text."""
 
     @property
     def domain(self) -> str:
@@ -108,6 +112,8 @@ class Entity:
             out["sensitive"] = True
         if self.source != "mqtt":
             out["source"] = self.source
+        if not self.exposed:
+            out["is_exposed"] = False
         return out
 
 
@@ -125,6 +131,12 @@ class Home:
 
     def entity(self, entity_id: str) -> Entity | None:
         return next((e for e in self.entities if e.id == entity_id), None)
+
+    def exposed(self) -> Home:
+        """The home as voice and text see it: without the entities not exposed to Assist."""
+        if all(e.exposed for e in self.entities):
+            return self
+        return replace(self, entities=tuple(e for e in self.entities if e.exposed))
 
     def context_area(self) -> Area | None:
         return next((a for a in self.areas if a.context_area), None)

@@ -70,7 +70,13 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
     db.table("entities").add_column("source", str, not_null_default="mqtt")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    """Home Assistant's "Expose to Assist" per entity; a timer's delayed command."""
+    db.table("entities").add_column("exposed", int, not_null_default=1)
+    db.table("timers").add_column("command", str)
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2, _migrate_3, _migrate_4)
 """Schema steps; index + 1 is the user_version after each. Append, never edit."""
 
 
@@ -202,6 +208,7 @@ def _entity_row(e: Entity, now: float) -> dict[str, Any]:
         "aliases": json.dumps(e.aliases), "device_class": e.device_class, "topic": e.topic,
         "value_key": e.value_key, "sensitive": int(e.sensitive), "state": e.state,
         "attributes": json.dumps(e.attributes), "updated_at": now, "source": e.source,
+        "exposed": int(e.exposed),
     }
 
 
@@ -220,4 +227,5 @@ def _entity(r: dict[str, Any]) -> Entity:
         aliases=tuple(json.loads(r["aliases"] or "[]")), device_class=r["device_class"],
         state=r["state"], attributes=json.loads(r["attributes"] or "{}"), topic=r["topic"],
         value_key=r["value_key"], sensitive=bool(r["sensitive"]), source=r.get("source") or "mqtt",
+        exposed=bool(r.get("exposed", 1)),
     )

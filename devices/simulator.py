@@ -37,7 +37,11 @@ def initial_payload(entity: Entity) -> dict[str, Any]:
         return {"system_mode": s if s != "unknown" else "heat",
                 "current_heating_setpoint": a.get("temperature", 20),
                 "local_temperature": a.get("current_temperature", 20)}
-    if entity.domain == "cover":
+    if entity.domain == "lawn_mower":
+        return {"state": s if s != "unknown" else "docked", "battery": 100, "mower": True}
+    if entity.domain == "weather":
+        return {"condition": s if s != "unknown" else "sunny", "temperature": a.get("temperature", 18)}
+    if entity.domain in ("cover", "valve"):
         pos = int(a.get("current_position", 100 if s == "open" else 0))
         return {"state": "OPEN" if pos else "CLOSE", "position": pos}
     if entity.domain == "lock":
@@ -112,9 +116,13 @@ def _cmd_position(s: dict[str, Any], value: Any) -> None:
 
 
 def _cmd_command(s: dict[str, Any], value: Any) -> None:
-    if "battery" in s:  # a vacuum
+    if "mower" in s:
+        s["state"] = {"start_mowing": "mowing", "dock": "returning", "pause": "paused"}.get(value, s["state"])
+    elif "battery" in s:  # a vacuum
         s["state"] = {"start": "cleaning", "return_to_base": "returning", "stop": "idle",
                       "pause": "paused"}.get(value, s["state"])
+    elif value == "off":
+        s["state"] = "off"
     elif value in ("play", "pause"):
         s["state"] = "playing" if value == "play" else "paused"
     elif value in ("next", "previous"):
@@ -137,6 +145,7 @@ _COMMANDS = {
     "color_temp": _cmd_color_temp, "position": _cmd_position, "command": _cmd_command,
     "current_heating_setpoint": _cmd_setpoint, "system_mode": _cmd_simple("system_mode"),
     "percentage": _cmd_simple("percentage"), "volume": _cmd_simple("volume"), "mute": _cmd_simple("mute"),
+    "media": _cmd_simple("media"), "area": _cmd_simple("area"), "fan_mode": _cmd_simple("fan_mode"),
 }
 
 
@@ -154,7 +163,7 @@ class SimulatedHome:
         self.base_topic = base_topic
         self.devices: dict[str, SimulatedDevice] = {}
         for entity in home.entities:
-            if entity.domain == "scene" or entity.source != "mqtt":
+            if entity.domain in ("scene", "todo") or entity.source != "mqtt":
                 continue
             device = self.devices.setdefault(entity.friendly_name, SimulatedDevice(entity.friendly_name))
             device.state.update(initial_payload(entity))

@@ -88,6 +88,8 @@ def _climate(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[s
     if service == "set_temperature":
         value = float(data["temperature"])
         return {"current_heating_setpoint": value}, {"temperature": value}
+    if service == "set_fan_mode":
+        return {"fan_mode": str(data["fan_mode"])}, {"fan_mode": str(data["fan_mode"])}
     if service in ("turn_on", "turn_off"):
         mode = "heat" if service == "turn_on" else "off"
         return {"system_mode": mode}, {"state": mode}
@@ -117,9 +119,32 @@ def _lock(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str,
 
 def _vacuum(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str, Any], Expectation]:
     states = {"start": "cleaning", "return_to_base": "returning", "stop": "idle", "pause": "paused"}
+    if service == "clean_area":
+        area = str(data["area"])
+        return {"command": "start", "area": area}, {"state": "cleaning", "cleaning_area": area}
     if service not in states:
         raise _unsupported(entity, service)
     return {"command": service}, {"state": states[service]}
+
+
+def _lawn_mower(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str, Any], Expectation]:
+    states = {"start_mowing": "mowing", "dock": "returning", "pause": "paused"}
+    if service not in states:
+        raise _unsupported(entity, service)
+    return {"command": service}, {"state": states[service]}
+
+
+def _valve(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str, Any], Expectation]:
+    if service == "toggle":
+        service = "close_valve" if entity.state == "open" else "open_valve"
+    if service == "open_valve":
+        return {"state": "OPEN"}, {"state": "open"}
+    if service == "close_valve":
+        return {"state": "CLOSE"}, {"state": "closed"}
+    if service == "set_valve_position":
+        pos = int(data["position"])
+        return {"position": pos}, {"current_position": pos}
+    raise _unsupported(entity, service)
 
 
 def _media(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str, Any], Expectation]:
@@ -130,10 +155,13 @@ def _media(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str
         "media_next_track": ({"command": "next"}, {"media_track": ("changed", track)}),
         "media_previous_track": ({"command": "previous"}, {"media_track": ("changed", track)}),
         "turn_on": ({"command": "play"}, {"state": "playing"}),
-        "turn_off": ({"command": "pause"}, {"state": "paused"}),
+        "turn_off": ({"command": "off"}, {"state": "off"}),
     }
     if service in simple:
         return simple[service]
+    if service == "play_media":
+        query = str(data["media_content_id"])
+        return {"command": "play", "media": query}, {"state": "playing", "media_title": query}
     if service == "volume_set":
         level = round(float(data["volume_level"]) * 100)
         return {"volume": level}, {"volume_level": level / 100}
@@ -145,7 +173,7 @@ def _media(entity: Entity, service: str, data: dict[str, Any]) -> tuple[dict[str
 
 _BUILDERS: dict[str, Callable[[Entity, str, dict[str, Any]], tuple[dict[str, Any], Expectation]]] = {
     "light": _light, "switch": _on_off, "fan": _on_off, "climate": _climate, "cover": _cover,
-    "lock": _lock, "vacuum": _vacuum, "media_player": _media,
+    "lock": _lock, "vacuum": _vacuum, "media_player": _media, "lawn_mower": _lawn_mower, "valve": _valve,
 }
 
 
@@ -227,6 +255,8 @@ def _parse_climate(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> 
         attrs["temperature"] = _number(p["current_heating_setpoint"], -50, 100, "setpoint")
     if "local_temperature" in p:
         attrs["current_temperature"] = _number(p["local_temperature"], -50, 100, "local_temperature")
+    if "fan_mode" in p:
+        attrs["fan_mode"] = str(p["fan_mode"])
     if "system_mode" in p:
         if p["system_mode"] not in ("off", "heat", "cool", "auto", "heat_cool", "dry", "fan_only"):
             raise ValueError(f"unknown system_mode {p['system_mode']!r}")
@@ -261,10 +291,28 @@ def _parse_lock(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> str
 def _parse_vacuum(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> str:
     if "battery" in p:
         attrs["battery_level"] = int(_number(p["battery"], 0, 100, "battery"))
+    if "area" in p:
+        attrs["cleaning_area"] = str(p["area"])
     state = p.get("state", entity.state)
     if state not in ("cleaning", "docked", "returning", "idle", "paused", "error"):
         raise ValueError(f"unknown vacuum state {state!r}")
     return str(state)
+
+
+def _parse_mower(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> str:
+    if "battery" in p:
+        attrs["battery_level"] = int(_number(p["battery"], 0, 100, "battery"))
+    state = p.get("state", entity.state)
+    if state not in ("mowing", "docked", "returning", "paused", "error"):
+        raise ValueError(f"unknown lawn mower state {state!r}")
+    return str(state)
+
+
+def _parse_weather(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> str:
+    for key in ("temperature", "humidity", "wind_speed"):
+        if key in p:
+            attrs[key] = _number(p[key], -100, 500, key)
+    return str(p.get("condition", entity.state))
 
 
 def _parse_media(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> str:
@@ -277,6 +325,8 @@ def _parse_media(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> st
     for key in ("track", "artist"):
         if key in p:
             attrs["media_title" if key == "track" else "media_artist"] = str(p[key])
+    if "media" in p:
+        attrs["media_title"] = str(p["media"])
     if "track_number" in p:
         attrs["media_track"] = int(_number(p["track_number"], 0, 1_000_000, "track_number"))
     state = p.get("state", entity.state)
@@ -330,6 +380,7 @@ def _parse_binary(entity: Entity, p: dict[str, Any], attrs: dict[str, Any]) -> s
 
 _PARSERS: dict[str, Callable[[Entity, dict[str, Any], dict[str, Any]], str]] = {
     "light": _parse_light, "switch": _parse_on_off, "fan": _parse_on_off, "climate": _parse_climate,
-    "cover": _parse_cover, "lock": _parse_lock, "vacuum": _parse_vacuum, "media_player": _parse_media,
+    "cover": _parse_cover, "valve": _parse_cover, "lock": _parse_lock, "lawn_mower": _parse_mower,
+    "weather": _parse_weather, "vacuum": _parse_vacuum, "media_player": _parse_media,
     "sensor": _parse_sensor, "binary_sensor": _parse_binary,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,7 @@ from hub.config import HearthConfig, data_dir, parse_broker_uri
 from hub.conversation import Conversation, IntentResolver, load_default_resolver
 from hub.events import Outcome, ToolCall
 from hub.executor import Executor
+from hub.ha_intents import HaIntentOptions, register_ha_intents
 from hub.local_intents import register_local_intents
 from hub.logs import RateLimitedLogger
 from hub.netjson import load_json
@@ -97,7 +99,10 @@ class Hub:
         self.lists: ListStore | None = None
         self.traces: TraceStore | None = None
         self.homeassistant: HomeAssistantBridge | None = None
-        self.conversation = Conversation(self, self.options.resolver_factory)
+        factory = self.options.resolver_factory
+        if factory is load_default_resolver and config.custom_sentences is not None:
+            factory = functools.partial(load_default_resolver, config.custom_sentences)
+        self.conversation = Conversation(self, factory)
         self.speakers: list[Callable[[str], Awaitable[None]]] = []
         """Extra outputs for spoken messages (the voice pipeline adds its TTS here)."""
         self._unsubscribe: list[Callable[[], None]] = []
@@ -141,6 +146,7 @@ class Hub:
         self.processes = ProcessRunner(self.config.processes)
         self.lists = ListStore(self.registry, next(iter(self.config.files.roots.values()), None))
         register_local_intents(self.executor, self.files, self.processes, self.lists)
+        register_ha_intents(self.executor, HaIntentOptions(speak=self.speak, lists=self.lists))
         await self.timers.start()
         await self._start_automations()
         self._unsubscribe.append(self.client.subscribe(SCENE_TRIGGER, self._scene_message))
@@ -280,6 +286,10 @@ class Hub:
         event = {"type": "alarm" if timer.kind == "alarm" else "timer_finished", "id": timer.id,
                  "name": timer.name, "label": timer.label, "late_ms": round(late * 1000, 1)}
         await self.client.publish(EVENT_TOPIC, event)
+        if timer.command:  # HA's delayed command: carry it out now, as if just said
+            trace = await self.conversation.handle(timer.command, source="timer", session=f"timer-{timer.id}")
+            if trace.ok:
+                return
         await self.speak(announcement(timer))
 
     def _scene_message(self, topic: str, payload: bytes, retained: bool) -> None:

@@ -11,12 +11,14 @@ import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hub import __version__
-from hub.config import HearthConfig, load_config, parse_broker_uri
 from hub.errors import HearthError
 from hub.events import Outcome, ToolCall
+
+if TYPE_CHECKING:
+    from hub.config import HearthConfig
 
 _LOGGER = logging.getLogger(__name__)
 _INTENT = re.compile(r"^(Hass|Hearth)[A-Za-z]+$")
@@ -73,10 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--json", action="store_true", help="print the trace as JSON")
     say.add_argument("text", nargs="+")
 
-    from llm.cli import add_parse_arguments, add_train_arguments
+    from llm.cli import add_parse_arguments
 
     add_parse_arguments(commands.add_parser("parse", help="stdin lines → JSON intents (the resolver alone)"))
-    add_train_arguments(commands.add_parser("train", help="regenerate the data and retrain the resolver"))
+    # Its options come from `_late_arguments` (building them imports torch; --help and --version must not).
+    commands.add_parser("train", help="regenerate the data and retrain the resolver", add_help=False)
     _add_speech_commands(commands)
 
     scene = commands.add_parser("scene", help="list, add, capture or activate scenes")
@@ -104,15 +107,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_speech_commands(commands: Any) -> None:
-    from speech.cli import add_listen_arguments, add_run_arguments, add_speak_arguments
-
-    listen = commands.add_parser("listen", help="run the voice pipeline on a WAV file and print the traces")
-    add_listen_arguments(listen)
+    """Placeholders: their own options are added by `_late_arguments` once the command is known."""
+    listen = commands.add_parser("listen", help="run the voice pipeline on a WAV file and print the traces",
+                                 add_help=False)
     _add_hub_arguments(listen)
-    run = commands.add_parser("run", help="listen on the microphone: wake word, command, spoken reply")
-    add_run_arguments(run)
+    run = commands.add_parser("run", help="listen on the microphone: wake word, command, spoken reply",
+                              add_help=False)
     _add_hub_arguments(run)
-    add_speak_arguments(commands.add_parser("speak", help="synthesise text to a WAV file"))
+    commands.add_parser("speak", help="synthesise text to a WAV file", add_help=False)
+
+
+def _late_arguments(command: str) -> argparse.ArgumentParser | None:
+    """The full parser of a command whose options import heavy modules (speech engines, torch), built only
+    when that command runs, so that `hearth --help` and `--version` stay fast."""
+    parser = argparse.ArgumentParser(prog=f"hearth {command}")
+    if command == "train":
+        from llm.cli import add_train_arguments
+
+        add_train_arguments(parser)
+    elif command in ("listen", "run", "speak"):
+        from speech import cli as speech_cli
+
+        {"listen": speech_cli.add_listen_arguments, "run": speech_cli.add_run_arguments,
+         "speak": speech_cli.add_speak_arguments}[command](parser)
+        if command != "speak":
+            _add_hub_arguments(parser)
+    else:
+        return None
+    return parser
 
 
 def _add_hub_arguments(parser: argparse.ArgumentParser) -> None:
@@ -123,7 +145,13 @@ def _add_hub_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    late = _late_arguments(args.command)
+    if late is not None:
+        late.parse_args(extra, namespace=args)
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -139,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _config(args: argparse.Namespace) -> HearthConfig:
+    from hub.config import load_config, parse_broker_uri
+
     config = load_config(args.config)
     updates: dict[str, Any] = {}
     if args.db:
@@ -482,6 +512,8 @@ def format_automations(engine: Any) -> str:
 def _publish_once(broker: str, topic: str, payload: str) -> None:
     import paho.mqtt.client as paho
     from paho.mqtt.enums import CallbackAPIVersion
+
+    from hub.config import parse_broker_uri
 
     host, port = parse_broker_uri(broker)
     client = paho.Client(CallbackAPIVersion.VERSION2)

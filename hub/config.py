@@ -141,6 +141,8 @@ class HearthConfig(_Section):
     automations_file: Path | None = None
     home: Path | None = None
     """A home file (Home Assistant fixture YAML) imported at start."""
+    custom_sentences: Path | None = None
+    """Home Assistant's `custom_sentences` folder (`<language>/*.yaml` inside): sentences tried first."""
     log_level: str = "WARNING"
     source: Path | None = None
     """The file this configuration was read from (set by load_config)."""
@@ -195,7 +197,7 @@ def load_config(path: Path | None = None) -> HearthConfig:
     if not isinstance(data, dict):
         raise doc.error((), "the configuration must be a mapping of sections")
     config = config_from_document(doc, data).model_copy(update={"source": path})
-    for key in ("home", "automations_file"):
+    for key in ("home", "automations_file", "custom_sentences"):
         value = getattr(config, key)
         if value is not None and not value.is_absolute():
             config = config.model_copy(update={key: path.parent / value})

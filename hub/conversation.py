@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from devices.models import Home
@@ -107,7 +108,14 @@ def _ms(t0: float) -> float:
     return round((time.perf_counter() - t0) * 1000, 2)
 
 
-def load_default_resolver() -> IntentResolver:
+def load_default_resolver(custom_sentences: Path | None = None) -> IntentResolver:
+    """HA's templates (plus the user's custom sentences), then the Transformer (`llm.cascade`)."""
+    from llm.cascade import CascadeResolver
+
+    return CascadeResolver.load(custom_sentences, _load_transformer).warm()
+
+
+def _load_transformer() -> Any:
     import torch
 
     from llm.resolver import Resolver

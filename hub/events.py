@@ -13,13 +13,17 @@ class ToolCall:
     intent: str
     slots: dict[str, Any] = field(default_factory=dict)
     confidence: float = 1.0
+    stage: str = ""
+    """Which stage of understanding gave it: "templates" (HA's sentences) or "transformer"; "" when not said."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"intent": self.intent, "slots": dict(self.slots), "confidence": round(self.confidence, 4)}
+        out = {"intent": self.intent, "slots": dict(self.slots), "confidence": round(self.confidence, 4)}
+        return out | ({"stage": self.stage} if self.stage else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToolCall:
-        return cls(str(data["intent"]), dict(data.get("slots") or {}), float(data.get("confidence", 1.0)))
+        return cls(str(data["intent"]), dict(data.get("slots") or {}), float(data.get("confidence", 1.0)),
+                   str(data.get("stage") or ""))
 
 
 @dataclass(frozen=True, slots=True)

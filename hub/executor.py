@@ -20,12 +20,22 @@ from hub.config import ExecutorConfig
 from hub.errors import ExecutionError, HearthError
 from hub.events import MqttMessage, Outcome, ToolCall
 from hub.responses import confirm_question, number, state_phrase, turned
-from hub.targets import INTENT_DOMAINS, Targets, join_names, match_targets, query_for, temperature_range
+from hub.targets import (
+    INTENT_DOMAINS,
+    AmbiguousTarget,
+    Targets,
+    join_names,
+    match_targets,
+    query_for,
+    temperature_range,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
-_ON = {"cover": "open_cover", "lock": "lock", "vacuum": "start", "scene": "activate"}
-_OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base"}
+_ON = {"cover": "open_cover", "lock": "lock", "vacuum": "start", "scene": "activate", "valve": "open_valve",
+       "lawn_mower": "start_mowing"}
+_OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base", "valve": "close_valve",
+        "lawn_mower": "dock"}
 _RISKY_CLASSES = ("garage", "gate", "door")
 ALWAYS_ASKS = ("HearthFileDelete", "HearthProcessStop")
 """Intents registered elsewhere (hub.local_intents) that ask first whatever their target."""
@@ -123,6 +133,8 @@ class Executor:
             return _failed(call, f"Sorry, I can't handle {call.intent} yet")
         try:
             outcome = await handler(call, confirmed)
+        except AmbiguousTarget as err:
+            return Outcome(call.intent, False, str(err), choices=err.choices, missing=err.missing)
         except (HearthError, ValueError) as err:  # DeviceError (Home Assistant too) is a HearthError
             _LOGGER.info("%s failed: %s", call.intent, err)
             return _failed(call, str(err))
@@ -191,11 +203,23 @@ class Executor:
             return Outcome(call.intent, True, "OK, I won't")
         return await self.execute(pending.call, session=session, confirmed=True)
 
-    # --- building blocks ---------------------------------------------------------------------
+    # --- building blocks (public ones for handlers registered from other modules) ---------------
+
+    def targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
+        return self._targets(call, domains)
+
+    async def run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand], confirmed: bool,
+                  done: str) -> Outcome:
+        return await self._run(call, targets, commands, confirmed, done)
+
+    def simple_handler(self, service: str, done: str) -> Handler:
+        """A handler sending `service` to the call's targets, replying `done` with their phrase for {}."""
+        return self._simple(service, done)
 
     def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
         """What the call acts on, among `domains` (default: the intent's, `INTENT_DOMAINS`)."""
-        return match_targets(self.backend.home, query_for(call.slots, domains or INTENT_DOMAINS[call.intent]))
+        query = query_for(call.slots, domains or INTENT_DOMAINS[call.intent])
+        return match_targets(self.backend.home, query, ask_which=True)
 
     async def _run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand],
                    confirmed: bool, done: str) -> Outcome:
@@ -331,7 +355,8 @@ class Executor:
             raise ExecutionError("Which position? Say a percentage")
         position = _number(call.slots["position"], 0, 100, "Position")
         targets = self._targets(call)
-        commands = [DeviceCommand(e.id, "set_cover_position", {"position": position}) for e in targets.entities]
+        commands = [DeviceCommand(e.id, f"set_{'valve' if e.domain == 'valve' else 'cover'}_position",
+                                  {"position": position}) for e in targets.entities]
         return await self._run(call, targets, commands, confirmed,
                                f"Set {targets.phrase()} to {number(position)}%")
 

@@ -14,7 +14,8 @@ def turned(service: str, entities: tuple[Entity, ...], phrase: str) -> str:
     verbs = {
         "turn_on": "Turned on", "turn_off": "Turned off", "toggle": "Toggled", "open_cover": "Opened",
         "close_cover": "Closed", "lock": "Locked", "unlock": "Unlocked", "start": "Started",
-        "return_to_base": "Sent home", "activate": "Activated",
+        "return_to_base": "Sent home", "activate": "Activated", "open_valve": "Opened",
+        "close_valve": "Closed", "start_mowing": "Started mowing with", "dock": "Docked",
     }
     return f"{verbs.get(service, 'Updated')} {phrase}"
 
@@ -33,5 +34,6 @@ def state_phrase(entity: Entity) -> str:
 
 
 def confirm_question(service: str, phrase: str) -> str:
-    verbs = {"unlock": "Unlock", "open_cover": "Open", "set_cover_position": "Open", "toggle": "Open"}
+    verbs = {"unlock": "Unlock", "open_cover": "Open", "set_cover_position": "Open", "toggle": "Open",
+             "open_valve": "Open", "set_valve_position": "Open"}
     return f"{verbs.get(service, 'Change')} {phrase}? Say yes or no."

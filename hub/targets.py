@@ -10,7 +10,8 @@ from hub.errors import ExecutionError
 DOMAIN_NOUNS = {
     "light": "lights", "switch": "switches", "fan": "fans", "cover": "covers", "lock": "locks",
     "media_player": "media players", "vacuum": "vacuums", "climate": "thermostats",
-    "sensor": "sensors", "binary_sensor": "sensors", "scene": "scenes",
+    "sensor": "sensors", "binary_sensor": "sensors", "scene": "scenes", "valve": "valves",
+    "lawn_mower": "lawn mowers", "todo": "lists", "weather": "weather entities",
 }
 CLASS_NOUNS = {
     "blind": "blinds", "curtain": "curtains", "garage": "garage doors", "shade": "shades",
@@ -19,20 +20,33 @@ CLASS_NOUNS = {
 }
 
 
-ON_OFF_DOMAINS = ("light", "switch", "fan", "cover", "lock", "scene", "climate", "media_player", "vacuum")
+ON_OFF_DOMAINS = ("light", "switch", "fan", "cover", "lock", "scene", "climate", "media_player", "vacuum", "valve")
+ONE_AT_A_TIME = ("lock", "valve", "vacuum", "lawn_mower")
+"""Domains where a request that names no device, area or floor means one device: with several, ask which."""
+_ONE_AT_A_TIME_CLASSES = ("garage", "gate", "door")
 _MEDIA = ("media_player",)
 INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
     "HassTurnOn": ON_OFF_DOMAINS, "HassToggle": ON_OFF_DOMAINS,
     "HassTurnOff": tuple(d for d in ON_OFF_DOMAINS if d != "scene"),
     "HassLightSet": ("light",), "HearthBrightnessStep": ("light",), "HassClimateSetTemperature": ("climate",),
-    "HassSetPosition": ("cover",), "HassFanSetSpeed": ("fan",),
-    "HassVacuumStart": ("vacuum",), "HassVacuumReturnToBase": ("vacuum",),
+    "HassSetPosition": ("cover", "valve"), "HassClimateSetFanMode": ("climate",), "HassFanSetSpeed": ("fan",),
+    "HassVacuumStart": ("vacuum",), "HassVacuumReturnToBase": ("vacuum",), "HearthVacuumStop": ("vacuum",),
+    "HassLawnMowerStartMowing": ("lawn_mower",), "HassLawnMowerDock": ("lawn_mower",),
     **dict.fromkeys(("HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious",
                      "HassMediaPlayerMute", "HassMediaPlayerUnmute", "HassSetVolume", "HassSetVolumeRelative",
                      "HassMediaSearchAndPlay"), _MEDIA),
 }
 """The domains each device intent acts on: the executor targets only these, and the resolver understands a
 call only when the home has such a target (`llm.slots.grounded`)."""
+
+
+class AmbiguousTarget(ExecutionError):
+    """The request could mean any of several entities: Hearth asks which instead of acting on all."""
+
+    def __init__(self, question: str, choices: tuple[str, ...], missing: str | None = None) -> None:
+        super().__init__(question)
+        self.choices = choices
+        self.missing = missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +125,13 @@ def find_floor(home: Home, name: str) -> Floor:
     raise ExecutionError(f"There is no floor called {name}")
 
 
-def match_targets(home: Home, query: TargetQuery) -> Targets:
-    """The entities a query means; ExecutionError with a speakable reason when none or ambiguous."""
+def match_targets(home: Home, query: TargetQuery, ask_which: bool = False) -> Targets:
+    """The entities a query means; ExecutionError with a speakable reason when none or ambiguous. With
+    `ask_which`, several locks, valves, vacuums, mowers or doors for a query naming no place are ambiguous
+    too (AmbiguousTarget): the executor asks, while the resolver still counts the request as understood."""
     area = find_area(home, query.area) if query.area else None
     floor = find_floor(home, query.floor) if query.floor else None
-    candidates = [e for e in home.entities if _fits(home, e, query, area, floor)]
+    candidates = [e for e in home.entities if e.exposed and _fits(home, e, query, area, floor)]
     if query.name:
         return _by_name(home, query, candidates, area, floor)
     if not query.domains and not query.device_classes:
@@ -126,7 +142,22 @@ def match_targets(home: Home, query: TargetQuery) -> Targets:
             candidates = [e for e in candidates if e.area_id == area.id]
     if not candidates:
         raise ExecutionError(f"There are no {_wanted_noun(query)}{_where(area, floor)}")
+    if ask_which and area is None and floor is None and len(candidates) > 1 and all(map(_one_at_a_time, candidates)):
+        raise AmbiguousTarget(which_one(home, candidates), tuple(e.id for e in candidates))
     return Targets(tuple(candidates), area, floor, by_name=False)
+
+
+def _one_at_a_time(entity: Entity) -> bool:
+    return entity.domain in ONE_AT_A_TIME or (
+        entity.domain == "cover" and entity.device_class in _ONE_AT_A_TIME_CLASSES)
+
+
+def which_one(home: Home, entities: list[Entity]) -> str:
+    """'Which one: Front Door or Back Door?' (with their areas when names repeat)."""
+    names = [e.name for e in entities]
+    if len(set(names)) < len(names):
+        names = [f"{e.name} in the {(home.area(e.area_id) or Area('', 'no area')).name}" for e in entities]
+    return f"Which one: {', '.join(names[:-1])} or {names[-1]}?"
 
 
 def _fits(home: Home, e: Entity, q: TargetQuery, area: Area | None, floor: Floor | None) -> bool:
@@ -165,7 +196,8 @@ def _by_name(home: Home, q: TargetQuery, candidates: list[Entity], area: Area | 
             named = local
         else:
             areas = join_names(sorted({(home.area(e.area_id) or Area("", "no area")).name for e in named}))
-            raise ExecutionError(f"There is more than one {q.name}: in {areas}. Which one?")
+            raise AmbiguousTarget(f"There is more than one {q.name}: in {areas}. Which one?",
+                                  tuple(e.id for e in named))
     return Targets(tuple(named), area, floor, by_name=True)
 
 
@@ -177,13 +209,13 @@ def _name_is_area(home: Home, q: TargetQuery) -> Targets | None:
         area = find_area(home, q.name or "")
     except ExecutionError:
         return None
-    found = [e for e in home.entities if e.area_id == area.id and _fits(home, e, q, area, None)]
+    found = [e for e in home.entities if e.exposed and e.area_id == area.id and _fits(home, e, q, area, None)]
     return Targets(tuple(found), area, None, by_name=False) if found else None
 
 
 def _no_such_name(home: Home, q: TargetQuery, area: Area | None, floor: Floor | None) -> Targets:
     key = normalize_name(q.name or "")
-    exists = any(key in {normalize_name(n) for n in e.names()} for e in home.entities)
+    exists = any(key in {normalize_name(n) for n in e.names()} for e in home.entities if e.exposed)
     if exists and (area or floor):
         raise ExecutionError(f"There is no {q.name}{_where(area, floor)}")
     if exists:

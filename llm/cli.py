@@ -12,11 +12,18 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
-from devices.homefile import DEMO_HOME, load_home
 from hub.errors import HearthError
-from llm.resolver import DEFAULT_THRESHOLD, Resolver
+
+DEFAULT_THRESHOLD = 0.6
+"""As `llm.resolver.DEFAULT_THRESHOLD` (not imported here: that would load torch to build the parser)."""
+STAGES = ("cascade", "templates", "transformer")
+
+if TYPE_CHECKING:
+    from devices.models import Home
+    from llm.cascade import CascadeResolver
+    from llm.resolver import Resolver
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,7 +32,7 @@ def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--home",
         type=Path,
-        default=DEMO_HOME,
+        default=None,
         help="home file in Home Assistant's fixture format (default: the demo home)",
     )
     parser.add_argument("--weights", type=Path, default=None, help="intent model weights (default: shipped)")
@@ -43,30 +50,63 @@ def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
         help="confidence below which a clause is dropped (default %(default)s)",
     )
     parser.add_argument("--confidence", action="store_true", help="add each intent's confidence")
+    parser.add_argument("--custom-sentences", type=Path, default=None,
+                        help="Home Assistant custom_sentences folder (<language>/*.yaml), tried first")
+    parser.add_argument("--stages", choices=STAGES, default="cascade",
+                        help="cascade (default): HA's templates, then the Transformer; or one of them alone")
 
 
 def run_parse(args: argparse.Namespace, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
-    """Read utterances, one per line; write {"text", "intents", "ms"} per line, in order."""
+    """Read utterances, one per line; write {"text", "intents", "stage", "ms"} per line, in order. The
+    Transformer loads at the first line the templates do not match."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    from devices.homefile import DEMO_HOME, load_home
+
     try:
-        home = load_home(args.home)
-        resolver = Resolver.load(args.weights, args.device, args.precision, args.threshold)
+        home = load_home(args.home or DEMO_HOME)
+        resolver = _cascade(args)
+        for line in stdin:
+            stdout.write(json.dumps(_parse_line(line.rstrip("\r\n"), resolver, home, args.confidence),
+                                    ensure_ascii=False) + "\n")
+            stdout.flush()
     except (HearthError, ValueError, OSError) as err:
         print(f"hearth parse: {err}", file=sys.stderr)
         return 2
-    for line in stdin:
-        text = line.rstrip("\r\n")
-        t0 = time.perf_counter()
-        calls = resolver.resolve(text, home)
-        ms = (time.perf_counter() - t0) * 1000
-        intents = [
-            {"intent": c.intent, "slots": c.slots} | ({"confidence": c.confidence} if args.confidence else {})
-            for c in calls
-        ]
-        stdout.write(json.dumps({"text": text, "intents": intents, "ms": round(ms, 2)}, ensure_ascii=False) + "\n")
-        stdout.flush()
     return 0
+
+
+def _cascade(args: argparse.Namespace) -> CascadeResolver:
+    from llm.cascade import CascadeResolver
+
+    transformer = None
+    if args.stages != "templates":
+        path = weights_path(args.weights)  # a missing file is reported now, not at the first sentence
+
+        def transformer() -> Resolver:
+            from llm.resolver import Resolver
+
+            return Resolver.load(path, args.device, args.precision, args.threshold)
+    return CascadeResolver.load(args.custom_sentences, transformer, templates=args.stages != "transformer")
+
+
+def weights_path(path: Path | None) -> Path:
+    """The Transformer's weights (default: shipped); WeightsError now if the file is missing."""
+    from llm.errors import WeightsError
+
+    path = path or Path(__file__).parent / "weights" / "intent_tagger.safetensors"
+    if not path.is_file():
+        raise WeightsError(f"intent model weights {path} are missing: run `hearth train` to (re)create it")
+    return path
+
+
+def _parse_line(text: str, resolver: CascadeResolver, home: Home, confidence: bool) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    calls, stage = resolver.resolve_staged(text, home)
+    ms = (time.perf_counter() - t0) * 1000
+    intents = [{"intent": c.intent, "slots": c.slots} | ({"confidence": c.confidence} if confidence else {})
+               for c in calls]
+    return {"text": text, "intents": intents, "stage": stage, "ms": round(ms, 2)}
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:

@@ -48,7 +48,10 @@ def register_timer_intents(executor: Executor, timers: TimerService,
         seconds = slot_seconds(call.slots)
         if seconds <= 0:
             raise ExecutionError("For how long? Say for example five minutes")
-        timer = timers.start_timer(seconds, call.slots.get("name"), call.slots.get("area"))
+        command = " ".join(str(call.slots.get("conversation_command") or "").split()) or None
+        timer = timers.start_timer(seconds, call.slots.get("name"), call.slots.get("area"), command)
+        if command:
+            return Outcome(call.intent, True, f"In {describe_duration(seconds)}: {command}", targets=(timer.id,))
         named = f" {timer.name}" if timer.name else ""
         return Outcome(call.intent, True, f"Timer{named} set for {describe_duration(seconds)}", targets=(timer.id,))
 

@@ -38,6 +38,8 @@ class Timer:
     created: float
     area: str | None = None
     fired_at: float | None = None
+    command: str | None = None
+    """What to do when it fires (HA's delayed command: "turn off the lights in 10 minutes")."""
 
     def left(self, now: float) -> float:
         return self.remaining if self.state == "paused" and self.remaining is not None else max(0.0, self.due - now)
@@ -78,12 +80,13 @@ class TimerService:
 
     # --- changes -----------------------------------------------------------------------------
 
-    def start_timer(self, seconds: float, name: str | None = None, area: str | None = None) -> Timer:
+    def start_timer(self, seconds: float, name: str | None = None, area: str | None = None,
+                    command: str | None = None) -> Timer:
         if not 1 <= seconds <= 7 * 86400:
             raise SceneError("A timer can run from one second to a week")
         now = self.clock()
         timer = Timer(uuid.uuid4().hex[:12], "timer", name, None, seconds, now + seconds, None, "running",
-                      now, area)
+                      now, area, command=command)
         return self._save(timer)
 
     def set_alarm(self, at: dt.datetime, label: str | None = None) -> Timer:

@@ -23,12 +23,12 @@ def hearth(tmp_path: Path, *args: str, stdin: str | None = None, timeout: float 
 def test_home_import_and_show(tmp_path: Path) -> None:
     done = hearth(tmp_path, "home", "import", str(DEMO_HOME))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Imported 2 floors, 7 areas and 25 entities")
+    assert done.stdout.startswith("Imported 2 floors, 8 areas and 31 entities")
     shown = hearth(tmp_path, "home", "show")
     assert "Living Room (here) — Ground Floor" in shown.stdout
     assert "light.kitchen_counter" in shown.stdout and "[under cabinet lights]" in shown.stdout
     data = json.loads(hearth(tmp_path, "home", "show", "--json").stdout)
-    assert len(data["entities"]) == 25
+    assert len(data["entities"]) == 31
 
 
 def test_do_with_embedded_broker_prints_json(tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_demo_reads_commands_from_stdin(tmp_path: Path) -> None:
     done = hearth(tmp_path, "demo", "--port", "0", stdin=script)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("Hearth demo: 25 devices on mqtt://127.0.0.1:")
+    assert lines[0].startswith("Hearth demo: 31 devices on mqtt://127.0.0.1:")
     for expected in ["Turned on Coffee Maker", "Unlock Front Door? Say yes or no.", "Unlocked Front Door.",
                      "Front Door is unlocked",
                      "Which devices? Say a name, or for example 'the lights in the kitchen'",

@@ -1,0 +1,93 @@
+"""The IntentResolver Hearth uses: Home Assistant's templates first, the Transformer for everything else.
+
+Each ToolCall says which stage gave it (`stage`: "templates" or "transformer"), and the trace keeps it.
+Only the entities exposed to Assist are seen by either stage.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from devices.models import Home
+from hub.events import ToolCall
+from llm.templates import TemplateMatcher
+
+if TYPE_CHECKING:
+    from llm.resolver import Resolver
+
+_LOGGER = logging.getLogger(__name__)
+
+TEMPLATES = "templates"
+TRANSFORMER = "transformer"
+
+
+class CascadeResolver:
+    """Templates, then the Transformer (loaded on first need, or by `warm()`)."""
+
+    def __init__(self, templates: TemplateMatcher | None,
+                 transformer: Callable[[], Resolver] | None) -> None:
+        if templates is None and transformer is None:
+            raise ValueError("a cascade needs the templates, the Transformer or both")
+        self.templates = templates
+        self._load_transformer = transformer
+        self._transformer: Resolver | None = None
+        self._lock = threading.Lock()
+        self._exposed: tuple[Home, Home] | None = None
+
+    @classmethod
+    def load(cls, custom_sentences: Path | None = None, transformer: Callable[[], Resolver] | None = None,
+             templates: bool = True) -> CascadeResolver:
+        """HA's templates (with the custom sentences folder, if any) in front of `transformer` (a loader)."""
+        return cls(TemplateMatcher.load(custom_sentences) if templates else None, transformer)
+
+    def warm(self) -> CascadeResolver:
+        """Load the Transformer now rather than at the first sentence the templates miss."""
+        self.transformer()
+        return self
+
+    def transformer(self) -> Resolver | None:
+        if self._load_transformer is None:
+            return None
+        with self._lock:
+            if self._transformer is None:
+                self._transformer = self._load_transformer()
+            return self._transformer
+
+    def resolve(self, text: str, home: Home) -> list[ToolCall]:
+        calls, _ = self.resolve_staged(text, home)
+        return calls
+
+    def resolve_staged(self, text: str, home: Home) -> tuple[list[ToolCall], str | None]:
+        """The calls and the stage that answered (None when neither did)."""
+        home = self._exposed_home(home)
+        if self.templates is not None:
+            call = self.templates.match(text, home)
+            if call is not None:
+                return [replace(call, stage=TEMPLATES)], TEMPLATES
+        transformer = self.transformer()
+        if transformer is None:
+            return [], None
+        calls = [replace(c, stage=TRANSFORMER) for c in transformer.resolve(text, home)]
+        return calls, TRANSFORMER if calls else None
+
+    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float:
+        """1.0 (with its meaning) when the templates match; else the Transformer's judgement."""
+        from llm.resolver import Understood, meaning_of
+
+        home = self._exposed_home(home)
+        if self.templates is not None:
+            call = self.templates.match(text, home)
+            if call is not None:
+                return Understood(1.0, meaning_of([call]))
+        transformer = self.transformer()
+        return transformer.understands(text, home, awaiting_answer) if transformer else 0.0
+
+    def _exposed_home(self, home: Home) -> Home:
+        if self._exposed is None or self._exposed[0] is not home:
+            self._exposed = (home, home.exposed())
+        return self._exposed[1]

@@ -1,0 +1,138 @@
+"""HA's templates as the first stage: slot lists from the live home, HA's slot names, custom sentences."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from devices.models import Entity, Home
+from hub.errors import ConfigError
+from hub.events import ToolCall
+from llm.cascade import CascadeResolver
+from llm.templates import TemplateMatcher, load_custom_sentences
+
+
+@pytest.fixture(scope="module")
+def matcher() -> TemplateMatcher:
+    return TemplateMatcher.load()
+
+
+@pytest.mark.parametrize(("text", "intent", "slots"), [
+    ("turn on the kitchen ceiling", "HassTurnOn", {"name": "Kitchen Ceiling"}),
+    ("turn off the lights in the kitchen", "HassTurnOff", {"area": "Kitchen", "domain": "light"}),
+    ("turn on the under cabinet lights", "HassTurnOn", {"name": "under cabinet lights"}),
+    ("what time is it", "HassGetCurrentTime", {}),
+    ("what's the date", "HassGetCurrentDate", {}),
+    ("cancel the 5 minute timer", "HassCancelTimer", {"start_minutes": 5}),
+    ("set a timer for 2 hours and 10 minutes", "HassStartTimer", {"hours": 2, "minutes": 10}),
+    ("how many upstairs doors are locked", "HassGetState",
+     {"floor": "upstairs", "state": "locked", "domain": "lock"}),
+    ("is the front door locked", "HassGetState", {"name": "Front Door", "state": "locked"}),
+    ("broadcast dinner is ready", "HassBroadcast", {"message": "dinner is ready"}),
+    ("check off milk from the shopping list", "HassListCompleteItem", {"item": "milk", "name": "Shopping List"}),
+    ("complete milk on the list", "HassShoppingListCompleteItem", {"item": "milk"}),
+    ("vacuum the kitchen", "HassVacuumCleanArea", {"area": "Kitchen"}),
+    ("play jazz on the speaker", "HassMediaSearchAndPlay", {"search_query": "jazz", "name": "speaker"}),
+    ("hello", "HassRespond", {"response": "Hello from Home Assistant."}),
+    ("stop the roomba", "HearthVacuumStop", {"name": "roomba"}),
+    ("stop vacuuming", "HearthVacuumStop", {"domain": "vacuum"}),
+    ("open the sprinkler", "HassTurnOn", {"name": "sprinkler"}),
+    ("what's the weather like", "HassGetWeather", {}),
+])
+def test_templates_give_has_slots(matcher: TemplateMatcher, demo_home: Home, text: str, intent: str,
+                                  slots: dict[str, object]) -> None:
+    assert matcher.match(text, demo_home) == ToolCall(intent, slots)
+
+
+def test_nothing_for_what_no_template_says(matcher: TemplateMatcher, demo_home: Home) -> None:
+    for text in ("", "   ", "blorp flim flam", "\x00\x01\x02binary", "x" * 5000, "schalte das Licht aus",
+                 "turn on the garden sprinkler"):
+        assert matcher.match(text, demo_home) is None
+
+
+def test_lists_follow_the_home_and_exposure(matcher: TemplateMatcher, demo_home: Home) -> None:
+    pump = Entity("switch.pool_pump", "Pool Pump", "garage")
+    assert matcher.match("turn on the pool pump", demo_home) is None
+    bigger = replace(demo_home, entities=(*demo_home.entities, pump))
+    assert matcher.match("turn on the pool pump", bigger) == ToolCall("HassTurnOn", {"name": "Pool Pump"})
+    hidden = replace(bigger, entities=(*demo_home.entities, replace(pump, exposed=False)))
+    assert matcher.match("turn on the pool pump", hidden) is None
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    (folder / "en").mkdir(parents=True, exist_ok=True)
+    (folder / "en" / name).write_text(text)
+
+
+def test_custom_sentences_in_has_format(tmp_path: Path, demo_home: Home) -> None:
+    _write(tmp_path, "a_good.yaml", (
+        "language: en\nintents:\n  HassTurnOn:\n    data:\n      - sentences:\n"
+        "          - \"wake up [the] {name}\"\n        requires_context:\n          domain: light\n"
+        "  HassShoppingListAddItem:\n    data:\n      - sentences:\n          - \"we are out of {thing:item}\"\n"
+        "lists:\n  thing:\n    values: [bread, eggs]\n"))
+    _write(tmp_path, "b_broken.yaml", "language: en\nintents:\n  HassTurnOff:\n    data:\n      - sentences: 3\n")
+    _write(tmp_path, "c_unknown.yaml", (
+        "language: en\nintents:\n  OrderPizza:\n    data:\n      - sentences: [\"order a pizza\"]\n"))
+    _write(tmp_path, "d_bad_yaml.yaml", "intents: [unclosed\n")
+    _write(tmp_path, "e_no_list.yaml", (
+        "language: en\nintents:\n  HassTurnOff:\n    data:\n      - sentences:\n          - \"shut {nothing}\"\n"))
+    custom = load_custom_sentences(tmp_path, {"HassTurnOn", "HassTurnOff", "HassShoppingListAddItem"})
+    assert len(custom.errors) == 4
+    broken, unknown, bad_yaml, no_list = custom.errors
+    assert "e_no_list.yaml:6" in no_list and "{nothing}" in no_list
+    assert "b_broken.yaml:5" in broken and "intents.HassTurnOff.data[0].sentences" in broken
+    assert "c_unknown.yaml:3" in unknown and "OrderPizza" in unknown
+    assert "d_bad_yaml.yaml" in bad_yaml
+
+    matcher = TemplateMatcher.load(tmp_path)
+    assert matcher.match("wake up the desk lamp", demo_home) == ToolCall("HassTurnOn", {"name": "Desk Lamp"})
+    assert matcher.match("wake up the coffee maker", demo_home) is None  # not a light
+    assert matcher.match("we are out of eggs", demo_home) == ToolCall("HassShoppingListAddItem", {"item": "eggs"})
+    assert matcher.match("turn off the desk lamp", demo_home) == ToolCall("HassTurnOff", {"name": "Desk Lamp"})
+
+
+def test_missing_custom_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        TemplateMatcher.load(tmp_path / "nowhere")
+
+
+def test_cascade_says_which_stage_answered(resolver: object, demo_home: Home) -> None:
+    cascade = CascadeResolver(TemplateMatcher.load(), lambda: resolver)  # type: ignore[arg-type, return-value]
+    calls, stage = cascade.resolve_staged("turn off the lights in the kitchen", demo_home)
+    assert stage == "templates" and calls == [ToolCall("HassTurnOff", {"area": "Kitchen", "domain": "light"},
+                                                       stage="templates")]
+    calls, stage = cascade.resolve_staged("turn off the kitchen lights and start the roomba", demo_home)
+    assert stage == "transformer" and [c.intent for c in calls] == ["HassTurnOff", "HassVacuumStart"]
+    assert {c.stage for c in calls} == {"transformer"}
+    assert cascade.resolve_staged("blorp flim flam", demo_home) == ([], None)
+    assert cascade.understands("what time is it", demo_home) == 1.0
+    assert cascade.understands("lock the door", demo_home)  # two locks: the executor asks which, but it is understood
+
+
+def test_cascade_survives_bad_input(resolver: object, demo_home: Home) -> None:
+    cascade = CascadeResolver(TemplateMatcher.load(), lambda: resolver)  # type: ignore[arg-type, return-value]
+    for text in ("", "\x00\xff\x01" * 50, "ä" * 100_000, "schalte bitte das Licht in der Küche aus", "🙂" * 40,
+                 "turn on the " + "very " * 400 + "bright lights"):
+        calls, stage = cascade.resolve_staged(text, demo_home)
+        assert stage in (None, "transformer", "templates") and all(c.stage == stage for c in calls)
+
+
+def test_parse_says_the_stage_and_takes_custom_sentences(tmp_path: Path) -> None:
+    import argparse
+    import io
+    import json
+
+    from llm.cli import add_parse_arguments, run_parse
+
+    _write(tmp_path, "x.yaml", "language: en\nintents:\n  HassNevermind:\n    data:\n      - sentences: [\"forget it\"]\n")
+    parser = argparse.ArgumentParser()
+    add_parse_arguments(parser)
+    args = parser.parse_args(["--stages", "templates", "--custom-sentences", str(tmp_path)])
+    out = io.StringIO()
+    assert run_parse(args, io.StringIO("forget it\nwhat time is it\nblorp\n"), out) == 0
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(r["intents"], r["stage"]) for r in rows] == [
+        ([{"intent": "HassNevermind", "slots": {}}], "templates"),
+        ([{"intent": "HassGetCurrentTime", "slots": {}}], "templates"),
+        ([], None),
+    ]
