@@ -21,11 +21,13 @@ from devices.mqtt.discovery import ASSISTANT_STATE_TOPIC
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
 from hub.config import HearthConfig, data_dir, parse_broker_uri
-from hub.conversation import Conversation, IntentResolver, load_default_resolver
+from hub.conversation import MAX_TEXT, Conversation, IntentResolver, load_default_resolver
+from hub.errors import HearthError
 from hub.events import ToolCall
 from hub.executor import Executor
 from hub.local_intents import register_local_intents
 from hub.traces import TraceStore
+from hub.undo import register_restore
 from scenes.engine import AutomationEngine
 from scenes.intents import announcement, register_timer_intents
 from scenes.lists import ListStore
@@ -41,7 +43,9 @@ EVENT_TOPIC = "hearth/event"
 SCENE_TRIGGER = "hearth/scene/+/set"
 AUTOMATION_SWITCH = "hearth/automation/+/set"
 COMMAND_TOPIC = "hearth/command"
-"""{"intent": "HassTurnOn", "slots": {...}} in; the outcome on hearth/command/result."""
+"""{"intent": "HassTurnOn", "slots": {...}} in, the outcome on hearth/command/result; or {"text": "turn it off",
+"conversation_id": "..."} in (the id optional: a new conversation without one), the trace with its
+conversation_id out."""
 MAX_COMMAND_BYTES = 16 * 1024
 
 
@@ -117,6 +121,7 @@ class Hub:
         self.processes = ProcessRunner(self.config.processes)
         self.lists = ListStore(self.registry, next(iter(self.config.files.roots.values()), None))
         register_local_intents(self.executor, self.files, self.processes, self.lists)
+        register_restore(self.executor)
         await self.timers.start()
         await self._start_automations()
         self._unsubscribe.append(self.client.subscribe(SCENE_TRIGGER, self._scene_message))
@@ -253,6 +258,10 @@ class Hub:
         if retained:
             return
         try:
+            request = parse_text_request(payload)
+            if request is not None:
+                asyncio.get_running_loop().create_task(self._text_command(*request))
+                return
             call = parse_command(payload)
         except ValueError as err:
             result = {"ok": False, "error": str(err)}
@@ -264,6 +273,18 @@ class Hub:
         assert self.executor is not None and self.client is not None
         outcome = await self.executor.execute(call, session="mqtt")
         await self.client.publish(f"{COMMAND_TOPIC}/result", outcome.to_dict())
+
+    async def _text_command(self, text: str, conversation_id: str | None) -> None:
+        """A sentence on hearth/command, within the requester's conversation; the trace comes back."""
+        assert self.client is not None
+        try:
+            cid = self.conversation.begin(conversation_id, "mqtt")
+        except HearthError as err:
+            result = {"ok": False, "error": str(err), "response": str(err), "conversation_id": conversation_id}
+            await self.client.publish(f"{COMMAND_TOPIC}/result", result)
+            return
+        trace = await self.conversation.handle(text, source="mqtt", conversation_id=cid)
+        await self.client.publish(f"{COMMAND_TOPIC}/result", {**trace.to_dict(), "ok": trace.ok})
 
     async def _execute_logged(self, call: ToolCall, session: str) -> None:
         assert self.executor is not None
@@ -280,6 +301,25 @@ def config_scenes(config: HearthConfig) -> list[Entity]:
     """The `scenes:` of hearth.yaml as scene entities for the registry."""
     return [Scene(scene_id, s.name, dict(s.entities), s.area, tuple(s.aliases)).to_entity()
             for scene_id, s in config.scenes.items()]
+
+
+def parse_text_request(payload: bytes) -> tuple[str, str | None] | None:
+    """A hearth/command payload that carries a sentence: (text, conversation_id); None when it carries an
+    intent instead; ValueError says what is wrong with it."""
+    if len(payload) > MAX_COMMAND_BYTES:
+        raise ValueError(f"command is {len(payload)} bytes; the limit is {MAX_COMMAND_BYTES}")
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"command is not JSON: {err}") from None
+    if not isinstance(data, dict) or "text" not in data:
+        return None
+    text, cid = data["text"], data.get("conversation_id")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise ValueError(f"text must be a sentence of 1 to {MAX_TEXT} characters")
+    if cid is not None and not isinstance(cid, str):
+        raise ValueError("conversation_id must be a string")
+    return text, cid
 
 
 def parse_command(payload: bytes) -> ToolCall:

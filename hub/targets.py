@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.models import Area, Entity, Floor, Home, normalize_name
-from hub.errors import ExecutionError
+from hub.errors import AmbiguousTarget, ExecutionError
 
 DOMAIN_NOUNS = {
     "light": "lights", "switch": "switches", "fan": "fans", "cover": "covers", "lock": "locks",
@@ -165,7 +165,8 @@ def _by_name(home: Home, q: TargetQuery, candidates: list[Entity], area: Area | 
             named = local
         else:
             areas = join_names(sorted({(home.area(e.area_id) or Area("", "no area")).name for e in named}))
-            raise ExecutionError(f"There is more than one {q.name}: in {areas}. Which one?")
+            raise AmbiguousTarget(f"There is more than one {q.name}: in {areas}. Which one?",
+                                  tuple(e.id for e in named))
     return Targets(tuple(named), area, floor, by_name=True)
 
 

@@ -1,0 +1,166 @@
+"""Multi-turn dialogues through the real hub (demo home simulated on Mosquitto, the real resolver)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hub.app import Hub, HubOptions
+from hub.traces import Trace
+from tests.conftest import DEMO_HOME, Mosquitto, hub_config
+
+
+def state(hub: Hub, entity_id: str) -> str:
+    entity = hub.home.entity(entity_id)
+    assert entity is not None
+    return entity.state
+
+
+async def say(hub: Hub, text: str, cid: str) -> Trace:
+    return await hub.conversation.handle(text, source="text", conversation_id=cid)
+
+
+async def test_the_issue_table_ends_as_a_person_meant(hub: Hub) -> None:
+    await say(hub, "turn on the kitchen ceiling", hub.conversation.begin(None, "text"))  # another requester
+    cid = hub.conversation.begin(None, "text")
+    first = await say(hub, "turn on the desk lamp", cid)
+    assert first.ok and state(hub, "light.office_desk") == "on"
+    assert first.conversation_id == cid and "context" not in first.to_dict()
+
+    brighter = await say(hub, "make it brighter", cid)
+    assert brighter.outcomes[0]["targets"] == ["light.office_desk"], brighter.to_dict()
+    assert brighter.context["previous_targets"] == ["light.office_desk"]
+
+    off = await say(hub, "turn it off", cid)
+    assert off.outcomes[0]["targets"] == ["light.office_desk"] and state(hub, "light.office_desk") == "off"
+
+    too = await say(hub, "and the bedroom light too", cid)
+    assert too.intents[0]["intent"] == "HassTurnOff"
+    assert too.outcomes[0]["targets"] == ["light.bedroom_ceiling"], too.to_dict()
+
+    kitchen = await say(hub, "what about the kitchen", cid)
+    assert kitchen.intents[0]["intent"] == "HassTurnOff", kitchen.to_dict()
+    assert set(kitchen.outcomes[0]["targets"]) == {"light.kitchen_ceiling", "light.kitchen_counter"}
+    assert state(hub, "light.kitchen_ceiling") == "off"
+
+    meant = await say(hub, "no I meant the floor lamp", cid)
+    assert meant.ok, meant.to_dict()
+    assert state(hub, "light.kitchen_ceiling") == "on"  # put back as it was
+    assert (meant.intents[-1]["intent"], meant.intents[-1]["slots"]) == ("HassTurnOff", {"name": "Floor Lamp"})
+    assert state(hub, "light.living_room_lamp") == "off"
+    assert meant.context["corrected"]["to"] == {"name": "Floor Lamp"}
+
+
+async def test_values_and_steps_follow_the_last_target(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    await say(hub, "turn on the desk lamp", cid)
+    thirty = await say(hub, "set it to 30%", cid)
+    assert thirty.intents[0]["intent"] == "HassLightSet" and thirty.intents[0]["slots"]["brightness"] == 30
+    assert hub.home.entity("light.office_desk").attributes["brightness"] == round(30 * 254 / 100)
+    more = await say(hub, "a bit more", cid)
+    assert more.intents[0]["slots"] == {"name": "Desk Lamp", "direction": "up"}
+    assert hub.home.entity("light.office_desk").attributes["brightness"] == round(40 * 254 / 100)
+    less = await say(hub, "a little less", cid)
+    assert less.intents[0]["slots"]["direction"] == "down"
+    assert hub.home.entity("light.office_desk").attributes["brightness"] == round(30 * 254 / 100)
+    upstairs = await say(hub, "the same upstairs", cid)
+    assert upstairs.intents[0]["intent"] == "HearthBrightnessStep"
+    assert upstairs.intents[0]["slots"]["floor"] == "First Floor"
+
+
+async def test_a_reference_without_context_asks_which_device(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    trace = await say(hub, "turn it off", cid)
+    assert not trace.ok and trace.response.startswith("Which devices?")
+
+
+async def test_undo_puts_back_and_twice_is_nothing(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    await say(hub, "turn on the floor lamp", cid)
+    before = hub.home.entity("light.living_room_lamp").attributes["brightness"]
+    await say(hub, "set the floor lamp to 20%", cid)
+    assert hub.home.entity("light.living_room_lamp").attributes["brightness"] == round(20 * 254 / 100) != before
+    undone = await say(hub, "undo that", cid)
+    assert undone.ok, undone.to_dict()
+    assert hub.home.entity("light.living_room_lamp").attributes["brightness"] == before
+    again = await say(hub, "put it back", cid)
+    assert not again.ok and again.response == "There is nothing to undo."
+
+
+async def test_risky_undo_asks_first(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    await say(hub, "lock the front door", cid)
+    assert state(hub, "lock.front_door") == "locked"
+    asked = await say(hub, "undo that", cid)  # it was locked already: nothing changed, nothing to undo
+    assert asked.response == "There is nothing to undo."
+
+
+async def test_conversations_are_isolated(hub: Hub) -> None:
+    one, two = hub.conversation.begin(None, "text"), hub.conversation.begin(None, "text")
+    await say(hub, "turn on the desk lamp", one)
+    other = await say(hub, "turn it off", two)
+    assert not other.ok and state(hub, "light.office_desk") == "on"
+    mine = await say(hub, "turn it off", one)
+    assert mine.ok and state(hub, "light.office_desk") == "off"
+
+
+async def test_unknown_and_malformed_ids_get_a_clear_answer(hub: Hub) -> None:
+    unknown = await say(hub, "turn it off", "no-such-conversation")
+    assert not unknown.ok and "no conversation no-such-conversation" in unknown.response
+    bad = await say(hub, "turn it off", "bad id!")
+    assert not bad.ok and "conversation id" in bad.response
+
+
+async def test_an_idle_conversation_forgets(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    await say(hub, "turn on the desk lamp", cid)
+    hub.conversation.store.idle = 0.0
+    trace = await say(hub, "turn it off", cid)
+    assert not trace.ok and trace.context.get("expired") and state(hub, "light.office_desk") == "on"
+
+
+async def test_a_missing_value_is_asked_for_and_taken(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    asked = await say(hub, "set the thermostat", cid)
+    assert asked.response.startswith("To what temperature?"), asked.to_dict()
+    assert asked.outcomes[0]["missing"] == "temperature"
+    answered = await say(hub, "22 degrees", cid)
+    assert answered.ok and answered.context["answered"]["missing"] == "temperature"
+    assert hub.home.entity("climate.thermostat").attributes["temperature"] == 22
+
+
+def two_lamps_home(tmp_path: Path) -> Path:
+    home = yaml.safe_load(DEMO_HOME.read_text())
+    home["entities"].append({"id": "light.kitchen_lamp", "name": "Desk Lamp", "area": "kitchen", "state": "off",
+                             "topic": "Kitchen Desk Lamp",
+                             "attributes": {"supported_color_modes": ["brightness"]}})
+    path = tmp_path / "home.yaml"
+    path.write_text(yaml.safe_dump(home))
+    return path
+
+
+@pytest.fixture
+async def lamps_hub(tmp_path: Path, mosquitto: Mosquitto):  # type: ignore[no-untyped-def]
+    home = two_lamps_home(tmp_path)
+    config = hub_config(tmp_path, mosquitto.uri, confirm_timeout=3.0)
+    async with Hub(config, HubOptions(home=home, simulate=True)) as running:
+        yield running
+
+
+async def test_an_ambiguous_target_asks_and_takes_the_answer(lamps_hub: Hub) -> None:
+    hub = lamps_hub
+    cid = hub.conversation.begin(None, "text")
+    asked = await say(hub, "turn on the desk lamp", cid)
+    assert set(asked.outcomes[0]["choices"]) == {"light.office_desk", "light.kitchen_lamp"}, asked.to_dict()
+    first = await say(hub, "the one in the kitchen", cid)
+    assert first.ok and state(hub, "light.kitchen_lamp") == "on" and state(hub, "light.office_desk") == "off"
+    other = await say(hub, "the other one", cid)
+    assert other.ok and state(hub, "light.office_desk") == "on" and state(hub, "light.kitchen_lamp") == "off"
+    await say(hub, "turn off the desk lamp", cid)
+    everything = await say(hub, "all of them", cid)
+    assert everything.ok and {state(hub, "light.office_desk"), state(hub, "light.kitchen_lamp")} == {"off"}
+    await say(hub, "turn on the desk lamp", cid)
+    cancelled = await say(hub, "never mind", cid)
+    assert cancelled.response == "OK, never mind." and state(hub, "light.office_desk") == "off"
