@@ -164,3 +164,26 @@ async def test_an_ambiguous_target_asks_and_takes_the_answer(lamps_hub: Hub) -> 
     await say(hub, "turn on the desk lamp", cid)
     cancelled = await say(hub, "never mind", cid)
     assert cancelled.response == "OK, never mind." and state(hub, "light.office_desk") == "off"
+
+
+async def test_learning_and_context_survive_a_restart(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    config = hub_config(tmp_path, mosquitto.uri, confirm_timeout=3.0)
+    async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
+        cid = hub.conversation.begin(None, "text")
+        wrong = await say(hub, "turn on the lamp", cid)
+        assert "light.office_desk" not in wrong.outcomes[0]["targets"]
+        fixed = await say(hub, "no I meant the desk lamp", cid)
+        assert fixed.ok and fixed.context["learned_new"]["phrase"] == "turn on the lamp"
+        assert state(hub, "light.office_desk") == "on" and state(hub, "light.living_room_strip") == "off"
+        taught = await say(hub, "from now on movie corner means the floor lamp", cid)
+        assert taught.ok, taught.to_dict()
+    async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
+        assert state(hub, "light.office_desk") == "off"  # the home file was imported again
+        again = await say(hub, "turn on the lamp", hub.conversation.begin(None, "text"))
+        assert again.outcomes[0]["targets"] == ["light.office_desk"], again.to_dict()
+        assert again.context["learned"][0]["target"] == "light.office_desk"
+        await say(hub, "turn on the desk lamp", hub.conversation.begin(None, "text"))
+        off = await say(hub, "turn it off", cid)  # the conversation's context survived too
+        assert off.outcomes[0]["targets"] == ["light.office_desk"], off.to_dict()
+        alias = await say(hub, "turn off movie corner", cid)
+        assert alias.outcomes[0]["targets"] == ["light.living_room_lamp"], alias.to_dict()
