@@ -30,9 +30,10 @@ from hub.context import (
     with_targets,
 )
 from hub.dialogue import ConversationError, ConversationStore, DialogueState, Question, Snapshot
-from hub.errors import HearthError
+from hub.errors import ExecutionError, HearthError
 from hub.events import Outcome, ToolCall
 from hub.learned import LearnedStore, LearnError, check_alias
+from hub.targets import find_area
 from hub.traces import Trace
 from hub.undo import RESTORE, changed_before, snapshot
 
@@ -61,6 +62,8 @@ class _Turn:
     act: Act | None = None
     calls: list[ToolCall] | None = None
     clauses: list[Any] = field(default_factory=list)
+    home: Home | None = None
+    """The home as the resolver sees it in this turn: the speaker's area is its context area."""
 
     @property
     def context(self) -> dict[str, Any]:
@@ -78,6 +81,7 @@ class Conversation:
         self._lock = asyncio.Lock()
         self._turn_locks: dict[str, asyncio.Lock] = {}
         self._stores: tuple[Any, ConversationStore, LearnedStore] | None = None
+        self._homes: dict[str, tuple[Home, Home]] = {}
 
     async def resolver(self) -> IntentResolver:
         """The resolver, loaded once (in a worker thread) on first use."""
@@ -126,9 +130,11 @@ class Conversation:
     # --- one turn ----------------------------------------------------------------------------------
 
     async def handle(self, text: str, source: str = "text", session: str = "default",
-                     started: float | None = None, conversation_id: str | None = None) -> Trace:
+                     started: float | None = None, conversation_id: str | None = None,
+                     area: str | None = None) -> Trace:
         """Understand and carry out `text` in a conversation: `conversation_id` (which must exist, see
-        `begin`), else the requester's own, named `session`. Timings count from `started`, default now."""
+        `begin`), else the requester's own, named `session`. `area` is where the speaker is (kept by the
+        conversation; the home's `context_area` when never said). Timings count from `started`, default now."""
         t0 = started if started is not None else time.perf_counter()
         text = " ".join(text.split())[:MAX_TEXT]
         trace = Trace(source, text)
@@ -148,11 +154,13 @@ class Conversation:
                 if conversation_id is None:
                     self.store.create(source, session)
                 state = self.store.load(cid)
-            except ConversationError as err:
+                if area is not None:
+                    state = replace(state, area=find_area(self.hub.home, area).name)
+            except (ConversationError, ExecutionError) as err:
                 trace.ok, trace.response = False, str(err)
                 return self._finish(trace)
             trace.conversation_id = cid
-            turn = _Turn(text, text, cid, source, state, trace)
+            turn = _Turn(text, text, cid, source, state, trace, home=self._home_for(state))
             try:
                 new_state = await self._turn(turn, t0)
             except HearthError as err:
@@ -162,9 +170,23 @@ class Conversation:
             self.store.save(cid, new_state)
         return self._finish(trace)
 
+    def _home_for(self, state: DialogueState) -> Home:
+        """The home with the speaker's area as its context area ('the lights', 'in here')."""
+        home: Home = self.hub.home
+        context = home.context_area()
+        if state.area is None or (context is not None and context.name == state.area):
+            return home
+        cached = self._homes.get(state.area)
+        if cached is None or cached[0] is not home:  # one variant per area, so the resolver's index is reused
+            areas = tuple(replace(a, context_area=a.name == state.area) for a in home.areas)
+            cached = self._homes[state.area] = (home, replace(home, areas=areas))
+        return cached[1]
+
     async def _turn(self, turn: _Turn, t0: float) -> DialogueState:
         if turn.state.expired:
             turn.context["expired"] = True
+        if turn.state.area is not None:
+            turn.context["area"] = turn.state.area
         turn.text, aliases = self.learned.rewrite(turn.text, self.hub.home)
         if aliases:
             turn.context["learned"] = [{"alias": a.phrase, "target": a.target} for a in aliases]
@@ -190,7 +212,7 @@ class Conversation:
         """The resolver's calls for the turn (once), and its tagger's clauses when `tag`."""
         resolver = await self.resolver()
         if turn.calls is None:
-            turn.calls = await asyncio.to_thread(resolver.resolve, turn.text, self.hub.home)
+            turn.calls = await asyncio.to_thread(resolver.resolve, turn.text, turn.home or self.hub.home)
         tagger = getattr(resolver, "tag", None)
         if tag and not turn.clauses and tagger is not None:
             turn.clauses = await asyncio.to_thread(tagger, turn.text)

@@ -231,7 +231,7 @@ async def say(state: State, body: schemas.SayRequest) -> dict[str, Any]:
         cid = state.hub.conversation.begin(body.conversation_id, "dashboard")
     except ConversationError as err:
         raise ApiError(404, str(err)) from None
-    trace = await state.hub.conversation.handle(body.text, source="dashboard", conversation_id=cid)
+    trace = await state.hub.conversation.handle(body.text, source="dashboard", conversation_id=cid, area=body.area)
     return trace.to_dict()  # type: ignore[no-any-return]
 
 

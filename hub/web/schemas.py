@@ -42,6 +42,8 @@ class SayRequest(_Body):
     session: str = Field("dashboard", pattern=SESSION_PATTERN)
     conversation_id: str | None = Field(None, pattern=SESSION_PATTERN)
     """The conversation to continue (from an earlier reply); leave it out to start a new one."""
+    area: str | None = Field(None, min_length=1, max_length=64)
+    """Where the speaker is (an area's name or id): 'the lights' and 'in here' mean that room."""
 
 
 ActionName = Literal[

@@ -187,3 +187,16 @@ async def test_learning_and_context_survive_a_restart(tmp_path: Path, mosquitto:
         assert off.outcomes[0]["targets"] == ["light.office_desk"], off.to_dict()
         alias = await say(hub, "turn off movie corner", cid)
         assert alias.outcomes[0]["targets"] == ["light.living_room_lamp"], alias.to_dict()
+
+
+async def test_the_speakers_area_decides_the_lights(hub: Hub) -> None:
+    bedroom = hub.conversation.begin(None, "text")
+    trace = await hub.conversation.handle("turn on the lights", conversation_id=bedroom, area="bedroom")
+    assert set(trace.outcomes[0]["targets"]) == {"light.bedroom_ceiling", "light.bedside"}, trace.to_dict()
+    assert trace.context["area"] == "Bedroom"
+    later = await hub.conversation.handle("turn off the lights in here", conversation_id=bedroom)
+    assert set(later.outcomes[0]["targets"]) == {"light.bedroom_ceiling", "light.bedside"}, later.to_dict()
+    elsewhere = await say(hub, "turn on the lights", hub.conversation.begin(None, "text"))
+    assert "light.living_room_lamp" in elsewhere.outcomes[0]["targets"]  # the home's context area
+    nowhere = await hub.conversation.handle("turn on the lights", conversation_id=bedroom, area="attic")
+    assert not nowhere.ok and nowhere.response == "There is no area called attic"

@@ -139,6 +139,26 @@ async def test_typing_a_command_shows_the_reply_and_a_trace(page: Page, web: Web
     await expect(page.locator("#traces .trace").first).not_to_contain_text("turn off the kitchen lights")
 
 
+async def test_the_talk_page_is_one_conversation_and_lists_what_it_learned(page: Page, web: Web) -> None:
+    await page.goto(web.url + "/#talk")
+    await page.select_option("#say-area", "Bedroom")
+    for text, expected in (("turn on the lights", "Turned on"), ("turn them off", "Turned off"),
+                           ("call the bedside lamp the night light", "from now on night light means")):
+        await page.fill("#say-text", text)
+        await page.press("#say-text", "Enter")
+        await expect(page.locator(".dialogue .turn").first.locator(".hearth")).to_contain_text(expected,
+                                                                                               timeout=30_000)
+    assert web.hub.devices.entity("light.bedside").state == "off"
+    learned = page.locator("#learned li", has_text="night light")
+    await expect(learned).to_contain_text("Bedside Lamp")
+    await learned.get_by_role("button", name="Remove").click()
+    await expect(page.locator("#learned li", has_text="night light")).to_have_count(0)
+    await page.goto(web.url + "/#activity")
+    turn = page.locator("#traces .trace", has_text="turn them off").first
+    await turn.locator("summary").click()
+    await expect(turn.locator(".context")).to_contain_text("previous_targets")
+
+
 async def test_activating_a_scene_from_the_dashboard(page: Page, web: Web) -> None:
     await page.goto(web.url + "/#routines")
     card = page.locator('.scene[data-entity-id="scene.movie_night"]')
