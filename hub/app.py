@@ -229,6 +229,9 @@ class Hub:
 
     async def _timer_fired(self, timer: Timer, late: float) -> None:
         assert self.client is not None
+        if timer.kind == "command":  # a delayed command: the conversation that scheduled it runs it
+            await self.conversation.run_delayed(timer.id)
+            return
         event = {"type": "alarm" if timer.kind == "alarm" else "timer_finished", "id": timer.id,
                  "name": timer.name, "label": timer.label, "late_ms": round(late * 1000, 1)}
         await self.client.publish(EVENT_TOPIC, event)

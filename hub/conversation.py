@@ -29,6 +29,7 @@ from hub.context import (
     target_slots_of,
     with_targets,
 )
+from hub.delayed import Delayed, DelayedStore, delay_seconds
 from hub.dialogue import ConversationError, ConversationStore, DialogueState, Question, Snapshot
 from hub.errors import ExecutionError, HearthError
 from hub.events import Outcome, ToolCall
@@ -36,6 +37,7 @@ from hub.learned import LearnedStore, LearnError, check_alias
 from hub.targets import find_area
 from hub.traces import Trace
 from hub.undo import RESTORE, changed_before, snapshot
+from scenes.timers import describe_duration
 
 _LOGGER = logging.getLogger(__name__)
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. Could you say it another way?"
@@ -80,7 +82,7 @@ class Conversation:
         self._resolver: IntentResolver | None = None
         self._lock = asyncio.Lock()
         self._turn_locks: dict[str, asyncio.Lock] = {}
-        self._stores: tuple[Any, ConversationStore, LearnedStore] | None = None
+        self._stores: tuple[Any, ConversationStore, LearnedStore, DelayedStore] | None = None
         self._homes: dict[str, tuple[Home, Home]] = {}
 
     async def resolver(self) -> IntentResolver:
@@ -111,13 +113,18 @@ class Conversation:
     def learned(self) -> LearnedStore:
         return self._open()[2]
 
-    def _open(self) -> tuple[Any, ConversationStore, LearnedStore]:
+    @property
+    def delayed(self) -> DelayedStore:
+        return self._open()[3]
+
+    def _open(self) -> tuple[Any, ConversationStore, LearnedStore, DelayedStore]:
         registry = self.hub.registry
         if registry is None:
             raise ConversationError("The hub is not running")
         if self._stores is None or self._stores[0] is not registry:
             idle = self.hub.config.conversation.idle
-            self._stores = (registry, ConversationStore(registry, idle), LearnedStore(registry))
+            self._stores = (registry, ConversationStore(registry, idle), LearnedStore(registry),
+                            DelayedStore(registry))
         return self._stores
 
     def begin(self, conversation_id: str | None, source: str) -> str:
@@ -285,6 +292,10 @@ class Conversation:
             return await self._correct(turn)
         if act.intent == "HearthTeachAlias":
             return self._teach(turn)
+        if act.intent == "HearthDelay":
+            return await self._delay(turn)
+        if act.intent == "HearthCancelDelayed":
+            return self._cancel_delayed(turn)
         call: ToolCall | None = None
         if act.intent == "HearthSameFor":
             from llm.entities import HomeNames
@@ -360,6 +371,61 @@ class Conversation:
         turn.context["learned_new"] = item.to_dict()
         turn.trace.response = f"OK, from now on {item.phrase} means {entity.name}."
         return turn.state
+
+    async def _delay(self, turn: _Turn) -> DialogueState | None:
+        """'turn off the lights in 10 minutes': the command resolved now (with context), run when due."""
+        assert turn.act is not None and self.hub.timers is not None
+        seconds = delay_seconds(turn.act.slots)
+        command = str(turn.act.slots.get("command", ""))
+        if seconds is None or not command:
+            return None
+        now = _Turn(command, command, turn.cid, turn.source, turn.state, turn.trace, home=turn.home)
+        calls = await self._calls(now)
+        if not calls or any(c.intent not in DEVICE_INTENTS for c in calls):
+            return None
+        turn.trace.intents = [c.to_dict() for c in calls]
+        try:
+            timer = self.hub.timers.schedule_command(seconds, command)
+        except HearthError as err:
+            turn.trace.ok, turn.trace.response = False, f"{err}."
+            return turn.state
+        self.delayed.add(Delayed(timer.id, turn.cid, tuple(calls), command))
+        turn.context["delayed"] = {"timer": timer.id, "in_seconds": round(seconds)}
+        turn.trace.response = f"OK, in {describe_duration(seconds)}: {command}."
+        return replace(turn.state, delayed=timer.id)
+
+    def _cancel_delayed(self, turn: _Turn) -> DialogueState | None:
+        """'cancel that' after a delayed command: it will not run."""
+        assert self.hub.timers is not None
+        timer = next((t for t in self.hub.timers.active("command") if t.id == turn.state.delayed), None)
+        if timer is None:
+            return None  # nothing delayed: the resolver reads it (a 'never mind')
+        self.hub.timers.cancel(timer)
+        self.delayed.pop(timer.id)
+        turn.trace.intents = [{"intent": "HearthCancelDelayed", "slots": {"timer": timer.id}, "confidence": 1.0}]
+        turn.trace.response = f"OK, I won't {timer.name}."
+        return replace(turn.state, delayed=None)
+
+    async def run_delayed(self, timer_id: str) -> Trace | None:
+        """A delayed command fell due: carry it out in its conversation; the reply is spoken."""
+        item = self.delayed.pop(timer_id)
+        if item is None:
+            return None
+        trace = Trace("timer", item.text)
+        trace.conversation_id = item.conversation_id
+        trace.context["delayed"] = {"timer": timer_id}
+        lock = self._turn_locks.setdefault(item.conversation_id, asyncio.Lock())
+        async with lock:
+            try:
+                state = self.store.load(item.conversation_id)
+            except ConversationError:
+                state = DialogueState()
+            turn = _Turn(item.text, item.text, item.conversation_id, "timer", state, trace)
+            new_state = await self._execute(turn, list(item.calls))
+            if self.store.exists(item.conversation_id):
+                self.store.save(item.conversation_id, new_state)
+        await self.hub.speak(trace.response)
+        return self._finish(trace)
 
     # --- carrying out --------------------------------------------------------------------------------
 

@@ -84,6 +84,8 @@ class DialogueState:
     undo: Snapshot | None = None
     area: str | None = None
     """Where the speaker is (an area name), when the requester says."""
+    delayed: str | None = None
+    """The timer id of the last delayed command this conversation scheduled ('cancel that')."""
     expired: bool = False
     """Set on load when the context was forgotten for idleness (not stored)."""
 
@@ -93,6 +95,7 @@ class DialogueState:
             "call": self.call.to_dict() if self.call else None,
             "question": self.question.to_dict() if self.question else None,
             "choices": list(self.choices), "undo": self.undo.to_dict() if self.undo else None, "area": self.area,
+            "delayed": self.delayed,
         }
 
     @classmethod
@@ -102,6 +105,7 @@ class DialogueState:
             tuple(data.get("targets") or ()), dict(data.get("target_slots") or {}),
             ToolCall.from_dict(call) if call else None, Question.from_dict(question) if question else None,
             tuple(data.get("choices") or ()), Snapshot.from_dict(undo) if undo else None, data.get("area"),
+            data.get("delayed"),
         )
 
     def forgotten(self) -> DialogueState:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,46 @@ async def test_the_speakers_area_decides_the_lights(hub: Hub) -> None:
     assert "light.living_room_lamp" in elsewhere.outcomes[0]["targets"]  # the home's context area
     nowhere = await hub.conversation.handle("turn on the lights", conversation_id=bedroom, area="attic")
     assert not nowhere.ok and nowhere.response == "There is no area called attic"
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_delayed_command_waits_is_listed_and_runs(hub: Hub) -> None:
+    assert hub.timers is not None
+    cid = hub.conversation.begin(None, "text")
+    await say(hub, "turn on the desk lamp", cid)
+    later = await say(hub, "turn it off in 2 seconds", cid)
+    assert later.ok and later.response == "OK, in 2 seconds: turn it off.", later.to_dict()
+    assert [t.name for t in hub.timers.active("command")] == ["turn it off"]
+    assert state(hub, "light.office_desk") == "on"
+    await until(lambda: state(hub, "light.office_desk") == "off")
+    assert not hub.timers.active("command")
+    ran = hub.traces.recent(1, source="timer")[0]
+    assert ran["conversation_id"] == cid and ran["outcome"]["targets"] == ["light.office_desk"]
+
+
+async def test_cancel_that_cancels_a_delayed_command(hub: Hub) -> None:
+    assert hub.timers is not None
+    cid = hub.conversation.begin(None, "text")
+    scheduled = await say(hub, "close the garage door at 10 pm", cid)
+    assert scheduled.ok and scheduled.intents[0]["intent"] == "HassTurnOff", scheduled.to_dict()
+    assert len(hub.timers.active("command")) == 1
+    cancelled = await say(hub, "cancel that", cid)
+    assert cancelled.response == "OK, I won't close the garage door." and not hub.timers.active("command")
+    again = await say(hub, "cancel that", cid)
+    assert again.intents[0]["intent"] == "HassNevermind"
+
+
+async def test_a_delayed_command_survives_a_restart(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    config = hub_config(tmp_path, mosquitto.uri, confirm_timeout=3.0)
+    async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
+        scheduled = await say(hub, "turn on the bedroom light in 3 seconds", hub.conversation.begin(None, "text"))
+        assert scheduled.ok, scheduled.to_dict()
+    async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
+        assert hub.timers is not None and len(hub.timers.active("command")) == 1
+        await until(lambda: state(hub, "light.bedroom_ceiling") == "on")
