@@ -585,6 +585,7 @@ async def _voice(args: argparse.Namespace, config: HearthConfig, loop: Any, sour
 
 def voice_handler(hub: Any, source: str) -> Any:
     """The speech pipeline's handle_text: conversation in, reply and trace details out."""
+    from hub.conversation import asks_back
     from speech.pipeline import TextReply
 
     async def handle_text(text: str) -> TextReply:
@@ -592,7 +593,7 @@ def voice_handler(hub: Any, source: str) -> Any:
         trace = await hub.conversation.handle(text, source=source, session=source)
         outcome = {k: v for k, v in trace.to_dict()["outcome"].items() if k != "steps"}
         return TextReply(trace.response, trace={"intents": trace.intents, "outcome": outcome},
-                         marks=trace.marks)
+                         marks=trace.marks, follow_up=asks_back(trace.to_dict()))
 
     return handle_text
 

@@ -473,6 +473,13 @@ class Conversation:
         return trace
 
 
+def asks_back(trace: dict[str, Any]) -> bool:
+    """Whether a reply asks something the next utterance answers (which device, what value, yes or no): the
+    voice loop then listens again without the wake word, and Wyoming says `continue_conversation`."""
+    steps = trace.get("outcome", {}).get("steps", [])
+    return any(s.get("choices") or s.get("missing") or s.get("needs_confirmation") for s in steps)
+
+
 def _ms(t0: float) -> float:
     return round((time.perf_counter() - t0) * 1000, 2)
 
