@@ -245,3 +245,25 @@ async def test_a_delayed_command_survives_a_restart(tmp_path: Path, mosquitto: M
     async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
         assert hub.timers is not None and len(hub.timers.active("command")) == 1
         await until(lambda: state(hub, "light.bedroom_ceiling") == "on")
+
+
+async def test_an_undo_that_would_unlock_asks_first(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    asked = await say(hub, "unlock the front door", cid)
+    assert asked.outcomes[0]["needs_confirmation"] and state(hub, "lock.front_door") == "locked"
+    done = await say(hub, "yes", cid)
+    assert done.ok and state(hub, "lock.front_door") == "unlocked"
+    locked = await say(hub, "lock the front door", cid)
+    assert locked.ok and state(hub, "lock.front_door") == "locked"
+    undo = await say(hub, "undo that", cid)
+    assert undo.outcomes[0]["needs_confirmation"] and state(hub, "lock.front_door") == "locked", undo.to_dict()
+    other = await say(hub, "yes", hub.conversation.begin(None, "text"))  # someone else's yes confirms nothing
+    assert not other.ok and state(hub, "lock.front_door") == "locked"
+    confirmed = await say(hub, "yes", cid)
+    assert confirmed.ok and state(hub, "lock.front_door") == "unlocked"
+
+
+async def test_a_correction_with_nothing_to_correct(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    trace = await say(hub, "no I meant the floor lamp", cid)
+    assert not trace.ok and trace.response == "There is nothing to correct."
