@@ -139,14 +139,28 @@ def with_targets(call: ToolCall, targets: dict[str, Any], domain: str | None) ->
     return fit_family(ToolCall(call.intent, {**targets, **_values(call)}, call.confidence), domain)
 
 
-def inherit_targets(calls: list[ToolCall], said_target: bool, state: DialogueState,
+def inherit_targets(calls: list[ToolCall], said_target: bool, refers_back: bool, state: DialogueState,
                     home: Home) -> tuple[list[ToolCall], bool]:
-    """Half 1: calls whose turn named no target act on the last targets. (calls, whether any inherited)."""
+    """Half 1: calls whose turn named no target act on the last targets — when the turn refers back ('it',
+    'them'), or when the intent acts on that kind of device as it is ("turn off" after a lamp, but not "set
+    the temperature to 21", which means the thermostat). (calls, whether any inherited)."""
     if said_target or not state.target_slots:
         return calls, False
     domain = _domain_of_targets(state, home)
-    out = [with_targets(c, state.target_slots, domain) if c.intent in DEVICE_INTENTS else c for c in calls]
+
+    def inherits(call: ToolCall) -> bool:
+        fits = domain is not None and domain in INTENT_DOMAINS.get(call.intent, ())
+        return call.intent in DEVICE_INTENTS and (refers_back or fits)
+
+    out = [with_targets(c, state.target_slots, domain) if inherits(c) else c for c in calls]
     return out, out != calls
+
+
+def refers_back(text: str) -> bool:
+    """'it', 'them', 'that': the turn points at something said before (the tagger's own pronoun list)."""
+    from llm.slots import _PRONOUN
+
+    return bool(_PRONOUN.search(text.casefold()))
 
 
 def same_for(state: DialogueState, targets: dict[str, Any], home: Home) -> ToolCall | None:

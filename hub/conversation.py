@@ -23,6 +23,7 @@ from hub.context import (
     missing_value,
     other_choice,
     recognize_act,
+    refers_back,
     said_a_target,
     same_for,
     step,
@@ -237,7 +238,8 @@ class Conversation:
                     if c.intent in DEVICE_INTENTS else c for c in calls]
         if calls and state.target_slots and any(c.intent in DEVICE_INTENTS for c in calls):
             await self._resolve(turn, tag=True)
-            calls, inherited = inherit_targets(calls, said_a_target(turn.clauses), state, home)
+            calls, inherited = inherit_targets(calls, said_a_target(turn.clauses), refers_back(turn.text), state,
+                                               home)
             if inherited:
                 turn.context["previous_targets"] = list(state.targets)
             return calls

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,9 +53,15 @@ class DelayedStore:
         return Delayed(timer_id, row[0], calls, row[2])
 
 
+_CLOCK = re.compile(r"\d:\d\d|\b(am|pm|a\.m\.|p\.m\.|o'clock|noon|midnight)\b", re.IGNORECASE)
+"""What a clock time said after 'at' has: 10:30, 10 pm, seven o'clock, noon."""
+
+
 def delay_seconds(slots: dict[str, Any], now: Callable[[], dt.datetime] = dt.datetime.now) -> float | None:
     """Seconds to wait for a HearthDelay's slots: {amount, unit} or {time} (the next such clock time)."""
     if "time" in slots:
+        if not _CLOCK.search(str(slots["time"])):
+            return None  # "at 10 percent", "at maximum": a level, not a time
         clock = parse_time(str(slots["time"]))
         if clock is None:
             return None

@@ -52,9 +52,13 @@ def phrase_key(text: str) -> str:
 
 
 class LearnedStore:
+    """Learned items, read from SQLite only when they changed (here, or in another process: `hearth learned
+    forget` while the hub runs), so every turn can consult them for nothing."""
+
     def __init__(self, registry: Registry, clock: Callable[[], float] = time.time) -> None:
         self.registry = registry
         self._clock = clock
+        self._cache: tuple[int, list[Learned]] | None = None
         with registry._lock:
             registry.db.execute(
                 "CREATE TABLE IF NOT EXISTS learned (id TEXT PRIMARY KEY, kind TEXT, phrase TEXT, target TEXT, "
@@ -69,6 +73,7 @@ class LearnedStore:
         item = Learned(uuid.uuid4().hex[:12], kind, key, target, where, conversation_id, self._clock())
         with self.registry._lock:
             self.registry.db.execute("DELETE FROM learned WHERE kind = ? AND phrase = ?", [kind, key])
+            self._cache = None
             self.registry.db.execute(
                 "INSERT INTO learned (id, kind, phrase, target, \"where\", conversation_id, at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", list(item.to_dict().values()))
@@ -76,15 +81,21 @@ class LearnedStore:
 
     def all(self) -> list[Learned]:
         with self.registry._lock:
+            version = int(self.registry.db.execute("PRAGMA data_version").fetchone()[0])
+            if self._cache is not None and self._cache[0] == version:
+                return list(self._cache[1])
             rows = self.registry.db.execute(
                 "SELECT id, kind, phrase, target, \"where\", conversation_id, at FROM learned ORDER BY at").fetchall()
-        return [Learned(*row) for row in rows]
+            items = [Learned(*row) for row in rows]
+            self._cache = (version, items)
+        return list(items)
 
     def forget(self, item_id: str) -> Learned:
         found = [i for i in self.all() if i.id == item_id or i.phrase == phrase_key(item_id)]
         if not found:
             raise LearnError(f"Nothing learned is called {item_id}")
         with self.registry._lock:
+            self._cache = None
             self.registry.db.execute("DELETE FROM learned WHERE id = ?", [found[0].id])
         return found[0]
 
@@ -94,8 +105,11 @@ class LearnedStore:
 
     def rewrite(self, text: str, home: Home) -> tuple[str, list[Learned]]:
         """`text` with each learned alias replaced by the name of the device it means; the aliases used."""
-        used = []
-        for item in self.all():
+        used: list[Learned] = []
+        items = self.all()
+        if not items:
+            return text, used
+        for item in items:
             entity = home.entity(item.target)
             if item.kind != "alias" or entity is None:
                 continue

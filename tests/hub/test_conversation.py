@@ -267,3 +267,11 @@ async def test_a_correction_with_nothing_to_correct(hub: Hub) -> None:
     cid = hub.conversation.begin(None, "text")
     trace = await say(hub, "no I meant the floor lamp", cid)
     assert not trace.ok and trace.response == "There is nothing to correct."
+
+
+async def test_an_implied_target_of_another_kind_is_not_inherited(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    await say(hub, "turn on the desk lamp", cid)
+    heat = await say(hub, "set the temperature to 21 degrees", cid)
+    assert heat.intents[0]["intent"] == "HassClimateSetTemperature" and "previous_targets" not in heat.context
+    assert hub.home.entity("climate.thermostat").attributes["temperature"] == 21
