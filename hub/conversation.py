@@ -315,7 +315,7 @@ class Conversation:
     async def _undo(self, turn: _Turn) -> DialogueState:
         undo = turn.state.undo
         turn.trace.intents = [{"intent": RESTORE, "slots": {}, "confidence": 1.0}]
-        if undo is None:
+        if undo is None or not undo.states:
             turn.trace.ok, turn.trace.response = False, "There is nothing to undo."
             return turn.state
         turn.context["undone"] = undo.to_dict()
@@ -346,9 +346,9 @@ class Conversation:
             return state
         call = with_targets(last, targets, entity.domain if entity else targets.get("domain"))
         turn.context["corrected"] = {"call": last.to_dict(), "to": targets}
-        calls = ([ToolCall(RESTORE, {"states": state.undo.states})] if state.undo else []) + [call]
-        new_state = await self._execute(turn, calls)
-        if state.undo is not None and entity is not None and turn.trace.ok:
+        undo = state.undo.states if state.undo else {}
+        new_state = await self._execute(turn, ([ToolCall(RESTORE, {"states": undo})] if undo else []) + [call])
+        if state.undo is not None and state.undo.text and entity is not None and turn.trace.ok:
             item = self.learned.add("phrase", state.undo.text, entity.id, turn.source, turn.cid)
             turn.context["learned_new"] = item.to_dict()
         return new_state
@@ -458,8 +458,8 @@ class Conversation:
                                 target_slots=target_slots_of(entities, home, call.slots))
         changed = changed_before(before, home, tuple(t for _, o in outcomes for t in o.targets))
         acted = [c for c, o in outcomes if o.targets and c.intent != RESTORE]
-        if record and changed and acted:
-            state = replace(state, undo=Snapshot(changed, acted[-1], turn.said))
+        if record and acted:  # the last action's states, even none: undo never reaches further back
+            state = replace(state, undo=Snapshot(changed, acted[-1], _learnable(turn)))
         return state
 
     def _finish(self, trace: Trace) -> Trace:
@@ -473,6 +473,13 @@ class Conversation:
             except Exception:  # a trace is never worth failing the request for
                 _LOGGER.exception("Storing the trace failed")
         return trace
+
+
+def _learnable(turn: _Turn) -> str:
+    """The words a correction of this turn may teach: none when the turn leaned on its context ('what about
+    the kitchen' means something else in the next conversation)."""
+    leaned = ("previous_targets", "previous_call", "answered", "corrected", "learned")
+    return "" if any(k in turn.context for k in leaned) else turn.said
 
 
 def asks_back(trace: dict[str, Any]) -> bool:
