@@ -164,9 +164,11 @@ def _by_name(home: Home, q: TargetQuery, candidates: list[Entity], area: Area | 
         if len(local) == 1:
             named = local
         else:
-            areas = join_names(sorted({(home.area(e.area_id) or Area("", "no area")).name for e in named}))
+            area_of = {e.id: (home.area(e.area_id) or Area("", "no area")).name for e in named}
+            areas = join_names(sorted(set(area_of.values())))
+            spoken_order = sorted(named, key=lambda e: area_of[e.id])  # "the first one" is the first said
             raise AmbiguousTarget(f"There is more than one {q.name}: in {areas}. Which one?",
-                                  tuple(e.id for e in named))
+                                  tuple(e.id for e in spoken_order))
     return Targets(tuple(named), area, floor, by_name=True)
 
 

@@ -155,7 +155,7 @@ async def test_an_ambiguous_target_asks_and_takes_the_answer(lamps_hub: Hub) -> 
     hub = lamps_hub
     cid = hub.conversation.begin(None, "text")
     asked = await say(hub, "turn on the desk lamp", cid)
-    assert set(asked.outcomes[0]["choices"]) == {"light.office_desk", "light.kitchen_lamp"}, asked.to_dict()
+    assert asked.outcomes[0]["choices"] == ["light.kitchen_lamp", "light.office_desk"], asked.to_dict()
     first = await say(hub, "the one in the kitchen", cid)
     assert first.ok and state(hub, "light.kitchen_lamp") == "on" and state(hub, "light.office_desk") == "off"
     other = await say(hub, "the other one", cid)
@@ -163,6 +163,11 @@ async def test_an_ambiguous_target_asks_and_takes_the_answer(lamps_hub: Hub) -> 
     await say(hub, "turn off the desk lamp", cid)
     everything = await say(hub, "all of them", cid)
     assert everything.ok and {state(hub, "light.office_desk"), state(hub, "light.kitchen_lamp")} == {"off"}
+    await say(hub, "turn on the desk lamp", cid)
+    second = await say(hub, "the second one", cid)  # "in Kitchen and Office": the second is the office's
+    assert second.ok and state(hub, "light.office_desk") == "on" and state(hub, "light.kitchen_lamp") == "off"
+    await say(hub, "turn off the desk lamp", cid)
+    await say(hub, "all of them", cid)
     await say(hub, "turn on the desk lamp", cid)
     cancelled = await say(hub, "never mind", cid)
     assert cancelled.response == "OK, never mind." and state(hub, "light.office_desk") == "off"
@@ -275,3 +280,12 @@ async def test_an_implied_target_of_another_kind_is_not_inherited(hub: Hub) -> N
     heat = await say(hub, "set the temperature to 21 degrees", cid)
     assert heat.intents[0]["intent"] == "HassClimateSetTemperature" and "previous_targets" not in heat.context
     assert hub.home.entity("climate.thermostat").attributes["temperature"] == 21
+
+
+async def test_two_requesters_at_once_keep_their_own_context(hub: Hub) -> None:
+    one, two = hub.conversation.begin(None, "text"), hub.conversation.begin(None, "text")
+    await asyncio.gather(say(hub, "turn on the desk lamp", one), say(hub, "turn on the bedroom light", two))
+    first, second = await asyncio.gather(say(hub, "turn it off", one), say(hub, "turn it off", two))
+    assert first.outcomes[0]["targets"] == ["light.office_desk"]
+    assert second.outcomes[0]["targets"] == ["light.bedroom_ceiling"]
+    assert state(hub, "light.office_desk") == state(hub, "light.bedroom_ceiling") == "off"
