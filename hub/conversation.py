@@ -261,10 +261,8 @@ class Conversation:
         question = turn.state.question
         assert question is not None
         home = self.hub.home
-        if question.choices:
+        if question.choices and await self._may_answer(turn):
             spoken = turn.act.slots.get("target", turn.text) if turn.act else turn.text
-            if turn.act is not None and turn.act.slots.get("which") == "other":
-                return None
             picked = chosen(question, turn.act, str(spoken), home)
             if picked:
                 turn.context["answered"] = question.to_dict()
@@ -283,6 +281,14 @@ class Conversation:
                 slots = {**question.call.slots, question.missing: value}
                 return await self._execute(turn, [ToolCall(question.call.intent, slots)])
         return None
+
+    async def _may_answer(self, turn: _Turn) -> bool:
+        """Whether the turn can be an answer to 'which one?': a choosing or correcting template, or words
+        the resolver does not read as a command on a device of their own ('the floor lamp' is none)."""
+        if turn.act is not None:
+            return turn.act.intent in ("HearthChoose", "HearthCorrect") and turn.act.slots.get("which") != "other"
+        calls = await self._resolve(turn)
+        return not any(c.intent in DEVICE_INTENTS for c in calls)
 
     async def _dialogue_act(self, turn: _Turn) -> DialogueState | None:
         """Undo, a correction, a reference to the last call, teaching; None when it does not apply here."""

@@ -169,6 +169,10 @@ async def test_an_ambiguous_target_asks_and_takes_the_answer(lamps_hub: Hub) -> 
     await say(hub, "turn off the desk lamp", cid)
     await say(hub, "all of them", cid)
     await say(hub, "turn on the desk lamp", cid)
+    instead = await say(hub, "turn on the kitchen ceiling", cid)  # not an answer: a new command
+    assert instead.ok and instead.outcomes[0]["targets"] == ["light.kitchen_ceiling"]
+    assert state(hub, "light.kitchen_lamp") == "off"
+    await say(hub, "turn on the desk lamp", cid)
     cancelled = await say(hub, "never mind", cid)
     assert cancelled.response == "OK, never mind." and state(hub, "light.office_desk") == "off"
 
