@@ -157,6 +157,15 @@ async def test_the_talk_page_is_one_conversation_and_lists_what_it_learned(page:
     turn = page.locator("#traces .trace", has_text="turn them off").first
     await turn.locator("summary").click()
     await expect(turn.locator(".context")).to_contain_text("previous_targets")
+    await page.goto(web.url + "/#talk")
+    await page.fill("#say-text", "unlock the front door")
+    await page.press("#say-text", "Enter")
+    await expect(page.locator("#confirm-text")).to_contain_text("Front Door")
+    await page.click("#confirm-yes")
+    await expect(page.locator("#toast")).to_contain_text("Unlocked")
+    assert web.hub.devices.entity("lock.front_door").state == "unlocked"
+    relocked = await web.hub.conversation.handle("lock the front door", session="t-relock")
+    assert relocked.ok and web.hub.devices.entity("lock.front_door").state == "locked"
 
 
 async def test_activating_a_scene_from_the_dashboard(page: Page, web: Web) -> None:
@@ -221,7 +230,7 @@ async def test_recording_in_the_browser_uploads_a_wav_to_the_voice_pipeline(page
 
 async def test_the_api_reader_lists_every_operation(page: Page, web: Web) -> None:
     await page.goto(web.url + "/api/docs")
-    await expect(page.locator("#operations details")).to_have_count(24)
+    await expect(page.locator("#operations details")).to_have_count(26)  # with GET and DELETE /api/learned
     entities = page.locator("#operations details", has_text="/api/entities/{entity_id}/action")
     await entities.locator("summary").click()
     await expect(entities).to_contain_text("Needs Authorization")

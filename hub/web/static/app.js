@@ -192,12 +192,14 @@ function handleOutcome(o) {
   return o;
 }
 
-function askConfirm(question) {
+let confirmSession = session;  // a question from a sentence is answered in that sentence's conversation
+function askConfirm(question, asker = session) {
+  confirmSession = asker;
   $("confirm-text").textContent = question; $("confirm").hidden = false;
 }
 async function answer(intent) {
   $("confirm").hidden = true;
-  try { const o = await api("POST", "/api/command", { intent, session }); handleOutcome(o); toast(o.response); }
+  try { const o = await api("POST", "/api/command", { intent, session: confirmSession }); handleOutcome(o); toast(o.response); }
   catch (err) { toast(err.message, true); }
 }
 $("confirm-yes").addEventListener("click", () => answer("HearthConfirm"));
@@ -309,7 +311,7 @@ function showReply(item, trace) {
   item.lastChild.replaceWith(reply);
   item.append(h("div", { class: "mini" }, intentSummary(trace), timingBar(trace.timings_ms || {})));
   const pending = trace.outcome && (trace.outcome.steps || []).find((s) => s.needs_confirmation);
-  if (pending) askConfirm(pending.response);
+  if (pending) askConfirm(pending.response, trace.conversation_id || session);
 }
 
 async function play(text) {
