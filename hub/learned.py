@@ -21,6 +21,7 @@ from typing import Any
 from devices.models import Home, normalize_name
 from devices.registry import Registry
 from hub.errors import HearthError
+from llm.entities import domain_of
 
 KINDS = ("alias", "phrase")
 
@@ -130,4 +131,6 @@ def check_alias(alias: str, home: Home) -> str:
         raise LearnError("Which words should I learn?")
     if key in taken:
         raise LearnError(f"{alias} already names something in this home")
+    if domain_of(key) is not None or domain_of(key.removeprefix("the ")) is not None:
+        raise LearnError(f"{alias} is a kind of device, so it cannot name one")
     return key

@@ -86,3 +86,5 @@ async def test_an_alias_is_learned_listed_and_forgotten(web: Web) -> None:
 async def test_an_alias_may_not_take_a_name_already_used(web: Web) -> None:
     refused = await say(web, "call the floor lamp the kitchen")
     assert not refused["outcome"]["ok"] and "already names something" in refused["response"]
+    kind = await say(web, "call the front door the lights")  # else "turn off the lights" would unlock it
+    assert not kind["outcome"]["ok"] and kind["response"] == "lights is a kind of device, so it cannot name one."
