@@ -3,10 +3,12 @@ templates alone (hassil + home-assistant-intents) vs the Transformer alone (int8
 home with the dev set and on a generated 500-entity home with the HA-style proxy sentences.
 
     .venv/bin/python bench/intent_bench.py [--data tests/data/intent_dev.jsonl] [--entities 500]
-        [--device cpu|cuda] [--precision int8|fp32|fp16] [--json]
+        [--device cpu|cuda] [--precision int8|fp32|fp16] [--conversation] [--json]
 
 Prints p50/p95 ms per utterance (one at a time, after a warm-up), the share of utterances each stage
-answered, intent+slots exact where the sentences carry an answer, and the process's peak RSS.
+answered, intent+slots exact where the sentences carry an answer, and the process's peak RSS. With
+--conversation, also the cascade inside a conversation that has context (learned names looked up, dialogue
+acts tried, the tagger's spans read for inheritance), paired sentence by sentence with the cascade alone.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -67,6 +70,48 @@ def runs(transformer: Callable[[], Any]) -> dict[str, CascadeResolver]:
     }
 
 
+def conversation_turn(resolver: CascadeResolver, home: Home, db: Path) -> Callable[[str], list[Any]]:
+    """What a turn costs inside a conversation that has context (worst case: it last acted on a lamp, so
+    every device call is checked for a target to inherit), without executing anything."""
+    from devices.registry import Registry
+    from hub.context import DEVICE_INTENTS, inherit_targets, recognize_act, refers_back, said_a_target
+    from hub.dialogue import DialogueState
+    from hub.learned import LearnedStore
+
+    learned = LearnedStore(Registry.open(db))
+    state = DialogueState(targets=("light.office_desk",), target_slots={"name": "Desk Lamp"})
+
+    def turn(text: str) -> list[Any]:
+        text, _ = learned.rewrite(text, home)
+        recognize_act(text)  # a dialogue act that does not apply falls through to the resolver, as here
+        calls = resolver.resolve(text, home)
+        learned.phrase(text)
+        if any(c.intent in DEVICE_INTENTS for c in calls):
+            calls, _ = inherit_targets(calls, said_a_target(resolver.tag(text)), refers_back(text), state, home)
+        return calls
+    return turn
+
+
+def with_context(resolver: CascadeResolver, home: Home, sentences: list[str]) -> dict[str, Any]:
+    """The same sentences with and without a conversation, alternating sentence by sentence, so load from
+    elsewhere on the machine hits both alike; the added time is taken per pair."""
+    with tempfile.TemporaryDirectory() as tmp:
+        turn = conversation_turn(resolver, home, Path(tmp) / "bench.db")
+        for s in sentences[:5]:
+            resolver.resolve(s, home), turn(s)
+        plain, inside = [], []
+        for s in sentences:
+            t0 = time.perf_counter()
+            resolver.resolve(s, home)
+            t1 = time.perf_counter()
+            turn(s)
+            inside.append((time.perf_counter() - t1) * 1000)
+            plain.append((t1 - t0) * 1000)
+    added = [b - a for a, b in zip(plain, inside, strict=True)]
+    return {"plain_p50": p(plain, 50), "context_p50": p(inside, 50), "context_p95": p(inside, 95),
+            "added_p50": p(added, 50), "n": len(sentences)}
+
+
 def transformer_loader(device: str, precision: str | None) -> Callable[[], Any]:
     def load() -> Any:
         import torch
@@ -85,6 +130,8 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", help="the Transformer's device: cpu (default), cuda, auto")
     parser.add_argument("--precision", choices=("int8", "fp32", "fp16"), default=None,
                         help="default: int8 on CPU, fp16 on CUDA")
+    parser.add_argument("--conversation", action="store_true",
+                        help="also time the cascade inside a conversation with context (paired)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
     demo = load_home(DEMO_HOME)
@@ -99,14 +146,19 @@ def main() -> None:
                                    (f"generated ({len(big.entities)} entities, proxy)", big, proxy)):
         for name, resolver in resolvers.items():
             results[f"{name} | {home_name}"] = measure(resolver.resolve_staged, home, cases) | {"n": len(cases)}
+    context = with_context(resolvers["cascade"], demo, [t for t, _ in dev]) if args.conversation else None
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
-        print(json.dumps({"load_s": load_s, "peak_rss_mb": rss_mb, **results}))
+        print(json.dumps({"load_s": load_s, "peak_rss_mb": rss_mb, **results, "conversation": context}))
         return
     print(f"{'':55} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'exact':>6}  answered by")
     for name, r in results.items():
         shares = ", ".join(f"{k} {v:.0%}" for k, v in r["stages"].items())
         print(f"{name:55} {r['n']:4} {r['p50']:7.2f} {r['p95']:7.2f} {r['exact']:6.1%}  {shares}")
+    if context is not None:
+        print(f"in a conversation with context, demo home: {context['context_p50']:.2f} ms p50 "
+              f"({context['context_p95']:.2f} p95) against {context['plain_p50']:.2f} ms alone; "
+              f"context adds {context['added_p50']:.2f} ms p50 per sentence (paired, n={context['n']})")
     print(f"load (templates + Transformer): {load_s:.1f} s; peak RSS of this process: {rss_mb:.0f} MB")
 
 

@@ -22,7 +22,8 @@ from devices.mqtt.discovery import ASSISTANT_STATE_TOPIC
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
 from hub.config import HearthConfig, data_dir, parse_broker_uri
-from hub.conversation import Conversation, IntentResolver, load_default_resolver
+from hub.conversation import MAX_TEXT, Conversation, IntentResolver, Policy, load_default_resolver
+from hub.errors import HearthError
 from hub.events import Outcome, ToolCall
 from hub.executor import Executor
 from hub.ha_intents import HaIntentOptions, register_ha_intents
@@ -30,6 +31,7 @@ from hub.local_intents import register_local_intents
 from hub.logs import RateLimitedLogger
 from hub.netjson import load_json
 from hub.traces import TraceStore
+from hub.undo import register_restore
 from scenes.engine import AutomationEngine
 from scenes.intents import announcement, register_timer_intents
 from scenes.lists import ListStore
@@ -46,19 +48,23 @@ EVENT_TOPIC = "hearth/event"
 SCENE_TRIGGER = "hearth/scene/+/set"
 AUTOMATION_SWITCH = "hearth/automation/+/set"
 COMMAND_TOPIC = "hearth/command"
-"""{"intent": "HassTurnOn", "slots": {...}, "id": ..., "reply_to": ...} in; the outcome on `reply_to`
-(under REPLY_PREFIX) or else hearth/command/result."""
+"""{"intent": "HassTurnOn", "slots": {...}, "id": ..., "reply_to": ...} in, the outcome out; or {"text": "turn
+it off", "conversation_id": ..., "id": ..., "reply_to": ...} in (no conversation_id: a new conversation), the trace
+with its conversation_id out. Answers go to `reply_to` (under REPLY_PREFIX), else to hearth/command/result."""
 REPLY_PREFIX = f"{COMMAND_TOPIC}/reply/"
 MAX_COMMAND_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class CommandRequest:
-    """One hearth/command message: the call, the requester's id for it, and where the answer goes."""
+    """One hearth/command message: the call (or a sentence, in a conversation), the requester's id for it, and
+    where the answer goes."""
 
-    call: ToolCall
+    call: ToolCall | None
     id: str | None = None
     reply_to: str | None = None
+    text: str | None = None
+    conversation_id: str | None = None
 
     @property
     def topic(self) -> str:
@@ -147,6 +153,7 @@ class Hub:
         self.lists = ListStore(self.registry, next(iter(self.config.files.roots.values()), None))
         register_local_intents(self.executor, self.files, self.processes, self.lists)
         register_ha_intents(self.executor, HaIntentOptions(speak=self.speak, lists=self.lists))
+        register_restore(self.executor)
         await self.timers.start()
         await self._start_automations()
         self._unsubscribe.append(self.client.subscribe(SCENE_TRIGGER, self._scene_message))
@@ -283,6 +290,9 @@ class Hub:
 
     async def _timer_fired(self, timer: Timer, late: float) -> None:
         assert self.client is not None
+        if timer.kind == "command":  # a delayed command: the conversation that scheduled it runs it
+            await self.conversation.run_delayed(timer.id)
+            return
         event = {"type": "alarm" if timer.kind == "alarm" else "timer_finished", "id": timer.id,
                  "name": timer.name, "label": timer.label, "late_ms": round(late * 1000, 1)}
         await self.client.publish(EVENT_TOPIC, event)
@@ -325,20 +335,48 @@ class Hub:
             return
         asyncio.get_running_loop().create_task(self._command(request))
 
+    def mqtt_policy(self, reply_to: str | None) -> Policy:
+        """What an MQTT requester may have carried out: `mqtt.command_intents`; a question (and so a risky
+        action) only with `mqtt.allow_risky` and a private `reply_to` for it."""
+        mqtt = self.config.mqtt
+        why = ("risky actions are off over MQTT (mqtt.allow_risky)" if not mqtt.allow_risky
+               else "a risky action over MQTT needs a reply_to topic for its question")
+        return Policy(frozenset(mqtt.command_intents), "over MQTT (mqtt.command_intents)",
+                      None if (mqtt.allow_risky and reply_to) else why)
+
     async def _command(self, request: CommandRequest) -> None:
         """Run an allowed intent; each request is its own session, so only its own id confirms it."""
         assert self.executor is not None and self.client is not None
-        call, mqtt = request.call, self.config.mqtt
-        if call.intent not in (*mqtt.command_intents, "HearthConfirm", "HearthDeny"):
-            outcome = _refused(call, f"{call.intent} is not allowed over MQTT (mqtt.command_intents)")
+        if request.text is not None:
+            await self._text_command(request)
+            return
+        assert request.call is not None
+        call, policy = request.call, self.mqtt_policy(request.reply_to)
+        refusal = policy.refusal(call)
+        if refusal:
+            outcome = _refused(call, refusal)
         else:
             outcome = await self.executor.execute(call, session=f"mqtt-{uuid.uuid4().hex}")
-        if outcome.needs_confirmation and not (mqtt.allow_risky and request.reply_to):
+        if outcome.needs_confirmation and policy.no_questions:
             self.executor.cancel(outcome.request_id)
-            why = ("risky actions are off over MQTT (mqtt.allow_risky)" if not mqtt.allow_risky
-                   else "a risky action over MQTT needs a reply_to topic for its question")
-            outcome = _refused(call, f"Refused: {outcome.response.removesuffix(' Say yes or no.')} {why}")
+            outcome = _refused(call, f"Refused: {outcome.response.removesuffix(' Say yes or no.')} "
+                                     f"{policy.no_questions}")
         await self.client.publish(request.topic, request.answer(outcome.to_dict()))
+
+    async def _text_command(self, request: CommandRequest) -> None:
+        """A sentence on hearth/command, within the requester's conversation and policy; the trace comes back
+        (to `reply_to` when given: a conversation id seen by others could be continued by them)."""
+        assert self.client is not None and request.text is not None
+        try:
+            cid = self.conversation.begin(request.conversation_id, "mqtt")
+        except HearthError as err:
+            result = {"ok": False, "error": str(err), "response": str(err),
+                      "conversation_id": request.conversation_id}
+            await self.client.publish(request.topic, request.answer(result))
+            return
+        trace = await self.conversation.handle(request.text, source="mqtt", conversation_id=cid,
+                                               policy=self.mqtt_policy(request.reply_to))
+        await self.client.publish(request.topic, request.answer({**trace.to_dict(), "ok": trace.ok}))
 
     async def _execute_logged(self, call: ToolCall, session: str) -> None:
         assert self.executor is not None
@@ -375,16 +413,24 @@ def parse_command(payload: bytes) -> CommandRequest:
     if len(payload) > MAX_COMMAND_BYTES:
         raise ValueError(f"command is {len(payload)} bytes; the limit is {MAX_COMMAND_BYTES}")
     data = load_json(payload, "command")
-    if not isinstance(data, dict) or not isinstance(data.get("intent"), str):
-        raise ValueError('command must be a JSON object like {"intent": "HassTurnOn", "slots": {...}}')
-    slots = data.get("slots") or {}
-    if not isinstance(slots, dict):
-        raise ValueError("slots must be a JSON object")
+    if not isinstance(data, dict) or not (isinstance(data.get("intent"), str) or "text" in data):
+        raise ValueError('command must be a JSON object like {"intent": "HassTurnOn", "slots": {...}} '
+                         'or {"text": "turn on the kitchen lights"}')
     request_id, reply_to = data.get("id"), data.get("reply_to")
     if request_id is not None and (not isinstance(request_id, str) or not 0 < len(request_id) <= 128):
         raise ValueError("id must be a string of 1 to 128 characters")
     if reply_to is not None and not _reply_topic(reply_to):
         raise ValueError(f"reply_to must be a topic under {REPLY_PREFIX} without wildcards")
+    if "text" in data:
+        text, cid = data["text"], data.get("conversation_id")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+            raise ValueError(f"text must be a sentence of 1 to {MAX_TEXT} characters")
+        if cid is not None and not isinstance(cid, str):
+            raise ValueError("conversation_id must be a string")
+        return CommandRequest(None, request_id, reply_to, text, cid)
+    slots = data.get("slots") or {}
+    if not isinstance(slots, dict):
+        raise ValueError("slots must be a JSON object")
     if isinstance(data.get("request_id"), str):  # the answer to a question may carry it at the top level
         slots = {**slots, "request_id": data["request_id"]}
     return CommandRequest(ToolCall(data["intent"], slots), request_id, reply_to)

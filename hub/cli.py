@@ -73,7 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     say = commands.add_parser("say", help="understand and carry out a sentence: hearth say 'turn off the lights'")
     _add_hub_arguments(say)
     say.add_argument("--json", action="store_true", help="print the trace as JSON")
+    say.add_argument("--conversation", metavar="ID", help="continue a conversation (its id is printed on stderr)")
     say.add_argument("text", nargs="+")
+
+    learned = commands.add_parser("learned", help="names and corrections Hearth learned: list or forget them")
+    learned_commands = learned.add_subparsers(dest="learned_command", required=True, metavar="ACTION")
+    learned_commands.add_parser("list", help="what was learned, where and when")
+    forget = learned_commands.add_parser("forget", help="forget one learned item (by its id or its words)")
+    forget.add_argument("item")
 
     from llm.cli import add_parse_arguments
 
@@ -533,11 +540,43 @@ def _publish_once(broker: str, topic: str, payload: str) -> None:
 def run_say(args: argparse.Namespace, config: HearthConfig) -> int:
     async def go() -> Any:
         async with _hub(args, config) as hub:
-            return await hub.conversation.handle(" ".join(args.text), source="text", session="cli")
+            cid = hub.conversation.begin(args.conversation, "text")
+            return await hub.conversation.handle(" ".join(args.text), source="text", conversation_id=cid)
 
-    trace = asyncio.run(go())
+    try:
+        trace = asyncio.run(go())
+    except HearthError as err:
+        print(f"hearth: {err}", file=sys.stderr)
+        return EXIT_FAILED
     print(json.dumps(trace.to_dict(), indent=2) if args.json else trace.response)
+    if not args.json:
+        print(f"(conversation {trace.conversation_id}: continue it with --conversation)", file=sys.stderr)
     return EXIT_OK if trace.ok else EXIT_FAILED
+
+
+def run_learned(args: argparse.Namespace, config: HearthConfig) -> int:
+    import datetime as dt
+
+    from devices.registry import Registry
+    from hub.learned import LearnedStore, LearnError
+
+    registry = Registry.open(config.storage.database)
+    try:
+        store = LearnedStore(registry)
+        if args.learned_command == "forget":
+            try:
+                item = store.forget(args.item)
+            except LearnError as err:
+                print(f"hearth: {err}", file=sys.stderr)
+                return EXIT_FAILED
+            print(f"Forgot {item.kind} '{item.phrase}' -> {item.target}")
+            return EXIT_OK
+        for item in store.all():
+            when = dt.datetime.fromtimestamp(item.at).strftime("%Y-%m-%d %H:%M")
+            print(f"{item.id}  {item.kind:6}  {item.phrase!r} -> {item.target}  ({item.where}, {when})")
+        return EXIT_OK
+    finally:
+        registry.close()
 
 
 def run_parse(args: argparse.Namespace, config: HearthConfig) -> int:
@@ -582,6 +621,7 @@ async def _voice(args: argparse.Namespace, config: HearthConfig, loop: Any, sour
 
 def voice_handler(hub: Any, source: str) -> Any:
     """The speech pipeline's handle_text: conversation in, reply and trace details out."""
+    from hub.conversation import asks_back
     from speech.pipeline import TextReply
 
     async def handle_text(text: str) -> TextReply:
@@ -589,7 +629,7 @@ def voice_handler(hub: Any, source: str) -> Any:
         trace = await hub.conversation.handle(text, source=source, session=source)
         outcome = {k: v for k, v in trace.to_dict()["outcome"].items() if k != "steps"}
         return TextReply(trace.response, trace={"intents": trace.intents, "outcome": outcome},
-                         marks=trace.marks)
+                         marks=trace.marks, follow_up=asks_back(trace.to_dict()))
 
     return handle_text
 
@@ -642,5 +682,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, HearthConfig], int]] = {
     "home": run_home, "do": run_do, "demo": run_demo, "serve": run_serve, "scene": run_scene,
     "automation": run_automation, "say": run_say, "parse": run_parse, "train": run_train,
     "speak": run_speak, "listen": run_listen, "run": run_voice, "token": lambda a, c: _print_token(),
-    "ha": run_ha, "mqtt-credentials": lambda a, c: _print_broker_credentials(),
+    "ha": run_ha, "mqtt-credentials": lambda a, c: _print_broker_credentials(), "learned": run_learned,
 }

@@ -87,6 +87,11 @@ class StorageConfig(_Section):
     database: Path = Field(default_factory=lambda: data_dir() / "hearth.db")
 
 
+class ConversationConfig(_Section):
+    idle: float = Field(300.0, gt=0, le=86400)
+    """Seconds without a turn after which a conversation forgets its context (targets, question, undo)."""
+
+
 class FilesConfig(_Section):
     roots: dict[str, Path] = Field(default_factory=lambda: {"files": Path("~/hearth-files").expanduser()})
     """Named folders the voice may read, append to, list and (with confirmation) delete in."""
@@ -133,6 +138,7 @@ class HearthConfig(_Section):
     executor: ExecutorConfig = ExecutorConfig()
     storage: StorageConfig = StorageConfig()
     http: HttpConfig = HttpConfig()
+    conversation: ConversationConfig = ConversationConfig()
     files: FilesConfig = FilesConfig()
     processes: dict[str, ProcessConfig] = Field(default_factory=dict)
     scenes: dict[str, SceneConfig] = Field(default_factory=dict)

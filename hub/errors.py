@@ -13,3 +13,21 @@ class ConfigError(HearthError):
 
 class ExecutionError(HearthError):
     """An intent could not be carried out; the message is fit to be spoken."""
+
+
+class AmbiguousTarget(ExecutionError):
+    """A target that could mean several devices; `choices` are their entity ids (Hearth asks which one)."""
+
+    def __init__(self, message: str, choices: tuple[str, ...], missing: str | None = None) -> None:
+        super().__init__(message)
+        self.choices = choices
+        self.missing = missing
+        """The slot the answer fills, when it is not the target itself (a list's `name`)."""
+
+
+class MissingValue(ExecutionError):
+    """A value the intent needs was not said; `slot` names it (Hearth asks for it)."""
+
+    def __init__(self, message: str, slot: str) -> None:
+        super().__init__(message)
+        self.slot = slot

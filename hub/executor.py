@@ -17,12 +17,11 @@ from devices.errors import DeviceError
 from devices.manager import CommandResult
 from devices.models import DeviceCommand, Entity, Home
 from hub.config import ExecutorConfig
-from hub.errors import ExecutionError, HearthError
+from hub.errors import AmbiguousTarget, ExecutionError, HearthError, MissingValue
 from hub.events import MqttMessage, Outcome, ToolCall
 from hub.responses import confirm_question, number, state_phrase, turned
 from hub.targets import (
     INTENT_DOMAINS,
-    AmbiguousTarget,
     Targets,
     join_names,
     match_targets,
@@ -133,11 +132,9 @@ class Executor:
             return _failed(call, f"Sorry, I can't handle {call.intent} yet")
         try:
             outcome = await handler(call, confirmed)
-        except AmbiguousTarget as err:
-            return Outcome(call.intent, False, str(err), choices=err.choices, missing=err.missing)
         except (HearthError, ValueError) as err:  # DeviceError (Home Assistant too) is a HearthError
             _LOGGER.info("%s failed: %s", call.intent, err)
-            return _failed(call, str(err))
+            return _asked(call, err) if isinstance(err, (AmbiguousTarget, MissingValue)) else _failed(call, str(err))
         if outcome.needs_confirmation:
             request_id = secrets.token_urlsafe(16)
             self._pending[request_id] = _Pending(call, self._clock() + self.options.confirmation_window, session)
@@ -289,7 +286,7 @@ class Executor:
             data["color_temp_kelvin"] = _number(slots["temperature"], 1500, 9000, "Colour temperature")
             said.append(f"{number(data['color_temp_kelvin'])} kelvin")
         if not data:
-            raise ExecutionError("Set the light to what? Say a brightness, a colour or a temperature")
+            raise MissingValue("Set the light to what? Say a brightness, a colour or a temperature", "brightness")
         targets = self._targets(call)
         commands = [DeviceCommand(e.id, "turn_on", data) for e in targets.entities]
         return await self._run(call, targets, commands, confirmed, f"Set {targets.phrase()} {' and '.join(said)}")
@@ -314,7 +311,7 @@ class Executor:
 
     async def _set_temperature(self, call: ToolCall, confirmed: bool) -> Outcome:
         if "temperature" not in call.slots:
-            raise ExecutionError("Which temperature? Say for example 21 degrees")
+            raise MissingValue("To what temperature? Say for example 21 degrees", "temperature")
         targets = self._targets(call)
         value = _number(call.slots["temperature"], -50, 100, "Temperature")
         for e in targets.entities:
@@ -352,7 +349,7 @@ class Executor:
 
     async def _set_position(self, call: ToolCall, confirmed: bool) -> Outcome:
         if "position" not in call.slots:
-            raise ExecutionError("Which position? Say a percentage")
+            raise MissingValue("Which position? Say a percentage", "position")
         position = _number(call.slots["position"], 0, 100, "Position")
         targets = self._targets(call)
         commands = [DeviceCommand(e.id, f"set_{'valve' if e.domain == 'valve' else 'cover'}_position",
@@ -362,7 +359,7 @@ class Executor:
 
     async def _fan_speed(self, call: ToolCall, confirmed: bool) -> Outcome:
         if "percentage" not in call.slots:
-            raise ExecutionError("Which speed? Say a percentage")
+            raise MissingValue("Which speed? Say a percentage", "percentage")
         pct = _number(call.slots["percentage"], 0, 100, "Fan speed")
         targets = self._targets(call)
         commands = [DeviceCommand(e.id, "set_percentage", {"percentage": pct}) for e in targets.entities]
@@ -418,7 +415,7 @@ class Executor:
 
     async def _set_volume(self, call: ToolCall, confirmed: bool) -> Outcome:
         if "volume_level" not in call.slots:
-            raise ExecutionError("Which volume? Say a percentage")
+            raise MissingValue("Which volume? Say a percentage", "volume_level")
         level = _number(call.slots["volume_level"], 0, 100, "Volume")
         targets = self._players(call, None)
         commands = [DeviceCommand(e.id, "volume_set", {"volume_level": level / 100}) for e in targets.entities]
@@ -515,6 +512,14 @@ def _is_risky(entity: Entity | None, command: DeviceCommand) -> bool:
     if entity is None or not _guarded(entity):
         return False
     return resulting_state(entity, command) in ("unlocked", "open")
+
+
+def _asked(call: ToolCall, question: AmbiguousTarget | MissingValue) -> Outcome:
+    """A question back: which of several devices, or the value that was not said."""
+    if isinstance(question, AmbiguousTarget):
+        return Outcome(call.intent, False, str(question), error=str(question), choices=question.choices,
+                       missing=question.missing)
+    return Outcome(call.intent, False, str(question), error=str(question), missing=question.slot)
 
 
 def _failed(call: ToolCall, reason: str) -> Outcome:

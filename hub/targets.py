@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.models import Area, Entity, Floor, Home, normalize_name
-from hub.errors import ExecutionError
+from hub.errors import AmbiguousTarget, ExecutionError
 
 DOMAIN_NOUNS = {
     "light": "lights", "switch": "switches", "fan": "fans", "cover": "covers", "lock": "locks",
@@ -38,15 +38,6 @@ INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
 }
 """The domains each device intent acts on: the executor targets only these, and the resolver understands a
 call only when the home has such a target (`llm.slots.grounded`)."""
-
-
-class AmbiguousTarget(ExecutionError):
-    """The request could mean any of several entities: Hearth asks which instead of acting on all."""
-
-    def __init__(self, question: str, choices: tuple[str, ...], missing: str | None = None) -> None:
-        super().__init__(question)
-        self.choices = choices
-        self.missing = missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +186,11 @@ def _by_name(home: Home, q: TargetQuery, candidates: list[Entity], area: Area | 
         if len(local) == 1:
             named = local
         else:
-            areas = join_names(sorted({(home.area(e.area_id) or Area("", "no area")).name for e in named}))
+            area_of = {e.id: (home.area(e.area_id) or Area("", "no area")).name for e in named}
+            areas = join_names(sorted(set(area_of.values())))
+            spoken_order = sorted(named, key=lambda e: area_of[e.id])  # "the first one" is the first said
             raise AmbiguousTarget(f"There is more than one {q.name}: in {areas}. Which one?",
-                                  tuple(e.id for e in named))
+                                  tuple(e.id for e in spoken_order))
     return Targets(tuple(named), area, floor, by_name=True)
 
 

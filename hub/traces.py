@@ -28,6 +28,9 @@ class Trace:
     timings_ms: dict[str, float] = field(default_factory=dict)
     wake: dict[str, Any] | None = None
     ok: bool = True
+    conversation_id: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    """What the turn took from its conversation (previous targets, the question it answered, what was learned)."""
     marks: dict[str, float] = field(default_factory=dict)
     """Stage -> time.perf_counter() when it finished (for the voice pipeline's timings)."""
 
@@ -42,6 +45,10 @@ class Trace:
         }
         if self.wake is not None:
             out["wake"] = self.wake
+        if self.conversation_id is not None:
+            out["conversation_id"] = self.conversation_id
+        if self.context:
+            out["context"] = self.context
         return out
 
 

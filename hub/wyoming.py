@@ -33,6 +33,7 @@ from wyoming.tts import Synthesize
 from wyoming.wake import Detect, Detection, NotDetected
 
 from hub import __version__
+from hub.conversation import asks_back
 from hub.logs import RateLimitedLogger
 from hub.netjson import load_json
 
@@ -237,7 +238,11 @@ class HearthEventHandler(AsyncEventHandler):
 
     async def _handle(self, text: str) -> None:
         trace = await self.hub.conversation.handle(text, source="wyoming", session=f"wyoming-{id(self)}")
-        reply = Handled(text=trace.response) if trace.intents else NotHandled(text=trace.response)
+        # The conversation is this connection's; a reply that asks something says so, so a satellite can
+        # keep the microphone open for the answer (no wake word).
+        context = {"conversation_id": trace.conversation_id, "continue_conversation": asks_back(trace.to_dict())}
+        reply = (Handled(text=trace.response, context=context) if trace.intents
+                 else NotHandled(text=trace.response, context=context))
         await self.write_event(reply.event())
 
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from devices.models import Home
 from hub.events import ToolCall
@@ -74,6 +74,11 @@ class CascadeResolver:
             return [], None
         calls = [replace(c, stage=TRANSFORMER) for c in transformer.resolve(text, home)]
         return calls, TRANSFORMER if calls else None
+
+    def tag(self, text: str) -> list[Any]:
+        """The Transformer's clauses and spans for `text` (what a conversation reads for context)."""
+        transformer = self.transformer()
+        return transformer.tag(text) if transformer is not None else []
 
     def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float:
         """1.0 (with its meaning) when the templates match; else the Transformer's judgement."""

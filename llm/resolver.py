@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Self
 
@@ -31,6 +32,8 @@ _PAUSE = re.compile(r"(?<!\d),|,(?!\d)")
 """A comma, except inside a number ("1,000"): whisper writes one where the speaker pauses ("Turn off, the
 kitchen lights."); the tagger was trained without them (`llm.data.generate._style`), so they become spaces,
 the same length, and spans keep their places in the text."""
+_TAGGED = 64
+"""Taggings remembered (see `Resolver.tag`)."""
 MAX_CHARS = 1000
 """Longer lines are cut here before tokenizing (the tokenizer also truncates to 64 tokens)."""
 
@@ -69,6 +72,9 @@ class Resolver:
         self.mode = mode
         self.threshold = threshold
         self._names: tuple[int, HomeNames] | None = None
+        self._tagged: dict[str, list[Clause]] = {}
+        """The last few taggings by text: `resolve`, `understands` and the conversation's context read the
+        same utterance's clauses, and a forward pass is the costly part."""
 
     @classmethod
     def load(
@@ -114,7 +120,16 @@ class Resolver:
         return self._names[1]
 
     def tag(self, text: str) -> list[Clause]:
-        """Clauses in spoken order with their spans (before entity resolution)."""
+        """Clauses in spoken order with their spans (before entity resolution); fresh copies each call."""
+        clauses = self._tagged.get(text)
+        if clauses is None:
+            clauses = self._tag(text)
+            if len(self._tagged) >= _TAGGED:
+                self._tagged.pop(next(iter(self._tagged)), None)
+            self._tagged[text] = clauses
+        return [replace(c, spans=list(c.spans), intents=dict(c.intents)) for c in clauses]
+
+    def _tag(self, text: str) -> list[Clause]:
         text = _PAUSE.sub(" ", mend(" ".join(text[:MAX_CHARS].split())))
         if not text.strip():
             return []

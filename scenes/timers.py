@@ -97,6 +97,14 @@ class TimerService:
         alarm = Timer(uuid.uuid4().hex[:12], "alarm", None, label, due - now, due, None, "running", now)
         return self._save(alarm)
 
+    def schedule_command(self, seconds: float, name: str) -> Timer:
+        """A delayed command (kind 'command'): fires like a timer; what it runs is kept by its owner."""
+        if not 1 <= seconds <= 7 * 86400:
+            raise SceneError("A command can wait from one second to a week")
+        now = self.clock()
+        timer = Timer(uuid.uuid4().hex[:12], "command", name, None, seconds, now + seconds, None, "running", now)
+        return self._save(timer)
+
     def cancel(self, timer: Timer) -> Timer:
         return self._save(replace(timer, state="cancelled"))
 

@@ -58,6 +58,8 @@ class TextReply:
     marks: Mapping[str, float] = field(default_factory=dict)
     """Stage -> time.perf_counter() when it finished, e.g. {"intents": t1, "executed": t2}; the pipeline turns
     them into timings_ms from the end of speech."""
+    follow_up: bool = False
+    """The reply asks something: listen for the answer without the wake word (`PipelineOptions.follow_up_s`)."""
 
 
 HandleText = Callable[[str], Awaitable["TextReply | str"]]
@@ -71,6 +73,8 @@ class PipelineOptions:
     """After the wake word, how long to wait for the command to start."""
     speech_pad_ms: int = 250
     """Audio kept around the detected speech so no word is clipped."""
+    follow_up_s: float = 5.0
+    """After a reply that asks something, how long to listen for the answer without the wake word."""
     max_utterance_s: float = 15.0
     min_no_speech_prob: float = 0.6
     """A transcript whose no-speech probability reaches this (and is short) is treated as noise."""
@@ -112,6 +116,7 @@ class VoicePipeline:
         self.on_trace = on_trace
         self.traces: list[dict[str, Any]] = []
         self._speculation: tuple[tuple[float, float], asyncio.Task[Transcript]] | None = None
+        self._follow_up = False
 
     async def run(self, source: AudioSource) -> list[dict[str, Any]]:
         """Process the source until it ends; returns (and reports through on_trace) one trace per command."""
@@ -122,8 +127,9 @@ class VoicePipeline:
                     if not utterance.final:
                         self._speculate(utterance)
                         continue
+                    self._follow_up = False
                     await self._handle(utterance, source.source_name)
-                    session.after_utterance()
+                    session.after_utterance(follow_up=self._follow_up)
                     if discard := getattr(source, "discard_pending", None):
                         discard()  # a live source: skip what was heard while replying
                         session.restart_listening()
@@ -177,6 +183,9 @@ class VoicePipeline:
         timings.setdefault("executed", since_end(time.perf_counter()))
         trace.update(reply.trace)
         trace["response"] = reply.response
+        self._follow_up = reply.follow_up
+        if reply.follow_up:
+            trace["follow_up"] = True
         first_audio_at, done_at = await self._speak(reply.response)
         if first_audio_at is not None:
             timings["first_audio"] = since_end(first_audio_at)
@@ -250,6 +259,8 @@ class _Session:
         self.speech_start_ms: float | None = None
         self.wake_detection: WakeDetection | None = None
         self.last_end_ms = 0.0
+        self.listen_timeout_s = self.options.wake_timeout_s
+        """How long LISTEN waits for speech to start: after the wake word, or after a question (follow-up)."""
         pipeline.vad.reset()
         if pipeline.wake is not None:
             pipeline.wake.reset()
@@ -278,6 +289,7 @@ class _Session:
         if detection is None:
             return
         self.state, self.wake_detection = _State.LISTEN, detection
+        self.listen_timeout_s = self.options.wake_timeout_s
         self.listen_from_ms = detection.timestamp_ms  # the command starts after the wake word
         self.speech_start_ms = None
         self.pipeline.vad.reset()
@@ -296,8 +308,8 @@ class _Session:
                 self.speech_start_ms = None
                 return found
         if (self.options.wake_required and self.speech_start_ms is None
-                and chunk.end_ms - self.listen_from_ms > 1000 * self.options.wake_timeout_s):
-            _LOGGER.info("wake word heard but no command followed within %.1f s", self.options.wake_timeout_s)
+                and chunk.end_ms - self.listen_from_ms > 1000 * self.listen_timeout_s):
+            _LOGGER.info("no command followed within %.1f s; waiting for the wake word", self.listen_timeout_s)
             self.after_utterance()
         elif (self.speech_start_ms is not None
               and chunk.end_ms - self.speech_start_ms > 1000 * self.options.max_utterance_s):
@@ -313,12 +325,16 @@ class _Session:
         return _Utterance(start_ms, end_ms, decided_ms, time.perf_counter(), samples, self.wake_detection,
                           forced, final)
 
-    def after_utterance(self) -> None:
-        """Back to waiting for the wake word (or, without one, straight on listening)."""
+    def after_utterance(self, follow_up: bool = False) -> None:
+        """Back to waiting for the wake word (or, without one, straight on listening); after a question
+        (`follow_up`), first listen for the answer without it for `follow_up_s`."""
         self.wake_detection = None
         self.speech_start_ms = None
         self.listen_from_ms = self.last_end_ms
-        if self.options.wake_required:
+        if self.options.wake_required and follow_up:
+            self.state, self.listen_timeout_s = _State.LISTEN, self.options.follow_up_s
+            self.pipeline.vad.reset()
+        elif self.options.wake_required:
             self.state = _State.WAIT_WAKE
             assert self.pipeline.wake is not None
             self.pipeline.wake.reset()

@@ -17,8 +17,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from devices.local import LocalError
 from devices.models import Entity, Home
 from hub import __version__
+from hub.dialogue import ConversationError
 from hub.errors import ExecutionError
 from hub.events import Outcome, ToolCall
+from hub.learned import LearnError
 from hub.targets import temperature_range
 from hub.traces import Trace
 from hub.web import schemas, views
@@ -225,11 +227,32 @@ async def _execute(state: WebState, call: ToolCall, session: str, source: str, t
     return result
 
 
-@secured.post("/say", response_model=schemas.TraceOut, tags=["commands"])
+@secured.post("/say", response_model=schemas.TraceOut, tags=["commands"],
+               responses={404: {"model": schemas.ErrorBody, "description": "No such conversation"}})
 async def say(state: State, body: schemas.SayRequest) -> dict[str, Any]:
     """Understand and carry out a sentence; the trace (intents, outcome, response, timings) comes back."""
-    trace = await state.hub.conversation.handle(body.text, source="dashboard", session=body.session)
+    try:
+        cid = state.hub.conversation.begin(body.conversation_id, "dashboard")
+    except ConversationError as err:
+        raise ApiError(404, str(err)) from None
+    trace = await state.hub.conversation.handle(body.text, source="dashboard", conversation_id=cid, area=body.area)
     return trace.to_dict()  # type: ignore[no-any-return]
+
+
+@secured.get("/learned", response_model=list[schemas.LearnedOut], tags=["conversation"])
+async def learned(state: State) -> list[dict[str, Any]]:
+    """Names and corrections Hearth learned, with where and when."""
+    return [item.to_dict() for item in state.hub.conversation.learned.all()]
+
+
+@secured.delete("/learned/{item_id}", response_model=schemas.LearnedOut, tags=["conversation"],
+                responses={404: {"model": schemas.ErrorBody, "description": "Nothing learned has that id"}})
+async def forget_learned(state: State, item_id: str) -> dict[str, Any]:
+    """Forget one learned name or correction."""
+    try:
+        return state.hub.conversation.learned.forget(item_id).to_dict()
+    except LearnError as err:
+        raise ApiError(404, str(err)) from None
 
 
 @secured.post("/listen", response_model=schemas.ListenOut, tags=["commands"],

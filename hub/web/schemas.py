@@ -40,6 +40,10 @@ class CommandRequest(_Body):
 class SayRequest(_Body):
     text: str = Field(min_length=1, max_length=1000, examples=["turn off the kitchen lights"])
     session: str = Field("dashboard", pattern=SESSION_PATTERN)
+    conversation_id: str | None = Field(None, pattern=SESSION_PATTERN)
+    """The conversation to continue (from an earlier reply); leave it out to start a new one."""
+    area: str | None = Field(None, min_length=1, max_length=64)
+    """Where the speaker is (an area's name or id): 'the lights' and 'in here' mean that room."""
 
 
 ActionName = Literal[
@@ -135,6 +139,20 @@ class TraceOut(_Out):
     outcome: dict[str, Any]
     response: str
     timings_ms: dict[str, float]
+    conversation_id: str | None = None
+    """The conversation this turn belongs to: send it back with the next sentence."""
+    context: dict[str, Any] | None = None
+    """What the turn took from its conversation (previous targets, the question it answered, a learned name)."""
+
+
+class LearnedOut(_Out):
+    id: str
+    kind: str
+    phrase: str
+    target: str
+    where: str
+    conversation_id: str
+    at: float
 
 
 class ListenOut(_Out):

@@ -14,7 +14,8 @@ from tests.conftest import DEMO_HOME, REPO, Mosquitto
 
 
 def hearth(tmp_path: Path, *args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HEARTH_DATA_DIR": str(tmp_path / "data"), "HEARTH_CONFIG": ""}
+    env = {**os.environ, "HEARTH_DATA_DIR": str(tmp_path / "data"), "HEARTH_CONFIG": "",
+           "PYTHONPATH": str(REPO)}  # this checkout's code, whichever checkout the venv was installed from
     env.pop("HEARTH_CONFIG")
     return subprocess.run([sys.executable, "-m", "hub", *args], cwd=tmp_path, env=env, input=stdin,
                           capture_output=True, text=True, timeout=timeout)
@@ -117,3 +118,21 @@ def test_say_resolves_and_executes(tmp_path: Path) -> None:
     unknown = hearth(tmp_path, "say", "qwerty uiop asdf")
     assert unknown.returncode == 1
     assert unknown.stdout.strip() == "Sorry, I didn't understand that. Could you say it another way?"
+
+
+def test_say_continues_a_conversation_and_learned_lists_it(tmp_path: Path) -> None:
+    first = hearth(tmp_path, "say", "--home", str(DEMO_HOME), "--json", "turn on the desk lamp")
+    cid = json.loads(first.stdout)["conversation_id"]
+    off = hearth(tmp_path, "say", "--conversation", cid, "--json", "turn it off")
+    assert off.returncode == 0, off.stderr
+    assert json.loads(off.stdout)["outcome"]["targets"] == ["light.office_desk"]
+    taught = hearth(tmp_path, "say", "--conversation", cid, "call the desk lamp the work light")
+    assert taught.stdout.strip() == "OK, from now on work light means Desk Lamp."
+    assert f"(conversation {cid}: continue it with --conversation)" in taught.stderr
+    listed = hearth(tmp_path, "learned", "list")
+    assert "'work light' -> light.office_desk  (text," in listed.stdout, listed.stdout
+    gone = hearth(tmp_path, "learned", "forget", "work light")
+    assert gone.stdout.strip() == "Forgot alias 'work light' -> light.office_desk"
+    assert hearth(tmp_path, "learned", "list").stdout == ""
+    unknown = hearth(tmp_path, "say", "--conversation", "nope", "turn it off")
+    assert unknown.returncode == 1 and "There is no conversation nope" in unknown.stderr

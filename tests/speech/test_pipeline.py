@@ -224,3 +224,30 @@ async def test_a_live_source_does_not_hear_its_own_reply(stt: WhisperStt, tts: P
     assert handler.heard == ["open the garage door", "lock the front door"]
     assert source.discarded_ms > 1000
     assert traces[0]["timings_ms"]["first_audio"] < traces[0]["timings_ms"]["spoken"]
+
+
+class AskingHandler(RecordingHandler):
+    """Asks back after the first command (a question), then answers plainly."""
+
+    async def __call__(self, text: str) -> TextReply:
+        self.texts.append(text)
+        if len(self.texts) == 1:
+            return TextReply("Which one: Floor Lamp or Desk Lamp?", follow_up=True)
+        return TextReply("Done.")
+
+
+async def test_after_a_question_the_answer_needs_no_wake_word(stt: WhisperStt, joe: Speak) -> None:
+    audio = join(silence(0.5), joe("Hey Jarvis, turn on the lamp."), silence(1.5), joe("The floor lamp."),
+                 silence(1.5), joe("Turn off the fan."), silence(1.0))  # no wake word, no question: ignored
+    handler = AskingHandler()
+    traces = await _pipeline(stt, None, handler).run(WavSource.from_samples(audio))
+    assert handler.heard == ["turn on the lamp", "the floor lamp"]
+    assert traces[0]["follow_up"] is True and "follow_up" not in traces[1]
+
+
+async def test_the_follow_up_window_closes(stt: WhisperStt, joe: Speak) -> None:
+    audio = join(silence(0.5), joe("Hey Jarvis, turn on the lamp."), silence(6.5), joe("The floor lamp."),
+                 silence(1.0))
+    handler = AskingHandler()
+    await _pipeline(stt, None, handler).run(WavSource.from_samples(audio))
+    assert handler.heard == ["turn on the lamp"]

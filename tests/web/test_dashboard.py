@@ -139,6 +139,35 @@ async def test_typing_a_command_shows_the_reply_and_a_trace(page: Page, web: Web
     await expect(page.locator("#traces .trace").first).not_to_contain_text("turn off the kitchen lights")
 
 
+async def test_the_talk_page_is_one_conversation_and_lists_what_it_learned(page: Page, web: Web) -> None:
+    await page.goto(web.url + "/#talk")
+    await page.select_option("#say-area", "Bedroom")
+    for text, expected in (("turn on the lights", "Turned on"), ("turn them off", "Turned off"),
+                           ("call the bedside lamp the night light", "from now on night light means")):
+        await page.fill("#say-text", text)
+        await page.press("#say-text", "Enter")
+        await expect(page.locator(".dialogue .turn").first.locator(".hearth")).to_contain_text(expected,
+                                                                                               timeout=30_000)
+    assert web.hub.devices.entity("light.bedside").state == "off"
+    learned = page.locator("#learned li", has_text="night light")
+    await expect(learned).to_contain_text("Bedside Lamp")
+    await learned.get_by_role("button", name="Remove").click()
+    await expect(page.locator("#learned li", has_text="night light")).to_have_count(0)
+    await page.goto(web.url + "/#activity")
+    turn = page.locator("#traces .trace", has_text="turn them off").first
+    await turn.locator("summary").click()
+    await expect(turn.locator(".context")).to_contain_text("previous_targets")
+    await page.goto(web.url + "/#talk")
+    await page.fill("#say-text", "unlock the front door")
+    await page.press("#say-text", "Enter")
+    await expect(page.locator("#confirm-text")).to_contain_text("Front Door")
+    await page.click("#confirm-yes")
+    await expect(page.locator("#toast")).to_contain_text("Unlocked")
+    assert web.hub.devices.entity("lock.front_door").state == "unlocked"
+    relocked = await web.hub.conversation.handle("lock the front door", session="t-relock")
+    assert relocked.ok and web.hub.devices.entity("lock.front_door").state == "locked"
+
+
 async def test_activating_a_scene_from_the_dashboard(page: Page, web: Web) -> None:
     await page.goto(web.url + "/#routines")
     card = page.locator('.scene[data-entity-id="scene.movie_night"]')
@@ -201,7 +230,7 @@ async def test_recording_in_the_browser_uploads_a_wav_to_the_voice_pipeline(page
 
 async def test_the_api_reader_lists_every_operation(page: Page, web: Web) -> None:
     await page.goto(web.url + "/api/docs")
-    await expect(page.locator("#operations details")).to_have_count(24)
+    await expect(page.locator("#operations details")).to_have_count(26)  # with GET and DELETE /api/learned
     entities = page.locator("#operations details", has_text="/api/entities/{entity_id}/action")
     await entities.locator("summary").click()
     await expect(entities).to_contain_text("Needs Authorization")

@@ -113,6 +113,15 @@ async def test_handle_transcript_executes(server) -> None:
     assert hub.traces.recent(1, source="wyoming")[0]["transcript"] == "blorp fizzle wob"
 
 
+async def test_a_question_keeps_the_conversation_open(server) -> None:
+    uri, hub = server
+    (asked, answered) = await ask(uri, Transcript(text="set the thermostat"), Transcript(text="22 degrees"))
+    question, answer = Handled.from_event(asked), Handled.from_event(answered)
+    assert question.text.startswith("To what temperature?") and question.context["continue_conversation"] is True
+    assert answer.context == {"conversation_id": question.context["conversation_id"], "continue_conversation": False}
+    assert hub.devices.entity("climate.thermostat").attributes["temperature"] == 22
+
+
 async def test_wake_word(server, joe) -> None:
     uri, _ = server
     quiet = np.zeros(16000, dtype=np.float32)

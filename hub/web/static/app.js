@@ -115,7 +115,7 @@ function route() {
   S.page = page;
   for (const p of PAGES) $("page-" + p).hidden = p !== page;
   document.querySelectorAll("#nav a").forEach((a) => a.classList.toggle("active", a.hash === "#" + page));
-  ({ home: renderHome, talk: () => {}, activity: renderTraces, routines: () => { renderScenes(); renderAutomations(); },
+  ({ home: renderHome, talk: renderTalk, activity: renderTraces, routines: () => { renderScenes(); renderAutomations(); },
      timers: () => { renderTimers(); renderLists(); }, local: loadLocal, health: loadHealth })[page]();
 }
 window.addEventListener("hashchange", route);
@@ -192,12 +192,14 @@ function handleOutcome(o) {
   return o;
 }
 
-function askConfirm(question) {
+let confirmSession = session;  // a question from a sentence is answered in that sentence's conversation
+function askConfirm(question, asker = session) {
+  confirmSession = asker;
   $("confirm-text").textContent = question; $("confirm").hidden = false;
 }
 async function answer(intent) {
   $("confirm").hidden = true;
-  try { const o = await api("POST", "/api/command", { intent, session }); handleOutcome(o); toast(o.response); }
+  try { const o = await api("POST", "/api/command", { intent, session: confirmSession }); handleOutcome(o); toast(o.response); }
   catch (err) { toast(err.message, true); }
 }
 $("confirm-yes").addEventListener("click", () => answer("HearthConfirm"));
@@ -273,9 +275,34 @@ $("say-form").addEventListener("submit", async (ev) => {
   $("say-text").value = "";
   const item = h("li", { class: "turn" }, h("p", { class: "you" }, text), h("p", { class: "hearth muted" }, "…"));
   $("dialogue").prepend(item);
-  try { showReply(item, await api("POST", "/api/say", { text, session })); }
-  catch (err) { item.lastChild.textContent = err.message; item.lastChild.className = "hearth error"; }
+  const body = { text, session, ...(conversation ? { conversation_id: conversation } : {}),
+                 ...($("say-area").value ? { area: $("say-area").value } : {}) };
+  try { const trace = await api("POST", "/api/say", body); conversation = trace.conversation_id; showReply(item, trace); }
+  catch (err) { conversation = null; item.lastChild.textContent = err.message; item.lastChild.className = "hearth error"; }
+  loadLearned();
 });
+
+// One conversation per tab: its id comes back with each reply and goes out with the next sentence.
+let conversation = null;
+
+function renderTalk() {
+  const select = $("say-area"), chosen = select.value;
+  select.replaceChildren(h("option", { value: "" }, "room: the home's default"),
+    ...S.areas.map((a) => h("option", { value: a.name }, "room: " + a.name)));
+  select.value = chosen;
+  loadLearned();
+}
+
+async function loadLearned() {
+  let items = [];
+  try { items = await api("GET", "/api/learned"); } catch (err) { return; }
+  const name = (id) => (S.entities.get(id) || { name: id }).name;
+  $("learned").replaceChildren(...(items.length ? items.map((i) => h("li", {},
+    h("b", {}, `“${i.phrase}”`), ` → ${name(i.target)} `,
+    h("span", { class: "muted" }, `(${i.kind}, learned ${fmtTime(i.at)} via ${i.where}) `),
+    h("button", { onclick: () => api("DELETE", `/api/learned/${encodeURIComponent(i.id)}`).then(loadLearned)
+      .catch((err) => toast(err.message, true)) }, "Remove"))) : [h("li", { class: "muted" }, "Nothing yet.")]));
+}
 
 function showReply(item, trace) {
   const reply = h("p", { class: "hearth" + (trace.outcome && trace.outcome.ok === false ? " failed" : "") },
@@ -284,7 +311,7 @@ function showReply(item, trace) {
   item.lastChild.replaceWith(reply);
   item.append(h("div", { class: "mini" }, intentSummary(trace), timingBar(trace.timings_ms || {})));
   const pending = trace.outcome && (trace.outcome.steps || []).find((s) => s.needs_confirmation);
-  if (pending) askConfirm(pending.response);
+  if (pending) askConfirm(pending.response, trace.conversation_id || session);
 }
 
 async function play(text) {
@@ -376,7 +403,7 @@ function traceItem(t) {
   return h("li", { class: "trace " + (o.ok === false ? "failed" : "ok"), dataset: { traceId: t.id, source: t.source } },
     h("details", {}, h("summary", {}, h("span", { class: "when" }, fmtTime(t.at)), h("span", { class: "badge" }, t.source),
       h("span", { class: "said" }, t.transcript || "(nothing)"), h("span", { class: "reply" }, "→ " + (t.response || ""))),
-    h("div", { class: "detail" }, wake, intentSummary(t), h("ul", { class: "steps" }, steps), timingBar(t.timings_ms || {}))));
+    h("div", { class: "detail" }, wake, t.context ? h("p", { class: "muted context" }, "context: " + JSON.stringify(t.context)) : null, intentSummary(t), h("ul", { class: "steps" }, steps), timingBar(t.timings_ms || {}))));
 }
 
 function traceMatches(t) {
