@@ -15,10 +15,14 @@ class ToolCall:
     confidence: float = 1.0
     stage: str = ""
     """Which stage of understanding gave it: "templates" (HA's sentences) or "transformer"; "" when not said."""
+    assumed: tuple[str, ...] = ()
+    """Slots filled from where the speaker is rather than said (the satellite's area, as Home Assistant's
+    templates fill it): a preference, which the executor widens when nothing there fits."""
 
     def to_dict(self) -> dict[str, Any]:
         out = {"intent": self.intent, "slots": dict(self.slots), "confidence": round(self.confidence, 4)}
-        return out | ({"stage": self.stage} if self.stage else {})
+        return out | ({"stage": self.stage} if self.stage else {}) | (
+            {"assumed": list(self.assumed)} if self.assumed else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToolCall:

@@ -216,7 +216,16 @@ class Executor:
     def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
         """What the call acts on, among `domains` (default: the intent's, `INTENT_DOMAINS`)."""
         query = query_for(call.slots, domains or INTENT_DOMAINS[call.intent])
-        return match_targets(self.backend.home, query, ask_which=True)
+        try:
+            return match_targets(self.backend.home, query, ask_which=True)
+        except AmbiguousTarget:
+            raise
+        except ExecutionError:
+            if "area" not in call.assumed:
+                raise
+        # the speaker's own area was assumed, not said, and holds nothing that fits: the home does
+        widened = query_for({k: v for k, v in call.slots.items() if k != "area"}, domains or INTENT_DOMAINS[call.intent])
+        return match_targets(self.backend.home, widened, ask_which=True)
 
     async def _run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand],
                    confirmed: bool, done: str) -> Outcome:

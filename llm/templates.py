@@ -243,7 +243,10 @@ class TemplateMatcher:
             return None
         if result is None:
             return None
-        return ToolCall(result.intent.name, self._slots(result), 1.0)
+        context = lists.context or {}
+        assumed = tuple(e.name for e in result.entities_list
+                        if e.name in context and not e.text and e.value == context[e.name])
+        return ToolCall(result.intent.name, self._slots(result), 1.0, assumed=assumed)
 
     def _slots(self, result: Any) -> dict[str, Any]:
         slots: dict[str, Any] = {}

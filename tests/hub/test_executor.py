@@ -196,3 +196,14 @@ async def _until(predicate, timeout: float = 3.0) -> None:
     while not predicate():
         assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
         await asyncio.sleep(0.02)
+
+
+async def test_an_assumed_area_is_a_preference_a_said_one_is_not(hub: Hub) -> None:
+    """HA's templates fill the speaker's area where a sentence names none (the thermostat is in the Hallway,
+    the speaker in the Living Room): assumed, it widens to the home; said, it holds."""
+    assumed = ToolCall("HassClimateSetTemperature", {"temperature": 22, "area": "Living Room"}, assumed=("area",))
+    outcome = await hub.executor.execute(assumed)
+    assert outcome.ok and outcome.targets == ("climate.thermostat",)
+    said = await hub.executor.execute(ToolCall("HassClimateSetTemperature", {"temperature": 23, "area": "Living Room"}))
+    assert not said.ok and said.targets == ()
+    assert hub.home.entity("climate.thermostat").attributes["temperature"] == 22
