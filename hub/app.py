@@ -44,8 +44,8 @@ SCENE_TRIGGER = "hearth/scene/+/set"
 AUTOMATION_SWITCH = "hearth/automation/+/set"
 COMMAND_TOPIC = "hearth/command"
 """{"intent": "HassTurnOn", "slots": {...}} in, the outcome on hearth/command/result; or {"text": "turn it off",
-"conversation_id": "..."} in (the id optional: a new conversation without one), the trace with its
-conversation_id out."""
+"conversation_id": "...", "area": "Kitchen"} in (id and area optional: a new conversation without an id;
+the area is where the speaker is), the trace with its conversation_id out."""
 MAX_COMMAND_BYTES = 16 * 1024
 
 
@@ -277,7 +277,7 @@ class Hub:
         outcome = await self.executor.execute(call, session="mqtt")
         await self.client.publish(f"{COMMAND_TOPIC}/result", outcome.to_dict())
 
-    async def _text_command(self, text: str, conversation_id: str | None) -> None:
+    async def _text_command(self, text: str, conversation_id: str | None, area: str | None) -> None:
         """A sentence on hearth/command, within the requester's conversation; the trace comes back."""
         assert self.client is not None
         try:
@@ -286,7 +286,7 @@ class Hub:
             result = {"ok": False, "error": str(err), "response": str(err), "conversation_id": conversation_id}
             await self.client.publish(f"{COMMAND_TOPIC}/result", result)
             return
-        trace = await self.conversation.handle(text, source="mqtt", conversation_id=cid)
+        trace = await self.conversation.handle(text, source="mqtt", conversation_id=cid, area=area)
         await self.client.publish(f"{COMMAND_TOPIC}/result", {**trace.to_dict(), "ok": trace.ok})
 
     async def _execute_logged(self, call: ToolCall, session: str) -> None:
@@ -306,9 +306,9 @@ def config_scenes(config: HearthConfig) -> list[Entity]:
             for scene_id, s in config.scenes.items()]
 
 
-def parse_text_request(payload: bytes) -> tuple[str, str | None] | None:
-    """A hearth/command payload that carries a sentence: (text, conversation_id); None when it carries an
-    intent instead; ValueError says what is wrong with it."""
+def parse_text_request(payload: bytes) -> tuple[str, str | None, str | None] | None:
+    """A hearth/command payload that carries a sentence: (text, conversation_id, area); None when it carries
+    an intent instead; ValueError says what is wrong with it."""
     if len(payload) > MAX_COMMAND_BYTES:
         raise ValueError(f"command is {len(payload)} bytes; the limit is {MAX_COMMAND_BYTES}")
     try:
@@ -317,12 +317,14 @@ def parse_text_request(payload: bytes) -> tuple[str, str | None] | None:
         raise ValueError(f"command is not JSON: {err}") from None
     if not isinstance(data, dict) or "text" not in data:
         return None
-    text, cid = data["text"], data.get("conversation_id")
+    text, cid, area = data["text"], data.get("conversation_id"), data.get("area")
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
         raise ValueError(f"text must be a sentence of 1 to {MAX_TEXT} characters")
     if cid is not None and not isinstance(cid, str):
         raise ValueError("conversation_id must be a string")
-    return text, cid
+    if area is not None and (not isinstance(area, str) or not 0 < len(area) <= 64):
+        raise ValueError("area must be an area's name of 1 to 64 characters")
+    return text, cid, area
 
 
 def parse_command(payload: bytes) -> ToolCall:
