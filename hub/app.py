@@ -49,8 +49,9 @@ SCENE_TRIGGER = "hearth/scene/+/set"
 AUTOMATION_SWITCH = "hearth/automation/+/set"
 COMMAND_TOPIC = "hearth/command"
 """{"intent": "HassTurnOn", "slots": {...}, "id": ..., "reply_to": ...} in, the outcome out; or {"text": "turn
-it off", "conversation_id": ..., "id": ..., "reply_to": ...} in (no conversation_id: a new conversation), the trace
-with its conversation_id out. Answers go to `reply_to` (under REPLY_PREFIX), else to hearth/command/result."""
+it off", "conversation_id": ..., "area": "Kitchen", "id": ..., "reply_to": ...} in (no conversation_id: a new
+conversation; the area is where the speaker is), the trace with its conversation_id out. Answers go to
+`reply_to` (under REPLY_PREFIX), else to hearth/command/result."""
 REPLY_PREFIX = f"{COMMAND_TOPIC}/reply/"
 MAX_COMMAND_BYTES = 16 * 1024
 
@@ -65,6 +66,8 @@ class CommandRequest:
     reply_to: str | None = None
     text: str | None = None
     conversation_id: str | None = None
+    area: str | None = None
+    """Where the speaker is (a text request), deciding "the lights"."""
 
     @property
     def topic(self) -> str:
@@ -375,7 +378,7 @@ class Hub:
             await self.client.publish(request.topic, request.answer(result))
             return
         trace = await self.conversation.handle(request.text, source="mqtt", conversation_id=cid,
-                                               policy=self.mqtt_policy(request.reply_to))
+                                               area=request.area, policy=self.mqtt_policy(request.reply_to))
         await self.client.publish(request.topic, request.answer({**trace.to_dict(), "ok": trace.ok}))
 
     async def _execute_logged(self, call: ToolCall, session: str) -> None:
@@ -422,12 +425,14 @@ def parse_command(payload: bytes) -> CommandRequest:
     if reply_to is not None and not _reply_topic(reply_to):
         raise ValueError(f"reply_to must be a topic under {REPLY_PREFIX} without wildcards")
     if "text" in data:
-        text, cid = data["text"], data.get("conversation_id")
+        text, cid, area = data["text"], data.get("conversation_id"), data.get("area")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
             raise ValueError(f"text must be a sentence of 1 to {MAX_TEXT} characters")
         if cid is not None and not isinstance(cid, str):
             raise ValueError("conversation_id must be a string")
-        return CommandRequest(None, request_id, reply_to, text, cid)
+        if area is not None and (not isinstance(area, str) or not 0 < len(area) <= 64):
+            raise ValueError("area must be an area's name of 1 to 64 characters")
+        return CommandRequest(None, request_id, reply_to, text, cid, area)
     slots = data.get("slots") or {}
     if not isinstance(slots, dict):
         raise ValueError("slots must be a JSON object")

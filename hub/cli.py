@@ -292,6 +292,8 @@ DEMO_HELP = """Say what you want in plain words, for example:
   set the floor lamp to red and start the vacuum
   what's the temperature in the bedroom
   unlock the front door                  (asks for confirmation: answer yes or no)
+It is one conversation: then say "turn it off", "what about the bedroom", "undo that",
+"no, I meant the desk lamp", "call the floor lamp the reading light".
 Or type an intent and its slots:
   HassTurnOn area=Kitchen domain=light
   HassLightSet name="Floor Lamp" color=red

@@ -32,7 +32,7 @@ from hub.context import (
     with_targets,
 )
 from hub.delayed import Delayed, DelayedStore, delay_seconds
-from hub.dialogue import ConversationError, ConversationStore, DialogueState, Question, Snapshot
+from hub.dialogue import TARGET_SLOTS, ConversationError, ConversationStore, DialogueState, Question, Snapshot
 from hub.errors import ExecutionError, HearthError
 from hub.events import Outcome, ToolCall
 from hub.learned import LearnedStore, LearnError, check_alias
@@ -514,8 +514,10 @@ class Conversation:
         home, state = self.hub.home, replace(turn.state, question=None)
         for call, outcome in outcomes:
             if outcome.choices or outcome.missing:
+                asked_about = {} if outcome.choices else {k: v for k, v in call.slots.items() if k in TARGET_SLOTS}
                 state = replace(state, question=Question(call, outcome.choices, outcome.missing),
-                                choices=outcome.choices or state.choices, targets=outcome.choices)
+                                choices=outcome.choices or state.choices, targets=outcome.choices,
+                                target_slots=asked_about)
             elif outcome.targets and call.intent != RESTORE and (outcome.ok or outcome.needs_confirmation):
                 entities = [e for e in (home.entity(i) for i in outcome.targets) if e is not None]
                 state = replace(state, targets=outcome.targets, call=call,

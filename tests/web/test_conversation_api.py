@@ -63,6 +63,12 @@ async def test_mqtt_text_requests_carry_their_conversation(web: Web) -> None:
         third = (await asyncio.to_thread(watcher.wait_for, 3, 15))[2][1]
         assert third == {"ok": False, "error": third["error"], "response": third["error"], "conversation_id": "gone"}
         assert "no conversation gone" in third["error"]
+        watcher.client.publish("hearth/command", json.dumps({"text": "turn on the lights", "area": "Office"}), qos=1)
+        fourth = (await asyncio.to_thread(watcher.wait_for, 4, 15))[3][1]
+        assert fourth["context"]["area"] == "Office" and fourth["outcome"]["targets"] == ["light.office_desk"]
+        watcher.client.publish("hearth/command", json.dumps({"text": "turn on the lights", "area": 7}), qos=1)
+        fifth = (await asyncio.to_thread(watcher.wait_for, 5, 15))[4][1]
+        assert fifth == {"ok": False, "error": "area must be an area's name of 1 to 64 characters"}
 
 
 async def test_an_alias_is_learned_listed_and_forgotten(web: Web) -> None:
