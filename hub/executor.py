@@ -34,6 +34,8 @@ _ON = {"cover": "open_cover", "lock": "lock", "vacuum": "start", "scene": "activ
 _OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base", "valve": "close_valve",
         "lawn_mower": "dock"}
 _RISKY_CLASSES = ("garage", "gate", "door")
+_QUESTIONS = ("HassGetState", "HassClimateGetTemperature", "HassGetWeather")
+"""Intents that only ask: several possible targets are all answered about, not a reason to ask which."""
 
 
 class DeviceBackend(Protocol):
@@ -148,6 +150,9 @@ class Executor:
                   done: str) -> Outcome:
         return await self._run(call, targets, commands, confirmed, done)
 
+    async def get_state(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._get_state(call, confirmed)
+
     def simple_handler(self, service: str, done: str) -> Handler:
         """A handler sending `service` to the call's targets, replying `done` with their phrase for {}."""
         return self._simple(service, done)
@@ -155,7 +160,7 @@ class Executor:
     def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
         """What the call acts on, among `domains` (default: the intent's, `INTENT_DOMAINS`)."""
         query = query_for(call.slots, domains or INTENT_DOMAINS[call.intent])
-        return match_targets(self.backend.home, query, ask_which=True)
+        return match_targets(self.backend.home, query, ask_which=call.intent not in _QUESTIONS)
 
     async def _run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand],
                    confirmed: bool, done: str) -> Outcome:

@@ -65,6 +65,14 @@ async def test_ambiguous_lock_asks_and_acts_on_nothing(hub: Hub) -> None:
     assert hub.devices.entity("lock.side_door").state == "locked"
 
 
+async def test_state_questions_answer_what_was_asked(hub: Hub) -> None:
+    for text, reply in (("how many locks are locked", "2."), ("which locks are locked", "Front Door and Side Door."),
+                        ("are any lights on in the living room", "Yes, Floor Lamp."),
+                        ("is the front door locked", "Yes, Front Door is locked.")):
+        trace = await hub.conversation.handle(text)
+        assert (trace.intents[0]["intent"], trace.response) == ("HassGetState", reply), text
+
+
 async def test_todo_entities_are_the_lists(hub: Hub) -> None:
     asked = await hub.executor.execute(ToolCall("HassListAddItem", {"item": "milk"}))
     assert asked.response == "Which list: Chores or Shopping List?" and asked.missing == "name"
