@@ -153,3 +153,20 @@ def test_readme_intent_table_is_the_codes() -> None:
     readme = (Path(__file__).resolve().parent.parent.parent / "README.md").read_text()
     assert table() in readme, "README's intent table is stale: paste `python -m hub.intent_table`"
     assert "| `HassGetWeather` | yes | yes | yes |" in table()
+
+
+async def test_lights_in_several_rooms_and_no_speaker_room(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    from dataclasses import replace
+
+    from devices.homefile import dump_home, load_home
+
+    home = load_home(DEMO_HOME)
+    home = replace(home, areas=tuple(replace(a, context_area=False) for a in home.areas))
+    path = tmp_path / "home.yaml"
+    path.write_text(dump_home(home))
+    async with Hub(hub_config(tmp_path, mosquitto.uri), HubOptions(home=path, simulate=True)) as hub:
+        spoken = await hub.executor.execute(ToolCall("HassTurnOn", {"domain": "light"}, stage="transformer"))
+        assert spoken.response.startswith("Which one: ") and len(spoken.choices) == 9 and not spoken.mqtt
+        assert all(hub.devices.entity(e).state == "off" for e in ("light.kitchen_ceiling", "light.bathroom"))
+        every = await hub.executor.execute(ToolCall("HassTurnOn", {"domain": "light"}, stage="templates"))
+        assert every.ok and len(every.targets) == 9  # "turn on all the lights": HA's sentence said all
