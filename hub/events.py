@@ -15,6 +15,8 @@ class ToolCall:
     confidence: float = 1.0
     stage: str = ""
     """Which stage of understanding gave it: "templates" (HA's sentences) or "transformer"; "" when not said."""
+    response_key: str = ""
+    """The response HA's matched sentence names ("hello", "how_many", ...); "" when none or not a template."""
     assumed: tuple[str, ...] = ()
     """Slots filled from where the speaker is rather than said (the satellite's area, as Home Assistant's
     templates fill it): a preference, which the executor widens when nothing there fits."""
@@ -22,12 +24,14 @@ class ToolCall:
     def to_dict(self) -> dict[str, Any]:
         out = {"intent": self.intent, "slots": dict(self.slots), "confidence": round(self.confidence, 4)}
         return out | ({"stage": self.stage} if self.stage else {}) | (
+            {"response_key": self.response_key} if self.response_key else {}) | (
             {"assumed": list(self.assumed)} if self.assumed else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToolCall:
         return cls(str(data["intent"]), dict(data.get("slots") or {}), float(data.get("confidence", 1.0)),
-                   str(data.get("stage") or ""))
+                   str(data.get("stage") or ""), str(data.get("response_key") or ""),
+                   tuple(str(s) for s in data.get("assumed") or ()))
 
 
 @dataclass(frozen=True, slots=True)

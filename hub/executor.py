@@ -27,6 +27,7 @@ from hub.targets import (
     match_targets,
     query_for,
     temperature_range,
+    which_one,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ ALWAYS_ASKS = ("HearthFileDelete", "HearthProcessStop")
 """Intents registered elsewhere (hub.local_intents) that ask first whatever their target."""
 _PLANNING: contextvars.ContextVar[bool] = contextvars.ContextVar("hearth_planning", default=False)
 """Set by `would_ask`: device commands are worked out and judged, never sent."""
+_QUESTIONS = ("HassGetState", "HassClimateGetTemperature", "HassGetWeather")
+"""Intents that only ask: several possible targets are all answered about, not a reason to ask which."""
 
 
 class DeviceBackend(Protocol):
@@ -209,6 +212,9 @@ class Executor:
                   done: str) -> Outcome:
         return await self._run(call, targets, commands, confirmed, done)
 
+    async def get_state(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._get_state(call, confirmed)
+
     def simple_handler(self, service: str, done: str) -> Handler:
         """A handler sending `service` to the call's targets, replying `done` with their phrase for {}."""
         return self._simple(service, done)
@@ -216,8 +222,9 @@ class Executor:
     def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
         """What the call acts on, among `domains` (default: the intent's, `INTENT_DOMAINS`)."""
         query = query_for(call.slots, domains or INTENT_DOMAINS[call.intent])
+        ask_which = call.intent not in _QUESTIONS
         try:
-            return match_targets(self.backend.home, query, ask_which=True)
+            return match_targets(self.backend.home, query, ask_which=ask_which)
         except AmbiguousTarget:
             raise
         except ExecutionError:
@@ -225,7 +232,7 @@ class Executor:
                 raise
         # the speaker's own area was assumed, not said, and holds nothing that fits: the home does
         widened = query_for({k: v for k, v in call.slots.items() if k != "area"}, domains or INTENT_DOMAINS[call.intent])
-        return match_targets(self.backend.home, widened, ask_which=True)
+        return match_targets(self.backend.home, widened, ask_which=ask_which)
 
     async def _run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand],
                    confirmed: bool, done: str) -> Outcome:
@@ -268,6 +275,7 @@ class Executor:
         if not any(call.slots.get(k) for k in ("name", "domain", "device_class")):
             raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
         targets = self._targets(call)
+        _ask_which_room(call, targets, self.backend.home)
         commands: list[DeviceCommand] = []
         for entity in targets.entities:
             service = service_of(entity)
@@ -445,6 +453,17 @@ class Executor:
             commands.append(DeviceCommand(e.id, "volume_set", {"volume_level": level / 100}))
         verb = "Turned up" if delta > 0 else "Turned down"
         return await self._run(call, targets, commands, confirmed, f"{verb} {targets.phrase()}")
+
+
+def _ask_which_room(call: ToolCall, targets: Targets, home: Home) -> None:
+    """'Turn off the light' understood by the Transformer, naming no place, with such devices in several rooms
+    and no speaker's room: ask. HA's sentences give an area-less call only for 'all the lights', and
+    automations and structured commands mean what they say: those act on all."""
+    if call.stage != "transformer" or targets.by_name or targets.area or targets.floor or call.slots.get("area"):
+        return
+    rooms = {e.area_id for e in targets.entities}
+    if len(rooms) > 1:
+        raise AmbiguousTarget(which_one(home, list(targets.entities)), tuple(e.id for e in targets.entities))
 
 
 def scene_commands(scene: Entity, home: Home) -> list[DeviceCommand]:

@@ -17,7 +17,7 @@ from hub.errors import AmbiguousTarget, ExecutionError
 from hub.events import Outcome, ToolCall
 from hub.executor import Executor, Handler
 from hub.local_intents import ListIntents
-from hub.responses import number
+from hub.responses import number, state_phrase
 from hub.targets import find_area, join_names
 from scenes.lists import DEFAULT_LIST, ListStore
 
@@ -50,6 +50,7 @@ def ha_handlers(executor: Executor, options: HaIntentOptions) -> dict[str, Handl
         "HearthVacuumStop": executor.simple_handler("stop", "Stopped {}"),
         "HassMediaSearchAndPlay": _Media(executor).search_and_play,
         "HassClimateSetFanMode": _Climate(executor).fan_mode,
+        "HassGetState": _State(executor).handle,
         "HassRespond": _respond, "HassNevermind": _nevermind,
     }
     if options.speak is not None:
@@ -153,11 +154,41 @@ def _only(slots: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: slots[k] for k in keys if slots.get(k)}
 
 
+@dataclass(frozen=True, slots=True)
+class _State:
+    """HassGetState answered the way the matched sentence asked: how many, which, any or all."""
+
+    executor: Executor
+
+    async def handle(self, call: ToolCall, confirmed: bool) -> Outcome:
+        wanted = str(call.slots.get("state") or "").lower()
+        if call.response_key not in ("how_many", "which", "any", "all") or not wanted:
+            return await self.executor.get_state(call, confirmed)
+        domains = tuple(sorted({e.domain for e in self.executor.backend.home.entities}))
+        entities = self.executor.targets(call, domains).entities
+        matching = [e for e in entities if e.state == wanted or state_phrase(e).lower() == wanted]
+        names = join_names([e.name for e in matching]) if matching else ""
+        said = {
+            "how_many": str(len(matching)),
+            "which": names or "None",
+            "any": f"Yes, {names}" if matching else "No",
+            "all": "Yes" if len(matching) == len(entities) else
+                   f"No, {join_names([e.name for e in entities if e not in matching])} "
+                   f"{'is' if len(entities) - len(matching) == 1 else 'are'} not",
+        }[call.response_key]
+        return Outcome(call.intent, True, said, targets=tuple(e.id for e in entities),
+                       states={e.id: {"state": e.state, "attributes": e.attributes} for e in entities})
+
+
 # --- replies and broadcasts -----------------------------------------------------------------------
 
 
 async def _respond(call: ToolCall, confirmed: bool) -> Outcome:
-    return Outcome(call.intent, True, str(call.slots.get("response") or "Hello"))
+    """HA's canned replies ("hello", "who made you"...), by the response key of the sentence matched."""
+    from llm.templates import response_text
+
+    said = call.slots.get("response") or response_text(call.intent, call.response_key or "hello")
+    return Outcome(call.intent, True, str(said or "Hello"))
 
 
 async def _nevermind(call: ToolCall, confirmed: bool) -> Outcome:

@@ -157,6 +157,12 @@ def _check_references(doc: YamlDocument, path: Path_, sentence: str, part: dict[
             raise doc.error(path, f"no expansion rule '<{found}>' (define it under 'expansion_rules')")
 
 
+def response_text(intent: str, key: str) -> str | None:
+    """The text of one of HA's fixed English responses (HassRespond's "hello" -> "Hello from Home Assistant.")."""
+    text = _language_data().get("responses", {}).get("intents", {}).get(intent, {}).get(key)
+    return text if isinstance(text, str) and text and "{" not in text else None
+
+
 def ha_intent_names() -> tuple[str, ...]:
     """The intents home-assistant-intents has English sentences for."""
     return tuple(sorted(_language_data()["intents"]))
@@ -246,7 +252,8 @@ class TemplateMatcher:
         context = lists.context or {}
         assumed = tuple(e.name for e in result.entities_list
                         if e.name in context and not e.text and e.value == context[e.name])
-        return ToolCall(result.intent.name, self._slots(result), 1.0, assumed=assumed)
+        key = result.response if result.response and result.response != "default" else ""
+        return ToolCall(result.intent.name, self._slots(result), 1.0, response_key=key, assumed=assumed)
 
     def _slots(self, result: Any) -> dict[str, Any]:
         slots: dict[str, Any] = {}
@@ -257,9 +264,6 @@ class TemplateMatcher:
             elif isinstance(value, float) and value.is_integer():
                 value = int(value)
             slots.setdefault(entity.name, value)
-        reply = self.responses.get(result.intent.name, {}).get(result.response or "")
-        if result.intent.name == "HassRespond" and reply:
-            slots["response"] = reply
         return slots
 
     def _lists_for(self, home: Home) -> _HomeLists:

@@ -47,6 +47,10 @@ config:
 onboarding:
 intent:
 conversation:
+intent_script:
+  PorchReport:
+    speech:
+      text: The porch is quiet
 input_boolean:
   porch:
     name: Porch

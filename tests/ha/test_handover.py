@@ -23,12 +23,12 @@ async def test_intents_hearth_does_not_own_are_handed_to_home_assistant(
     Credentials(homeassistant.url, homeassistant.token).save(ha_credentials_path())
     async with Hub(hub_config(tmp_path, mosquitto.uri), HubOptions(home=DEMO_HOME, simulate=True)) as hub:
         await until(lambda: hub.homeassistant.connected, what="bridge connected")
-        assert "HassNevermind" not in hub.executor.intents
-        handed = await hub.executor.execute(ToolCall("HassNevermind"))
-        assert handed.ok and handed.response, handed.response  # Home Assistant answered; no TypeError
+        assert "PorchReport" not in hub.executor.intents  # an intent_script of the user's Home Assistant
+        handed = await hub.executor.execute(ToolCall("PorchReport"))
+        assert handed.ok and handed.response == "The porch is quiet", handed.response  # no TypeError
 
-        risky = await hub.executor.execute(ToolCall("HassNevermind", {"name": "Front Door"}), session="hall")
+        risky = await hub.executor.execute(ToolCall("PorchReport", {"name": "Front Door"}), session="hall")
         assert risky.needs_confirmation and not risky.ok
-        assert risky.response == "Hand HassNevermind for Front Door to Home Assistant? Say yes or no."
+        assert risky.response == "Hand PorchReport for Front Door to Home Assistant? Say yes or no."
         done = await hub.executor.execute(ToolCall("HearthConfirm", {"request_id": risky.request_id}))
         assert done.ok, done.response

@@ -65,6 +65,14 @@ async def test_ambiguous_lock_asks_and_acts_on_nothing(hub: Hub) -> None:
     assert hub.devices.entity("lock.side_door").state == "locked"
 
 
+async def test_state_questions_answer_what_was_asked(hub: Hub) -> None:
+    for text, reply in (("how many locks are locked", "2."), ("which locks are locked", "Front Door and Side Door."),
+                        ("are any lights on in the living room", "Yes, Floor Lamp."),
+                        ("is the front door locked", "Yes, Front Door is locked.")):
+        trace = await hub.conversation.handle(text)
+        assert (trace.intents[0]["intent"], trace.response) == ("HassGetState", reply), text
+
+
 async def test_todo_entities_are_the_lists(hub: Hub) -> None:
     asked = await hub.executor.execute(ToolCall("HassListAddItem", {"item": "milk"}))
     assert asked.response == "Which list: Chores or Shopping List?" and asked.missing == "name"
@@ -145,3 +153,20 @@ def test_readme_intent_table_is_the_codes() -> None:
     readme = (Path(__file__).resolve().parent.parent.parent / "README.md").read_text()
     assert table() in readme, "README's intent table is stale: paste `python -m hub.intent_table`"
     assert "| `HassGetWeather` | yes | yes | yes |" in table()
+
+
+async def test_lights_in_several_rooms_and_no_speaker_room(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    from dataclasses import replace
+
+    from devices.homefile import dump_home, load_home
+
+    home = load_home(DEMO_HOME)
+    home = replace(home, areas=tuple(replace(a, context_area=False) for a in home.areas))
+    path = tmp_path / "home.yaml"
+    path.write_text(dump_home(home))
+    async with Hub(hub_config(tmp_path, mosquitto.uri), HubOptions(home=path, simulate=True)) as hub:
+        spoken = await hub.executor.execute(ToolCall("HassTurnOn", {"domain": "light"}, stage="transformer"))
+        assert spoken.response.startswith("Which one: ") and len(spoken.choices) == 9 and not spoken.mqtt
+        assert all(hub.devices.entity(e).state == "off" for e in ("light.kitchen_ceiling", "light.bathroom"))
+        every = await hub.executor.execute(ToolCall("HassTurnOn", {"domain": "light"}, stage="templates"))
+        assert every.ok and len(every.targets) == 9  # "turn on all the lights": HA's sentence said all

@@ -33,7 +33,7 @@ def matcher() -> TemplateMatcher:
     ("complete milk on the list", "HassShoppingListCompleteItem", {"item": "milk"}),
     ("vacuum the kitchen", "HassVacuumCleanArea", {"area": "Kitchen"}),
     ("play jazz on the speaker", "HassMediaSearchAndPlay", {"search_query": "jazz", "name": "speaker"}),
-    ("hello", "HassRespond", {"response": "Hello from Home Assistant."}),
+    ("hello", "HassRespond", {}),
     ("stop the roomba", "HearthVacuumStop", {"name": "roomba"}),
     ("stop vacuuming", "HearthVacuumStop", {"domain": "vacuum"}),
     ("open the sprinkler", "HassTurnOn", {"name": "sprinkler"}),
@@ -41,7 +41,13 @@ def matcher() -> TemplateMatcher:
 ])
 def test_templates_give_has_slots(matcher: TemplateMatcher, demo_home: Home, text: str, intent: str,
                                   slots: dict[str, object]) -> None:
-    assert matcher.match(text, demo_home) == ToolCall(intent, slots)
+    call = matcher.match(text, demo_home)
+    assert call is not None and (call.intent, call.slots) == (intent, slots)
+
+
+def test_response_key_rides_along(matcher: TemplateMatcher, demo_home: Home) -> None:
+    assert matcher.match("who made you", demo_home) == ToolCall("HassRespond", {}, response_key="creator")
+    assert matcher.match("turn on the desk lamp", demo_home) == ToolCall("HassTurnOn", {"name": "Desk Lamp"})
 
 
 def test_nothing_for_what_no_template_says(matcher: TemplateMatcher, demo_home: Home) -> None:
@@ -99,8 +105,9 @@ def test_missing_custom_folder_is_a_clear_error(tmp_path: Path) -> None:
 def test_cascade_says_which_stage_answered(resolver: object, demo_home: Home) -> None:
     cascade = CascadeResolver(TemplateMatcher.load(), lambda: resolver)  # type: ignore[arg-type, return-value]
     calls, stage = cascade.resolve_staged("turn off the lights in the kitchen", demo_home)
-    assert stage == "templates" and calls == [ToolCall("HassTurnOff", {"area": "Kitchen", "domain": "light"},
-                                                       stage="templates")]
+    assert stage == "templates"
+    assert [(c.intent, c.slots, c.stage) for c in calls] == [
+        ("HassTurnOff", {"area": "Kitchen", "domain": "light"}, "templates")]
     calls, stage = cascade.resolve_staged("turn off the kitchen lights and start the roomba", demo_home)
     assert stage == "transformer" and [c.intent for c in calls] == ["HassTurnOff", "HassVacuumStart"]
     assert {c.stage for c in calls} == {"transformer"}
