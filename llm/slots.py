@@ -654,8 +654,8 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     domain: tuple[str, str | None] | None = None
     unknown_kind = None
     for text in spans.get("domain", []):
-        domain = domain or domain_of(text)
-        if domain_of(text) is None and _content_words(text):
+        domain = domain or _kind_of(text)
+        if _kind_of(text) is None and _content_words(text):
             unknown_kind = text  # "open the bedroom kitchen": no kind of device
     for text in spans.get("name", []):
         kind, value, split_domain = _resolve_name(intent, text, names)
@@ -810,7 +810,44 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
         return "area", area.name, None
     if normalize_name(text) in _GENERIC_NAMES or not _content_words(text):
         return "none", "", None
+    if (entity := _by_words(text, names)) is not None:
+        return "name", entity.name, None
     return "name", text, None  # unknown device: the executor says so
+
+
+NEED_DOMAINS: dict[str, tuple[str, str | None]] = {
+    "dark": ("light", None),
+    "gloomy": ("light", None),
+    "pitch black": ("light", None),
+    "pitch dark": ("light", None),
+}
+"""A need said where a kind of device goes ("it's dark in the kitchen"): the kind that meets it."""
+
+
+def _kind_of(text: str) -> tuple[str, str | None] | None:
+    return domain_of(text) or NEED_DOMAINS.get(normalize_name(text))
+
+
+def _by_words(text: str, names: HomeNames) -> Entity | None:
+    """The one device a part of its name picks out: 'coffee' (Coffee Maker), or an area and the rest of a name
+    or a kind of device: 'entry lock' (the Smart Lock, the only lock in the Entry), 'living room smart curtain'."""
+    words = _content_words(text)
+    if not words:
+        return None
+    entities = names.home.entities
+    whole = [e for e in entities if set(words) <= set(normalize_name(e.name).split())]
+    if len(whole) == 1:
+        return whole[0]
+    for cut in range(len(words) - 1, 0, -1):
+        area = names.areas.match(" ".join(words[:cut]), cutoff=101)
+        if area is None:
+            continue
+        rest = set(words[cut:])
+        here = [e for e in entities if e.area_id == area.item.id]
+        fits = [e for e in here if rest <= set(normalize_name(e.name).split()) or rest == {e.domain}]
+        if len(fits) == 1:
+            return fits[0]
+    return None
 
 
 def _generic(text: str) -> bool:
