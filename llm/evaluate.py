@@ -26,7 +26,7 @@ from devices.homefile import DEMO_HOME, load_home
 from devices.models import Home
 from hub.errors import HearthError
 from hub.targets import INTENT_DOMAINS, match_targets, query_for
-from llm.resolver import Resolver
+from llm.resolver import DEFAULT_THRESHOLD, Resolver
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DEV_SET = DATA / "intent_dev.jsonl"
@@ -128,10 +128,16 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, default=None)
     parser.add_argument("--modes", default="int8")
     parser.add_argument("--errors", action="store_true", help="print every mismatch")
+    parser.add_argument(
+        "--thresholds", default=None, help="comma-separated confidence gates to compare (default: the resolver's)"
+    )
     args = parser.parse_args()
     sets = [(p, args.home) for p in args.data] if args.data else list(SUITE)
-    for mode in args.modes.split(","):
-        resolver = Resolver.load(args.weights, "cpu", mode)
+    gates = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [DEFAULT_THRESHOLD]
+    for mode, gate in ((m, g) for m in args.modes.split(",") for g in gates):
+        resolver = Resolver.load(args.weights, "cpu", mode, threshold=gate)
+        if len(gates) > 1:
+            mode = f"{mode}@{gate:.2f}"
         print(f"{mode}:  {'set':<22} {'n':>4} {'intent':>7} {'exact':>7} {'wrong':>7} {'silent':>7} {'p50':>8}")
         for path, home_path in sets:
             result = score(resolver, load_cases(path), load_home(home_path))
