@@ -306,21 +306,7 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
 
 WAKE = ("hey jarvis", "jarvis", "ok nabu", "okay nabu", "hey mycroft", "alexa", "hey google", "computer")
 PREFIX = ("um", "uh", "so", "okay", "ok", "well", "hey", "right", "please", "hmm", "erm", "oh", "yeah")
-SUFFIX = (
-    "please",
-    "thanks",
-    "thank you",
-    "now",
-    "right now",
-    "cheers",
-    "if you can",
-    "ta",
-    "right away",
-    "straight away",
-    "at once",
-    "immediately",
-    "asap",
-)
+SUFFIX = ("please", "thanks", "thank you", "now", "right now", "cheers", "if you can", "ta")
 LEAD_INS = (
     "i'm off to sleep",
     "heading out",
