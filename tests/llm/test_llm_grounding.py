@@ -3,8 +3,10 @@
 from pathlib import Path
 
 from devices.homefile import DEMO_HOME, load_home
+from devices.models import Home
 from llm import slots
 from llm.entities import HomeNames
+from llm.resolver import Resolver
 
 FLAT = Path(__file__).resolve().parents[1] / "data" / "heldout" / "flat.yaml"
 
@@ -31,11 +33,11 @@ def test_a_need_names_a_kind_of_device() -> None:
     assert slots._kind_of("sandwich") is None
 
 
-def _calls(resolver, text, home):  # type: ignore[no-untyped-def]
+def _calls(resolver: Resolver, text: str, home: Home) -> list[tuple[str, dict[str, object]]]:
     return [(c.intent, c.slots) for c in resolver.resolve(text, home)]
 
 
-def test_a_place_alone_is_no_target_unless_everything_is_said(resolver, demo_home) -> None:  # type: ignore[no-untyped-def]
+def test_a_place_alone_is_no_target_unless_everything_is_said(resolver: Resolver, demo_home: Home) -> None:
     from hub.events import ToolCall
 
     names = HomeNames(demo_home)
@@ -43,26 +45,30 @@ def test_a_place_alone_is_no_target_unless_everything_is_said(resolver, demo_hom
     assert slots._every_kind_unsaid(bare, "turn off the bedroom", names)  # the lock, the fan, the curtains...
     assert not slots._every_kind_unsaid(bare, "turn everything off in the bedroom", names)
     assert not slots._every_kind_unsaid(ToolCall("HassTurnOff", {"area": "Jacuzzi"}, 0.9), "x", names)
-    assert not slots._every_kind_unsaid(ToolCall("HassTurnOff", {"area": "Bedroom", "domain": "light"}, 0.9), "x",
-                                        names)
+    assert not slots._every_kind_unsaid(
+        ToolCall("HassTurnOff", {"area": "Bedroom", "domain": "light"}, 0.9), "x", names
+    )
     assert _calls(resolver, "turn everything off in the kitchen", demo_home) == [("HassTurnOff", {"area": "Kitchen"})]
 
 
-def test_a_need_and_an_elliptic_place_keep_a_kind(resolver, demo_home) -> None:  # type: ignore[no-untyped-def]
+def test_a_need_and_an_elliptic_place_keep_a_kind(resolver: Resolver, demo_home: Home) -> None:
     calls = _calls(resolver, "it is so dark in the office", demo_home)
     assert calls == [("HassTurnOn", {"domain": "light", "area": "Office"})]
     calls = _calls(resolver, "turn off the kitchen lights and the bedroom", demo_home)
     assert [c[1].get("domain") for c in calls] == ["light", "light"]
 
 
-def test_a_follow_on_clause_naming_nothing_adds_no_call(resolver, demo_home) -> None:  # type: ignore[no-untyped-def]
+def test_a_follow_on_clause_naming_nothing_adds_no_call(resolver: Resolver, demo_home: Home) -> None:
     assert _calls(resolver, "lock the front door right away", demo_home) == [
-        ("HassTurnOn", {"domain": "lock", "name": "Front Door"})]
+        ("HassTurnOn", {"domain": "lock", "name": "Front Door"})
+    ]
     assert [c[0] for c in _calls(resolver, "turn off the kitchen lights and start the vacuum", demo_home)] == [
-        "HassTurnOff", "HassVacuumStart"]
+        "HassTurnOff",
+        "HassVacuumStart",
+    ]
 
 
-def test_the_shipped_weights_carry_a_calibration_temperature(resolver) -> None:  # type: ignore[no-untyped-def]
+def test_the_shipped_weights_carry_a_calibration_temperature(resolver: Resolver) -> None:
     import json
 
     from llm.checkpoint import DEFAULT_WEIGHTS, read_weights
