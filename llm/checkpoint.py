@@ -96,8 +96,9 @@ def read_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
 
 def build_model(path: Path, mode: str = "int8", device: str = "cpu") -> IntentTagger:
     """An inference model: mode 'int8' (CPU), 'fp32' or 'fp16' (CUDA)."""
-    tensors, _ = read_weights(path)
+    tensors, meta = read_weights(path)
     model = IntentTagger(tagger_config(dropout=0.0))
+    model.intent_temperature = float(json.loads(meta.get("info", "{}")).get("temperature", 1.0))
     load_backbone(model, only_embeddings=True)
     state: dict[str, torch.Tensor] = {}
     int8_layers: dict[str, torch.nn.Module] = {}

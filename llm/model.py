@@ -105,6 +105,7 @@ class IntentTagger(nn.Module):
         for head in (self.intent_head, self.slot_head):
             nn.init.normal_(head.weight, std=0.02)
             nn.init.zeros_(head.bias)
+        self.intent_temperature = 1.0  # calibration: intent logits are divided by it (set from the weights file)
 
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         # additive mask: 0 where attended, -inf-ish on padding
@@ -123,7 +124,7 @@ class IntentTagger(nn.Module):
     def predict(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Per-token probabilities of both tag sets, in fp32."""
         intent_logits, slot_logits = self(input_ids, attention_mask)
-        return intent_logits.float().softmax(-1), slot_logits.float().softmax(-1)
+        return (intent_logits.float() / self.intent_temperature).softmax(-1), slot_logits.float().softmax(-1)
 
 
 def hf_key_map(n_layer: int) -> dict[str, str]:

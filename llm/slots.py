@@ -60,6 +60,8 @@ _MEDIA_CLASSES = {
     "station": "channel",
     "radio": "channel",
 }
+_STATE_WORDS = frozenset({"on", "off", "open", "opened", "closed", "close", "shut", "locked", "unlocked", "lock",
+                          "unlock"})
 _STATES = {"shut": "closed", "opened": "open", "close": "closed", "lock": "locked", "unlock": "unlocked"}
 """State words as asked ("is the door shut", or whisper's "is the front door unlock") -> the state they ask about."""
 _YES_NO_STATE = re.compile(r"^(?:is|are)\b.*?\b(on|off|open|opened|closed|shut|locked|unlocked)"
@@ -79,6 +81,8 @@ _LOCK_VERBS = re.compile(r"\b(lock|unlock)")
 _VERBLESS = re.compile(r"(?i)(the|my|our|all the)\s")
 _PRONOUN = re.compile(r"\b(it|its|them|their|that|those|they)\b")
 _TARGET_KEYS = ("name", "area", "floor", "domain", "device_class")
+_ON_OFF = frozenset({"HassTurnOn", "HassTurnOff", "HassToggle"})
+"""Intents that need a target said (or referred to): the executor asks "Which devices?" otherwise."""
 _HALF = re.compile(r"\bhalf\s?way\b|\bhalf\b")
 
 TARGET_INTENTS = set(INTENTS[: INTENTS.index("HassStartTimer")])
@@ -130,6 +134,11 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
         elif i and _VERBLESS.match(clause.text) and clauses[i - 1].intent in TARGET_INTENTS:
             clause.intent = clauses[i - 1].intent  # "turn off the lamp and the fan"
             said = f"{clauses[i - 1].text} {clause.text}"
+            if not any(s.kind in ("name", "domain") for s in clause.spans):  # "the kitchen lights and the bedroom"
+                clause = replace(clause, spans=[*clause.spans, *(s for s in clauses[i - 1].spans if s.kind == "domain")])
+        elif i and calls and clause.intent in _ON_OFF and not clause.spans and not _PRONOUN.search(clause.text):
+            _LOGGER.debug("dropped %r: a follow-on clause that names nothing", clause.text)
+            continue  # "lock the front door right away": "right away" adds no call of its own
         clause = _settle(clause, names, threshold)
         if clause.confidence < threshold:
             _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
@@ -143,10 +152,26 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             if _unsaid_lock_verb(call, said, names):
                 _LOGGER.debug("dropped %s on a lock: no lock or unlock said in %r", call.intent, said)
                 continue
+            if _every_kind_unsaid(call, said, names):
+                _LOGGER.debug("dropped %s: a place and no kind of device, nor 'everything', in %r", call.intent, said)
+                continue
             calls.append(call)
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
     return calls
+
+
+def _every_kind_unsaid(call: ToolCall, clause_text: str, names: HomeNames) -> bool:
+    """Turning on or off a whole area or floor of the home - every light, lock and cover in it - only when
+    "everything" or "all" is said; a place with no kind of device or name is not understood (Hearth asks) rather
+    than guessed. A place the home lacks is passed on: the executor says there is none."""
+    if call.intent not in ("HassTurnOn", "HassTurnOff", "HassToggle"):
+        return False
+    if any(call.slots.get(k) for k in ("name", "domain", "device_class")):
+        return False
+    area, floor = call.slots.get("area"), call.slots.get("floor")
+    known = (area and _is_exact(names.areas, area)) or (floor and _is_exact(names.floors, floor))
+    return bool(known) and not _ALL_WORDS.search(clause_text.casefold())
 
 
 def _unsaid_lock_verb(call: ToolCall, clause_text: str, names: HomeNames) -> bool:
@@ -566,6 +591,8 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
             out["step"] = step
     elif intent == "HassGetState" and (s := _first(spans, "state") or _asked_state(clause_text)) is not None:
         state = normalize_name(s)
+        if state not in _STATE_WORDS and state.split() and state.split()[-1] in _STATE_WORDS:
+            state = state.split()[-1]  # "switched on", "all the way open": the state word
         out["state"] = _STATES.get(state, state)
     elif intent in ("HassMediaSearchAndPlay",):
         if (q := _first(spans, "search_query")) is not None:
@@ -654,8 +681,8 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     domain: tuple[str, str | None] | None = None
     unknown_kind = None
     for text in spans.get("domain", []):
-        domain = domain or domain_of(text)
-        if domain_of(text) is None and _content_words(text):
+        domain = domain or _kind_of(text)
+        if _kind_of(text) is None and _content_words(text):
             unknown_kind = text  # "open the bedroom kitchen": no kind of device
     for text in spans.get("name", []):
         kind, value, split_domain = _resolve_name(intent, text, names)
@@ -701,12 +728,20 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
             entity_names += _spot_names(clause_text, names, "climate")
     if not entity_names and intent in _MEDIA_INTENTS:
         entity_names += _spot_names(clause_text, names, "media_player")
+    if not (entity_names or areas or domain or "floor" in base) and intent in ("HassTurnOn", "HassTurnOff"):
+        for kind in INTENT_DOMAINS[intent]:  # an untagged name said word for word ("start movie time right now")
+            entity_names += _spot_names(clause_text, names, kind)[: 1 - len(entity_names)]
     if intent == "HassGetState" and _HUMIDITY.search(clause_text):
         # "what is the humidity in the living room place": the sensor of the room said or of the device named
         places = areas or [a.name for n in entity_names if (a := _area_of(n, names)) is not None]
         entity_names = _spot_sensor(clause_text, places, names) or ["humidity"]  # no sensor: asked, not all
     elif not entity_names and intent == "HassGetState" and areas:
         entity_names += _spot_sensor(clause_text, areas, names)
+    if domain is None and intent in ("HassTurnOn", "HassTurnOff") and not entity_names:
+        for text in spans.get("direction", []):  # "it's so dark in the office": the need says the kind
+            domain = domain or NEED_DOMAINS.get(normalize_name(text))
+        if domain is not None:
+            base["domain"] = domain[0]
     here = here or bool(_HERE.search(clause_text))
     _verb_domain(intent, base, entity_names, names, clause_text, placed=bool(areas) or "floor" in base)
     if intent in ("HassLightSet", "HearthBrightnessStep") and not entity_names:
@@ -810,7 +845,46 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
         return "area", area.name, None
     if normalize_name(text) in _GENERIC_NAMES or not _content_words(text):
         return "none", "", None
+    if (entity := _by_words(text, names)) is not None:
+        return "name", entity.name, None
     return "name", text, None  # unknown device: the executor says so
+
+
+NEED_DOMAINS: dict[str, tuple[str, str | None]] = {
+    "dark": ("light", None),
+    "gloomy": ("light", None),
+    "pitch black": ("light", None),
+    "pitch dark": ("light", None),
+    "too dark": ("light", None),
+    "so dark": ("light", None),
+}
+"""A need said where a kind of device goes ("it's dark in the kitchen"): the kind that meets it."""
+
+
+def _kind_of(text: str) -> tuple[str, str | None] | None:
+    return domain_of(text) or NEED_DOMAINS.get(normalize_name(text))
+
+
+def _by_words(text: str, names: HomeNames) -> Entity | None:
+    """The one device a part of its name picks out: 'coffee' (Coffee Maker), or an area and the rest of a name
+    or a kind of device: 'entry lock' (the Smart Lock, the only lock in the Entry), 'living room smart curtain'."""
+    words = _content_words(text)
+    if not words:
+        return None
+    entities = names.home.entities
+    whole = [e for e in entities if set(words) <= set(normalize_name(e.name).split())]
+    if len(whole) == 1:
+        return whole[0]
+    for cut in range(len(words) - 1, 0, -1):
+        area = names.areas.match(" ".join(words[:cut]), cutoff=101)
+        if area is None:
+            continue
+        rest = set(words[cut:])
+        here = [e for e in entities if e.area_id == area.item.id]
+        fits = [e for e in here if rest <= set(normalize_name(e.name).split()) or rest == {e.domain}]
+        if len(fits) == 1:
+            return fits[0]
+    return None
 
 
 def _generic(text: str) -> bool:

@@ -6,9 +6,11 @@ python -m llm.train [--steps 1800] [--device cuda] [--out llm/weights/intent_tag
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import math
 import random
+import resource
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,9 +20,10 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from llm import schema
-from llm.checkpoint import DEFAULT_WEIGHTS, build_model, load_backbone, save_weights, tagger_config
+from llm.checkpoint import DEFAULT_WEIGHTS, build_model, load_backbone, read_weights, save_weights, tagger_config
 from llm.data.generate import Example, generate
 from llm.model import IntentTagger
+from llm.quantize import dequantize
 from llm.tokenizer import WordPiece
 
 _LOGGER = logging.getLogger(__name__)
@@ -38,8 +41,12 @@ class TrainOptions:
     n_dev: int = 1500
     seed: int = 1234
     device: str = "cpu"
-    threads: int = 1
+    threads: int = 2
     out: Path = DEFAULT_WEIGHTS
+    init: Path | None = None
+    freeze_layers: int = 0
+    """Keep the lowest N encoder layers as they are (from --init): a cheaper continued fine-tune."""
+    """Continue from these weights (a shipped file) instead of the bare MiniLM backbone."""
 
 
 def encode_example(tok: WordPiece, ex: Example) -> tuple[list[int], list[int], list[int]]:
@@ -85,6 +92,9 @@ def loss_fn(model: IntentTagger, batch: dict[str, torch.Tensor]) -> torch.Tensor
 def make_optimizer(model: IntentTagger, opts: TrainOptions) -> torch.optim.Optimizer:
     for p in model.embeddings.parameters():
         p.requires_grad_(False)  # reused from the backbone package at load time
+    for layer in model.layers[: opts.freeze_layers]:
+        for p in layer.parameters():
+            p.requires_grad_(False)
     heads = [*model.intent_head.parameters(), *model.slot_head.parameters()]
     head_ids = {id(p) for p in heads}
     body = [p for p in model.parameters() if p.requires_grad and id(p) not in head_ids]
@@ -117,6 +127,35 @@ def evaluate(model: IntentTagger, rows: list, pad_id: int, device: str) -> dict[
     return {"sentence_exact": exact / len(rows), "token_accuracy": correct / max(1, tokens)}
 
 
+def fine_tuned_state(path: Path) -> dict[str, torch.Tensor]:
+    """A shipped weights file as a float state dict (int8 Linear weights dequantized)."""
+    tensors, _ = read_weights(path)
+    state = {}
+    for name, t in tensors.items():
+        if name.endswith(".qweight"):
+            module = name.removesuffix(".qweight")
+            state[f"{module}.weight"] = dequantize(t, tensors[f"{module}.scale"])
+        elif not name.endswith(".scale"):
+            state[name] = t
+    return state
+
+
+@torch.no_grad()
+def fit_temperature(model: IntentTagger, rows: list, pad_id: int) -> float:
+    """The temperature that minimises the intent head's NLL on the dev split (calibration, Guo et al. 2017)."""
+    logits, tags = [], []
+    for k in range(0, len(rows), 64):
+        batch = collate(rows[k : k + 64], pad_id)
+        intent_logits, _ = model(batch["ids"], batch["mask"])
+        keep = batch["itags"] != IGNORE
+        logits.append(intent_logits[keep])
+        tags.append(batch["itags"][keep])
+    x, y = torch.cat(logits), torch.cat(tags)
+    grid = [0.5 + 0.05 * k for k in range(71)]  # 0.5 .. 4.0
+    nll = [float(F.cross_entropy(x / t, y)) for t in grid]
+    return round(grid[nll.index(min(nll))], 2)
+
+
 def train(opts: TrainOptions) -> dict[str, object]:
     torch.manual_seed(opts.seed)
     random.seed(opts.seed)
@@ -134,6 +173,8 @@ def train(opts: TrainOptions) -> dict[str, object]:
     )
     model = IntentTagger(tagger_config())
     load_backbone(model)
+    if opts.init is not None:
+        model.load_state_dict(fine_tuned_state(opts.init), strict=False)
     model.to(opts.device).train()
     optimizer = make_optimizer(model, opts)
     rng = random.Random(opts.seed)
@@ -157,7 +198,11 @@ def train(opts: TrainOptions) -> dict[str, object]:
     model.cpu().eval()
     dev_fp32 = evaluate(model, dev_rows, tok.pad_id, "cpu")
     info = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}
+    if opts.init is not None:
+        info["init_sha256"] = hashlib.sha256(opts.init.read_bytes()).hexdigest()
+    info["temperature"] = fit_temperature(model, dev_rows, tok.pad_id)
     info["train_seconds"] = round(time.perf_counter() - t0, 1)
+    info["peak_memory_mb"] = peak_memory_mb()
     size = save_weights(model, opts.out, info)
     int8 = build_model(opts.out, "int8")
     dev_int8 = evaluate(int8, dev_rows, tok.pad_id, "cpu")
@@ -166,8 +211,17 @@ def train(opts: TrainOptions) -> dict[str, object]:
         "dev_int8": dev_int8,
         "bytes": size,
         "seconds": info["train_seconds"],
+        "peak_memory_mb": info["peak_memory_mb"],
+        "temperature": info["temperature"],
         "out": str(opts.out),
     }
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process (CPU), or of the CUDA allocator when training there."""
+    if torch.cuda.is_available() and torch.cuda.max_memory_allocated():
+        return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -178,9 +232,17 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=d.seed)
     parser.add_argument("--device", default=d.device, help="cpu or cuda")
     parser.add_argument(
-        "--threads", type=int, default=d.threads, help="CPU threads (default 1: bit-for-bit the shipped weights)"
+        "--threads", type=int, default=d.threads, help="CPU threads (default 2: bit-for-bit the shipped weights)"
     )
     parser.add_argument("--out", type=Path, default=d.out, help="where to write the weights")
+    parser.add_argument(
+        "--init", type=Path, default=None, help="continue from these weights (see llm/weights/README.md)"
+    )
+    parser.add_argument("--freeze-layers", type=int, default=d.freeze_layers, help="keep the lowest N layers")
+    parser.add_argument("--lr", type=float, default=d.lr)
+    parser.add_argument("--head-lr", type=float, default=d.head_lr)
+    parser.add_argument("--warmup", type=int, default=d.warmup)
+    parser.add_argument("--n-dev", type=int, default=d.n_dev)
 
 
 def options_from_args(args: argparse.Namespace) -> TrainOptions:
@@ -192,6 +254,12 @@ def options_from_args(args: argparse.Namespace) -> TrainOptions:
         device=args.device,
         threads=args.threads,
         out=args.out,
+        init=args.init,
+        freeze_layers=args.freeze_layers,
+        lr=args.lr,
+        head_lr=args.head_lr,
+        warmup=args.warmup,
+        n_dev=args.n_dev,
     )
 
 
@@ -210,7 +278,8 @@ def format_report(report: dict[str, object]) -> str:
         f"dev (generated, unseen homes): exact tags fp32 {fp32['sentence_exact']:.2%}, "
         f"int8 {int8['sentence_exact']:.2%}; token accuracy fp32 {fp32['token_accuracy']:.2%}, "
         f"int8 {int8['token_accuracy']:.2%}\n"
-        f"wrote {report['out']} ({float(str(report['bytes'])) / 1e6:.1f} MB) in {report['seconds']} s"
+        f"wrote {report['out']} ({float(str(report['bytes'])) / 1e6:.1f} MB) in {report['seconds']} s, "
+        f"peak memory {report['peak_memory_mb']} MB; intent temperature {report['temperature']}"
     )
 
 

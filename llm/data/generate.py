@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from llm.data import ha_templates
 from llm.data import homes as H
 from llm.data.templates import RULES, TEMPLATES
 from llm.numbers import to_words
@@ -293,6 +294,12 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
     "folder": lambda c: ("folder", c.pick(H.FOLDERS)),
     "process": lambda c: ("process", c.pick(H.PROCESSES)),
     "location": lambda c: ("location", c.pick(H.LOCATIONS)),
+    # needs said instead of devices: the span is what `llm.slots` maps onto a kind of device or a direction
+    "dark": _words("domain", ("dark", "dark", "gloomy", "pitch black", "pitch dark")),
+    "too_bright": _words("direction", ("too bright", "so bright", "way too bright", "a bit too bright", "blinding")),
+    "drink": _words("name", ("coffee", "coffee", "espresso", "tea", "cappuccino", "latte", "cuppa")),
+    "cant_hear": _words("direction", ("can't hear", "cannot hear", "can barely hear", "can hardly hear")),
+    "too_loud": _words("direction", ("too loud", "too quiet", "way too loud", "too soft", "hard to hear")),
 }
 
 # -- sentences ------------------------------------------------------------------------------------
@@ -419,9 +426,53 @@ _SLIPS = {
 }
 
 
+HA_SHARE = 0.5
+"""Share of clauses drawn from Home Assistant's templates (`llm.data.ha_templates`) when it has the intent."""
+
+
 def clause(rng: random.Random, home: H.SyntheticHome, intent: str) -> Words:
+    if rng.random() < HA_SHARE and (words := ha_templates.clause(rng, home, intent)):
+        return words
     node = _TEMPLATE_NODES[intent][rng.randrange(len(_TEMPLATE_NODES[intent]))]
     return expand(node, SlotContext(rng, home))
+
+
+_ELLIPSIS = {
+    i: [
+        parse_template(t)
+        for t in (
+            "<the> {name_onoff}",
+            "<the> {area} {d_light}",
+            "<the> {d_cover}",
+            "<the> {d_light} <in> {area}",
+            "<the> {name_binary}",
+            "<the> {d_fan}",
+        )
+    ]
+    for i in ("HassTurnOn", "HassTurnOff")
+}
+"""A second target said without its verb: "close the blinds and the curtains" - two calls of one intent."""
+FILLERS = ("uh", "um", "erm", "er", "like", "you know", "i mean", "hmm", "sorry")
+
+
+def _disfluent(rng: random.Random, tagged: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """A filler or a repeated word inside the sentence ("turn, turn the uh kitchen light off")."""
+    if len(tagged) < 2:
+        return tagged
+    k = rng.randrange(1, len(tagged))
+    _, itag, stag = tagged[k]
+    inside = itag.replace("B-", "I-")
+    if rng.random() < 0.5 and stag == "O":  # repeat the word before: "the the", "turn turn"
+        prev_w, prev_i, prev_s = tagged[k - 1]
+        if prev_s == "O":
+            return [*tagged[:k], (prev_w, prev_i.replace("B-", "I-"), "O"), *tagged[k:]]
+    if stag.startswith("I-"):
+        return tagged  # never split a span
+    filler = rng.choice(FILLERS).split()
+    tag = inside if itag.startswith("I-") else ("O" if itag == "O" else inside)
+    if itag.startswith("B-"):  # the filler comes before the clause's first word: outside it
+        tag = "O"
+    return [*tagged[:k], *((w, tag, "O") for w in filler), *tagged[k:]]
 
 
 _TEMPLATE_NODES = {i: [parse_template(t) for t in ts] for i, ts in TEMPLATES.items()}
@@ -496,10 +547,16 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
             tagged += _outside(rng.choice(CONNECT))
         intent = rng.choices(intents, weights)[0]
         tagged += tag_clause(clause(rng, home, intent), intent)
+        if intent in _ELLIPSIS and rng.random() < 0.08:
+            node = rng.choice(_ELLIPSIS[intent])
+            tagged += _outside(rng.choice(("and", "and", "and also", "plus", "as well as")))
+            tagged += tag_clause(expand(node, SlotContext(rng, home)), intent)
     if rng.random() < 0.08:
         tagged += _outside(rng.choice(SUFFIX))
     if rng.random() < 0.12:
         tagged = _slip(rng, tagged)
+    if rng.random() < 0.1:
+        tagged = _disfluent(rng, tagged)
     tagged = _style(rng, tagged)
     return Example(tuple(w for w, _, _ in tagged), tuple(i for _, i, _ in tagged), tuple(s for _, _, s in tagged))
 

@@ -26,6 +26,13 @@ RULES = {
 
 TEMPLATES: dict[str, list[str]] = {
     "HassTurnOn": [
+        # indirect requests: a need, mapped onto devices by kind (`llm.slots` NEED_DOMAINS) or by name
+        "(it's|it is|its) [(too|so|really|very|a bit|way too|pretty|rather)] {dark} <in> {area}",
+        "(it's|it is|its) [(too|so|really|very|a bit|way too)] {dark} {here}",
+        "[the] {area} is [(too|so|really|very|way too|a bit)] {dark}",
+        "(make|brew|get|fix|pour) me a {drink} <pls>",
+        "(i want|i'd like|i need|i fancy|i could use|i'd love) a [(cup of|hot|fresh|quick)] {drink}",
+        "(time for|ready for) [a] {drink}",
         "<can> <turn_on> <the> {name_onoff} <pls>",
         "<can> turn <the> {name_onoff} on <pls>",
         "<can> switch <the> {name_onoff} on",
@@ -150,6 +157,10 @@ TEMPLATES: dict[str, list[str]] = {
         "(set|change) <the> (color temperature|colour temperature|white balance) of <the> {name_light} to {ctemp}",
     ],
     "HearthBrightnessStep": [
+        "(it's|it is|its) {too_bright} <in> {area}",
+        "(it's|it is|its) {too_bright} {here}",
+        "[the] {area} is {too_bright}",
+        "{too_bright} <in> {area}",
         "(turn|bring|put) <the> {name_light} {up_b} [by {step} <percent>]",
         "(turn|bring) {up_b} <the> {name_light} [by {step} <percent>]",
         "(turn|bring) <the> {d_light} {up_b} <in> {area} [by {step} <percent>]",
@@ -321,6 +332,9 @@ TEMPLATES: dict[str, list[str]] = {
         "(set|turn) <the> {name_media} to volume {volume}",
     ],
     "HassSetVolumeRelative": [
+        "(i|we) {cant_hear} [(the|my)] (music|tv|radio|sound|{name_media})",
+        "(the music|the tv|it|that|the radio|the sound|<the> {name_media}) is {too_loud}",
+        "(it's|that's|its) {too_loud} <pls>",
         "<can> (turn|crank|bring) (it|the volume|the music|the sound|that) {v_dir} <pls>",
         "<can> (turn|crank) {v_dir} (the volume|the music|the sound|it) [on <the> {name_media}]",
         "<can> (turn|bring) <the> {name_media} {v_dir} [by {step} <percent>]",
