@@ -7,7 +7,10 @@ One mechanism, two halves, over the slots of Home Assistant's intents:
    resolver found no action): the last call is repeated with its values on the new target — "and the bedroom
    light too", "what about the kitchen", "the same upstairs".
 When the inherited target cannot take the intent as said (a percentage heard as a temperature, for a lamp),
-the call moves to the intent of the same family for that kind of device (`LEVELS`, `STEPS`).
+the call moves to the intent of the same family for that kind of device (`LEVELS`, `STEPS`). A turn that
+points back ("set it to 30%") but that the resolver's confidence gate left unread, because the words alone
+fit several kinds of device, is read with the tagger's best guess when that guess, so moved, is a level or a
+step the last targets take (`guess_for_last_targets`): the context settles what the words leave open.
 
 What a person says about the conversation itself (answers, undo, corrections, teaching) is recognised by the
 hassil templates in `hub/data/dialogue.yaml`; their wildcards are grounded against the home here.
@@ -154,6 +157,16 @@ def inherit_targets(calls: list[ToolCall], said_target: bool, refers_back: bool,
 
     out = [with_targets(c, state.target_slots, domain) if inherits(c) else c for c in calls]
     return out, out != calls
+
+
+def guess_for_last_targets(guesses: list[ToolCall], state: DialogueState, home: Home) -> ToolCall | None:
+    """The one below-the-gate call that, on the last targets, sets or steps the level they take; else None."""
+    domain = _domain_of_targets(state, home)
+    if domain is None or not state.target_slots or len(guesses) != 1:
+        return None
+    call = with_targets(guesses[0], state.target_slots, domain)
+    takes = [family for family in (LEVELS.get(domain), STEPS.get(domain)) if family is not None]
+    return call if any(call.intent == intent and slot in call.slots for intent, slot in takes) else None
 
 
 def refers_back(text: str) -> bool:

@@ -20,6 +20,7 @@ from hub.context import (
     chosen,
     fragment_target,
     ground,
+    guess_for_last_targets,
     inherit_targets,
     missing_value,
     other_choice,
@@ -275,6 +276,12 @@ class Conversation:
             if inherited:
                 turn.context["previous_targets"] = list(state.targets)
             return calls
+        if not calls and state.target_slots and refers_back(turn.text):
+            guessed = await self._guess(turn)
+            if guessed is not None:
+                turn.context["previous_targets"] = list(state.targets)
+                turn.context["below_gate"] = guessed.to_dict()
+                return [guessed]
         if not calls and state.call is not None:
             await self._resolve(turn, tag=True)
             from llm.entities import HomeNames
@@ -285,6 +292,16 @@ class Conversation:
                 turn.context["previous_call"] = state.call.to_dict()
                 return [call]
         return calls
+
+    async def _guess(self, turn: _Turn) -> ToolCall | None:
+        """The tagger's reading below the confidence gate, fitted to the last targets (`guess_for_last_targets`)."""
+        await self._resolve(turn, tag=True)
+        from llm.entities import HomeNames
+        from llm.slots import tool_calls
+
+        home = turn.home or self.hub.home
+        guesses = tool_calls(turn.clauses, HomeNames(home), 0.0)
+        return guess_for_last_targets(guesses, turn.state, self.hub.home)
 
     # --- answers, undo, corrections, teaching -------------------------------------------------------
 

@@ -72,6 +72,19 @@ async def test_values_and_steps_follow_the_last_target(hub: Hub) -> None:
     assert upstairs.intents[0]["slots"]["floor"] == "First Floor"
 
 
+async def test_a_value_the_words_leave_open_is_settled_by_the_last_target(hub: Hub) -> None:
+    """'set it to 40%' fits a lamp, blinds or a speaker; after the blinds it is their position, and with no
+    context it stays unread (the confidence gate), never guessed."""
+    alone = await say(hub, "set it to 40%", hub.conversation.begin(None, "text"))
+    assert not alone.ok and hub.home.entity("cover.living_room_blinds").attributes.get("current_position") != 40
+    cid = hub.conversation.begin(None, "text")
+    await say(hub, "close the living room blinds", cid)
+    forty = await say(hub, "set it to 40%", cid)
+    assert [(i["intent"], i["slots"]) for i in forty.intents] == [
+        ("HassSetPosition", {"name": "Living Room Blinds", "position": 40})]
+    assert hub.home.entity("cover.living_room_blinds").attributes["current_position"] == 40
+
+
 async def test_a_reference_without_context_asks_which_device(hub: Hub) -> None:
     cid = hub.conversation.begin(None, "text")
     trace = await say(hub, "turn it off", cid)
