@@ -5,7 +5,7 @@ acoustic condition and per voice with the share of commands that needed a second
     .venv/bin/python bench/voice_bench.py [--set NAME] [--voices joe,flite] [--conditions clean,noisy_10db]
         [--stt-model tiny.en|base|DIR] [--device auto|cpu|cuda] [--commands N] [--e2e 12]
         [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
-        [--second-model base|none|DIR] [--torch-threads N] [--json]
+        [--second-model base|none|DIR] [--budget SECONDS|none] [--torch-threads N] [--json]
 
 Command sets live in bench/sets/voice/. Test speech is synthesised here: by default piper (joe) and Debian
 flite take turns and every command is heard clean and with white noise at 10 dB SNR, as the sets were first
@@ -173,8 +173,9 @@ Condition = Callable[[np.ndarray, int], np.ndarray]
 def make_conditions(names: list[str], voices: Voices) -> dict[str, Condition]:
     """Each condition by name: "clean" and "noisy_10db" (white noise, as the sets were first measured), or one of
     `bench.sounds.conditions` (pink + reverb, babble...), seeded by the command's index."""
-    babble = [voices.speak(reply, voice) for voice in ("kal", "rms", "joe-slow") for reply in REPLIES]
     known: dict[str, Condition] = {"clean": lambda x, i: x, "noisy_10db": lambda x, i: with_noise(x, 10, seed=i)}
+    needs_babble = any(n.startswith("babble") for n in names)  # its voices cost a model load and memory
+    babble = [voices.speak(reply, v) for v in ("kal", "rms", "joe-slow") for reply in REPLIES] if needs_babble else []
     for name, condition in sounds.conditions(babble).items():
         known.setdefault(name, lambda x, i, c=condition: c(x, np.random.default_rng(i)))  # type: ignore[misc]
     unknown = [n for n in names if n not in known]
@@ -345,6 +346,8 @@ def main() -> int:
     parser.add_argument("--no-bias", action="store_true", help="do not bias whisper toward the demo home's names")
     parser.add_argument("--no-command-words", action="store_true", help="only the home's names in whisper's prompt")
     parser.add_argument("--second-model", help="whisper model asked about doubtful readings (default: base; none: off)")
+    parser.add_argument("--budget", metavar="SECONDS",
+                        help="compute budget per utterance for hearing it again (default: WhisperOptions's; none: off)")
     parser.add_argument("--no-rescue", action="store_true",
                         help="take whisper's first reading even when the resolver does not understand it")
     parser.add_argument("--torch-threads", type=int,
@@ -360,6 +363,8 @@ def main() -> int:
     words: dict[str, Any] = {"command_words": ()} if args.no_command_words else {}
     if args.second_model is not None:
         words["second_model"] = None if args.second_model == "none" else args.second_model
+    if args.budget is not None:
+        words["budget_s"] = None if args.budget == "none" else float(args.budget)
     stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.device, names=() if args.no_bias else replier.names, **words))
     stt.warm_up()
     tts = PiperTts()

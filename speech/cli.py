@@ -37,6 +37,19 @@ async def echo_handle_text(text: str) -> TextReply:
 # --- arguments ----------------------------------------------------------------------------------
 
 
+def _budget(value: str) -> float | None:
+    """--stt-budget: seconds (> 0), or none."""
+    if value.strip().lower() == "none":
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds or none") from None
+    if not 0 < seconds < 600:
+        raise argparse.ArgumentTypeError("the budget must be between 0 and 600 seconds, or none")
+    return seconds
+
+
 def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("speech")
     group.add_argument("--no-wake", action="store_true", help="treat every utterance as a command (no wake word)")
@@ -52,6 +65,8 @@ def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
                        help="whisper model asked about doubtful readings (default: base; none: off)")
     group.add_argument("--stt-device", default="auto", choices=("auto", "cpu", "cuda"))
     group.add_argument("--beam-size", type=int, default=1)
+    group.add_argument("--stt-budget", type=_budget, default=WhisperOptions.budget_s, metavar="SECONDS",
+                       help="compute per utterance for hearing a doubtful one again (default: %(default)s; none: no limit)")
     group.add_argument("--endpoint-silence-ms", type=int, default=EndpointOptions.min_silence_ms,
                        help="trailing silence that ends a command (default: %(default)s)")
     group.add_argument("--voice", type=Path, help="piper .onnx voice (default: en_US-joe-medium)")
@@ -157,7 +172,7 @@ def build_pipeline(args: argparse.Namespace, handle_text: HandleText, names: Seq
     """Load the engines the arguments ask for (blocking: call from a worker thread inside a loop)."""
     second = None if args.second_model in (None, "none") else args.second_model
     stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.stt_device, beam_size=args.beam_size,
-                                    names=tuple(names), second_model=second))
+                                    names=tuple(names), second_model=second, budget_s=args.stt_budget))
     tts = PiperTts(PiperOptions(voice=str(args.voice) if args.voice else None)) if speak_replies else None
     stt.warm_up()
     if tts is not None:

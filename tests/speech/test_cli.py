@@ -114,3 +114,14 @@ def test_human_readable_trace() -> None:
 
 async def _never(text: str) -> str:
     raise AssertionError(f"handle_text should not be called (got {text!r})")
+
+
+def test_the_stt_budget_is_seconds_or_none(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    assert parser.parse_args([]).stt_budget == 1.2
+    assert parser.parse_args(["--stt-budget", "none"]).stt_budget is None
+    assert parser.parse_args(["--stt-budget", "0.8"]).stt_budget == 0.8
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--stt-budget", "soon"])
+    assert "'soon' is not a number of seconds or none" in capsys.readouterr().err

@@ -49,14 +49,17 @@ def _intents(resolver: Resolver, home: Home, text: str) -> list[tuple[str, dict[
 def test_an_understood_reading_replaces_a_misheard_one(home_stt: WhisperStt, resolver: Resolver, home: Home,
                                                        joe: Speak, flite: Speak, voice: str, text: str,
                                                        noisy: bool) -> None:
+    """Commands whisper alone has misheard: weighed by the resolver, the reading that is meant wins. Whether
+    whisper's first reading is still wrong is not pinned (a better whisper or resolver may hear it right);
+    when it is, the trace keeps it as `first_best`."""
     audio = (joe if voice == "joe" else flite)(text)
     audio = with_noise(audio, snr_db=10) if noisy else audio
     plain = home_stt.transcribe(audio)
-    assert _intents(resolver, home, plain.text) != _intents(resolver, home, text)  # whisper alone mishears
     weighed = home_stt.transcribe(audio, lambda reading: resolver.understands(reading, home))
-    assert weighed.first_best == plain.text and plain.text in weighed.alternatives
     assert _intents(resolver, home, weighed.text) == _intents(resolver, home, text)
-    assert weighed.to_dict()["first_best"] == plain.text
+    if _intents(resolver, home, plain.text) != _intents(resolver, home, text):
+        assert weighed.first_best == plain.text and plain.text in weighed.alternatives
+        assert weighed.to_dict()["first_best"] == plain.text
 
 
 class Counting:
