@@ -139,6 +139,35 @@ async def test_mqtt_is_an_allow_list_by_default(tmp_path: Path, mosquitto: Mosqu
         outside.close()
 
 
+async def test_mqtt_sentences_are_held_to_the_same_allow_list(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    """A sentence on hearth/command is judged by what it resolves to: a file read or a toggle of the garage
+    are refused, a lamp and a delayed lamp are fine (checked when scheduled); HA's delayed command, which would
+    be understood later with nobody's limits, is refused; answers go to the asker's reply_to, not to all."""
+    mine = "hearth/command/reply/me"
+    outside = Listener(mosquitto, "hearth/command/result", mine)
+    try:
+        async with Hub(hub_config(tmp_path, mosquitto.uri), HubOptions(home=DEMO_HOME, simulate=True)) as hub:
+            requests = [{"text": "read my notes"}, {"text": "toggle the garage door"},
+                        {"text": "turn on the desk lamp"}, {"text": "turn on the coffee maker in 1 second"},
+                        {"intent": "HassStartTimer", "slots": {"seconds": 1, "conversation_command": "read my notes"}}]
+            for n, request in enumerate(requests):
+                outside.publish("hearth/command", json.dumps({**request, "id": str(n), "reply_to": mine}))
+            await until(lambda: len(outside.payloads(mine)) == 5, timeout=20)
+            replies = {r["id"]: r for r in map(json.loads, outside.payloads(mine))}
+            assert "not allowed over MQTT" in replies["0"]["response"]
+            assert "risky actions are off over MQTT" in replies["1"]["response"]
+            assert replies["2"]["ok"] and replies["2"]["conversation_id"]
+            assert replies["3"]["ok"] and replies["3"]["response"] == "OK, in 1 second: turn on the coffee maker."
+            assert not replies["4"]["ok"] and "a delayed command in HassStartTimer is not allowed" in replies["4"]["error"]
+            await until(lambda: hub.devices.entity("switch.coffee_maker").state == "on", timeout=10)
+            assert outside.payloads("hearth/command/result") == []  # nothing broadcast
+            assert hub.devices.entity("cover.garage_door").state == "closed"
+            assert hub.devices.entity("light.office_desk").state == "on"
+            assert not hub.executor.awaiting_answer() and hub.timers.active() == []
+    finally:
+        outside.close()
+
+
 async def test_nested_json_command_gets_an_error_result(hub: Hub, mosquitto: Mosquitto) -> None:
     outside = Listener(mosquitto, "hearth/command/result")
     try:
