@@ -83,6 +83,6 @@ def register_restore(executor: Executor) -> None:
         commands = [c for e in entities for c in restore_commands(e, states[e.id])]
         targets = Targets(entities, None, None, by_name=True)
         done = f"Put {join_names([e.name for e in entities])} back as {'it was' if len(entities) == 1 else 'they were'}"
-        return await executor._run(call, targets, commands, confirmed, done)
+        return await executor.run(call, targets, commands, confirmed, done)
 
     executor.register(RESTORE, restore)

@@ -12,7 +12,7 @@ import math
 import random
 import resource
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import torch
@@ -44,9 +44,9 @@ class TrainOptions:
     threads: int = 2
     out: Path = DEFAULT_WEIGHTS
     init: Path | None = None
+    """Continue from these weights (a shipped file) instead of the bare MiniLM backbone."""
     freeze_layers: int = 0
     """Keep the lowest N encoder layers as they are (from --init): a cheaper continued fine-tune."""
-    """Continue from these weights (a shipped file) instead of the bare MiniLM backbone."""
 
 
 def encode_example(tok: WordPiece, ex: Example) -> tuple[list[int], list[int], list[int]]:
@@ -246,21 +246,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def options_from_args(args: argparse.Namespace) -> TrainOptions:
-    return TrainOptions(
-        steps=args.steps,
-        batch_size=args.batch_size,
-        n_train=args.n_train,
-        seed=args.seed,
-        device=args.device,
-        threads=args.threads,
-        out=args.out,
-        init=args.init,
-        freeze_layers=args.freeze_layers,
-        lr=args.lr,
-        head_lr=args.head_lr,
-        warmup=args.warmup,
-        n_dev=args.n_dev,
-    )
+    """The options `add_options` put on the parser (each under its field's name)."""
+    return TrainOptions(**{f.name: getattr(args, f.name) for f in fields(TrainOptions)})
 
 
 def main() -> None:
