@@ -29,8 +29,8 @@ from bench.mqtt_bench import pct, start_broker
 from devices.homefile import DEMO_HOME
 from devices.mqtt.client import set_nodelay
 from hub.app import Hub, HubOptions
-from hub.config import load_config
-from hub.events import ToolCall
+from hub.core.config import load_config
+from hub.core.events import ToolCall
 
 
 def automations(count: int) -> list[dict]:

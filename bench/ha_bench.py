@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.mqtt_bench import pct, start_broker
 from devices.mqtt.broker import free_port
 from hub.app import Hub, HubOptions
-from hub.config import HearthConfig, MqttConfig, StorageConfig
+from hub.core.config import HearthConfig, MqttConfig, StorageConfig
 from tests.conftest import DEMO_HOME
 
 

@@ -1,4 +1,4 @@
-"""Generated homes (devices.models.Home) of any size, from the vocabulary of `llm.data.homes`, for the intent
+"""Generated homes (hub.core.home.Home) of any size, from the vocabulary of `llm.data.homes`, for the intent
 benchmark and the HA-style proxy evaluation. Every name is unique; each home has HA's newer kinds too
 (valves, lawn mowers, weather, to-do lists)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 from devices.homefile import slugify
-from devices.models import Area, Entity, Floor, Home
+from hub.core.home import Area, Entity, Floor, Home
 from llm.data.homes import AREA_ALIASES, AREAS, DEVICE_NOUNS, FLOORS
 
 EXTRA_NOUNS = {

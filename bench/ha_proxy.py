@@ -19,7 +19,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.ha_homes import generated_home
-from devices.models import Entity, Home
+from hub.core.home import Entity, Home
 
 # (sentence, intent, slots): {name:DOMAIN} a device of that domain, {area}, {floor}; slot values "$name",
 # "$area", "$floor" are the home's names for what was said. Written for Hearth; not taken from HA's tests.

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ha_homes import generated_home
 from bench.ha_proxy import cases_for
 from devices.homefile import DEMO_HOME, load_home
-from devices.models import Home
+from hub.core.home import Home
 from llm.cascade import CascadeResolver
 from llm.evaluate import DEV_SET, load_cases
 from llm.templates import TemplateMatcher

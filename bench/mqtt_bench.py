@@ -31,8 +31,8 @@ from devices.homefile import DEMO_HOME
 from devices.mqtt.broker import free_port
 from devices.mqtt.client import set_nodelay
 from hub.app import Hub, HubOptions
-from hub.config import HearthConfig, MqttConfig, StorageConfig
-from hub.events import ToolCall
+from hub.core.config import HearthConfig, MqttConfig, StorageConfig
+from hub.core.events import ToolCall
 
 BASE = "zigbee2mqtt"
 LIGHTS = ["Kitchen Ceiling", "Counter Lights", "Hallway Light", "Bedroom Light", "Bathroom Light"]

@@ -44,9 +44,9 @@ from starlette.websockets import WebSocket
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.mqtt_bench import pct, start_broker
-from devices.models import StateChanged
+from hub.core.home import StateChanged
 from hub.app import Hub, HubOptions
-from hub.config import load_config
+from hub.core.config import load_config
 from hub.web import start_web
 from hub.web.views import entity_view
 
@@ -237,7 +237,7 @@ def reference_routes(total: int, rate: int, clients: int) -> list[Any]:
 
 
 def _bench_entity() -> Any:
-    from devices.models import Entity
+    from hub.core.home import Entity
 
     return Entity("light.bench_000", "Light 000", "room_0", state="on", attributes={"brightness": 1})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.errors import HearthError
+from hub.core.errors import HearthError
 
 
 class DeviceError(HearthError):

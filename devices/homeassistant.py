@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.errors import DeviceError
-from devices.models import Area, DeviceCommand, Entity, Home
+from hub.core.home import Area, DeviceCommand, Entity, Home
 from devices.z2m import command_payload
 
 _LOGGER = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from devices.models import Area, Entity, Floor, Home, split_entity_id
-from hub.yamlfile import Path_, YamlDocument, load_yaml, parse_yaml
+from hub.core.home import Area, Entity, Floor, Home, split_entity_id
+from hub.core.yamlfile import Path_, YamlDocument, load_yaml, parse_yaml
 
 DEMO_HOME = Path(__file__).parent / "data" / "demo_home.yaml"
 _ENTITY_KEYS = {

@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.config import FilesConfig, ProcessConfig
-from hub.errors import HearthError
+from hub.core.config import FilesConfig, ProcessConfig
+from hub.core.errors import HearthError
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.errors import DeviceError
-from devices.models import DeviceCommand, Entity, Home, StateChanged
+from hub.core.home import DeviceCommand, Entity, Home, StateChanged
 from devices.mqtt.client import MqttClient
 from devices.mqtt.discovery import assistant_discovery, discovery_config, discovery_topic, scene_discovery
 from devices.registry import Registry, StateWrite
 from devices.z2m import Expectation, PayloadError, command_payload, parse_state, satisfied, set_topic
-from hub.logs import RateLimitedLogger
+from hub.core.logs import RateLimitedLogger
 
 _LOGGER = logging.getLogger(__name__)
 _BAD_STATE = RateLimitedLogger(_LOGGER, burst=20)

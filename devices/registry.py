@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from devices.models import Area, Entity, Floor, Home
+from hub.core.home import Area, Entity, Floor, Home
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _
 def _private_file(path: Path) -> None:
     """Every transcript and the text of files read aloud end up here: the file is 0600, and a folder
     Hearth makes for it 0700 (the data folder is tightened to 0700 when it already exists)."""
-    from hub.config import data_dir
+    from hub.core.config import data_dir
 
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if path.parent.resolve() == data_dir().resolve() and path.parent.stat().st_mode & 0o077:

@@ -13,7 +13,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from devices.colors import rgb_to_xy
 from devices.errors import DeviceError
-from devices.models import Entity, Home
+from hub.core.home import Entity, Home
 from devices.mqtt.client import set_nodelay
 
 _LOGGER = logging.getLogger(__name__)

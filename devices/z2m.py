@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from devices.colors import rgb_hex, rgb_to_xy, xy_close, xy_to_rgb
-from devices.models import DeviceCommand, Entity
+from hub.core.home import DeviceCommand, Entity
 
 Expectation = dict[str, Any]
 """The Home Assistant state and attributes a command should produce, checked by `satisfied`."""

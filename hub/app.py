@@ -15,20 +15,20 @@ from devices.homeassistant import Credentials, HomeAssistantBridge
 from devices.homefile import DEMO_HOME, load_home
 from devices.local import FileRoots, ProcessRunner
 from devices.manager import DeviceManager
-from devices.models import Entity, Home
+from hub.core.home import Entity, Home
 from devices.mqtt.broker import BrokerCredentials, EmbeddedBroker
 from devices.mqtt.client import MqttClient, MqttOptions
 from devices.mqtt.discovery import ASSISTANT_STATE_TOPIC
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
-from hub.config import HearthConfig, data_dir, parse_broker_uri
+from hub.core.config import HearthConfig, data_dir, parse_broker_uri
 from hub.conversation import MAX_TEXT, Conversation, IntentResolver, Policy, load_default_resolver
-from hub.errors import HearthError
-from hub.events import Outcome, ToolCall
+from hub.core.errors import HearthError
+from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor
 from hub.ha_intents import HaIntentOptions, register_ha_intents
 from hub.local_intents import register_local_intents
-from hub.logs import RateLimitedLogger
+from hub.core.logs import RateLimitedLogger
 from hub.netjson import load_json
 from hub.traces import TraceStore
 from hub.undo import register_restore

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hub import __version__
-from hub.errors import HearthError
-from hub.events import Outcome, ToolCall
+from hub.core.errors import HearthError
+from hub.core.events import Outcome, ToolCall
 
 if TYPE_CHECKING:
-    from hub.config import HearthConfig
+    from hub.core.config import HearthConfig
 
 _LOGGER = logging.getLogger(__name__)
 _INTENT = re.compile(r"^(Hass|Hearth)[A-Za-z]+$")
@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _config(args: argparse.Namespace) -> HearthConfig:
-    from hub.config import load_config, parse_broker_uri
+    from hub.core.config import load_config, parse_broker_uri
 
     config = load_config(args.config)
     updates: dict[str, Any] = {}
@@ -522,7 +522,7 @@ def _publish_once(broker: str, topic: str, payload: str) -> None:
     import paho.mqtt.client as paho
     from paho.mqtt.enums import CallbackAPIVersion
 
-    from hub.config import parse_broker_uri
+    from hub.core.config import parse_broker_uri
 
     host, port = parse_broker_uri(broker)
     client = paho.Client(CallbackAPIVersion.VERSION2)

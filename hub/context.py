@@ -28,10 +28,10 @@ from typing import Any
 import yaml
 from hassil import Intents, recognize
 
-from devices.models import Entity, Home
+from hub.core.home import Entity, Home
 from hub.dialogue import TARGET_SLOTS, DialogueState, Question
-from hub.events import ToolCall
-from hub.targets import INTENT_DOMAINS
+from hub.core.events import ToolCall
+from hub.core.targets import INTENT_DOMAINS
 from llm.entities import HomeNames, domain_of
 from llm.numbers import parse_number
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from devices.models import Entity, Home
+from hub.core.home import Entity, Home
 from hub.context import (
     DEVICE_INTENTS,
     Act,
@@ -34,10 +34,10 @@ from hub.context import (
 )
 from hub.delayed import Delayed, DelayedStore, delay_seconds
 from hub.dialogue import TARGET_SLOTS, ConversationError, ConversationStore, DialogueState, Question, Snapshot
-from hub.errors import ExecutionError, HearthError
-from hub.events import Outcome, ToolCall
+from hub.core.errors import ExecutionError, HearthError
+from hub.core.events import Outcome, ToolCall
 from hub.learned import LearnedStore, LearnError, check_alias
-from hub.targets import find_area
+from hub.core.targets import find_area
 from hub.traces import Trace
 from hub.undo import RESTORE, changed_before, snapshot
 from scenes.timers import describe_duration
@@ -155,7 +155,7 @@ class Conversation:
         if registry is None:
             raise ConversationError("The hub is not running")
         if self._stores is None or self._stores[0] is not registry:
-            idle = self.hub.config.conversation.idle
+            idle = self.hub.core.config.conversation.idle
             self._stores = (registry, ConversationStore(registry, idle), LearnedStore(registry),
                             DelayedStore(registry))
         return self._stores

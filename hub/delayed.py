@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from devices.registry import Registry
-from hub.events import ToolCall
+from hub.core.events import ToolCall
 from llm.numbers import parse_number, parse_time
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from devices.registry import Registry
-from hub.errors import HearthError
-from hub.events import ToolCall
+from hub.core.errors import HearthError
+from hub.core.events import ToolCall
 
 _LOGGER = logging.getLogger(__name__)
 

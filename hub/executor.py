@@ -15,12 +15,13 @@ from typing import Any, Protocol
 from devices.colors import color_rgb
 from devices.errors import DeviceError
 from devices.manager import CommandResult
-from devices.models import DeviceCommand, Entity, Home
-from hub.config import ExecutorConfig
-from hub.errors import AmbiguousTarget, ExecutionError, HearthError, MissingValue
-from hub.events import MqttMessage, Outcome, ToolCall
-from hub.responses import confirm_question, number, state_phrase, turned
-from hub.targets import (
+from hub.core.home import DeviceCommand, Entity, Home
+from hub.core.config import ExecutorConfig
+from hub.core.errors import AmbiguousTarget, ExecutionError, HearthError, MissingValue
+from hub.core.events import MqttMessage, Outcome, ToolCall
+from hub.core.seams import Handler
+from hub.core.responses import confirm_question, number, state_phrase, turned
+from hub.core.targets import (
     INTENT_DOMAINS,
     Targets,
     join_names,
@@ -56,13 +57,6 @@ class DeviceBackend(Protocol):
     async def send(self, command: DeviceCommand, timeout: float) -> CommandResult: ...
 
 
-class ToolExecutor(Protocol):
-    async def execute(self, call: ToolCall, *, session: str = "default",
-                      confirmed: bool = False) -> Outcome: ...
-
-    def cancel(self, request_id: str | None) -> None: ...
-
-
 @dataclass(frozen=True, slots=True)
 class _Pending:
     call: ToolCall
@@ -70,7 +64,6 @@ class _Pending:
     session: str
 
 
-Handler = Callable[[ToolCall, bool], Awaitable[Outcome]]
 
 
 class Executor:

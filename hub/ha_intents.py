@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from devices.models import DeviceCommand, Entity, normalize_name
-from hub.errors import AmbiguousTarget, ExecutionError
-from hub.events import Outcome, ToolCall
+from hub.core.home import DeviceCommand, Entity, normalize_name
+from hub.core.errors import AmbiguousTarget, ExecutionError
+from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor, Handler
 from hub.local_intents import ListIntents
-from hub.responses import number, state_phrase
-from hub.targets import find_area, join_names
+from hub.core.responses import number, state_phrase
+from hub.core.targets import find_area, join_names
 from scenes.lists import DEFAULT_LIST, ListStore
 
 Speak = Callable[[str], Awaitable[None]]

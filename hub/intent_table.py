@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from devices.models import Home
+from hub.core.home import Home
 
 
 def executor_intents() -> tuple[str, ...]:

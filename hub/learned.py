@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from devices.models import Home, normalize_name
+from hub.core.home import Home, normalize_name
 from devices.registry import Registry
-from hub.errors import HearthError
+from hub.core.errors import HearthError
 from llm.entities import domain_of
 
 KINDS = ("alias", "phrase")

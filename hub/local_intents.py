@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from devices.local import FileRoots, ProcessRunner, ProcessStatus
-from hub.errors import ExecutionError
-from hub.events import Outcome, ToolCall
+from hub.core.errors import ExecutionError
+from hub.core.events import Outcome, ToolCall
 from hub.executor import Handler
 from scenes.lists import DEFAULT_LIST, ListStore, spoken_list
 

@@ -6,8 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
-from hub.config import data_dir
-from hub.errors import HearthError
+from hub.core.config import data_dir
+from hub.core.errors import HearthError
 
 TOKEN_FILE = "token"
 

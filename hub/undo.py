@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from devices.models import DeviceCommand, Entity, Home
-from hub.events import Outcome, ToolCall
+from hub.core.home import DeviceCommand, Entity, Home
+from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor
-from hub.targets import Targets, join_names
+from hub.core.targets import Targets, join_names
 
 RESTORE = "HearthRestore"
 

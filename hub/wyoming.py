@@ -34,7 +34,7 @@ from wyoming.wake import Detect, Detection, NotDetected
 
 from hub import __version__
 from hub.conversation import asks_back
-from hub.logs import RateLimitedLogger
+from hub.core.logs import RateLimitedLogger
 from hub.netjson import load_json
 
 _LOGGER = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from devices.models import Home
-from hub.events import ToolCall
+from hub.core.home import Home
+from hub.core.events import ToolCall
 from llm.templates import TemplateMatcher
 
 if TYPE_CHECKING:

@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from hub.errors import HearthError
+from hub.core.errors import HearthError
 
 DEFAULT_THRESHOLD = 0.6
 """As `llm.resolver.DEFAULT_THRESHOLD` (not imported here: that would load torch to build the parser)."""
 STAGES = ("cascade", "templates", "transformer")
 
 if TYPE_CHECKING:
-    from devices.models import Home
+    from hub.core.home import Home
     from llm.cascade import CascadeResolver
     from llm.resolver import Resolver
 

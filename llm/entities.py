@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from devices.models import Area, Entity, Floor, Home, normalize_name
+from hub.core.home import Area, Entity, Floor, Home, normalize_name
 
 T = TypeVar("T")
 

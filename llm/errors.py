@@ -1,6 +1,6 @@
 """Errors of the resolver package."""
 
-from hub.errors import HearthError
+from hub.core.errors import HearthError
 
 
 class ResolverError(HearthError):

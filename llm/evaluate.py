@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from devices.homefile import DEMO_HOME, load_home
-from devices.models import Home
-from hub.errors import HearthError
-from hub.targets import INTENT_DOMAINS, match_targets, query_for
+from hub.core.home import Home
+from hub.core.errors import HearthError
+from hub.core.targets import INTENT_DOMAINS, match_targets, query_for
 from llm.resolver import DEFAULT_THRESHOLD, Resolver
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"

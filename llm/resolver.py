@@ -14,8 +14,8 @@ from typing import Self
 
 import torch
 
-from devices.models import Home
-from hub.events import ToolCall
+from hub.core.home import Home
+from hub.core.events import ToolCall
 from llm.checkpoint import DEFAULT_WEIGHTS, build_model
 from llm.decode import Clause, decode, word_starts
 from llm.entities import HomeNames

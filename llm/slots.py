@@ -8,10 +8,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from devices.models import Area, Entity, normalize_name
-from hub.errors import ExecutionError
-from hub.events import ToolCall
-from hub.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
+from hub.core.home import Area, Entity, normalize_name
+from hub.core.errors import ExecutionError
+from hub.core.events import ToolCall
+from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
 from llm.decode import Clause, Span
 from llm.entities import HomeNames, NameIndex, domain_of, is_here
 from llm.numbers import clean_number, parse_duration, parse_number, parse_time
@@ -371,7 +371,7 @@ _ZERO_TO_100 = ("brightness", "percentage", "position", "volume_level")
 
 
 def _can_be_done(call: ToolCall, names: HomeNames) -> bool:
-    """The executor would find what the call acts on (`hub.targets`: a named media intent needs a media player,
+    """The executor would find what the call acts on (`hub.core.targets`: a named media intent needs a media player,
     'lock ... in the living room' a lock there) and take its numbers (percentages 0-100, a thermostat's range)."""
     slots = call.slots
     if any(slot in slots and not _within(slots[slot], 0, 100) for slot in _ZERO_TO_100):

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devices.models import Home
-from hub.errors import ConfigError
-from hub.events import ToolCall
-from hub.yamlfile import Path_, YamlDocument, load_yaml
+from hub.core.home import Home
+from hub.core.errors import ConfigError
+from hub.core.events import ToolCall
+from hub.core.yamlfile import Path_, YamlDocument, load_yaml
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from devices.models import StateChanged, normalize_name
+from hub.core.home import StateChanged, normalize_name
 from devices.mqtt.client import MqttClient
 from devices.registry import Registry
-from hub.events import ToolCall
-from hub.executor import ToolExecutor
+from hub.core.events import ToolCall
+from hub.core.seams import ToolExecutor
 from scenes.models import (
     Automation, DelayAction, IntentAction, IntervalTrigger, MqttTrigger, PhraseTrigger, PublishAction,
     SceneAction, SpeakAction, StateCondition, StateTrigger, TimeCondition, TimeTrigger,

@@ -1,6 +1,6 @@
 """The scenes package's error base."""
 
-from hub.errors import HearthError
+from hub.core.errors import HearthError
 
 
 class SceneError(HearthError):

@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from devices.models import Home, normalize_name
-from hub.errors import ExecutionError
-from hub.events import Outcome, ToolCall
-from hub.executor import Executor
+from hub.core.home import Home, normalize_name
+from hub.core.errors import ExecutionError
+from hub.core.events import Outcome, ToolCall
+from hub.core.seams import IntentRegistry
 from scenes.models import Scene
 from scenes.timers import Timer, TimerService, describe_duration
 
@@ -28,7 +28,7 @@ def slot_seconds(slots: dict[str, Any], prefix: str = "") -> float:
     return total
 
 
-def register_timer_intents(executor: Executor, timers: TimerService,
+def register_timer_intents(executor: IntentRegistry, timers: TimerService,
                            now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
     def find(call: ToolCall, states: tuple[str, ...] = ("running", "paused")) -> Timer:
         candidates = [t for t in timers.active("timer") if t.state in states]

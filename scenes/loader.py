@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from devices.homefile import slugify
-from hub.errors import ConfigError
-from hub.yamlfile import Path_, YamlDocument, load_yaml
+from hub.core.errors import ConfigError
+from hub.core.yamlfile import Path_, YamlDocument, load_yaml
 from scenes.models import (
     Action, Automation, Condition, DelayAction, IntentAction, IntervalTrigger, MqttTrigger, PhraseTrigger,
     PublishAction, SceneAction, SpeakAction, StateCondition, StateTrigger, TimeCondition, TimeTrigger, Trigger,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.homefile import slugify
-from devices.models import Entity
+from hub.core.home import Entity
 
 
 @dataclass(frozen=True, slots=True)

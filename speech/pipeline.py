@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from hub.errors import HearthError
+from hub.core.errors import HearthError
 from speech.audio import StreamResampler, chunk_to_float
 from speech.protocols import (
     PIPELINE_RATE,

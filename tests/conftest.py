@@ -15,7 +15,7 @@ import pytest
 
 from devices.mqtt.broker import free_port
 from hub.app import Hub, HubOptions
-from hub.config import ExecutorConfig, HearthConfig, MqttConfig, StorageConfig
+from hub.core.config import ExecutorConfig, HearthConfig, MqttConfig, StorageConfig
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_HOME = REPO / "devices" / "data" / "demo_home.yaml"

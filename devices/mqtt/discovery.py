@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devices.models import Entity
+from hub.core.home import Entity
 from devices.mqtt.client import BRIDGE_STATE_TOPIC
 from devices.z2m import set_topic, state_topic
 

@@ -15,16 +15,16 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from devices.local import LocalError
-from devices.models import Entity, Home
+from hub.core.home import Entity, Home
 from hub import __version__
 from hub.dialogue import ConversationError
-from hub.errors import ExecutionError
-from hub.events import Outcome, ToolCall
+from hub.core.errors import ExecutionError
+from hub.core.events import Outcome, ToolCall
 from hub.learned import LearnError
-from hub.targets import temperature_range
+from hub.core.targets import temperature_range
 from hub.traces import Trace
 from hub.web import schemas, views
-from hub.web.app import ApiError, WebState
+from hub.web.state import ApiError, WebState
 from hub.web.voice import SpeechUnavailable
 from scenes.intents import capture_scene
 from speech.errors import AudioFormatError
@@ -71,7 +71,7 @@ async def health(request: Request, state: State) -> Response:
 def health_view(state: WebState, with_errors: bool) -> dict[str, Any]:
     hub = state.hub
     connected = bool(hub.client is not None and hub.client.connected)
-    broker = hub.config.mqtt.broker or (hub.broker.address.uri if hub.broker is not None else None)
+    broker = hub.core.config.mqtt.broker or (hub.broker.address.uri if hub.broker is not None else None)
     resolver = getattr(hub.conversation, "_resolver", None)
     models: dict[str, Any] = {
         "resolver": {"loaded": resolver is not None, "device": getattr(resolver, "device", None),

@@ -6,20 +6,17 @@
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import logging
-import secrets
 import socket
-import time
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
@@ -29,8 +26,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from hub import __version__
-from hub.errors import HearthError
+from hub.core.errors import HearthError
+from hub.web import api
 from hub.web.live import LiveFeed
+from hub.web.state import ApiError, BodyTooLarge, WebState
 from hub.web.voice import VoiceService
 
 _LOGGER = logging.getLogger(__name__)
@@ -39,41 +38,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_JSON_BYTES = 64 * 1024
 """Any request body but an upload."""
 UPLOAD_PATHS = ("/api/listen",)
-RECENT_ERRORS = 50
 CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; "
        "style-src 'self'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-
-
-class ApiError(HTTPException):
-    """An error answered as {"error": message} with an HTTP status (4xx for what the caller sent)."""
-
-    def __init__(self, status: int, message: str, outcome: dict[str, Any] | None = None) -> None:
-        super().__init__(status, message)
-        self.outcome = outcome
-
-
-class BodyTooLarge(ApiError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is larger than the limit of {limit} bytes")
-
-
-@dataclass
-class WebState:
-    """What the routes need, on app.state.web."""
-
-    hub: Any
-    token: str | None
-    voice: VoiceService
-    live: LiveFeed = field(init=False)
-    started: float = field(default_factory=time.time)
-    errors: collections.deque[dict[str, Any]] = field(
-        default_factory=lambda: collections.deque(maxlen=RECENT_ERRORS))
-    error_count: int = 0
-
-    def authorized(self, presented: str | None) -> bool:
-        if self.token is None:
-            return True
-        return presented is not None and secrets.compare_digest(presented.encode(), self.token.encode())
 
 
 # --- the app ------------------------------------------------------------------------------------
@@ -81,7 +47,6 @@ class WebState:
 
 def create_app(hub: Any, token: str | None, host: str | None = None) -> FastAPI:
     """The FastAPI app for a started hub; token None means no token is asked for (loopback only)."""
-    from hub.web import api  # the routes import this module's ApiError
 
     app = FastAPI(title="Hearth", version=__version__, openapi_url="/api/openapi.json",
                   docs_url=None, redoc_url=None,
@@ -94,8 +59,8 @@ def create_app(hub: Any, token: str | None, host: str | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_middleware(BodyLimit, upload_limit=hub.config.http.max_upload_bytes)
-    names = {*LOOPBACK, hub.config.http.host, *(hub.config.http.allowed_hosts), *([host] if host else [])}
+    app.add_middleware(BodyLimit, upload_limit=hub.core.config.http.max_upload_bytes)
+    names = {*LOOPBACK, hub.core.config.http.host, *(hub.core.config.http.allowed_hosts), *([host] if host else [])}
     app.add_middleware(HostCheck, hosts=frozenset(n.lower().strip("[]") for n in names) - {"0.0.0.0", "::"})
     app.add_api_websocket_route("/api/ws", _websocket)
     app.add_api_route("/", _index, include_in_schema=False)

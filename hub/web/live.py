@@ -18,7 +18,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from devices.models import StateChanged
+from hub.core.home import StateChanged
 from hub.web import views
 
 _LOGGER = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ import math
 import time
 from typing import Any
 
-from devices.models import Entity, Home
+from hub.core.home import Entity, Home
 from scenes.lists import ListError
 from scenes.timers import Timer
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from hub.errors import HearthError
+from hub.core.errors import HearthError
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from devices.homefile import dump_home, load_home, parse_home
-from hub.errors import ConfigError, ExecutionError
-from hub.targets import TargetQuery, match_targets
+from hub.core.errors import ConfigError, ExecutionError
+from hub.core.targets import TargetQuery, match_targets
 from llm.templates import TemplateMatcher
 
 FIXTURE = Path(__file__).parent.parent / "data" / "ha_fixture_home.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devices.homefile import DEMO_HOME, dump_home, load_home, parse_home
-from hub.errors import ConfigError
+from hub.core.errors import ConfigError
 
 HOME = """
 floors:

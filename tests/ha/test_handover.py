@@ -9,7 +9,7 @@ import pytest
 
 from devices.homeassistant import Credentials
 from hub.app import Hub, HubOptions, ha_credentials_path
-from hub.events import ToolCall
+from hub.core.events import ToolCall
 from tests.conftest import DEMO_HOME, Mosquitto, hub_config
 from tests.ha.homeassistant import HomeAssistant
 from tests.ha.test_homeassistant import until

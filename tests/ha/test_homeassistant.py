@@ -13,7 +13,7 @@ import pytest
 
 from devices.registry import Registry
 from hub.app import Hub, HubOptions
-from hub.events import ToolCall
+from hub.core.events import ToolCall
 from tests.conftest import DEMO_HOME, REPO, Mosquitto, hub_config
 from tests.ha.homeassistant import HomeAssistant
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.config import HearthConfig, load_config
-from hub.errors import ConfigError
+from hub.core.config import HearthConfig, load_config
+from hub.core.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from hub.app import Hub
-from hub.events import ToolCall
+from hub.core.events import ToolCall
 
 CASES: list[tuple[str, dict[str, Any], str, dict[str, str]]] = [
     ("HassTurnOn", {"area": "Kitchen", "domain": "light"}, "Turned on the lights in the Kitchen",
@@ -143,7 +143,7 @@ async def test_bad_requests_get_clear_answers_and_change_nothing(hub: Hub, inten
 
 
 async def test_ambiguous_name_asks_which_one(hub: Hub, tmp_path) -> None:
-    from devices.models import Entity
+    from hub.core.home import Entity
     from dataclasses import replace
 
     home = hub.home
@@ -177,7 +177,7 @@ async def test_confirmation_expires(hub: Hub) -> None:
     now = [1000.0]
     hub.executor._clock = lambda: now[0]
     await hub.executor.execute(ToolCall("HassSetPosition", {"name": "Garage Door", "position": 50}))
-    now[0] += hub.config.executor.confirmation_window + 1
+    now[0] += hub.core.config.executor.confirmation_window + 1
     late = await hub.executor.execute(ToolCall("HearthConfirm"))
     assert late.response == "That question has expired"
     assert hub.devices.entity("cover.garage_door").state == "closed"

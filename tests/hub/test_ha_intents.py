@@ -12,7 +12,7 @@ import pytest
 
 from devices.homefile import DEMO_HOME
 from hub.app import SPEAK_TOPIC, Hub, HubOptions
-from hub.events import ToolCall
+from hub.core.events import ToolCall
 from hub.ha_intents import HaIntentOptions, ha_handlers
 from tests.conftest import Mosquitto, hub_config
 

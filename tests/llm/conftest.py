@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from devices.homefile import DEMO_HOME, load_home
-from devices.models import Home
+from hub.core.home import Home
 from llm.resolver import Resolver
 
 # One thread, as the hub runs the resolver: with the other core busy (a broker, whisper, another test

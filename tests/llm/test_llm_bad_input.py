@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.models import Home
+from hub.core.home import Home
 from llm.checkpoint import DEFAULT_WEIGHTS
 from llm.errors import WeightsError
 from llm.resolver import Resolver

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.models import Home
+from hub.core.home import Home
 from llm.evaluate import DEV_SET, load_cases, score
 from llm.resolver import Resolver
 

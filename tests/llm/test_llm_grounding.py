@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from devices.homefile import DEMO_HOME, load_home
-from devices.models import Home
+from hub.core.home import Home
 from llm import slots
 from llm.entities import HomeNames
 from llm.resolver import Resolver
@@ -38,7 +38,7 @@ def _calls(resolver: Resolver, text: str, home: Home) -> list[tuple[str, dict[st
 
 
 def test_a_place_alone_is_no_target_unless_everything_is_said(resolver: Resolver, demo_home: Home) -> None:
-    from hub.events import ToolCall
+    from hub.core.events import ToolCall
 
     names = HomeNames(demo_home)
     bare = ToolCall("HassTurnOff", {"area": "Bedroom"}, 0.9)

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from devices.homefile import parse_home
-from devices.models import Home
+from hub.core.home import Home
 from llm.resolver import Resolver
 
 Calls = list[tuple[str, dict[str, Any]]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from devices.models import Home
+from hub.core.home import Home
 from llm.resolver import Resolver
 from llm.slips import mend
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from devices.models import Home
+from hub.core.home import Home
 from llm.resolver import Resolver
 from llm.train import TrainOptions, train
 

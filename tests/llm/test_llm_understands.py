@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from devices.homefile import parse_home
-from devices.models import Home
-from hub.events import ToolCall
+from hub.core.home import Home
+from hub.core.events import ToolCall
 from llm.decode import Clause, Span
 from llm.entities import HomeNames
 from llm.resolver import Resolver, Understood
@@ -45,7 +45,7 @@ def test_readings_the_home_cannot_carry_out_are_not(resolver: Resolver, demo_hom
     ToolCall("HassLightSet", {"name": "Coffee Maker", "brightness": 20}),
 ])
 def test_calls_the_executor_would_refuse_are_not_understood(demo_home: Home, call: ToolCall) -> None:
-    """The resolver's idea of what can be done is the executor's own (`hub.targets`): a call it would
+    """The resolver's idea of what can be done is the executor's own (`hub.core.targets`): a call it would
     refuse cannot win the vote over whisper's readings."""
     assert not grounded([call], HomeNames(demo_home))
     assert grounded([ToolCall(call.intent, {**call.slots, **_FIXED[call.intent]})], HomeNames(demo_home))

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from devices.models import Entity, Home
-from hub.errors import ConfigError
-from hub.events import ToolCall
+from hub.core.home import Entity, Home
+from hub.core.errors import ConfigError
+from hub.core.events import ToolCall
 from llm.cascade import CascadeResolver
 from llm.templates import TemplateMatcher, load_custom_sentences
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from devices.local import FileRoots, LocalError, check_name, summarize
-from hub.config import FilesConfig
+from hub.core.config import FilesConfig
 
 
 @pytest.fixture

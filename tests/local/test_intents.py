@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from devices.local import FileRoots, ProcessRunner
-from devices.models import Entity, Home
+from hub.core.home import Entity, Home
 from devices.registry import Registry
-from hub.config import ExecutorConfig, FilesConfig, ProcessConfig
-from hub.events import ToolCall
+from hub.core.config import ExecutorConfig, FilesConfig, ProcessConfig
+from hub.core.events import ToolCall
 from hub.executor import Executor
 from hub.local_intents import register_local_intents
 from scenes.lists import ListStore

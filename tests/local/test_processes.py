@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from devices.local import OUTPUT_BYTES, LocalError, ProcessRunner, process_key
-from hub.config import ProcessConfig
+from hub.core.config import ProcessConfig
 
 PY = sys.executable
 

@@ -15,7 +15,7 @@ import yaml
 from paho.mqtt.enums import CallbackAPIVersion
 
 from hub.app import Hub, HubOptions
-from hub.config import load_config
+from hub.core.config import load_config
 from tests.conftest import DEMO_HOME, Mosquitto
 
 AUTOMATIONS = [

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from devices.registry import Registry
-from hub.config import ExecutorConfig
-from hub.events import ToolCall
+from hub.core.config import ExecutorConfig
+from hub.core.events import ToolCall
 from hub.executor import Executor
 from scenes.intents import register_timer_intents
 from scenes.timers import Timer, TimerService

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hub.app import Hub, HubOptions
-from hub.config import load_config
+from hub.core.config import load_config
 from scenes.loader import load_automation_file
 from scenes.models import IntentAction
 from tests.conftest import DEMO_HOME, Mosquitto

@@ -15,8 +15,8 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from hub.app import Hub, HubOptions
-from hub.config import HearthConfig, StorageConfig
-from hub.events import ToolCall
+from hub.core.config import HearthConfig, StorageConfig
+from hub.core.events import ToolCall
 from tests.conftest import DEMO_HOME, REPO
 
 

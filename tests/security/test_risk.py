@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from hub.app import Hub, HubOptions
-from hub.config import SceneConfig
-from hub.events import ToolCall
+from hub.core.config import SceneConfig
+from hub.core.events import ToolCall
 from tests.conftest import DEMO_HOME, Mosquitto, hub_config
 from tests.scenes.test_engine import Listener, until
 
@@ -186,7 +186,7 @@ async def test_nested_json_command_gets_an_error_result(hub: Hub, mosquitto: Mos
 def test_repeated_bad_input_is_logged_a_few_times(caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
-    from hub.logs import RateLimitedLogger
+    from hub.core.logs import RateLimitedLogger
 
     now = [0.0]
     limited = RateLimitedLogger(logging.getLogger("tests.flood"), burst=5, interval=60, clock=lambda: now[0])

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from devices.registry import Registry
-from hub.config import load_config
-from hub.errors import ConfigError
+from hub.core.config import load_config
+from hub.core.errors import ConfigError
 
 
 def test_an_existing_open_data_folder_and_database_are_tightened(tmp_path: Path,

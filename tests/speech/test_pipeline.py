@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hub.errors import ExecutionError
+from hub.core.errors import ExecutionError
 from speech.audio import float_to_int16, resample
 from speech.pipeline import PipelineOptions, TextReply, VoicePipeline
 from speech.protocols import AudioChunk, Transcript, normalize_transcript

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from devices.homefile import DEMO_HOME, load_home
-from devices.models import Home
+from hub.core.home import Home
 from llm.resolver import Resolver, Understood
 from speech.stt import WhisperOptions, WhisperStt, vote
 

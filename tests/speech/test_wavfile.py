@@ -74,7 +74,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 
 
 def test_errors_are_speech_errors() -> None:
-    from hub.errors import HearthError
+    from hub.core.errors import HearthError
     assert issubclass(AudioFormatError, SpeechError) and issubclass(SpeechError, HearthError)
 
 

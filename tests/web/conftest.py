@@ -19,7 +19,7 @@ import yaml
 from paho.mqtt.enums import CallbackAPIVersion
 
 from hub.app import Hub, HubOptions
-from hub.config import load_config
+from hub.core.config import load_config
 from hub.token import load_or_create_token
 from hub.web import WebServer, start_web
 from tests.conftest import DEMO_HOME, Mosquitto

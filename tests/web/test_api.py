@@ -13,7 +13,7 @@ import pytest
 import requests
 import websockets
 
-from hub.errors import HearthError
+from hub.core.errors import HearthError
 from hub.web import start_web
 from tests.web.conftest import UPLOAD_LIMIT, MqttWatcher, Web
 

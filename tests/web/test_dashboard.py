@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from hub.events import ToolCall
+from hub.core.events import ToolCall
 from tests.web.conftest import ARTIFACTS, MqttWatcher, Web
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

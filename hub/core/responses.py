@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devices.models import Entity
+from hub.core.home import Entity
 
 
 def number(value: float) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.models import Area, Entity, Floor, Home, normalize_name
-from hub.errors import AmbiguousTarget, ExecutionError
+from hub.core.home import Area, Entity, Floor, Home, normalize_name
+from hub.core.errors import AmbiguousTarget, ExecutionError
 
 DOMAIN_NOUNS = {
     "light": "lights", "switch": "switches", "fan": "fans", "cover": "covers", "lock": "locks",

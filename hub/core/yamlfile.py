@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from hub.errors import ConfigError
+from hub.core.errors import ConfigError
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
 

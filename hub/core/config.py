@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from hub.yamlfile import YamlDocument, format_path, load_yaml
+from hub.core.yamlfile import YamlDocument, format_path, load_yaml
 
 CONFIG_ENV = "HEARTH_CONFIG"
 DEFAULT_CONFIG_NAME = "hearth.yaml"
