@@ -155,7 +155,7 @@ class Conversation:
         if registry is None:
             raise ConversationError("The hub is not running")
         if self._stores is None or self._stores[0] is not registry:
-            idle = self.hub.core.config.conversation.idle
+            idle = self.hub.config.conversation.idle
             self._stores = (registry, ConversationStore(registry, idle), LearnedStore(registry),
                             DelayedStore(registry))
         return self._stores

@@ -71,7 +71,7 @@ async def health(request: Request, state: State) -> Response:
 def health_view(state: WebState, with_errors: bool) -> dict[str, Any]:
     hub = state.hub
     connected = bool(hub.client is not None and hub.client.connected)
-    broker = hub.core.config.mqtt.broker or (hub.broker.address.uri if hub.broker is not None else None)
+    broker = hub.config.mqtt.broker or (hub.broker.address.uri if hub.broker is not None else None)
     resolver = getattr(hub.conversation, "_resolver", None)
     models: dict[str, Any] = {
         "resolver": {"loaded": resolver is not None, "device": getattr(resolver, "device", None),

@@ -59,8 +59,8 @@ def create_app(hub: Any, token: str | None, host: str | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_middleware(BodyLimit, upload_limit=hub.core.config.http.max_upload_bytes)
-    names = {*LOOPBACK, hub.core.config.http.host, *(hub.core.config.http.allowed_hosts), *([host] if host else [])}
+    app.add_middleware(BodyLimit, upload_limit=hub.config.http.max_upload_bytes)
+    names = {*LOOPBACK, hub.config.http.host, *(hub.config.http.allowed_hosts), *([host] if host else [])}
     app.add_middleware(HostCheck, hosts=frozenset(n.lower().strip("[]") for n in names) - {"0.0.0.0", "::"})
     app.add_api_websocket_route("/api/ws", _websocket)
     app.add_api_route("/", _index, include_in_schema=False)

@@ -31,19 +31,19 @@ async def until(predicate, timeout: float = 5.0) -> None:
 
 
 async def test_state_from_mqtt_reaches_registry(hub: Hub, mosquitto: Mosquitto) -> None:
-    base = hub.core.config.mqtt.base_topic
+    base = hub.config.mqtt.base_topic
     client = publisher(mosquitto)
     client.publish(f"{base}/Hallway Light", json.dumps({"state": "ON", "brightness": 77}), qos=1).wait_for_publish()
     await until(lambda: hub.devices.entity("light.hallway").state == "on")
     assert hub.devices.entity("light.hallway").attributes["brightness"] == 77
     await hub.devices.flush()
-    stored = Registry.open(hub.core.config.storage.database).load_home().entity("light.hallway")
+    stored = Registry.open(hub.config.storage.database).load_home().entity("light.hallway")
     assert (stored.state, stored.attributes["brightness"]) == ("on", 77)
     client.loop_stop()
 
 
 async def test_bad_payloads_are_counted_not_fatal(hub: Hub, mosquitto: Mosquitto) -> None:
-    base = hub.core.config.mqtt.base_topic
+    base = hub.config.mqtt.base_topic
     stats = hub.devices.stats
     before = stats.to_dict()
     client = publisher(mosquitto)
@@ -78,7 +78,7 @@ async def test_discovery_is_retained(hub: Hub, mosquitto: Mosquitto) -> None:
     client.loop_start()
     await until(lambda: "homeassistant/light/hearth/kitchen_ceiling/config" in configs)
     light = configs["homeassistant/light/hearth/kitchen_ceiling/config"]
-    base = hub.core.config.mqtt.base_topic
+    base = hub.config.mqtt.base_topic
     assert light["command_topic"] == f"{base}/Kitchen Ceiling/set"
     assert light["state_topic"] == f"{base}/Kitchen Ceiling"
     assert light["schema"] == "json" and light["unique_id"] == "hearth_light_kitchen_ceiling"

@@ -177,7 +177,7 @@ async def test_confirmation_expires(hub: Hub) -> None:
     now = [1000.0]
     hub.executor._clock = lambda: now[0]
     await hub.executor.execute(ToolCall("HassSetPosition", {"name": "Garage Door", "position": 50}))
-    now[0] += hub.core.config.executor.confirmation_window + 1
+    now[0] += hub.config.executor.confirmation_window + 1
     late = await hub.executor.execute(ToolCall("HearthConfirm"))
     assert late.response == "That question has expired"
     assert hub.devices.entity("cover.garage_door").state == "closed"

@@ -42,7 +42,7 @@ async def test_nonsense_state_is_dropped_and_counted(hub: Hub, mosquitto: Mosqui
     malformed = hub.devices.stats.malformed
     outside = Listener(mosquitto)
     try:
-        outside.publish(f"{hub.core.config.mqtt.base_topic}/{device}", payload)
+        outside.publish(f"{hub.config.mqtt.base_topic}/{device}", payload)
         await wait_for(lambda: hub.devices.stats.malformed > malformed)
     finally:
         outside.close()
@@ -53,7 +53,7 @@ async def test_nonsense_state_is_dropped_and_counted(hub: Hub, mosquitto: Mosqui
 
 async def test_a_spoken_temperature_is_always_a_plausible_number(hub: Hub, mosquitto: Mosquitto) -> None:
     outside = Listener(mosquitto)
-    topic = f"{hub.core.config.mqtt.base_topic}/Living Room Sensor"
+    topic = f"{hub.config.mqtt.base_topic}/Living Room Sensor"
     try:
         outside.publish(topic, b'{"temperature": NaN}')
         outside.publish(topic, b'{"temperature": "22.5"}')
@@ -67,7 +67,7 @@ async def test_a_spoken_temperature_is_always_a_plausible_number(hub: Hub, mosqu
 async def test_a_good_lock_state_still_counts(hub: Hub, mosquitto: Mosquitto) -> None:
     outside = Listener(mosquitto)
     try:
-        outside.publish(f"{hub.core.config.mqtt.base_topic}/Front Door", b'{"lock_state": "jammed"}')
+        outside.publish(f"{hub.config.mqtt.base_topic}/Front Door", b'{"lock_state": "jammed"}')
         await wait_for(lambda: hub.devices.entity("lock.front_door").state == "jammed")
     finally:
         outside.close()

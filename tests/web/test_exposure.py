@@ -46,7 +46,7 @@ async def test_health_without_a_token_names_no_broker(web: Web) -> None:
 
 
 async def test_the_database_and_its_journal_are_private(web: Web) -> None:
-    database = web.hub.core.config.storage.database
+    database = web.hub.config.storage.database
     for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
