@@ -1,6 +1,6 @@
 """Which intents Hearth carries out and which stage of understanding can produce each, from the code itself:
 the executor's handlers as the hub registers them, HA's templates (plus Hearth's own sentences) and the
-Transformer's intent set. `python -m hub.intent_table` prints the Markdown table the README shows."""
+Transformer's intent set. `python -m hub.intent_table` prints the Markdown table docs/intents.md shows."""
 
 from __future__ import annotations
 
