@@ -46,10 +46,7 @@ def _window() -> np.ndarray:
 
 
 OVER_SUBTRACTION = 2.0
-"""Subtract twice the estimated noise power. Whisper base's greedy readings of the voice bench's 150 commands
-at 10 dB SNR (bench, held-out and unseen sets) got the intents right for 114 after subtracting it once, 116-124
-at 1.25-2 times (119 at 2, 124 at a lucky 1.5), none at all 101; a Wiener filter with decision-directed SNR
-111-115."""
+"""Subtract twice the estimated noise power (how it was chosen: docs/benchmarks.md)."""
 
 
 def suppress_noise(audio: np.ndarray, over_subtraction: float = OVER_SUBTRACTION, floor: float = 0.1) -> np.ndarray:

@@ -32,10 +32,9 @@ _WINDOW_S = 30
 
 COMMAND_WORDS = ("turn on", "turn off", "lock", "unlock", "open", "close", "set", "dim", "start", "stop", "pause",
                  "mute")
-"""The verbs home commands start with, put before the home's names in whisper's prompt. Chosen on the voice
-bench's 50 commands (so its figures flatter them a little), tiny.en with readings weighed by the resolver:
-these 12 scored 48/50 intents clean and 43/50 at 10 dB SNR at STT RTF 0.188; names alone 48, 39 at 0.187;
-a longer list (volume, timer, alarm, shopping list, ...) 49, 41-42 at 0.24, its longer prompt slower."""
+"""The verbs home commands start with, put before the home's names in whisper's prompt. A longer list makes a
+longer prompt, which is slower (how these were chosen: docs/benchmarks.md, "How the speech settings were
+chosen")."""
 TOKENS_PER_SECOND = 8
 """A reading of a window is cut at this many tokens per second of audio (+16): people say about 3 words
 (4-5 tokens) a second, and greedy decoding of noise can otherwise repeat itself up to 448 tokens."""
@@ -67,19 +66,15 @@ class WhisperOptions:
     """A larger model whose readings join the vote when the first reading is doubtful (see `doubt_below`); None,
     or the same model as `model`, turns this off. Missing ('base' is not installed) -> a warning, no second."""
     second_weight: float = 2.0
-    """How much more a reading of `second_model` counts in the vote than one of `model` (see `vote`). Whisper
-    base's greedy readings of the voice bench's 150 commands at 10 dB SNR (denoised) got 119 intents right,
-    tiny.en's 102; in the replay of 200 commands, 2 against 1 picked 169 noisy / 192 clean, 1 against 1
-    169 / 190."""
+    """How much more a reading of `second_model` counts in the vote than one of `model` (see `vote`): whisper
+    base hears noisy commands better than tiny.en (docs/benchmarks.md)."""
     budget_s: float | None = 1.2
     """Compute time one utterance may take, counted from the start of `transcribe`. Hearing a doubtful reading
     again stops once it is spent, and the best reading so far is used: no tail of several seconds. None: no
     limit."""
     doubt_below: float = -0.3
     """A reading scoring under this (mean log-probability per token), or one the home does not understand, is
-    doubtful. Over the voice bench's first 100 commands (bench and held-out sets, clean and at 10 dB SNR),
-    tiny.en's right readings scored a median -0.19, its wrong ones -0.53; -0.3 sent 10-14 of 50 clean and
-    25-30 of 50 noisy commands to base."""
+    doubtful. It lies between the scores of tiny.en's right and wrong readings (docs/benchmarks.md)."""
 
 
 def bundled_tiny_en() -> Path:
@@ -154,9 +149,8 @@ def pick_device(device: str, compute_type: str) -> tuple[str, str]:
 def build_prompt(names: Sequence[str], words: Sequence[str] = ()) -> str | None:
     """'turn on, lock, kitchen, living room, bedroom lamp.' - the words and names whisper should expect to hear.
 
-    Lower case: with capitalised names whisper starts capitalising (and singularising) what it hears; over the
-    bench's 50 commands the lower-case list scored 39/50 exact clean and 21/50 at 10 dB SNR, capitalised 37 and
-    22, no prompt 32 and 15.
+    Lower case: with capitalised names whisper starts capitalising (and singularising) what it hears
+    (docs/benchmarks.md).
     """
     cleaned = [" ".join(n.split()).lower() for n in names if n and n.strip()]
     unique = list(dict.fromkeys(cleaned))[:_MAX_PROMPT_NAMES]
@@ -181,11 +175,7 @@ def vote(readings: Sequence[Reading], accept: AcceptText) -> tuple[str, float] |
     how much it counts. What a reading means is the `meaning` of what `accept` returns when it has one (the
     resolver's calls, `llm.resolver.Understood`), else its words (`normalize_transcript`).
 
-    Pooling is what lets several listens outvote one confident mishearing. Replayed offline from the saved
-    readings of the voice bench's 200 commands at 10 dB SNR (bench, held-out, unseen and fresh sets), this
-    picked the right intents for 169, pooling by words 163, the cascade it replaced (the first understood
-    reading; base's when understood at least as surely) 157, the best possible pick 190. Clean: 192, 191,
-    192 of 200."""
+    Pooling is what lets several listens outvote one confident mishearing (docs/benchmarks.md)."""
     accept = _remembering(accept)
     weights: dict[Hashable, float] = {}
     first: dict[Hashable, tuple[str, float]] = {}
@@ -201,10 +191,7 @@ def vote(readings: Sequence[Reading], accept: AcceptText) -> tuple[str, float] |
 
 
 def _agree(accept: AcceptText, first: str, other: str) -> bool:
-    """Both readings understood, and meaning the same (without a `meaning`, said in the same words).
-
-    Replayed over the voice bench's 200 commands, agreeing on meaning rather than words ended the search for 31
-    more of them (12 clean, 19 noisy) and changed no pick."""
+    """Both readings understood, and meaning the same (without a `meaning`, said in the same words)."""
     surely = accept(first)
     if not surely:
         return False
@@ -372,14 +359,9 @@ class WhisperStt:
         and, when it is noisy (`denoised` is given), the greedy reading and beam search of the denoised audio,
         then the second model's beam search of the audio as recorded.
 
-        Turning the noise down helps whisper base and hurts tiny.en (their greedy readings of 100 flite commands
-        at 10 dB SNR: base 46 right as recorded, 51 denoised; tiny 44 and 41), and each misses commands the
-        other way gets, so a noisy command is heard both ways by both. Replayed over the saved readings of the
-        voice bench's 850 commands through `tenth` at 10 dB SNR, this picked the right intents for 746 against
-        729 hearing only the denoised audio again (745 with base's greedy reading of the recording too; 736
-        with tiny.en's beams alone), clean commands unchanged. It costs a noisy doubtful command about a second
-        on 2 CPU cores (base encodes the recording too), less the time base listens in its own thread while
-        tiny.en does: measured on 10 noisy commands, 1.1 s for both at once where one after the other took 1.5 s."""
+        Turning the noise down helps whisper base and hurts tiny.en, and each misses commands the other way
+        gets, so a noisy command is heard both ways by both. Base encodes the recording too, so it listens in
+        its own thread while tiny.en reads the denoised audio (docs/benchmarks.md)."""
         second = self.second
         aside = self._aside.submit(lambda: list(second.listen(audio, greedy=False))) \
             if denoised is not None and second is not None else None
@@ -402,10 +384,7 @@ class WhisperStt:
 
     def _named(self, text: str, accept: AcceptText) -> str:
         """`text` with words that sound like one of the home's names read as that name ("Turn on the whole
-        light" -> "Turn on the hall light", `speech.soundalike`), when the home understands it so; else `text`.
-
-        Replayed offline over the saved readings of the voice bench's 750 commands before `tenth`: at 10 dB SNR
-        653 right (637 without), clean 730 (718), none lost; the misses it mends were seen in those sets."""
+        light" -> "Turn on the hall light", `speech.soundalike`), when the home understands it so; else `text`."""
         mended, mends = self.sounds.mend(text)
         return mended if mends and accept(mended) else text
 
