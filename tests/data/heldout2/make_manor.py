@@ -205,7 +205,7 @@ HOUSE_WIDE = (
     other("weather", "Pirate Weather", "rainy", attributes={"temperature": 9, "temperature_unit": "°C",
                                                             "humidity": 88}),
     other("todo", "Groceries", "0"),
-    other("todo", "Costco", "0"),
+    other("todo", "Farm Shop", "0"),
 )
 
 
