@@ -1,15 +1,21 @@
 """Accuracy and wrong actions on hand-written JSONL sets: {"text", "intents": [{"intent", "slots"}]} per line.
 
-python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml] [--modes fp32,int8] [--errors]
+python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml] [--groups heldout2,heldout,team]
+                       [--stages cascade|transformer|templates] [--modes fp32,int8] [--errors]
 
-With no --data, every set of the held-out suite (`tests/data/heldout/`, each over its own home) and the
-team's dev/test sets (demo home) are scored. Per set it prints:
+With no --data, every group of the suite is scored, each set over its own home: `heldout2` (three homes,
+written by hand before the retraining that follows issue 19 and never tuned on), `heldout` (issue 19's first
+free-phrasing sets) and `team` (the team's test and dev sets, demo home). Sentences go through the cascade
+Hearth runs (HA's templates, then the Transformer; `--stages` for one alone). Per set, and pooled per group,
+it prints:
 - intent: the intent names match, in order;
 - exact: intents and slots all match;
 - wrong action: some resolved call would change a device (or a timer, list, file...) differently from what
   was meant - compared by effect (which entities, which values), so two spellings of the same target agree.
   "Not understood" (no call, or a call that cannot be carried out) is not a wrong action;
-- not understood: no call at all.
+- not understood: no call at all;
+and under each set one row per stage: how many sentences it answered and the same shares within them
+("neither": the sentences no stage answered; its intent share is the chatter rightly left alone).
 """
 
 from __future__ import annotations
@@ -18,27 +24,41 @@ import argparse
 import json
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from devices.homefile import DEMO_HOME, load_home
+from hub.core.events import ToolCall
 from hub.core.home import Home
 from hub.core.errors import HearthError
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for
+from llm.cascade import TEMPLATES, TRANSFORMER, CascadeResolver
 from llm.resolver import DEFAULT_THRESHOLD, Resolver
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DEV_SET = DATA / "intent_dev.jsonl"
 HELDOUT = DATA / "heldout"
-SUITE: tuple[tuple[Path, Path], ...] = (
-    (HELDOUT / "free_demo.jsonl", DEMO_HOME),
-    (HELDOUT / "free_flat.jsonl", HELDOUT / "flat.yaml"),
-    (HELDOUT / "free_house.jsonl", HELDOUT / "house.yaml"),
-    (DATA / "intent_test.jsonl", DEMO_HOME),
-    (DEV_SET, DEMO_HOME),
-)
-"""(set, home) pairs scored when no --data is given: the held-out free phrasing first, then the team's sets."""
+HELDOUT2 = DATA / "heldout2"
+GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
+    "heldout2": (
+        (HELDOUT2 / "free_studio.jsonl", HELDOUT2 / "studio.yaml"),
+        (HELDOUT2 / "free_family.jsonl", HELDOUT2 / "family.yaml"),
+        (HELDOUT2 / "free_manor.jsonl", HELDOUT2 / "manor.yaml"),
+    ),
+    "heldout": (
+        (HELDOUT / "free_demo.jsonl", DEMO_HOME),
+        (HELDOUT / "free_flat.jsonl", HELDOUT / "flat.yaml"),
+        (HELDOUT / "free_house.jsonl", HELDOUT / "house.yaml"),
+    ),
+    "team": ((DATA / "intent_test.jsonl", DEMO_HOME), (DEV_SET, DEMO_HOME)),
+}
+"""(set, home) pairs by group, scored when no --data is given: held-out free phrasing first, then the team's."""
+SUITE: tuple[tuple[Path, Path], ...] = tuple(pair for pairs in GROUPS.values() for pair in pairs)
+STAGES = ("cascade", TRANSFORMER, TEMPLATES)
+NEITHER = "neither"
+"""The stage row of the sentences no stage answered."""
 
 QUERIES = frozenset(
     {
@@ -60,6 +80,27 @@ QUERIES = frozenset(
 )
 """Intents that change nothing by themselves (a confirmation only answers a question Hearth asked)."""
 _TARGET_SLOTS = frozenset({"name", "area", "floor", "domain", "device_class"})
+
+
+
+
+class Staged(Protocol):
+    """What `score_stages` reads: the calls for a sentence and the stage that gave them (a CascadeResolver)."""
+
+    def resolve_staged(self, text: str, home: Home) -> tuple[list[ToolCall], str | None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One sentence: what was meant, what came back, from which stage (None: none answered), how fast."""
+
+    text: str
+    want: list[dict[str, Any]]
+    got: list[dict[str, Any]]
+    stage: str | None
+    wrong: bool
+    """A call that would change something other than, or otherwise than, what was meant."""
+    ms: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,53 +142,124 @@ def wrong_action(got: list[dict[str, Any]], want: list[dict[str, Any]], home: Ho
     return any(e is not None and e not in meant for e in done)
 
 
+def answer(resolve: Callable[[str, Home], tuple[list[ToolCall], str | None]], case: dict[str, Any],
+           home: Home) -> Answer:
+    t0 = time.perf_counter()
+    calls, stage = resolve(case["text"], home)
+    ms = (time.perf_counter() - t0) * 1000
+    got = [{"intent": c.intent, "slots": c.slots} for c in calls]
+    return Answer(case["text"], case["intents"], got, stage, wrong_action(got, case["intents"], home), ms)
+
+
+def judge(answers: list[Answer]) -> Score:
+    """The shares over `answers` (all zero for none)."""
+    n = len(answers)
+    if not n:
+        return Score(0, 0.0, 0.0, 0.0, 0.0, 0.0, ())
+    exact = sum(a.got == a.want for a in answers)
+    intent = sum([g["intent"] for g in a.got] == [w["intent"] for w in a.want] for a in answers)
+    wrong = sum(a.wrong for a in answers)
+    silent = sum(not a.got for a in answers)
+    errors = tuple((a.text, a.want, a.got) for a in answers if a.got != a.want)
+    return Score(n, exact / n, intent / n, wrong / n, silent / n, statistics.median(a.ms for a in answers), errors)
+
+
 def score(resolver: Resolver, cases: list[dict[str, Any]], home: Home) -> Score:
-    exact = intent = wrong = silent = 0
-    times: list[float] = []
-    errors = []
-    for case in cases:
-        t0 = time.perf_counter()
-        calls = resolver.resolve(case["text"], home)
-        times.append((time.perf_counter() - t0) * 1000)
-        got = [{"intent": c.intent, "slots": c.slots} for c in calls]
-        want = case["intents"]
-        exact += got == want
-        intent += [g["intent"] for g in got] == [w["intent"] for w in want]
-        wrong += wrong_action(got, want, home)
-        silent += not got
-        if got != want:
-            errors.append((case["text"], want, got))
-    n = len(cases)
-    return Score(n, exact / n, intent / n, wrong / n, silent / n, statistics.median(times), tuple(errors))
+    """The Transformer alone over `cases`."""
+
+    def resolve(text: str, home: Home) -> tuple[list[ToolCall], str | None]:
+        calls = resolver.resolve(text, home)
+        return calls, TRANSFORMER if calls else None
+
+    return judge([answer(resolve, case, home) for case in cases])
 
 
-def main() -> None:
+def answers_for(resolver: Staged, cases: list[dict[str, Any]], home: Home) -> list[Answer]:
+    return [answer(resolver.resolve_staged, case, home) for case in cases]
+
+
+def by_stage(answers: list[Answer]) -> dict[str, Score]:
+    """The score over every answer ("all"), then over those each stage gave (TEMPLATES, TRANSFORMER, NEITHER)."""
+    parts = {stage: [a for a in answers if (a.stage or NEITHER) == stage] for stage in (TEMPLATES, TRANSFORMER, NEITHER)}
+    return {"all": judge(answers)} | {stage: judge(part) for stage, part in parts.items()}
+
+
+def cascade_for(stages: str, weights: Path | None, mode: str, gate: float) -> CascadeResolver:
+    """The resolver `--stages` asks for: HA's templates, then the Transformer (`cascade`), or one of them alone."""
+    transformer = None
+    if stages != TEMPLATES:
+
+        def transformer() -> Resolver:
+            return Resolver.load(weights, "cpu", mode, threshold=gate)
+
+    return CascadeResolver.load(None, transformer, templates=stages != TRANSFORMER).warm()
+
+
+def row(label: str, result: Score, indent: str = "") -> str:
+    return (f"{indent + label:<24} {result.n:>4} {result.intent:>7.1%} {result.exact:>7.1%} "
+            f"{result.wrong_action:>7.1%} {result.not_understood:>7.1%} {result.p50_ms:>6.2f}ms")
+
+
+def report_set(prefix: str, name: str, answers: list[Answer], errors: bool) -> None:
+    """The set's row, then one per stage that answered anything."""
+    scores = by_stage(answers)
+    print(f"{prefix}  {row(name, scores['all'])}")
+    for stage in (TEMPLATES, TRANSFORMER, NEITHER):
+        if scores[stage].n:
+            print(f"{prefix}  {row(stage, scores[stage], '  > ')}")
+    if errors:
+        for text, want, got in scores["all"].errors:
+            print(f"  {text!r}\n    want {json.dumps(want)}\n    got  {json.dumps(got)}")
+
+
+def report(prefix: str, resolver: Staged, groups: dict[str, list[tuple[Path, Path]]], errors: bool) -> None:
+    """Per group: each set with its stages, then (for several sets) the group pooled."""
+    print(f"{prefix}  {'set':<24} {'n':>4} {'intent':>7} {'exact':>7} {'wrong':>7} {'silent':>7} {'p50':>8}")
+    for group, sets in groups.items():
+        print(f"{prefix}  -- {group}")
+        pooled: list[Answer] = []
+        for path, home_path in sets:
+            answers = answers_for(resolver, load_cases(path), load_home(home_path))
+            report_set(prefix, path.stem, answers, errors)
+            pooled += answers
+        if len(sets) > 1:
+            report_set(prefix, f"{group}, {len(sets)} sets", pooled, errors=False)
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, nargs="*", help="sets to score (default: the whole suite)")
+    parser.add_argument("--data", type=Path, nargs="*", help="sets to score (default: the suite's groups)")
     parser.add_argument("--home", type=Path, default=DEMO_HOME, help="the home for --data sets")
+    parser.add_argument("--groups", default=",".join(GROUPS), help="the suite's groups to score (default: all)")
+    parser.add_argument("--stages", choices=STAGES, default="cascade",
+                        help="cascade (default): HA's templates, then the Transformer; or one of them alone")
     parser.add_argument("--weights", type=Path, default=None)
     parser.add_argument("--modes", default="int8")
     parser.add_argument("--errors", action="store_true", help="print every mismatch")
     parser.add_argument(
         "--thresholds", default=None, help="comma-separated confidence gates to compare (default: the resolver's)"
     )
-    args = parser.parse_args()
-    sets = [(p, args.home) for p in args.data] if args.data else list(SUITE)
+    return parser.parse_args()
+
+
+def chosen_groups(args: argparse.Namespace) -> dict[str, list[tuple[Path, Path]]]:
+    if args.data:
+        return {"given sets": [(p, args.home) for p in args.data]}
+    names = [g.strip() for g in args.groups.split(",") if g.strip()]
+    unknown = sorted(set(names) - set(GROUPS))
+    if unknown:
+        raise SystemExit(f"unknown group {unknown[0]!r} (known: {', '.join(GROUPS)})")
+    return {g: list(GROUPS[g]) for g in names}
+
+
+def main() -> None:
+    args = parse_args()
+    groups = chosen_groups(args)
     gates = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [DEFAULT_THRESHOLD]
     for mode, gate in ((m, g) for m in args.modes.split(",") for g in gates):
-        resolver = Resolver.load(args.weights, "cpu", mode, threshold=gate)
-        if len(gates) > 1:
-            mode = f"{mode}@{gate:.2f}"
-        print(f"{mode}:  {'set':<22} {'n':>4} {'intent':>7} {'exact':>7} {'wrong':>7} {'silent':>7} {'p50':>8}")
-        for path, home_path in sets:
-            result = score(resolver, load_cases(path), load_home(home_path))
-            print(
-                f"{mode}:  {path.stem:<22} {result.n:>4} {result.intent:>7.1%} {result.exact:>7.1%} "
-                f"{result.wrong_action:>7.1%} {result.not_understood:>7.1%} {result.p50_ms:>6.2f}ms"
-            )
-            if args.errors:
-                for text, want, got in result.errors:
-                    print(f"  {text!r}\n    want {json.dumps(want)}\n    got  {json.dumps(got)}")
+        resolver = cascade_for(args.stages, args.weights, mode, gate)
+        prefix = f"{mode}@{gate:.2f}" if len(gates) > 1 else mode
+        report(f"{prefix} {args.stages}:", resolver, groups, args.errors)
 
 
 if __name__ == "__main__":
