@@ -155,7 +155,7 @@ class Hub:
         self.processes = ProcessRunner(self.config.processes)
         self.lists = ListStore(self.registry, next(iter(self.config.files.roots.values()), None))
         register_local_intents(self.executor, self.files, self.processes, self.lists)
-        register_ha_intents(self.executor, HaIntentOptions(speak=self.speak, lists=self.lists))
+        register_ha_intents(self.executor, HaIntentOptions(speak=self.speak))
         register_restore(self.executor)
         await self.timers.start()
         await self._start_automations()

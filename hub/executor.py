@@ -8,9 +8,9 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from devices.colors import color_rgb
 from devices.errors import DeviceError
@@ -19,10 +19,11 @@ from hub.core.home import DeviceCommand, Entity, Home
 from hub.core.config import ExecutorConfig
 from hub.core.errors import AmbiguousTarget, ExecutionError, HearthError, MissingValue
 from hub.core.events import MqttMessage, Outcome, ToolCall
+from hub.core.intents import ANSWERS, TARGET_SLOTS, IntentSpec, Risk, by_name
 from hub.core.seams import Handler
 from hub.core.responses import confirm_question, number, state_phrase, turned
 from hub.core.targets import (
-    INTENT_DOMAINS,
+    ON_OFF_DOMAINS,
     Targets,
     join_names,
     match_targets,
@@ -38,12 +39,9 @@ _ON = {"cover": "open_cover", "lock": "lock", "vacuum": "start", "scene": "activ
 _OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base", "valve": "close_valve",
         "lawn_mower": "dock"}
 _RISKY_CLASSES = ("garage", "gate", "door")
-ALWAYS_ASKS = ("HearthFileDelete", "HearthProcessStop")
-"""Intents registered elsewhere (hub.local_intents) that ask first whatever their target."""
 _PLANNING: contextvars.ContextVar[bool] = contextvars.ContextVar("hearth_planning", default=False)
 """Set by `would_ask`: device commands are worked out and judged, never sent."""
-_QUESTIONS = ("HassGetState", "HassClimateGetTemperature", "HassGetWeather")
-"""Intents that only ask: several possible targets are all answered about, not a reason to ask which."""
+T = TypeVar("T")
 
 
 class DeviceBackend(Protocol):
@@ -78,38 +76,31 @@ class Executor:
         """Open questions by request id (a random token returned with the question)."""
         self.fallback: Callable[[str, dict[str, Any]], Awaitable[str]] | None = None
         """Where intents Hearth does not own go (Home Assistant's /api/intent/handle), if anywhere."""
-        self._handlers: dict[str, Handler] = {
-            "HassTurnOn": self._turn_on, "HassTurnOff": self._turn_off, "HassToggle": self._toggle,
-            "HassLightSet": self._light_set, "HearthBrightnessStep": self._brightness_step,
-            "HassClimateSetTemperature": self._set_temperature,
-            "HassClimateGetTemperature": self._get_temperature, "HassGetState": self._get_state,
-            "HassSetPosition": self._set_position, "HassFanSetSpeed": self._fan_speed,
-            "HassVacuumStart": self._simple("start", "Started {}"),
-            "HassVacuumReturnToBase": self._simple("return_to_base", "Sent {} back to the dock"),
-            "HassMediaPause": self._media("media_pause", "Paused {}", only="playing"),
-            "HassMediaUnpause": self._media("media_play", "Resumed {}", only="paused"),
-            "HassMediaNext": self._media("media_next_track", "Skipped to the next track on {}"),
-            "HassMediaPrevious": self._media("media_previous_track", "Went back a track on {}"),
-            "HassMediaPlayerMute": self._media("volume_mute", "Muted {}", data={"is_volume_muted": True}),
-            "HassMediaPlayerUnmute": self._media("volume_mute", "Unmuted {}",
-                                                 data={"is_volume_muted": False}),
-            "HassSetVolume": self._set_volume, "HassSetVolumeRelative": self._volume_step,
-        }
-        self._device_intents = frozenset(self._handlers)
+        self._specs: dict[str, IntentSpec[Any]] = {}
+        self._handlers: dict[str, Handler] = {}
+        self.install(DEVICE_INTENTS, self)
 
     def awaiting_answer(self) -> bool:
         """Whether a question (a confirmation) is open in some session."""
         now = self._clock()
         return any(p.expires >= now for p in list(self._pending.values()))
 
-    def register(self, intent: str, handler: Handler) -> None:
-        """Add an intent. A handler returning needs_confirmation=True is re-run with confirmed=True
-        when the same session answers HearthConfirm within the confirmation window."""
-        self._handlers[intent] = handler
+    def install(self, specs: Iterable[IntentSpec[T]], services: T) -> None:
+        """Carry out these intents, each with the handler its declaration makes from `services`. A handler
+        returning needs_confirmation=True is re-run with confirmed=True when the same session answers
+        HearthConfirm within the confirmation window. ValueError for an intent already installed."""
+        added = list(specs)
+        self._specs = by_name([*self._specs.values(), *added])
+        self._handlers.update((spec.name, spec.bind(services)) for spec in added)
 
     @property
     def intents(self) -> tuple[str, ...]:
-        return (*self._handlers, "HearthConfirm", "HearthDeny")
+        return (*self._handlers, *ANSWERS)
+
+    @property
+    def specs(self) -> dict[str, IntentSpec[Any]]:
+        """The declarations of the intents installed (not the answers, which the executor carries out)."""
+        return dict(self._specs)
 
     async def execute(self, call: ToolCall, *, session: str = "default",
                       confirmed: bool = False) -> Outcome:
@@ -118,7 +109,7 @@ class Executor:
         A question (needs_confirmation) comes with a `request_id`. HearthConfirm/HearthDeny answer it when
         they carry that id in the slot `request_id`, or, without one, the latest question of the same
         session. Callers that share one session among many requesters (MQTT) give each request its own."""
-        if call.intent in ("HearthConfirm", "HearthDeny"):
+        if call.intent in ANSWERS:
             return await self._answer(call, session)
         self._drop_session(session)  # anything else cancels a pending question of this session
         handler = self._handlers.get(call.intent)
@@ -139,11 +130,11 @@ class Executor:
 
     async def would_ask(self, call: ToolCall) -> bool:
         """Whether `call` would ask first if run now, found without carrying anything out."""
-        if call.intent in ALWAYS_ASKS:
-            return True
-        if call.intent not in self._device_intents:
-            return call.intent not in self._handlers and self.fallback is not None \
-                and self._handover_risk(call) is not None
+        spec = self._specs.get(call.intent)
+        if spec is None:
+            return self.fallback is not None and self._handover_risk(call) is not None
+        if spec.risk is not Risk.BY_RESULT:
+            return spec.risk is Risk.ALWAYS
         token = _PLANNING.set(True)
         try:
             return (await self._handlers[call.intent](call, False)).needs_confirmation
@@ -208,14 +199,12 @@ class Executor:
     async def get_state(self, call: ToolCall, confirmed: bool) -> Outcome:
         return await self._get_state(call, confirmed)
 
-    def simple_handler(self, service: str, done: str) -> Handler:
-        """A handler sending `service` to the call's targets, replying `done` with their phrase for {}."""
-        return self._simple(service, done)
-
     def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
-        """What the call acts on, among `domains` (default: the intent's, `INTENT_DOMAINS`)."""
-        query = query_for(call.slots, domains or INTENT_DOMAINS[call.intent])
-        ask_which = call.intent not in _QUESTIONS
+        """What the call acts on, among `domains` (default: those its intent's declaration names)."""
+        domains = domains or self._domains(call.intent)
+        query = query_for(call.slots, domains)
+        spec = self._specs.get(call.intent)
+        ask_which = spec is None or not spec.question
         try:
             return match_targets(self.backend.home, query, ask_which=ask_which)
         except AmbiguousTarget:
@@ -224,8 +213,14 @@ class Executor:
             if "area" not in call.assumed:
                 raise
         # the speaker's own area was assumed, not said, and holds nothing that fits: the home does
-        widened = query_for({k: v for k, v in call.slots.items() if k != "area"}, domains or INTENT_DOMAINS[call.intent])
+        widened = query_for({k: v for k, v in call.slots.items() if k != "area"}, domains)
         return match_targets(self.backend.home, widened, ask_which=ask_which)
+
+    def _domains(self, intent: str) -> tuple[str, ...]:
+        spec = self._specs.get(intent)
+        if spec is None or not spec.domains:
+            raise LookupError(f"{intent} declares no domains to target")  # a bug in a handler, not a request
+        return spec.domains
 
     async def _run(self, call: ToolCall, targets: Targets, commands: list[DeviceCommand],
                    confirmed: bool, done: str) -> Outcome:
@@ -447,6 +442,61 @@ class Executor:
         verb = "Turned up" if delta > 0 else "Turned down"
         return await self._run(call, targets, commands, confirmed, f"{verb} {targets.phrase()}")
 
+
+DeviceIntent = IntentSpec[Executor]
+_MEDIA = ("media_player",)
+
+
+def sends(service: str) -> Callable[[Executor, DeviceIntent], Handler]:
+    """A handler sending `service` to the call's targets, replying the declaration's `response`."""
+    return lambda ex, spec: ex._simple(service, spec.response)
+
+
+def plays(service: str, only: str | None = None,
+          data: dict[str, Any] | None = None) -> Callable[[Executor, DeviceIntent], Handler]:
+    """A handler sending `service` to the media players meant (only those `only`, when none is named)."""
+    return lambda ex, spec: ex._media(service, spec.response, only, data)
+
+
+DEVICE_INTENTS: tuple[DeviceIntent, ...] = (
+    IntentSpec("HassTurnOn", lambda ex, _: ex._turn_on, TARGET_SLOTS, ON_OFF_DOMAINS, Risk.BY_RESULT),
+    IntentSpec("HassTurnOff", lambda ex, _: ex._turn_off, TARGET_SLOTS,
+                 tuple(d for d in ON_OFF_DOMAINS if d != "scene"), Risk.BY_RESULT),
+    IntentSpec("HassToggle", lambda ex, _: ex._toggle, TARGET_SLOTS, ON_OFF_DOMAINS, Risk.BY_RESULT),
+    IntentSpec("HassLightSet", lambda ex, _: ex._light_set, (*TARGET_SLOTS, "brightness", "color", "temperature"),
+                 ("light",), Risk.BY_RESULT),
+    IntentSpec("HearthBrightnessStep", lambda ex, _: ex._brightness_step, (*TARGET_SLOTS, "direction", "step"),
+                 ("light",), Risk.BY_RESULT),
+    IntentSpec("HassClimateSetTemperature", lambda ex, _: ex._set_temperature, (*TARGET_SLOTS, "temperature"),
+                 ("climate",), Risk.BY_RESULT),
+    IntentSpec("HassClimateGetTemperature", lambda ex, _: ex._get_temperature, TARGET_SLOTS,
+                 risk=Risk.BY_RESULT, question=True),  # a named thermostat or sensor, else a sensor, else a thermostat
+    IntentSpec("HassSetPosition", lambda ex, _: ex._set_position, (*TARGET_SLOTS, "position"),
+                 ("cover", "valve"), Risk.BY_RESULT),
+    IntentSpec("HassFanSetSpeed", lambda ex, _: ex._fan_speed, (*TARGET_SLOTS, "percentage"), ("fan",),
+                 Risk.BY_RESULT),
+    IntentSpec("HassVacuumStart", sends("start"), TARGET_SLOTS, ("vacuum",), Risk.BY_RESULT,
+                 response="Started {}"),
+    IntentSpec("HassVacuumReturnToBase", sends("return_to_base"), TARGET_SLOTS, ("vacuum",), Risk.BY_RESULT,
+                 response="Sent {} back to the dock"),
+    IntentSpec("HassMediaPause", plays("media_pause", only="playing"), TARGET_SLOTS, _MEDIA, Risk.BY_RESULT,
+                 response="Paused {}"),
+    IntentSpec("HassMediaUnpause", plays("media_play", only="paused"), TARGET_SLOTS, _MEDIA, Risk.BY_RESULT,
+                 response="Resumed {}"),
+    IntentSpec("HassMediaNext", plays("media_next_track"), TARGET_SLOTS, _MEDIA, Risk.BY_RESULT,
+                 response="Skipped to the next track on {}"),
+    IntentSpec("HassMediaPrevious", plays("media_previous_track"), TARGET_SLOTS, _MEDIA, Risk.BY_RESULT,
+                 response="Went back a track on {}"),
+    IntentSpec("HassMediaPlayerMute", plays("volume_mute", data={"is_volume_muted": True}), TARGET_SLOTS,
+                 _MEDIA, Risk.BY_RESULT, response="Muted {}"),
+    IntentSpec("HassMediaPlayerUnmute", plays("volume_mute", data={"is_volume_muted": False}), TARGET_SLOTS,
+                 _MEDIA, Risk.BY_RESULT, response="Unmuted {}"),
+    IntentSpec("HassSetVolume", lambda ex, _: ex._set_volume, (*TARGET_SLOTS, "volume_level"), _MEDIA,
+                 Risk.BY_RESULT),
+    IntentSpec("HassSetVolumeRelative", lambda ex, _: ex._volume_step, (*TARGET_SLOTS, "volume_step"), _MEDIA,
+                 Risk.BY_RESULT),
+)
+"""The device intents the executor carries out itself (installed by every executor)."""
 
 def _ask_which_room(call: ToolCall, targets: Targets, home: Home) -> None:
     """'Turn off the light' understood by the Transformer, naming no place, with such devices in several rooms

@@ -1,7 +1,8 @@
 """Home Assistant intents beyond switching things: the clock, the weather, lawn mowers, broadcasts, canned
-replies, media search, vacuum areas, and `todo.*` entities as the home's lists. Replies in HA's style.
+replies, media search, vacuum areas, state questions. Replies in HA's style.
 
-Registered on the executor with `register_ha_intents`; the device intents act through the executor's own
+Each intent is declared once at the end of this module (`HA_DEVICE_INTENTS`, `CLOCK_INTENTS`, ...) and
+installed on the executor by `register_ha_intents`; the device intents act through the executor's own
 target resolution, so exposure and "which one?" questions work the same everywhere.
 """
 
@@ -12,14 +13,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hub.core.home import DeviceCommand, Entity, normalize_name
-from hub.core.errors import AmbiguousTarget, ExecutionError
+from hub.core.home import DeviceCommand
+from hub.core.errors import ExecutionError
 from hub.core.events import Outcome, ToolCall
-from hub.executor import Executor, Handler
-from hub.local_intents import ListIntents
+from hub.core.intents import TARGET_SLOTS, IntentSpec, Risk
+from hub.executor import DeviceIntent, Executor, Handler, sends
 from hub.core.responses import number, state_phrase
 from hub.core.targets import find_area, join_names
-from scenes.lists import DEFAULT_LIST, ListStore
 
 Speak = Callable[[str], Awaitable[None]]
 
@@ -27,36 +27,26 @@ Speak = Callable[[str], Awaitable[None]]
 @dataclass(frozen=True, slots=True)
 class HaIntentOptions:
     speak: Speak | None = None
-    """Where HassBroadcast's message goes (the hub's speakers and `hearth/speak`)."""
-    lists: ListStore | None = None
-    """Where list items live (the lists are the home's `todo.*` entities, when it has any)."""
+    """Where HassBroadcast's message goes (the hub's speakers and `hearth/speak`); None: no HassBroadcast."""
     now: Callable[[], dt.datetime] = dt.datetime.now
 
 
 def register_ha_intents(executor: Executor, options: HaIntentOptions) -> None:
-    """Add every handler of `ha_handlers` to the executor."""
-    for intent, handler in ha_handlers(executor, options).items():
-        executor.register(intent, handler)
+    """Install this module's intents on the executor."""
+    executor.install(HA_DEVICE_INTENTS, executor)
+    executor.install(CLOCK_INTENTS, _Clock(options.now))
+    executor.install(REPLY_INTENTS, None)
+    if options.speak is not None:
+        executor.install(BROADCAST_INTENTS, _Broadcast(options.speak))
 
 
 def ha_handlers(executor: Executor, options: HaIntentOptions) -> dict[str, Handler]:
-    clock = _Clock(options.now)
-    handlers: dict[str, Handler] = {
-        "HassGetCurrentTime": clock.time, "HassGetCurrentDate": clock.date,
-        "HassGetWeather": _Weather(executor).handle,
-        "HassLawnMowerStartMowing": executor.simple_handler("start_mowing", "Started mowing with {}"),
-        "HassLawnMowerDock": executor.simple_handler("dock", "Sent {} back to the dock"),
-        "HassVacuumCleanArea": _Vacuum(executor).clean_area,
-        "HearthVacuumStop": executor.simple_handler("stop", "Stopped {}"),
-        "HassMediaSearchAndPlay": _Media(executor).search_and_play,
-        "HassClimateSetFanMode": _Climate(executor).fan_mode,
-        "HassGetState": _State(executor).handle,
-        "HassRespond": _respond, "HassNevermind": _nevermind,
-    }
+    """The handlers `register_ha_intents` would install, by intent."""
+    handlers = {spec.name: spec.bind(executor) for spec in HA_DEVICE_INTENTS}
+    handlers.update((spec.name, spec.bind(_Clock(options.now))) for spec in CLOCK_INTENTS)
+    handlers.update((spec.name, spec.bind(None)) for spec in REPLY_INTENTS)
     if options.speak is not None:
-        handlers["HassBroadcast"] = _Broadcast(options.speak).handle
-    if options.lists is not None:
-        handlers.update(TodoLists(executor, options.lists).handlers())
+        handlers.update((spec.name, spec.bind(_Broadcast(options.speak))) for spec in BROADCAST_INTENTS)
     return handlers
 
 
@@ -191,8 +181,10 @@ async def _respond(call: ToolCall, confirmed: bool) -> Outcome:
     return Outcome(call.intent, True, str(said or "Hello"))
 
 
-async def _nevermind(call: ToolCall, confirmed: bool) -> Outcome:
-    return Outcome(call.intent, True, "OK")
+def _says(text: str) -> Handler:
+    async def handler(call: ToolCall, confirmed: bool) -> Outcome:
+        return Outcome(call.intent, True, text)
+    return handler
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,61 +199,32 @@ class _Broadcast:
         return Outcome(call.intent, True, "Done", targets=("hearth/speak",))
 
 
-# --- to-do lists -----------------------------------------------------------------------------------
+# --- the declarations ------------------------------------------------------------------------------
 
-
-class TodoLists:
-    """The home's `todo.*` entities are its lists: a list is named as its entity; an unknown name or no
-    name with several lists asks which (with `choices`), never making a new list. A home without `todo.*`
-    entities keeps Hearth's own lists (`ListIntents`)."""
-
-    def __init__(self, executor: Executor, lists: ListStore) -> None:
-        self.executor = executor
-        self.plain = ListIntents(lists)
-
-    def handlers(self) -> dict[str, Handler]:
-        plain = self.plain.handlers()
-        return {
-            "HassListAddItem": self._wrap(plain["HassListAddItem"], shopping=False),
-            "HassListRemoveItem": self._wrap(plain["HassListRemoveItem"], shopping=False),
-            "HassListCompleteItem": self._wrap(plain["HassListCompleteItem"], shopping=False),
-            "HearthListQuery": self._wrap(plain["HearthListQuery"], shopping=False),
-            "HassShoppingListAddItem": self._wrap(plain["HassListAddItem"], shopping=True),
-            "HassShoppingListCompleteItem": self._wrap(plain["HassListCompleteItem"], shopping=True),
-        }
-
-    def _wrap(self, handler: Handler, shopping: bool) -> Handler:
-        async def wrapped(call: ToolCall, confirmed: bool) -> Outcome:
-            todo = self.todo_list(call, shopping)
-            name = todo.name if todo is not None else (DEFAULT_LIST if shopping else call.slots.get("name"))
-            slots = {**call.slots, **({"name": name} if name else {})}
-            outcome = await handler(ToolCall(call.intent, slots, call.confidence, call.stage), confirmed)
-            return outcome if todo is None else _on_entity(outcome, todo)
-        return wrapped
-
-    def todo_list(self, call: ToolCall, shopping: bool) -> Entity | None:
-        """The todo entity meant, None when the home has none; ExecutionError/AmbiguousTarget otherwise."""
-        lists = [e for e in self.executor.backend.home.entities if e.domain == "todo" and e.exposed]
-        if not lists:
-            return None
-        said = call.slots.get("name")
-        if said:
-            key = normalize_name(str(said)).removesuffix(" list")
-            named = [e for e in lists if key in {normalize_name(n).removesuffix(" list") for n in e.names()}]
-            if not named:
-                raise ExecutionError(f"There is no list called {said}. Your lists are "
-                                     f"{join_names([e.name for e in lists])}")
-            return named[0]
-        if shopping:
-            wanted = normalize_name(DEFAULT_LIST)
-            found = [e for e in lists if e.object_id == "shopping_list" or normalize_name(e.name) == wanted]
-            if found:
-                return found[0]
-        if len(lists) == 1:
-            return lists[0]
-        raise AmbiguousTarget(f"Which list: {join_names([e.name for e in lists]).replace(' and ', ' or ')}?",
-                              tuple(e.id for e in lists), missing="name")
-
-
-def _on_entity(outcome: Outcome, todo: Entity) -> Outcome:
-    return Outcome(outcome.intent, outcome.ok, outcome.response, targets=(todo.id,), error=outcome.error)
+HA_DEVICE_INTENTS: tuple[DeviceIntent, ...] = (
+    IntentSpec("HassGetState", lambda ex, _: _State(ex).handle, (*TARGET_SLOTS, "state"), risk=Risk.BY_RESULT,
+                 question=True),
+    IntentSpec("HassGetWeather", lambda ex, _: _Weather(ex).handle, ("name",), question=True),
+    IntentSpec("HassLawnMowerStartMowing", sends("start_mowing"), TARGET_SLOTS, ("lawn_mower",),
+                 response="Started mowing with {}"),
+    IntentSpec("HassLawnMowerDock", sends("dock"), TARGET_SLOTS, ("lawn_mower",),
+                 response="Sent {} back to the dock"),
+    IntentSpec("HearthVacuumStop", sends("stop"), TARGET_SLOTS, ("vacuum",), response="Stopped {}"),
+    # the area is where to clean, not where the vacuum is: no domains to ground the area against
+    IntentSpec("HassVacuumCleanArea", lambda ex, _: _Vacuum(ex).clean_area, ("name", "area")),
+    IntentSpec("HassMediaSearchAndPlay", lambda ex, _: _Media(ex).search_and_play,
+                 (*TARGET_SLOTS, "search_query", "media_class"), ("media_player",)),
+    IntentSpec("HassClimateSetFanMode", lambda ex, _: _Climate(ex).fan_mode, (*TARGET_SLOTS, "fan_mode"),
+                 ("climate",)),
+)
+CLOCK_INTENTS: tuple[IntentSpec[_Clock], ...] = (
+    IntentSpec("HassGetCurrentTime", lambda clock, _: clock.time),
+    IntentSpec("HassGetCurrentDate", lambda clock, _: clock.date),
+)
+REPLY_INTENTS: tuple[IntentSpec[object], ...] = (
+    IntentSpec("HassRespond", lambda _, __: _respond, ("response",)),
+    IntentSpec("HassNevermind", lambda _, spec: _says(spec.response), response="OK"),
+)
+BROADCAST_INTENTS: tuple[IntentSpec[_Broadcast], ...] = (
+    IntentSpec("HassBroadcast", lambda broadcast, _: broadcast.handle, ("message",)),
+)

@@ -1,11 +1,9 @@
-"""Intents for the local machine and lists: files, processes, HA list intents.
+"""Intents for the local machine and lists: files, processes, lists.
 
-Slots follow ARCHITECTURE.md: HearthFileRead/Delete `file`; HearthFileAppend `file`, `text`;
-HearthFileList optional `folder`; HearthProcessStart/Stop/List `process` (optional for List);
-HassListAddItem/RemoveItem/CompleteItem `item`, `name`; HassShoppingListAddItem `item`;
-HearthListQuery `name`. "Is the music player running?" is HearthProcessList {process: "music player"}
-and is answered yes or no; without `process` it says what is running.
-Deleting a file and stopping a process ask first ("Delete notes.txt? Say yes or no.").
+Each intent is declared once, beside the class whose method carries it out (`FILE_INTENTS`,
+`PROCESS_INTENTS`, `LIST_INTENTS`): its slots, and whether it asks first. "Is the music player running?" is
+HearthProcessList {process: "music player"} and is answered yes or no; without `process` it says what is
+running. Deleting a file and stopping a process ask first ("Delete notes.txt? Say yes or no.").
 File and SQLite work runs in worker threads.
 """
 
@@ -13,41 +11,32 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from devices.local import FileRoots, ProcessRunner, ProcessStatus
-from hub.core.errors import ExecutionError
+from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import Outcome, ToolCall
-from hub.executor import Handler
+from hub.core.home import Entity, Home, normalize_name
+from hub.core.intents import IntentSpec, Risk
+from hub.core.targets import join_names
+from hub.executor import Executor, Handler
 from scenes.lists import DEFAULT_LIST, ListStore, spoken_list
 
 SPOKEN_NAMES = 10
 """Listings and list queries read out at most this many names, then 'and N more'."""
 
 
-class IntentRegistry(Protocol):
-    def register(self, intent: str, handler: Handler) -> None: ...
-
-
-def register_local_intents(executor: IntentRegistry, files: FileRoots, processes: ProcessRunner,
+def register_local_intents(executor: Executor, files: FileRoots, processes: ProcessRunner,
                            lists: ListStore) -> None:
-    """Register the file, process and list intents on the executor."""
-    handlers: dict[str, Handler] = {
-        **FileIntents(files).handlers(),
-        **ProcessIntents(processes).handlers(),
-        **ListIntents(lists).handlers(),
-    }
-    for intent, handler in handlers.items():
-        executor.register(intent, handler)
+    """Install the file, process and list intents on the executor (lists: the home's `todo.*`, if any)."""
+    executor.install(FILE_INTENTS, FileIntents(files))
+    executor.install(PROCESS_INTENTS, ProcessIntents(processes))
+    executor.install(LIST_INTENTS, ListIntents(lists, lambda: executor.backend.home))
 
 
 class FileIntents:
     def __init__(self, files: FileRoots) -> None:
         self.files = files
-
-    def handlers(self) -> dict[str, Handler]:
-        return {"HearthFileRead": self.read, "HearthFileAppend": self.append,
-                "HearthFileList": self.list, "HearthFileDelete": self.delete}
 
     async def read(self, call: ToolCall, confirmed: bool) -> Outcome:
         found = await asyncio.to_thread(self.files.read, _slot(call, "file", "Which file? Say its name"))
@@ -84,13 +73,17 @@ class FileIntents:
         return Outcome(call.intent, True, f"Deleted {deleted.display}", targets=(deleted.display,))
 
 
+FILE_INTENTS: tuple[IntentSpec[FileIntents], ...] = (
+    IntentSpec("HearthFileRead", lambda f, _: f.read, ("file",)),
+    IntentSpec("HearthFileAppend", lambda f, _: f.append, ("file", "text")),
+    IntentSpec("HearthFileList", lambda f, _: f.list, ("folder",)),
+    IntentSpec("HearthFileDelete", lambda f, _: f.delete, ("file",), risk=Risk.ALWAYS),
+)
+
+
 class ProcessIntents:
     def __init__(self, processes: ProcessRunner) -> None:
         self.processes = processes
-
-    def handlers(self) -> dict[str, Handler]:
-        return {"HearthProcessStart": self.start, "HearthProcessStop": self.stop,
-                "HearthProcessList": self.list}
 
     async def start(self, call: ToolCall, confirmed: bool) -> Outcome:
         status = await self.processes.start(_slot(call, "process", "Which program? Say its name"))
@@ -128,24 +121,58 @@ class ProcessIntents:
         return Outcome(call.intent, True, response, targets=tuple(s.name for s in statuses), states=states)
 
 
-class ListIntents:
-    def __init__(self, lists: ListStore) -> None:
-        self.lists = lists
+PROCESS_INTENTS: tuple[IntentSpec[ProcessIntents], ...] = (
+    IntentSpec("HearthProcessStart", lambda p, _: p.start, ("process",)),
+    IntentSpec("HearthProcessStop", lambda p, _: p.stop, ("process",), risk=Risk.ALWAYS),
+    IntentSpec("HearthProcessList", lambda p, _: p.list, ("process",)),
+)
 
-    def handlers(self) -> dict[str, Handler]:
-        return {"HassListAddItem": self.add, "HassShoppingListAddItem": self.add_shopping,
-                "HassListRemoveItem": self.remove, "HassListCompleteItem": self.complete,
-                "HearthListQuery": self.query}
+
+class ListIntents:
+    """The home's `todo.*` entities are its lists: a list is named as its entity; an unknown name or no
+    name with several lists asks which (with `choices`), never making a new list. A home without `todo.*`
+    entities keeps Hearth's own lists (`lists`)."""
+
+    def __init__(self, lists: ListStore, home: Callable[[], Home]) -> None:
+        self.lists = lists
+        self.home = home
+
+    def on_todo(self, handler: Handler, shopping: bool) -> Handler:
+        """`handler` on the todo entity meant (the shopping list for `shopping`), or on Hearth's own list."""
+        async def on_list(call: ToolCall, confirmed: bool) -> Outcome:
+            todo = self.todo_list(call, shopping)
+            name = todo.name if todo is not None else (DEFAULT_LIST if shopping else call.slots.get("name"))
+            slots = {**call.slots, **({"name": name} if name else {})}
+            outcome = await handler(ToolCall(call.intent, slots, call.confidence, call.stage), confirmed)
+            return outcome if todo is None else _on_entity(outcome, todo)
+        return on_list
+
+    def todo_list(self, call: ToolCall, shopping: bool) -> Entity | None:
+        """The todo entity meant, None when the home has none; ExecutionError/AmbiguousTarget otherwise."""
+        lists = [e for e in self.home().entities if e.domain == "todo" and e.exposed]
+        if not lists:
+            return None
+        said = call.slots.get("name")
+        if said:
+            key = normalize_name(str(said)).removesuffix(" list")
+            named = [e for e in lists if key in {normalize_name(n).removesuffix(" list") for n in e.names()}]
+            if not named:
+                raise ExecutionError(f"There is no list called {said}. Your lists are "
+                                     f"{join_names([e.name for e in lists])}")
+            return named[0]
+        if shopping:
+            wanted = normalize_name(DEFAULT_LIST)
+            found = [e for e in lists if e.object_id == "shopping_list" or normalize_name(e.name) == wanted]
+            if found:
+                return found[0]
+        if len(lists) == 1:
+            return lists[0]
+        raise AmbiguousTarget(f"Which list: {join_names([e.name for e in lists]).replace(' and ', ' or ')}?",
+                              tuple(e.id for e in lists), missing="name")
 
     async def add(self, call: ToolCall, confirmed: bool) -> Outcome:
-        return await self._add(call, _optional(call, "name"))
-
-    async def add_shopping(self, call: ToolCall, confirmed: bool) -> Outcome:
-        return await self._add(call, DEFAULT_LIST)
-
-    async def _add(self, call: ToolCall, name: str | None) -> Outcome:
         item = _slot(call, "item", "Which item? Say what to put on the list")
-        change = await asyncio.to_thread(self.lists.add, name, item)
+        change = await asyncio.to_thread(self.lists.add, _optional(call, "name"), item)
         where = spoken_list(change.list_name)
         response = f"Added {change.item} to {where}" if change.changed else \
             f"{change.item} is already on {where}"
@@ -174,6 +201,20 @@ class ListIntents:
         names = [i.item for i in items]
         return Outcome(call.intent, True, f"{where} has {_spoken_names(names, len(names))}",
                        targets=(list_name,))
+
+
+LIST_INTENTS: tuple[IntentSpec[ListIntents], ...] = (
+    IntentSpec("HassListAddItem", lambda li, _: li.on_todo(li.add, shopping=False), ("item", "name")),
+    IntentSpec("HassListRemoveItem", lambda li, _: li.on_todo(li.remove, shopping=False), ("item", "name")),
+    IntentSpec("HassListCompleteItem", lambda li, _: li.on_todo(li.complete, shopping=False), ("item", "name")),
+    IntentSpec("HearthListQuery", lambda li, _: li.on_todo(li.query, shopping=False), ("name",)),
+    IntentSpec("HassShoppingListAddItem", lambda li, _: li.on_todo(li.add, shopping=True), ("item",)),
+    IntentSpec("HassShoppingListCompleteItem", lambda li, _: li.on_todo(li.complete, shopping=True), ("item",)),
+)
+
+
+def _on_entity(outcome: Outcome, todo: Entity) -> Outcome:
+    return Outcome(outcome.intent, outcome.ok, outcome.response, targets=(todo.id,), error=outcome.error)
 
 
 def _slot(call: ToolCall, key: str, question: str) -> str:

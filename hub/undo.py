@@ -7,11 +7,13 @@ open the garage asks first, and the trace shows what was sent.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from hub.core.home import DeviceCommand, Entity, Home
 from hub.core.events import Outcome, ToolCall
-from hub.executor import Executor
+from hub.core.intents import IntentSpec
+from hub.executor import DeviceIntent, Executor
 from hub.core.targets import Targets, join_names
 
 RESTORE = "HearthRestore"
@@ -71,18 +73,23 @@ def restore_commands(entity: Entity, before: dict[str, Any]) -> list[DeviceComma
 
 def register_restore(executor: Executor) -> None:
     """Teach the executor `HearthRestore`."""
+    executor.install(RESTORE_INTENTS, executor)
 
-    async def restore(call: ToolCall, confirmed: bool) -> Outcome:
-        states = call.slots.get("states")
-        if not isinstance(states, dict) or not states:
-            return Outcome(call.intent, False, "There is nothing to undo", error="nothing to undo")
-        home = executor.backend.home
-        entities = tuple(e for e in (home.entity(i) for i in states) if e is not None)
-        if not entities:
-            return Outcome(call.intent, False, "Those devices are gone", error="no such entities")
-        commands = [c for e in entities for c in restore_commands(e, states[e.id])]
-        targets = Targets(entities, None, None, by_name=True)
-        done = f"Put {join_names([e.name for e in entities])} back as {'it was' if len(entities) == 1 else 'they were'}"
-        return await executor.run(call, targets, commands, confirmed, done)
 
-    executor.register(RESTORE, restore)
+async def _restore(executor: Executor, call: ToolCall, confirmed: bool) -> Outcome:
+    states = call.slots.get("states")
+    if not isinstance(states, dict) or not states:
+        return Outcome(call.intent, False, "There is nothing to undo", error="nothing to undo")
+    home = executor.backend.home
+    entities = tuple(e for e in (home.entity(i) for i in states) if e is not None)
+    if not entities:
+        return Outcome(call.intent, False, "Those devices are gone", error="no such entities")
+    commands = [c for e in entities for c in restore_commands(e, states[e.id])]
+    targets = Targets(entities, None, None, by_name=True)
+    done = f"Put {join_names([e.name for e in entities])} back as {'it was' if len(entities) == 1 else 'they were'}"
+    return await executor.run(call, targets, commands, confirmed, done)
+
+
+RESTORE_INTENTS: tuple[DeviceIntent, ...] = (
+    IntentSpec(RESTORE, lambda ex, _: functools.partial(_restore, ex), ("states",)),
+)

@@ -56,6 +56,9 @@ INTENTS: tuple[str, ...] = (
     "HearthConfirm",
     "HearthDeny",
 )
+"""The Transformer's intent labels, in the order baked into the shipped weights (`llm.checkpoint` refuses weights
+trained on another list): append, never reorder. Each names an intent declared beside its handler
+(`hub.intents.DECLARED`, or an answer in `hub.core.intents.ANSWERS`); tests/hub/test_intents.py checks."""
 
 SPANS: tuple[str, ...] = (
     "name",

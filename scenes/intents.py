@@ -9,7 +9,8 @@ from typing import Any
 from hub.core.home import Home, normalize_name
 from hub.core.errors import ExecutionError
 from hub.core.events import Outcome, ToolCall
-from hub.core.seams import IntentRegistry
+from hub.core.intents import IntentHost, IntentSpec
+from hub.core.seams import Handler
 from scenes.models import Scene
 from scenes.timers import Timer, TimerService, describe_duration
 
@@ -28,10 +29,22 @@ def slot_seconds(slots: dict[str, Any], prefix: str = "") -> float:
     return total
 
 
-def register_timer_intents(executor: IntentRegistry, timers: TimerService,
+def register_timer_intents(executor: IntentHost, timers: TimerService,
                            now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
-    def find(call: ToolCall, states: tuple[str, ...] = ("running", "paused")) -> Timer:
-        candidates = [t for t in timers.active("timer") if t.state in states]
+    """Install the timer and alarm intents on the executor."""
+    executor.install(TIMER_INTENTS, TimerIntents(timers, now))
+
+
+class TimerIntents:
+    """Home Assistant's timer intents and Hearth's alarms on a TimerService; `now` tells alarms the day."""
+
+    def __init__(self, timers: TimerService, now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+        self.timers = timers
+        self.now = now
+
+    def find(self, call: ToolCall, states: tuple[str, ...] = ("running", "paused")) -> Timer:
+        """The timer the call means, by name or by the duration it was started with."""
+        candidates = [t for t in self.timers.active("timer") if t.state in states]
         name = call.slots.get("name")
         if name:
             candidates = [t for t in candidates if t.name and normalize_name(t.name) == normalize_name(str(name))]
@@ -44,73 +57,75 @@ def register_timer_intents(executor: IntentRegistry, timers: TimerService,
             raise ExecutionError(f"You have {len(candidates)} timers. Which one?")
         return candidates[0]
 
-    async def start(call: ToolCall, confirmed: bool) -> Outcome:
+    async def start(self, call: ToolCall, confirmed: bool) -> Outcome:
         seconds = slot_seconds(call.slots)
         if seconds <= 0:
             raise ExecutionError("For how long? Say for example five minutes")
         command = " ".join(str(call.slots.get("conversation_command") or "").split()) or None
-        timer = timers.start_timer(seconds, call.slots.get("name"), call.slots.get("area"), command)
+        timer = self.timers.start_timer(seconds, call.slots.get("name"), call.slots.get("area"), command)
         if command:
             return Outcome(call.intent, True, f"In {describe_duration(seconds)}: {command}", targets=(timer.id,))
         named = f" {timer.name}" if timer.name else ""
         return Outcome(call.intent, True, f"Timer{named} set for {describe_duration(seconds)}", targets=(timer.id,))
 
-    async def cancel(call: ToolCall, confirmed: bool) -> Outcome:
-        timer = timers.cancel(find(call))
+    async def cancel(self, call: ToolCall, confirmed: bool) -> Outcome:
+        timer = self.timers.cancel(self.find(call))
         return Outcome(call.intent, True, "Timer cancelled", targets=(timer.id,))
 
-    async def cancel_all(call: ToolCall, confirmed: bool) -> Outcome:
-        active = timers.active("timer")
+    async def cancel_all(self, call: ToolCall, confirmed: bool) -> Outcome:
+        active = self.timers.active("timer")
         for timer in active:
-            timers.cancel(timer)
+            self.timers.cancel(timer)
         return Outcome(call.intent, True, f"Cancelled {len(active)} timer{'s' if len(active) != 1 else ''}")
 
-    async def pause(call: ToolCall, confirmed: bool) -> Outcome:
-        timer = timers.pause(find(call, ("running",)))
+    async def pause(self, call: ToolCall, confirmed: bool) -> Outcome:
+        timer = self.timers.pause(self.find(call, ("running",)))
         return Outcome(call.intent, True, "Timer paused", targets=(timer.id,))
 
-    async def unpause(call: ToolCall, confirmed: bool) -> Outcome:
-        timer = timers.unpause(find(call, ("paused",)))
+    async def unpause(self, call: ToolCall, confirmed: bool) -> Outcome:
+        timer = self.timers.unpause(self.find(call, ("paused",)))
         return Outcome(call.intent, True, "Timer resumed", targets=(timer.id,))
 
-    def change(sign: int) -> Any:
+    def change(self, sign: int) -> Handler:
+        """Adds time to a timer (sign 1) or takes it off (-1)."""
         async def handler(call: ToolCall, confirmed: bool) -> Outcome:
             seconds = slot_seconds(call.slots)
             if seconds <= 0:
                 raise ExecutionError("By how much? Say for example two minutes")
-            timer = timers.add(find(call), sign * seconds)
+            timer = self.timers.add(self.find(call), sign * seconds)
             verb = "Added" if sign > 0 else "Removed"
-            left = describe_duration(timer.left(timers.clock()))
+            left = describe_duration(timer.left(self.timers.clock()))
             return Outcome(call.intent, True, f"{verb} {describe_duration(seconds)}. {left} left",
                            targets=(timer.id,))
         return handler
 
-    async def status(call: ToolCall, confirmed: bool) -> Outcome:
-        active = timers.active("timer")
+    async def status(self, call: ToolCall, confirmed: bool) -> Outcome:
+        active = self.timers.active("timer")
         if not active:
             return Outcome(call.intent, True, "There are no timers")
-        parts = [f"{describe_duration(t.left(timers.clock()))} left on your "
+        parts = [f"{describe_duration(t.left(self.timers.clock()))} left on your "
                  f"{t.name + ' ' if t.name else ''}timer{' (paused)' if t.state == 'paused' else ''}"
                  for t in active]
         return Outcome(call.intent, True, _join(parts), targets=tuple(t.id for t in active))
 
-    async def alarm_set(call: ToolCall, confirmed: bool) -> Outcome:
-        at = _alarm_time(call.slots, now())
-        alarm = timers.set_alarm(at, call.slots.get("label"))
-        day = "" if at.date() == now().date() else (" tomorrow" if at.date() == now().date() + dt.timedelta(1)
+    async def alarm_set(self, call: ToolCall, confirmed: bool) -> Outcome:
+        now = self.now()
+        at = _alarm_time(call.slots, now)
+        alarm = self.timers.set_alarm(at, call.slots.get("label"))
+        day = "" if at.date() == now.date() else (" tomorrow" if at.date() == now.date() + dt.timedelta(1)
                                                   else f" on {at:%A %d %B}")
         return Outcome(call.intent, True, f"Alarm set for {_clock(at)}{day}", targets=(alarm.id,))
 
-    async def alarm_list(call: ToolCall, confirmed: bool) -> Outcome:
-        alarms = timers.active("alarm")
+    async def alarm_list(self, call: ToolCall, confirmed: bool) -> Outcome:
+        alarms = self.timers.active("alarm")
         if not alarms:
             return Outcome(call.intent, True, "You have no alarms")
         said = [_clock(dt.datetime.fromtimestamp(a.due)) + (f" ({a.label})" if a.label else "") for a in alarms]
         return Outcome(call.intent, True, f"You have {len(alarms)} alarm{'s' if len(alarms) > 1 else ''}: "
                        + _join(said), targets=tuple(a.id for a in alarms))
 
-    async def alarm_cancel(call: ToolCall, confirmed: bool) -> Outcome:
-        alarms = timers.active("alarm")
+    async def alarm_cancel(self, call: ToolCall, confirmed: bool) -> Outcome:
+        alarms = self.timers.active("alarm")
         if call.slots.get("time"):
             wanted = _parse_time(str(call.slots["time"]))
             alarms = [a for a in alarms if dt.datetime.fromtimestamp(a.due).time().replace(second=0) == wanted]
@@ -120,17 +135,27 @@ def register_timer_intents(executor: IntentRegistry, timers: TimerService,
         if not alarms:
             raise ExecutionError("There is no alarm like that")
         for alarm in alarms:
-            timers.cancel(alarm)
+            self.timers.cancel(alarm)
         return Outcome(call.intent, True, f"Cancelled the alarm for {_clock(dt.datetime.fromtimestamp(alarms[0].due))}"
                        if len(alarms) == 1 else f"Cancelled {len(alarms)} alarms")
 
-    for intent, handler in {
-        "HassStartTimer": start, "HassCancelTimer": cancel, "HassCancelAllTimers": cancel_all,
-        "HassPauseTimer": pause, "HassUnpauseTimer": unpause, "HassIncreaseTimer": change(1),
-        "HassDecreaseTimer": change(-1), "HassTimerStatus": status, "HearthAlarmSet": alarm_set,
-        "HearthAlarmList": alarm_list, "HearthAlarmCancel": alarm_cancel,
-    }.items():
-        executor.register(intent, handler)
+
+_DURATION = ("hours", "minutes", "seconds")
+_STARTED = ("start_hours", "start_minutes", "start_seconds")
+"""Which timer: the one started for this long."""
+TIMER_INTENTS: tuple[IntentSpec[TimerIntents], ...] = (
+    IntentSpec("HassStartTimer", lambda t, _: t.start, (*_DURATION, "name", "area", "conversation_command")),
+    IntentSpec("HassCancelTimer", lambda t, _: t.cancel, ("name", *_STARTED)),
+    IntentSpec("HassCancelAllTimers", lambda t, _: t.cancel_all),
+    IntentSpec("HassPauseTimer", lambda t, _: t.pause, ("name", *_STARTED)),
+    IntentSpec("HassUnpauseTimer", lambda t, _: t.unpause, ("name", *_STARTED)),
+    IntentSpec("HassIncreaseTimer", lambda t, _: t.change(1), (*_DURATION, "name", *_STARTED)),
+    IntentSpec("HassDecreaseTimer", lambda t, _: t.change(-1), (*_DURATION, "name", *_STARTED)),
+    IntentSpec("HassTimerStatus", lambda t, _: t.status, ("name",)),
+    IntentSpec("HearthAlarmSet", lambda t, _: t.alarm_set, ("time", "date", "label")),
+    IntentSpec("HearthAlarmList", lambda t, _: t.alarm_list),
+    IntentSpec("HearthAlarmCancel", lambda t, _: t.alarm_cancel, ("time", "label")),
+)
 
 
 def announcement(timer: Timer) -> str:

@@ -19,8 +19,3 @@ class ToolExecutor(Protocol):
 
     def cancel(self, request_id: str | None) -> None: ...
 
-
-class IntentRegistry(Protocol):
-    """Where a package adds the intents it handles (the executor)."""
-
-    def register(self, intent: str, handler: Handler) -> None: ...

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
+from hub.core.intent_domains import INTENT_DOMAINS as INTENT_DOMAINS  # derived from the declarations
 
 DOMAIN_NOUNS = {
     "light": "lights", "switch": "switches", "fan": "fans", "cover": "covers", "lock": "locks",
@@ -24,20 +25,6 @@ ON_OFF_DOMAINS = ("light", "switch", "fan", "cover", "lock", "scene", "climate",
 ONE_AT_A_TIME = ("lock", "valve", "vacuum", "lawn_mower")
 """Domains where a request that names no device, area or floor means one device: with several, ask which."""
 _ONE_AT_A_TIME_CLASSES = ("garage", "gate", "door")
-_MEDIA = ("media_player",)
-INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
-    "HassTurnOn": ON_OFF_DOMAINS, "HassToggle": ON_OFF_DOMAINS,
-    "HassTurnOff": tuple(d for d in ON_OFF_DOMAINS if d != "scene"),
-    "HassLightSet": ("light",), "HearthBrightnessStep": ("light",), "HassClimateSetTemperature": ("climate",),
-    "HassSetPosition": ("cover", "valve"), "HassClimateSetFanMode": ("climate",), "HassFanSetSpeed": ("fan",),
-    "HassVacuumStart": ("vacuum",), "HassVacuumReturnToBase": ("vacuum",), "HearthVacuumStop": ("vacuum",),
-    "HassLawnMowerStartMowing": ("lawn_mower",), "HassLawnMowerDock": ("lawn_mower",),
-    **dict.fromkeys(("HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious",
-                     "HassMediaPlayerMute", "HassMediaPlayerUnmute", "HassSetVolume", "HassSetVolumeRelative",
-                     "HassMediaSearchAndPlay"), _MEDIA),
-}
-"""The domains each device intent acts on: the executor targets only these, and the resolver understands a
-call only when the home has such a target (`llm.slots.grounded`)."""
 
 
 @dataclass(frozen=True, slots=True)
