@@ -39,7 +39,7 @@ _OFF = {"cover": "close_cover", "lock": "unlock", "vacuum": "return_to_base", "v
         "lawn_mower": "dock"}
 _RISKY_CLASSES = ("garage", "gate", "door")
 ALWAYS_ASKS = ("HearthFileDelete", "HearthProcessStop")
-"""Intents registered elsewhere (hub.local_intents) that ask first whatever their target."""
+"""Intents registered elsewhere (hub.machine.intents) that ask first whatever their target."""
 _PLANNING: contextvars.ContextVar[bool] = contextvars.ContextVar("hearth_planning", default=False)
 """Set by `would_ask`: device commands are worked out and judged, never sent."""
 _QUESTIONS = ("HassGetState", "HassClimateGetTemperature", "HassGetWeather")

@@ -16,10 +16,10 @@ from hub.core.home import DeviceCommand, Entity, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor, Handler
-from hub.local_intents import ListIntents
+from hub.machine.intents import ListIntents
 from hub.core.responses import number, state_phrase
 from hub.core.targets import find_area, join_names
-from scenes.lists import DEFAULT_LIST, ListStore
+from hub.household.lists import DEFAULT_LIST, ListStore
 
 Speak = Callable[[str], Awaitable[None]]
 

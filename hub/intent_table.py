@@ -14,8 +14,8 @@ def executor_intents() -> tuple[str, ...]:
     """Every intent a hub's executor handles, registered as `hub.app.Hub.start` does (nothing runs)."""
     from hub.executor import Executor
     from hub.ha_intents import HaIntentOptions, register_ha_intents
-    from hub.local_intents import register_local_intents
-    from scenes.intents import register_timer_intents
+    from hub.machine.intents import register_local_intents
+    from hub.household.intents import register_timer_intents
 
     class _NoDevices:
         home = Home()

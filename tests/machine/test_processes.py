@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.local import OUTPUT_BYTES, LocalError, ProcessRunner, process_key
+from hub.machine.files import OUTPUT_BYTES, LocalError, ProcessRunner, process_key
 from hub.core.config import ProcessConfig
 
 PY = sys.executable

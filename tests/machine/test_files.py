@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.local import FileRoots, LocalError, check_name, summarize
+from hub.machine.files import FileRoots, LocalError, check_name, summarize
 from hub.core.config import FilesConfig
 
 

@@ -11,7 +11,7 @@ from hub.core.errors import ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.core.seams import IntentRegistry
 from scenes.models import Scene
-from scenes.timers import Timer, TimerService, describe_duration
+from hub.household.timers import Timer, TimerService, describe_duration
 
 
 def slot_seconds(slots: dict[str, Any], prefix: str = "") -> float:

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from devices.local import FileRoots, ProcessRunner
+from hub.machine.files import FileRoots, ProcessRunner
 from hub.core.home import Entity, Home
 from devices.registry import Registry
 from hub.core.config import ExecutorConfig, FilesConfig, ProcessConfig
 from hub.core.events import ToolCall
 from hub.executor import Executor
-from hub.local_intents import register_local_intents
-from scenes.lists import ListStore
+from hub.machine.intents import register_local_intents
+from hub.household.lists import ListStore
 
 PY = sys.executable
 

@@ -15,11 +15,11 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from devices.local import FileRoots, ProcessRunner, ProcessStatus
+from hub.machine.files import FileRoots, ProcessRunner, ProcessStatus
 from hub.core.errors import ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.executor import Handler
-from scenes.lists import DEFAULT_LIST, ListStore, spoken_list
+from hub.household.lists import DEFAULT_LIST, ListStore, spoken_list
 
 SPOKEN_NAMES = 10
 """Listings and list queries read out at most this many names, then 'and N more'."""
