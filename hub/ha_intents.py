@@ -17,8 +17,8 @@ from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor, Handler
 from hub.machine.intents import ListIntents
-from hub.core.responses import number, state_phrase
-from hub.core.targets import find_area, join_names
+from hub.core.responses import join_names, number, state_phrase
+from hub.core.targets import find_area
 from hub.household.lists import DEFAULT_LIST, ListStore
 
 Speak = Callable[[str], Awaitable[None]]
@@ -259,7 +259,7 @@ class TodoLists:
                 return found[0]
         if len(lists) == 1:
             return lists[0]
-        raise AmbiguousTarget(f"Which list: {join_names([e.name for e in lists]).replace(' and ', ' or ')}?",
+        raise AmbiguousTarget(f"Which list: {join_names([e.name for e in lists], 'or')}?",
                               tuple(e.id for e in lists), missing="name")
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from hub.core.home import DeviceCommand, Entity, Home
 from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor
-from hub.core.targets import Targets, join_names
+from hub.core.responses import join_names
+from hub.core.targets import Targets
 
 RESTORE = "HearthRestore"
 
