@@ -16,7 +16,7 @@ from hub.core.home import DeviceCommand, Entity, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor, Handler
-from hub.machine.intents import ListIntents
+from hub.household.intents import ListIntents
 from hub.core.responses import join_names, number, state_phrase
 from hub.core.targets import find_area
 from hub.household.lists import DEFAULT_LIST, ListStore

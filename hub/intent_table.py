@@ -14,8 +14,8 @@ def executor_intents() -> tuple[str, ...]:
     """Every intent a hub's executor handles, registered as `hub.app.Hub.start` does (nothing runs)."""
     from hub.executor import Executor
     from hub.ha_intents import HaIntentOptions, register_ha_intents
-    from hub.machine.intents import register_local_intents
-    from hub.household.intents import register_timer_intents
+    from hub.household.intents import register_list_intents, register_timer_intents
+    from hub.machine.intents import register_machine_intents
 
     class _NoDevices:
         home = Home()
@@ -29,7 +29,8 @@ def executor_intents() -> tuple[str, ...]:
     nothing: Any = None
     executor = Executor(_NoDevices())
     register_timer_intents(executor, nothing)
-    register_local_intents(executor, nothing, nothing, nothing)
+    register_machine_intents(executor, nothing, nothing)
+    register_list_intents(executor, nothing)
     some_lists: Any = object()  # only its presence matters here: the hub always has lists
     register_ha_intents(executor, HaIntentOptions(speak=_silent, lists=some_lists, now=dt.datetime.now))
     return executor.intents

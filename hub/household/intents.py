@@ -1,16 +1,20 @@
-"""Timer and alarm intents (Home Assistant's timer intents plus HearthAlarm*), and scene capture."""
+"""Timer, alarm and list intents: Home Assistant's timer intents plus HearthAlarm*, HA's list intents
+(HassListAddItem/RemoveItem/CompleteItem `item`, `name`; HassShoppingListAddItem `item`) and HearthListQuery
+`name`. List work (SQLite, the mirror file) runs in worker threads."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from hub.core.home import Home, normalize_name
 from hub.core.errors import ExecutionError
 from hub.core.events import Outcome, ToolCall
-from hub.core.seams import IntentRegistry
-from scenes.models import Scene
+from hub.core.home import normalize_name
+from hub.core.responses import capitalized, join_names, join_some
+from hub.core.seams import Handler, IntentRegistry
+from hub.household.lists import DEFAULT_LIST, ListStore, spoken_list
 from hub.household.timers import Timer, TimerService, describe_duration
 
 
@@ -92,7 +96,7 @@ def register_timer_intents(executor: IntentRegistry, timers: TimerService,
         parts = [f"{describe_duration(t.left(timers.clock()))} left on your "
                  f"{t.name + ' ' if t.name else ''}timer{' (paused)' if t.state == 'paused' else ''}"
                  for t in active]
-        return Outcome(call.intent, True, _join(parts), targets=tuple(t.id for t in active))
+        return Outcome(call.intent, True, join_names(parts), targets=tuple(t.id for t in active))
 
     async def alarm_set(call: ToolCall, confirmed: bool) -> Outcome:
         at = _alarm_time(call.slots, now())
@@ -107,7 +111,7 @@ def register_timer_intents(executor: IntentRegistry, timers: TimerService,
             return Outcome(call.intent, True, "You have no alarms")
         said = [_clock(dt.datetime.fromtimestamp(a.due)) + (f" ({a.label})" if a.label else "") for a in alarms]
         return Outcome(call.intent, True, f"You have {len(alarms)} alarm{'s' if len(alarms) > 1 else ''}: "
-                       + _join(said), targets=tuple(a.id for a in alarms))
+                       + join_names(said), targets=tuple(a.id for a in alarms))
 
     async def alarm_cancel(call: ToolCall, confirmed: bool) -> Outcome:
         alarms = timers.active("alarm")
@@ -141,32 +145,6 @@ def announcement(timer: Timer) -> str:
     return f"Your {named}timer is done"
 
 
-def capture_scene(home: Home, name: str, area: str | None = None) -> Scene:
-    """A scene of the current states of the controllable entities (of one area, if given)."""
-    area_id = None
-    if area:
-        match = [a for a in home.areas if normalize_name(area) in {normalize_name(n) for n in (a.name, a.id, *a.aliases)}]
-        if not match:
-            raise ExecutionError(f"There is no area called {area}")
-        area_id = match[0].id
-    members: dict[str, Any] = {}
-    for e in home.entities:
-        if e.domain not in ("light", "switch", "fan", "cover", "media_player", "climate") or (
-                area_id and e.area_id != area_id):
-            continue
-        wanted: dict[str, Any] = {"state": e.state}
-        if e.domain == "light" and e.state == "on" and "brightness" in e.attributes:
-            wanted["brightness"] = e.attributes["brightness"]
-        if e.domain == "cover" and "current_position" in e.attributes:
-            wanted["position"] = e.attributes["current_position"]
-        if e.domain == "climate" and "temperature" in e.attributes:
-            wanted["temperature"] = e.attributes["temperature"]
-        members[e.id] = wanted
-    if not members:
-        raise ExecutionError("There is nothing to capture there")
-    return Scene.named(name, members, area_id)
-
-
 def _alarm_time(slots: dict[str, Any], now: dt.datetime) -> dt.datetime:
     if not slots.get("time"):
         raise ExecutionError("For what time? Say for example seven thirty")
@@ -192,5 +170,55 @@ def _clock(at: dt.datetime) -> str:
     return at.strftime("%I:%M %p").lstrip("0")
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def register_list_intents(executor: IntentRegistry, lists: ListStore) -> None:
+    """Register the list intents (HA's list intents and HearthListQuery) on the executor."""
+    for intent, handler in ListIntents(lists).handlers().items():
+        executor.register(intent, handler)
+
+
+class ListIntents:
+    def __init__(self, lists: ListStore) -> None:
+        self.lists = lists
+
+    def handlers(self) -> dict[str, Handler]:
+        return {"HassListAddItem": self.add, "HassShoppingListAddItem": self.add_shopping,
+                "HassListRemoveItem": self.remove, "HassListCompleteItem": self.complete,
+                "HearthListQuery": self.query}
+
+    async def add(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._add(call, call.text("name"))
+
+    async def add_shopping(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._add(call, DEFAULT_LIST)
+
+    async def _add(self, call: ToolCall, name: str | None) -> Outcome:
+        item = call.required_text("item", "Which item? Say what to put on the list")
+        change = await asyncio.to_thread(self.lists.add, name, item)
+        where = spoken_list(change.list_name)
+        response = f"Added {change.item} to {where}" if change.changed else \
+            f"{change.item} is already on {where}"
+        return Outcome(call.intent, True, capitalized(response), targets=(change.list_name,))
+
+    async def remove(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._change(call, self.lists.remove, "Removed {item} from {where}", "")
+
+    async def complete(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._change(call, self.lists.complete, "Checked off {item} on {where}",
+                                  "{item} is already checked off on {where}")
+
+    async def _change(self, call: ToolCall, action: Callable[[str | None, str], Any], done: str,
+                      unchanged: str) -> Outcome:
+        item = call.required_text("item", "Which item? Say what to take off the list")
+        change = await asyncio.to_thread(action, call.text("name"), item)
+        template = done if change.changed else unchanged
+        response = template.format(item=change.item, where=spoken_list(change.list_name))
+        return Outcome(call.intent, True, capitalized(response), targets=(change.list_name,))
+
+    async def query(self, call: ToolCall, confirmed: bool) -> Outcome:
+        list_name, items = await asyncio.to_thread(self.lists.items, call.text("name"))
+        where = capitalized(spoken_list(list_name))
+        if not items:
+            return Outcome(call.intent, True, f"{where} is empty", targets=(list_name,))
+        names = [i.item for i in items]
+        return Outcome(call.intent, True, f"{where} has {join_some(names, len(names))}",
+                       targets=(list_name,))
