@@ -1,6 +1,6 @@
-"""A proxy for Home Assistant's intent test suite (which the team does not have): sentences written here in
-HA's style for every intent and its slot combinations, filled in over several generated homes, with the
-intent and slots HA's conventions give. Reports intent + slots exact per stage.
+"""A proxy for Home Assistant's intent test suite (which the team does not have): sentences written in HA's
+style for every intent and its slot combinations (`bench/sets/ha_proxy.yaml`), filled in over several generated
+homes, with the intent and slots HA's conventions give. Reports intent + slots exact per stage.
 
     .venv/bin/python bench/ha_proxy.py [--homes 4] [--per-pattern 2] [--stages cascade|templates]
 """
@@ -20,68 +20,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.ha_homes import generated_home
 from hub.core.home import Entity, Home
+from hub.core.yamlfile import load_yaml
 
-# (sentence, intent, slots): {name:DOMAIN} a device of that domain, {area}, {floor}; slot values "$name",
-# "$area", "$floor" are the home's names for what was said. Written for Hearth; not taken from HA's tests.
-PATTERNS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("turn on {name:light}", "HassTurnOn", {"name": "$name"}),
-    ("switch off the {name:switch}", "HassTurnOff", {"name": "$name"}),
-    ("please turn the {name:fan} on", "HassTurnOn", {"name": "$name"}),
-    ("turn off the lights in the {area}", "HassTurnOff", {"area": "$area", "domain": "light"}),
-    ("turn on the {area} lights", "HassTurnOn", {"area": "$area", "domain": "light"}),
-    ("switch on all the lights on the {floor}", "HassTurnOn", {"floor": "$floor", "domain": "light"}),
-    ("turn off the lights in the {area_alias}", "HassTurnOff", {"area": "$area_alias", "domain": "light"}),
-    ("are the lights in the {area} on", "HassGetState", {"area": "$area", "domain": "light", "state": "on"}),
-    ("is the {name:lock} unlocked", "HassGetState", {"name": "$name", "state": "unlocked"}),
-    ("which lights are on in the {area}", "HassGetState", {"area": "$area", "domain": "light", "state": "on"}),
-    ("lock the {name:lock}", "HassTurnOn", {"name": "$name"}),
-    ("unlock {name:lock}", "HassTurnOff", {"name": "$name"}),
-    ("open the {name:cover}", "HassTurnOn", {"name": "$name"}),
-    ("close the {name:cover}", "HassTurnOff", {"name": "$name"}),
-    ("open the {name:valve}", "HassTurnOn", {"name": "$name"}),
-    ("close the {name:valve}", "HassTurnOff", {"name": "$name"}),
-    ("activate {name:scene}", "HassTurnOn", {"name": "$name"}),
-    ("set {name:light} brightness to 40%", "HassLightSet", {"name": "$name", "brightness": 40}),
-    ("set {name:light} to 75 percent", "HassLightSet", {"name": "$name", "brightness": 75}),
-    ("make {name:light} blue", "HassLightSet", {"name": "$name", "color": "blue"}),
-    ("set the {name:cover} to 30%", "HassSetPosition", {"name": "$name", "position": 30}),
-    ("set the {name:fan} speed to 60%", "HassFanSetSpeed", {"name": "$name", "percentage": 60}),
-    ("set the temperature to 21 degrees", "HassClimateSetTemperature", {"temperature": 21}),
-    ("set the {area} temperature to 19", "HassClimateSetTemperature", {"area": "$area", "temperature": 19}),
-    ("what is the temperature in the {area}", "HassClimateGetTemperature", {"area": "$area"}),
-    ("is {name:light} on", "HassGetState", {"name": "$name", "state": "on"}),
-    ("is the {name:lock} locked", "HassGetState", {"name": "$name", "state": "locked"}),
-    ("what time is it", "HassGetCurrentTime", {}),
-    ("what's today's date", "HassGetCurrentDate", {}),
-    ("what's the weather like", "HassGetWeather", {}),
-    ("set a timer for 7 minutes", "HassStartTimer", {"minutes": 7}),
-    ("start a 1 hour and 20 minute timer", "HassStartTimer", {"hours": 1, "minutes": 20}),
-    ("set a 45 second timer", "HassStartTimer", {"seconds": 45}),
-    ("cancel my 10 minute timer", "HassCancelTimer", {"start_minutes": 10}),
-    ("cancel all timers", "HassCancelAllTimers", {}),
-    ("pause the timer", "HassPauseTimer", {}),
-    ("resume the timer", "HassUnpauseTimer", {}),
-    ("add 5 minutes to the timer", "HassIncreaseTimer", {"minutes": 5}),
-    ("how much time is left on the timer", "HassTimerStatus", {}),
-    ("pause {name:media_player}", "HassMediaPause", {"name": "$name"}),
-    ("resume {name:media_player}", "HassMediaUnpause", {"name": "$name"}),
-    ("next track on {name:media_player}", "HassMediaNext", {"name": "$name"}),
-    ("set {name:media_player} volume to 35%", "HassSetVolume", {"name": "$name", "volume_level": 35}),
-    ("mute {name:media_player}", "HassMediaPlayerMute", {"name": "$name"}),
-    ("start {name:vacuum}", "HassVacuumStart", {"name": "$name"}),
-    ("return {name:vacuum} to base", "HassVacuumReturnToBase", {"name": "$name"}),
-    ("send the {name:vacuum} back to the dock", "HassVacuumReturnToBase", {"name": "$name"}),
-    ("vacuum the {area}", "HassVacuumCleanArea", {"area": "$area"}),
-    ("start mowing", "HassLawnMowerStartMowing", {}),
-    ("dock {name:lawn_mower}", "HassLawnMowerDock", {"name": "$name"}),
-    ("add bread to my list", "HassShoppingListAddItem", {"item": "bread"}),
-    ("put eggs on the shopping list", "HassListAddItem", {"item": "eggs", "name": "Shopping List"}),
-    ("add paint the fence to chores", "HassListAddItem", {"item": "paint the fence", "name": "Chores"}),
-    ("announce the car is here", "HassBroadcast", {"message": "the car is here"}),
-    ("never mind", "HassNevermind", {}),
-    ("play some jazz on {name:media_player}", "HassMediaSearchAndPlay",
-     {"search_query": "some jazz", "name": "$name"}),
-)
+PATTERNS_FILE = Path(__file__).resolve().parent / "sets" / "ha_proxy.yaml"
+"""[sentence, intent, slots] per line: {name:DOMAIN} a device of that domain, {area}, {area_alias}, {floor};
+slot values "$name", "$area", "$floor" are the home's names for what was said."""
+
+
+def load_patterns(path: Path = PATTERNS_FILE) -> tuple[tuple[str, str, dict[str, Any]], ...]:
+    rows = load_yaml(path).data
+    if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == 3 for r in rows):
+        raise ValueError(f"{path}: each line is [sentence, intent, slots]")
+    return tuple((str(text), str(intent), dict(slots or {})) for text, intent, slots in rows)
+
+
+PATTERNS = load_patterns()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,14 +29,21 @@ SETS = Path(__file__).resolve().parent / "sets"
 CUTOFFS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
 REFRACTORY_S = 3.0
 MAX_FALSE_PER_HOUR = 0.5
-COMMANDS = ("turn on the kitchen lights", "what's the temperature in the bedroom", "open the garage door",
-            "set a timer for ten minutes", "pause the music", "lock the front door", "is the heater on",
-            "dim the living room lamp")
 PHRASES = {"hey_jarvis": "Hey Jarvis", "okay_nabu": "Okay Nabu", "hey_mycroft": "Hey Mycroft", "alexa": "Alexa"}
 
 
+def _lines(name: str) -> tuple[str, ...]:
+    """The lines of `bench/sets/<name>`, without blanks and # comments."""
+    lines = (SETS / name).read_text().splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+COMMANDS = _lines("wake_commands.txt")
+"""Said after the wake word in every detection clip."""
+
+
 def negatives(minutes: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    lines = [ln for ln in (SETS / "wake_negatives.txt").read_text().splitlines() if ln and not ln.startswith("#")]
+    lines = _lines("wake_negatives.txt")
     clips = [sounds.speak(line, voice) for voice in sounds.TUNING_VOICES for line in lines]
     share = {"dialogue + pink": 1 / 3, "babble + brown": 1 / 4, "TV (dialogue over music)": 1 / 4,
              "music + white": 1 / 6}

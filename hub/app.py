@@ -13,7 +13,8 @@ from typing import Any
 
 from devices.homeassistant import Credentials, HomeAssistantBridge
 from devices.homefile import DEMO_HOME, load_home
-from devices.local import FileRoots, ProcessRunner
+from hub.machine.files import FileRoots
+from hub.machine.processes import ProcessRunner
 from devices.manager import DeviceManager
 from hub.core.home import Entity, Home
 from devices.mqtt.broker import BrokerCredentials, EmbeddedBroker
@@ -27,17 +28,17 @@ from hub.core.errors import HearthError
 from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor
 from hub.ha_intents import HaIntentOptions, register_ha_intents
-from hub.local_intents import register_local_intents
+from hub.machine.intents import register_machine_intents
 from hub.core.logs import RateLimitedLogger
 from hub.netjson import load_json
 from hub.traces import TraceStore
 from hub.undo import register_restore
 from scenes.engine import AutomationEngine
-from scenes.intents import announcement, register_timer_intents
-from scenes.lists import ListStore
+from hub.household.intents import announcement, register_list_intents, register_timer_intents
+from hub.household.lists import ListStore
 from scenes.loader import load_automation_file
 from scenes.models import Automation, IntentAction, Scene, SceneAction
-from scenes.timers import Timer, TimerService
+from hub.household.timers import Timer, TimerService
 
 _LOGGER = logging.getLogger(__name__)
 _BAD_INPUT = RateLimitedLogger(_LOGGER)
@@ -154,7 +155,9 @@ class Hub:
         self.files = FileRoots(self.config.files)
         self.processes = ProcessRunner(self.config.processes)
         self.lists = ListStore(self.registry, next(iter(self.config.files.roots.values()), None))
-        register_local_intents(self.executor, self.files, self.processes, self.lists)
+        register_machine_intents(self.executor, self.files, self.processes)
+        executor = self.executor
+        register_list_intents(executor, self.lists, lambda: executor.backend.home)
         register_ha_intents(self.executor, HaIntentOptions(speak=self.speak))
         register_restore(self.executor)
         await self.timers.start()

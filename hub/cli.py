@@ -464,7 +464,7 @@ def _scene_state(pair: str) -> tuple[str, Any]:
 
 
 async def _scene_live(args: argparse.Namespace, config: HearthConfig) -> int:
-    from scenes.intents import capture_scene
+    from scenes.capture import capture_scene
 
     async with _hub(args, config) as hub:
         if args.scene_command == "activate":

@@ -40,7 +40,7 @@ from hub.learned import LearnedStore, LearnError, check_alias
 from hub.core.targets import find_area
 from hub.traces import Trace
 from hub.undo import RESTORE, changed_before, snapshot
-from scenes.timers import describe_duration
+from hub.household.timers import describe_duration
 
 _LOGGER = logging.getLogger(__name__)
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. Could you say it another way?"

@@ -1,7 +1,7 @@
 """Delayed commands ("turn off the lights in 10 minutes", "close the garage at 10 pm").
 
-The waiting is a timer of kind 'command' (`scenes.timers`: it survives a restart, shows with the timers and
-can be cancelled); what it runs — the calls, the conversation they belong to — is kept here, in SQLite
+The waiting is a timer of kind 'command' (`hub.household.timers`: it survives a restart, shows with the timers
+and can be cancelled); what it runs — the calls, the conversation they belong to — is kept here, in SQLite
 (table `delayed_commands`). When it fires, the calls go through the executor in that conversation's session,
 so a risky one asks then, and a yes in that conversation carries it out.
 """

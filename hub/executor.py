@@ -21,11 +21,10 @@ from hub.core.errors import AmbiguousTarget, ExecutionError, HearthError, Missin
 from hub.core.events import MqttMessage, Outcome, ToolCall
 from hub.core.intents import ANSWERS, TARGET_SLOTS, IntentSpec, Risk, by_name
 from hub.core.seams import Handler
-from hub.core.responses import confirm_question, number, state_phrase, turned
+from hub.core.responses import confirm_question, join_names, number, state_phrase, turned
 from hub.core.targets import (
     ON_OFF_DOMAINS,
     Targets,
-    join_names,
     match_targets,
     query_for,
     temperature_range,
@@ -294,7 +293,7 @@ class Executor:
             raise MissingValue("Set the light to what? Say a brightness, a colour or a temperature", "brightness")
         targets = self._targets(call)
         commands = [DeviceCommand(e.id, "turn_on", data) for e in targets.entities]
-        return await self._run(call, targets, commands, confirmed, f"Set {targets.phrase()} {' and '.join(said)}")
+        return await self._run(call, targets, commands, confirmed, f"Set {targets.phrase()} {join_names(said)}")
 
     async def _brightness_step(self, call: ToolCall, confirmed: bool) -> Outcome:
         direction = str(call.slots.get("direction", "up")).lower()

@@ -18,8 +18,8 @@ from hub.core.errors import ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.core.intents import TARGET_SLOTS, IntentSpec, Risk
 from hub.executor import DeviceIntent, Executor, Handler, sends
-from hub.core.responses import number, state_phrase
-from hub.core.targets import find_area, join_names
+from hub.core.responses import join_names, number, state_phrase
+from hub.core.targets import find_area
 
 Speak = Callable[[str], Awaitable[None]]
 

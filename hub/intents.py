@@ -14,9 +14,9 @@ from typing import Any
 from hub.core.intents import IntentSpec, by_name, domains_of
 from hub.executor import DEVICE_INTENTS
 from hub.ha_intents import BROADCAST_INTENTS, CLOCK_INTENTS, HA_DEVICE_INTENTS, REPLY_INTENTS
-from hub.local_intents import FILE_INTENTS, LIST_INTENTS, PROCESS_INTENTS
+from hub.household.intents import LIST_INTENTS, TIMER_INTENTS
+from hub.machine.intents import FILE_INTENTS, PROCESS_INTENTS
 from hub.undo import RESTORE_INTENTS
-from scenes.intents import TIMER_INTENTS
 
 DECLARED: dict[str, IntentSpec[Any]] = by_name((
     *DEVICE_INTENTS, *HA_DEVICE_INTENTS, *CLOCK_INTENTS, *REPLY_INTENTS, *BROADCAST_INTENTS,

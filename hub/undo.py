@@ -13,8 +13,9 @@ from typing import Any
 from hub.core.home import DeviceCommand, Entity, Home
 from hub.core.events import Outcome, ToolCall
 from hub.core.intents import IntentSpec
+from hub.core.responses import join_names
+from hub.core.targets import Targets
 from hub.executor import DeviceIntent, Executor
-from hub.core.targets import Targets, join_names
 
 RESTORE = "HearthRestore"
 

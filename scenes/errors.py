@@ -4,4 +4,4 @@ from hub.core.errors import HearthError
 
 
 class SceneError(HearthError):
-    """A scene, automation or timer problem; the message is fit to be spoken or logged."""
+    """A scene or automation problem; the message is fit to be spoken or logged."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub.core.errors import ExecutionError
+
 
 @dataclass(frozen=True, slots=True)
 class ToolCall:
@@ -32,6 +34,20 @@ class ToolCall:
         return cls(str(data["intent"]), dict(data.get("slots") or {}), float(data.get("confidence", 1.0)),
                    str(data.get("stage") or ""), str(data.get("response_key") or ""),
                    tuple(str(s) for s in data.get("assumed") or ()))
+
+    def text(self, key: str) -> str | None:
+        """The slot as one line of text (whitespace collapsed); None when it is missing, blank or not one value."""
+        value = self.slots.get(key)
+        if value is None or isinstance(value, (dict, list, tuple)):
+            return None
+        return " ".join(str(value).split()) or None
+
+    def required_text(self, key: str, question: str) -> str:
+        """The slot as text; when it was not said, ExecutionError(question) asks for it."""
+        value = self.text(key)
+        if value is None:
+            raise ExecutionError(question)
+        return value
 
 
 @dataclass(frozen=True, slots=True)

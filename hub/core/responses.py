@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hub.core.home import Entity
+
+SPOKEN_NAMES = 10
+"""A reply reads out at most this many names of a long listing, then says how many more there are."""
 
 
 def number(value: float) -> str:
@@ -37,3 +42,24 @@ def confirm_question(service: str, phrase: str) -> str:
     verbs = {"unlock": "Unlock", "open_cover": "Open", "set_cover_position": "Open", "toggle": "Open",
              "open_valve": "Open", "set_valve_position": "Open"}
     return f"{verbs.get(service, 'Change')} {phrase}? Say yes or no."
+
+
+def join_names(names: Sequence[str], word: str = "and") -> str:
+    """['a'] -> 'a'; ['a', 'b', 'c'] -> 'a, b and c' ('a, b or c' with word='or'); [] -> ''."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def join_some(names: Sequence[str], total: int, most: int = SPOKEN_NAMES) -> str:
+    """The first `names` of `total`: 'a, b and c' when all of them fit in `most`, else
+    '14 items: a, b, … and 4 more'."""
+    if total <= most and len(names) == total:
+        return join_names(names)
+    shown = names[:most]
+    return f"{total} items: {', '.join(shown)} and {total - len(shown)} more"
+
+
+def capitalized(text: str) -> str:
+    """The first letter upper-cased, the rest as it was ('your shopping list' -> 'Your shopping list')."""
+    return text[:1].upper() + text[1:]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.intent_domains import INTENT_DOMAINS as INTENT_DOMAINS  # derived from the declarations
+from hub.core.responses import join_names
 
 DOMAIN_NOUNS = {
     "light": "lights", "switch": "switches", "fan": "fans", "cover": "covers", "lock": "locks",
@@ -75,10 +76,6 @@ def _as_list(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
 
 
-def join_names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _noun(entities: tuple[Entity, ...]) -> str:
     classes = {e.device_class for e in entities}
     if len(classes) == 1 and next(iter(classes)) in CLASS_NOUNS:
@@ -135,7 +132,7 @@ def which_one(home: Home, entities: list[Entity]) -> str:
     names = [e.name for e in entities]
     if len(set(names)) < len(names):
         names = [f"{e.name} in the {(home.area(e.area_id) or Area('', 'no area')).name}" for e in entities]
-    return f"Which one: {', '.join(names[:-1])} or {names[-1]}?"
+    return f"Which one: {join_names(names, 'or')}?"
 
 
 def _fits(home: Home, e: Entity, q: TargetQuery, area: Area | None, floor: Floor | None) -> bool:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from devices.local import LocalError
+from hub.machine.errors import LocalError
 from hub.core.home import Entity, Home
 from hub import __version__
 from hub.dialogue import ConversationError
@@ -26,7 +26,7 @@ from hub.traces import Trace
 from hub.web import schemas, views
 from hub.web.state import ApiError, WebState
 from hub.web.voice import SpeechUnavailable
-from scenes.intents import capture_scene
+from scenes.capture import capture_scene
 from speech.errors import AudioFormatError
 
 _bearer = HTTPBearer(auto_error=False, description="The token printed by `hearth token`")

@@ -10,8 +10,8 @@ import time
 from typing import Any
 
 from hub.core.home import Entity, Home
-from scenes.lists import ListError
-from scenes.timers import Timer
+from hub.household.lists import ListError
+from hub.household.timers import Timer
 
 
 def entity_view(entity: Entity) -> dict[str, Any]:

@@ -13,7 +13,8 @@ import pytest
 from devices.homefile import load_home
 from hub.core.home import DOMAINS, Home
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for
-from hub.intent_table import executor_intents
+from hub.core.intents import ANSWERS
+from hub.intents import DECLARED
 from llm.evaluate import DATA, GROUPS, HELDOUT2, load_cases
 
 SETS = GROUPS["heldout2"]
@@ -45,7 +46,7 @@ def _team_slots() -> dict[str, set[str]]:
 
 
 TEAM_SLOTS = _team_slots()
-CARRIED = frozenset(executor_intents())
+CARRIED = frozenset({*DECLARED, *ANSWERS})
 
 
 def _ids(pairs: tuple[tuple[Path, Path], ...]) -> list[str]:

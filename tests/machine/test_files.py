@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from devices.local import FileRoots, LocalError, check_name, summarize
+from hub.machine.errors import LocalError
+from hub.machine.files import FileRoots, summarize
+from hub.machine.sandbox import check_name
 from hub.core.config import FilesConfig
 
 

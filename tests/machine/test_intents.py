@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 
-from devices.local import FileRoots, ProcessRunner
+from hub.machine.files import FileRoots
+from hub.machine.processes import ProcessRunner
 from hub.core.home import Entity, Home
 from devices.registry import Registry
 from hub.core.config import ExecutorConfig, FilesConfig, ProcessConfig
 from hub.core.events import ToolCall
 from hub.executor import Executor
-from hub.local_intents import register_local_intents
-from scenes.lists import ListStore
+from hub.household.intents import register_list_intents
+from hub.household.lists import ListStore
+from hub.machine.intents import register_machine_intents
 
 PY = sys.executable
 
@@ -75,7 +77,8 @@ async def local(tmp_path: Path, registry: Registry) -> Any:
     }, grace=2.0)
     clock = Clock()
     executor = Executor(NoDevices(), ExecutorConfig(confirmation_window=30), clock=clock)
-    register_local_intents(executor, files, processes, ListStore(registry, root))
+    register_machine_intents(executor, files, processes)
+    register_list_intents(executor, ListStore(registry, root), lambda: executor.backend.home)
     yield Local(executor, clock, root, outside, processes)
     await processes.aclose()
 
@@ -244,15 +247,14 @@ async def test_long_lists_are_spoken_in_part(local: Local) -> None:
                         "item 6, item 7, item 8, item 9 and 2 more")
 
 
-async def test_is_it_running_says_how_the_last_run_ended(tmp_path: Path, registry: Registry) -> None:
+async def test_is_it_running_says_how_the_last_run_ended(tmp_path: Path) -> None:
     processes = ProcessRunner({
         "backup": ProcessConfig(argv=[PY, "-c", "print('ok')"]),
         "sync": ProcessConfig(argv=[PY, "-c", "import sys; sys.exit(2)"]),
         "slow": ProcessConfig(argv=[PY, "-c", "import time; time.sleep(60)"], timeout=0.2),
     }, grace=2.0)
     executor = Executor(NoDevices())
-    register_local_intents(executor, FileRoots(FilesConfig(roots={"files": tmp_path / "f"})), processes,
-                           ListStore(registry, None))
+    register_machine_intents(executor, FileRoots(FilesConfig(roots={"files": tmp_path / "f"})), processes)
     for name in ("backup", "sync", "slow"):
         assert (await executor.execute(ToolCall("HearthProcessStart", {"process": name}))).ok
         await processes.wait(name)

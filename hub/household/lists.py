@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devices.registry import Registry
-from scenes.errors import SceneError
+from hub.household.errors import HouseholdError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ MIRROR_FOLDER = "lists"
 _UNSAFE_FILENAME = re.compile(r"[^\w \-']")
 
 
-class ListError(SceneError):
+class ListError(HouseholdError):
     """A list request could not be carried out; the message is fit to be spoken."""
 
 

@@ -17,8 +17,8 @@ from devices.registry import Registry
 from hub.core.config import ExecutorConfig
 from hub.core.events import ToolCall
 from hub.executor import Executor
-from scenes.intents import register_timer_intents
-from scenes.timers import Timer, TimerService
+from hub.household.intents import register_timer_intents
+from hub.household.timers import Timer, TimerService
 from tests.conftest import DEMO_HOME, REPO, Mosquitto
 from tests.scenes.test_engine import Listener, until, write_config
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from devices.registry import Registry
-from scenes.lists import ListError, ListStore, mirror_filename, spoken_list
+from hub.household.lists import ListError, ListStore, mirror_filename, spoken_list
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from devices.local import OUTPUT_BYTES, LocalError, ProcessRunner, process_key
+from hub.machine.errors import LocalError
+from hub.machine.processes import OUTPUT_BYTES, ProcessRunner, process_key
 from hub.core.config import ProcessConfig
 
 PY = sys.executable

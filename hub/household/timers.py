@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from devices.registry import Registry
-from scenes.errors import SceneError
+from hub.core.responses import join_names
+from hub.household.errors import HouseholdError
 
 _LOGGER = logging.getLogger(__name__)
 _POLL = 0.5
@@ -83,7 +84,7 @@ class TimerService:
     def start_timer(self, seconds: float, name: str | None = None, area: str | None = None,
                     command: str | None = None) -> Timer:
         if not 1 <= seconds <= 7 * 86400:
-            raise SceneError("A timer can run from one second to a week")
+            raise HouseholdError("A timer can run from one second to a week")
         now = self.clock()
         timer = Timer(uuid.uuid4().hex[:12], "timer", name, None, seconds, now + seconds, None, "running",
                       now, area, command=command)
@@ -93,14 +94,14 @@ class TimerService:
         due = at.timestamp()
         now = self.clock()
         if due <= now:
-            raise SceneError("That time has already passed")
+            raise HouseholdError("That time has already passed")
         alarm = Timer(uuid.uuid4().hex[:12], "alarm", None, label, due - now, due, None, "running", now)
         return self._save(alarm)
 
     def schedule_command(self, seconds: float, name: str) -> Timer:
         """A delayed command (kind 'command'): fires like a timer; what it runs is kept by its owner."""
         if not 1 <= seconds <= 7 * 86400:
-            raise SceneError("A command can wait from one second to a week")
+            raise HouseholdError("A command can wait from one second to a week")
         now = self.clock()
         timer = Timer(uuid.uuid4().hex[:12], "command", name, None, seconds, now + seconds, None, "running", now)
         return self._save(timer)
@@ -110,19 +111,19 @@ class TimerService:
 
     def pause(self, timer: Timer) -> Timer:
         if timer.state != "running":
-            raise SceneError("That timer is already paused")
+            raise HouseholdError("That timer is already paused")
         return self._save(replace(timer, state="paused", remaining=timer.left(self.clock())))
 
     def unpause(self, timer: Timer) -> Timer:
         if timer.state != "paused":
-            raise SceneError("That timer is not paused")
+            raise HouseholdError("That timer is not paused")
         left = timer.remaining or 0.0
         return self._save(replace(timer, state="running", due=self.clock() + left, remaining=None))
 
     def add(self, timer: Timer, seconds: float) -> Timer:
         left = timer.left(self.clock()) + seconds
         if left < 1:
-            raise SceneError("That would leave no time on the timer")
+            raise HouseholdError("That would leave no time on the timer")
         if timer.state == "paused":
             return self._save(replace(timer, remaining=left, duration=timer.duration + seconds))
         return self._save(replace(timer, due=timer.due + seconds, duration=timer.duration + seconds))
@@ -173,4 +174,4 @@ def describe_duration(seconds: float) -> str:
             parts.append(f"{count} {unit}{'s' if count != 1 else ''}")
     if not parts:
         return "0 seconds"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return join_names(parts)

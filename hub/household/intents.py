@@ -1,18 +1,22 @@
-"""Timer and alarm intents (Home Assistant's timer intents plus HearthAlarm*), and scene capture."""
+"""Timer, alarm and list intents: Home Assistant's timer intents plus HearthAlarm*, HA's list intents
+(HassListAddItem/RemoveItem/CompleteItem `item`, `name`; HassShoppingListAddItem `item`) and HearthListQuery
+`name`. List work (SQLite, the mirror file) runs in worker threads."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from hub.core.home import Home, normalize_name
-from hub.core.errors import ExecutionError
+from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import Outcome, ToolCall
+from hub.core.home import Entity, Home, normalize_name
 from hub.core.intents import IntentHost, IntentSpec
+from hub.core.responses import capitalized, join_names, join_some
 from hub.core.seams import Handler
-from scenes.models import Scene
-from scenes.timers import Timer, TimerService, describe_duration
+from hub.household.lists import DEFAULT_LIST, ListStore, spoken_list
+from hub.household.timers import Timer, TimerService, describe_duration
 
 
 def slot_seconds(slots: dict[str, Any], prefix: str = "") -> float:
@@ -106,7 +110,7 @@ class TimerIntents:
         parts = [f"{describe_duration(t.left(self.timers.clock()))} left on your "
                  f"{t.name + ' ' if t.name else ''}timer{' (paused)' if t.state == 'paused' else ''}"
                  for t in active]
-        return Outcome(call.intent, True, _join(parts), targets=tuple(t.id for t in active))
+        return Outcome(call.intent, True, join_names(parts), targets=tuple(t.id for t in active))
 
     async def alarm_set(self, call: ToolCall, confirmed: bool) -> Outcome:
         now = self.now()
@@ -122,7 +126,7 @@ class TimerIntents:
             return Outcome(call.intent, True, "You have no alarms")
         said = [_clock(dt.datetime.fromtimestamp(a.due)) + (f" ({a.label})" if a.label else "") for a in alarms]
         return Outcome(call.intent, True, f"You have {len(alarms)} alarm{'s' if len(alarms) > 1 else ''}: "
-                       + _join(said), targets=tuple(a.id for a in alarms))
+                       + join_names(said), targets=tuple(a.id for a in alarms))
 
     async def alarm_cancel(self, call: ToolCall, confirmed: bool) -> Outcome:
         alarms = self.timers.active("alarm")
@@ -166,32 +170,6 @@ def announcement(timer: Timer) -> str:
     return f"Your {named}timer is done"
 
 
-def capture_scene(home: Home, name: str, area: str | None = None) -> Scene:
-    """A scene of the current states of the controllable entities (of one area, if given)."""
-    area_id = None
-    if area:
-        match = [a for a in home.areas if normalize_name(area) in {normalize_name(n) for n in (a.name, a.id, *a.aliases)}]
-        if not match:
-            raise ExecutionError(f"There is no area called {area}")
-        area_id = match[0].id
-    members: dict[str, Any] = {}
-    for e in home.entities:
-        if e.domain not in ("light", "switch", "fan", "cover", "media_player", "climate") or (
-                area_id and e.area_id != area_id):
-            continue
-        wanted: dict[str, Any] = {"state": e.state}
-        if e.domain == "light" and e.state == "on" and "brightness" in e.attributes:
-            wanted["brightness"] = e.attributes["brightness"]
-        if e.domain == "cover" and "current_position" in e.attributes:
-            wanted["position"] = e.attributes["current_position"]
-        if e.domain == "climate" and "temperature" in e.attributes:
-            wanted["temperature"] = e.attributes["temperature"]
-        members[e.id] = wanted
-    if not members:
-        raise ExecutionError("There is nothing to capture there")
-    return Scene.named(name, members, area_id)
-
-
 def _alarm_time(slots: dict[str, Any], now: dt.datetime) -> dt.datetime:
     if not slots.get("time"):
         raise ExecutionError("For what time? Say for example seven thirty")
@@ -217,5 +195,95 @@ def _clock(at: dt.datetime) -> str:
     return at.strftime("%I:%M %p").lstrip("0")
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def register_list_intents(executor: IntentHost, lists: ListStore, home: Callable[[], Home]) -> None:
+    """Install the list intents (HA's list intents and HearthListQuery) on the executor."""
+    executor.install(LIST_INTENTS, ListIntents(lists, home))
+
+
+class ListIntents:
+    """The home's `todo.*` entities are its lists: a list is named as its entity; an unknown name or no
+    name with several lists asks which (with `choices`), never making a new list. A home without `todo.*`
+    entities keeps Hearth's own lists (`lists`)."""
+
+    def __init__(self, lists: ListStore, home: Callable[[], Home]) -> None:
+        self.lists = lists
+        self.home = home
+
+    def on_todo(self, handler: Handler, shopping: bool) -> Handler:
+        """`handler` on the todo entity meant (the shopping list for `shopping`), or on Hearth's own list."""
+        async def on_list(call: ToolCall, confirmed: bool) -> Outcome:
+            todo = self.todo_list(call, shopping)
+            name = todo.name if todo is not None else (DEFAULT_LIST if shopping else call.slots.get("name"))
+            slots = {**call.slots, **({"name": name} if name else {})}
+            outcome = await handler(ToolCall(call.intent, slots, call.confidence, call.stage), confirmed)
+            return outcome if todo is None else _on_entity(outcome, todo)
+        return on_list
+
+    def todo_list(self, call: ToolCall, shopping: bool) -> Entity | None:
+        """The todo entity meant, None when the home has none; ExecutionError/AmbiguousTarget otherwise."""
+        lists = [e for e in self.home().entities if e.domain == "todo" and e.exposed]
+        if not lists:
+            return None
+        said = call.slots.get("name")
+        if said:
+            key = normalize_name(str(said)).removesuffix(" list")
+            named = [e for e in lists if key in {normalize_name(n).removesuffix(" list") for n in e.names()}]
+            if not named:
+                raise ExecutionError(f"There is no list called {said}. Your lists are "
+                                     f"{join_names([e.name for e in lists])}")
+            return named[0]
+        if shopping:
+            wanted = normalize_name(DEFAULT_LIST)
+            found = [e for e in lists if e.object_id == "shopping_list" or normalize_name(e.name) == wanted]
+            if found:
+                return found[0]
+        if len(lists) == 1:
+            return lists[0]
+        raise AmbiguousTarget(f"Which list: {join_names([e.name for e in lists], 'or')}?",
+                              tuple(e.id for e in lists), missing="name")
+
+    async def add(self, call: ToolCall, confirmed: bool) -> Outcome:
+        item = call.required_text("item", "Which item? Say what to put on the list")
+        change = await asyncio.to_thread(self.lists.add, call.text("name"), item)
+        where = spoken_list(change.list_name)
+        response = f"Added {change.item} to {where}" if change.changed else \
+            f"{change.item} is already on {where}"
+        return Outcome(call.intent, True, capitalized(response), targets=(change.list_name,))
+
+    async def remove(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._change(call, self.lists.remove, "Removed {item} from {where}", "")
+
+    async def complete(self, call: ToolCall, confirmed: bool) -> Outcome:
+        return await self._change(call, self.lists.complete, "Checked off {item} on {where}",
+                                  "{item} is already checked off on {where}")
+
+    async def _change(self, call: ToolCall, action: Callable[[str | None, str], Any], done: str,
+                      unchanged: str) -> Outcome:
+        item = call.required_text("item", "Which item? Say what to take off the list")
+        change = await asyncio.to_thread(action, call.text("name"), item)
+        template = done if change.changed else unchanged
+        response = template.format(item=change.item, where=spoken_list(change.list_name))
+        return Outcome(call.intent, True, capitalized(response), targets=(change.list_name,))
+
+    async def query(self, call: ToolCall, confirmed: bool) -> Outcome:
+        list_name, items = await asyncio.to_thread(self.lists.items, call.text("name"))
+        where = capitalized(spoken_list(list_name))
+        if not items:
+            return Outcome(call.intent, True, f"{where} is empty", targets=(list_name,))
+        names = [i.item for i in items]
+        return Outcome(call.intent, True, f"{where} has {join_some(names, len(names))}",
+                       targets=(list_name,))
+
+
+LIST_INTENTS: tuple[IntentSpec[ListIntents], ...] = (
+    IntentSpec("HassListAddItem", lambda li, _: li.on_todo(li.add, shopping=False), ("item", "name")),
+    IntentSpec("HassListRemoveItem", lambda li, _: li.on_todo(li.remove, shopping=False), ("item", "name")),
+    IntentSpec("HassListCompleteItem", lambda li, _: li.on_todo(li.complete, shopping=False), ("item", "name")),
+    IntentSpec("HearthListQuery", lambda li, _: li.on_todo(li.query, shopping=False), ("name",)),
+    IntentSpec("HassShoppingListAddItem", lambda li, _: li.on_todo(li.add, shopping=True), ("item",)),
+    IntentSpec("HassShoppingListCompleteItem", lambda li, _: li.on_todo(li.complete, shopping=True), ("item",)),
+)
+
+
+def _on_entity(outcome: Outcome, todo: Entity) -> Outcome:
+    return Outcome(outcome.intent, outcome.ok, outcome.response, targets=(todo.id,), error=outcome.error)

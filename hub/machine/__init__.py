@@ -1,0 +1,1 @@
+"""The local machine under guard: files inside configured roots, allow-listed processes, and their intents."""
