@@ -32,7 +32,7 @@ async def served(tmp_path: Path, mosquitto: Mosquitto) -> AsyncIterator[tuple[in
         port = free_port()
         wyoming = WyomingServer(f"tcp://127.0.0.1:{port}", Engines(stt=None, tts=None), hub)
         await wyoming.start()
-        web = await start_web(hub, "127.0.0.1", 0, TOKEN)
+        web = await start_web(hub.services, "127.0.0.1", 0, TOKEN)
         try:
             yield port, web.url
         finally:
