@@ -414,7 +414,7 @@ async def _start_wyoming(hub: Hub, uri: str) -> WyomingServer:
         raise HearthError(f"--wyoming: '{uri}' is not a URI like tcp://127.0.0.1:10700")
     engines = await asyncio.to_thread(Engines.load, hub.home.spoken_names())
     await hub.conversation.resolver()  # its readings are weighed by the resolver (WhisperStt.transcribe)
-    server = WyomingServer(uri, engines, hub)
+    server = WyomingServer(uri, engines, hub.conversation)
     await server.start()
     return server
 

@@ -30,7 +30,7 @@ async def served(tmp_path: Path, mosquitto: Mosquitto) -> AsyncIterator[tuple[in
     """A hub with Wyoming (engines never reached by these tests) and the web server: (wyoming port, web url)."""
     async with Hub(hub_config(tmp_path, mosquitto.uri), HubOptions(home=DEMO_HOME, simulate=True)) as hub:
         port = free_port()
-        wyoming = WyomingServer(f"tcp://127.0.0.1:{port}", Engines(stt=None, tts=None), hub)
+        wyoming = WyomingServer(f"tcp://127.0.0.1:{port}", Engines(stt=None, tts=None), hub.conversation)
         await wyoming.start()
         web = await start_web(hub.services, "127.0.0.1", 0, TOKEN)
         try:
