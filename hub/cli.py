@@ -20,9 +20,11 @@ from hub.core.events import Outcome, ToolCall
 if TYPE_CHECKING:
     from hub.app import Hub
     from hub.core.config import HearthConfig
+    from hub.core.home import Home
     from hub.traces import Trace
     from hub.web.app import WebServer
     from hub.wyoming import WyomingServer
+    from scenes.engine import AutomationEngine
     from speech.pipeline import HandleText
 
 _LOGGER = logging.getLogger(__name__)
@@ -226,11 +228,11 @@ def run_home(args: argparse.Namespace, config: HearthConfig) -> int:
     return EXIT_OK
 
 
-def format_home(home: Any) -> str:
+def format_home(home: Home) -> str:
     lines: list[str] = []
     floors = {f.id: f for f in home.floors}
     for area in sorted(home.areas, key=lambda a: (a.floor_id or "", a.name)):
-        floor = floors.get(area.floor_id)
+        floor = floors.get(area.floor_id) if area.floor_id is not None else None
         here = " (here)" if area.context_area else ""
         lines.append(f"{area.name}{here}" + (f" — {floor.name}" if floor else ""))
         for e in (e for e in home.entities if e.area_id == area.id):
@@ -509,7 +511,7 @@ def run_automation(args: argparse.Namespace, config: HearthConfig) -> int:
     return EXIT_OK
 
 
-def format_automations(engine: Any) -> str:
+def format_automations(engine: AutomationEngine) -> str:
     import datetime as dt
 
     lines = []
