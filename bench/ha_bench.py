@@ -44,7 +44,7 @@ async def wyoming_figures(hub: Hub, runs: int) -> None:
 
     engines = await asyncio.to_thread(Engines.load, [])
     port = free_port()
-    server = WyomingServer(f"tcp://127.0.0.1:{port}", engines, hub)
+    server = WyomingServer(f"tcp://127.0.0.1:{port}", engines, hub.conversation)
     await server.start()
     await hub.conversation.resolver()
     sentences = ["turn on the kitchen lights", "turn off the kitchen lights"]

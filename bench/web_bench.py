@@ -260,7 +260,7 @@ async def main() -> None:
             config = load_config(write_config(folder, port))
             options = HubOptions(home=write_home(folder), simulate=False, demo_if_empty=False)
             async with Hub(config, options) as hub:
-                web = await start_web(hub, "127.0.0.1", 0, TOKEN)
+                web = await start_web(hub.services, "127.0.0.1", 0, TOKEN)
                 try:
                     await run_all(hub, web.port, port, args, total)
                 finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import uuid
@@ -19,11 +20,17 @@ from devices.manager import DeviceManager
 from hub.core.home import Entity, Home
 from devices.mqtt.broker import BrokerCredentials, EmbeddedBroker
 from devices.mqtt.client import MqttClient, MqttOptions
-from devices.mqtt.discovery import ASSISTANT_STATE_TOPIC
 from devices.registry import Registry
 from devices.simulator import SimulatedHome
 from hub.core.config import HearthConfig, data_dir, parse_broker_uri
-from hub.conversation import MAX_TEXT, Conversation, IntentResolver, Policy, load_default_resolver
+from hub.conversation import (
+    MAX_TEXT,
+    Conversation,
+    ConversationServices,
+    IntentResolver,
+    Policy,
+    load_default_resolver,
+)
 from hub.core.errors import HearthError
 from hub.core.events import Outcome, ToolCall
 from hub.executor import Executor
@@ -31,6 +38,7 @@ from hub.ha_intents import HaIntentOptions, register_ha_intents
 from hub.machine.intents import register_machine_intents
 from hub.core.logs import RateLimitedLogger
 from hub.netjson import load_json
+from hub.services import AssistantState, HubNotRunning, HubServices
 from hub.traces import TraceStore
 from hub.undo import register_restore
 from scenes.engine import AutomationEngine
@@ -90,33 +98,21 @@ class HubOptions:
 
 
 class Hub:
-    """The running hub. `async with Hub(config) as hub:` starts and stops everything in order."""
+    """The running hub. `async with Hub(config) as hub:` starts and stops everything in order; once started,
+    `hub.services` holds what its parts are handed (the properties below read from it)."""
 
     def __init__(self, config: HearthConfig, options: HubOptions | None = None) -> None:
         self.config = config
         self.options = options or HubOptions()
-        self.registry: Registry | None = None
         self.broker: EmbeddedBroker | None = None
+        """The embedded broker, while it runs; None with a configured one (`mqtt.broker`)."""
         self.simulator: SimulatedHome | None = None
-        self.client: MqttClient | None = None
-        self.devices: DeviceManager | None = None
-        self.executor: Executor | None = None
-        self.timers: TimerService | None = None
-        self.automations: AutomationEngine | None = None
+        """The simulated devices, while they run (`HubOptions.simulate`)."""
         self.automation_errors: list[str] = []
-        self.files: FileRoots | None = None
-        self.processes: ProcessRunner | None = None
-        self.lists: ListStore | None = None
-        self.traces: TraceStore | None = None
-        self.homeassistant: HomeAssistantBridge | None = None
-        factory = self.options.resolver_factory
-        if factory is load_default_resolver and config.custom_sentences is not None:
-            factory = functools.partial(load_default_resolver, config.custom_sentences)
-        self.conversation = Conversation(self, factory)
         self.speakers: list[Callable[[str], Awaitable[None]]] = []
         """Extra outputs for spoken messages (the voice pipeline adds its TTS here)."""
-        self._unsubscribe: list[Callable[[], None]] = []
-        self._assistant: dict[str, Any] = {"transcript": "", "intent": "", "response": "", "listening": False}
+        self._services: HubServices | None = None
+        self._running = contextlib.AsyncExitStack()
 
     async def __aenter__(self) -> Hub:
         try:
@@ -129,86 +125,153 @@ class Hub:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
+    @property
+    def services(self) -> HubServices:
+        """The started hub's services; HubNotRunning before `start` and after `stop`."""
+        if self._services is None:
+            raise HubNotRunning()
+        return self._services
+
     async def start(self) -> None:
-        self.registry = await asyncio.to_thread(self._open_registry)
-        self.traces = TraceStore(self.registry)
+        """Start every part in order; what started is stopped by `stop`, in the reverse order."""
+        self._running = running = contextlib.AsyncExitStack()
+        registry = await asyncio.to_thread(self._open_registry)
+        running.callback(registry.close)
+        client = await self._start_client(registry)
+        devices = DeviceManager(registry, client, self.config.mqtt.base_topic, self.config.mqtt.max_payload_bytes)
+        await devices.start()
+        running.push_async_callback(devices.stop)
+        assistant = AssistantState(client)
+        if self.config.mqtt.discovery:
+            await devices.publish_discovery(self.config.mqtt.discovery_prefix)
+            await assistant.publish()
+        executor = Executor(devices, self.config.executor)
+        homeassistant = self._connect_homeassistant(devices, executor)
+        self._services = services = await self._services_for(registry, client, devices, executor, assistant,
+                                                              homeassistant)
+        await services.timers.start()
+        running.push_async_callback(services.timers.stop)
+        await self._start_automations(services)
+        running.push_async_callback(services.processes.aclose)
+        for topic, handler in ((SCENE_TRIGGER, self._scene_message), (COMMAND_TOPIC, self._command_message)):
+            running.callback(client.subscribe(topic, handler))
+        await self.settle()
+
+    async def stop(self) -> None:
+        try:
+            await self._running.aclose()
+        finally:
+            self._services = None
+            self.broker = self.simulator = None
+
+    async def _start_client(self, registry: Registry) -> MqttClient:
+        """The broker (embedded unless configured), the simulated home if asked for, and the hub's client."""
         host, port = await self._broker_address()
         mqtt = self.config.mqtt
         embedded = self.broker.credentials if self.broker is not None else None
         username, password = (embedded.username, embedded.password) if embedded else (mqtt.username, mqtt.password)
         if self.options.simulate or (self.options.simulate is None and self.broker is not None):
-            self.simulator = SimulatedHome(self.registry.load_home(), host, port, mqtt.base_topic,
-                                           (username, password) if username else None)
-            await asyncio.to_thread(self.simulator.start)
-        self.client = MqttClient(MqttOptions(host, port, mqtt.client_id, username, password,
-                                             mqtt.keepalive, reconnect_grace=mqtt.reconnect_grace))
-        await self.client.start()
-        self.devices = DeviceManager(self.registry, self.client, mqtt.base_topic, mqtt.max_payload_bytes)
-        await self.devices.start()
-        if mqtt.discovery:
-            await self.devices.publish_discovery(mqtt.discovery_prefix)
-            await self.publish_assistant_state()
-        self.executor = Executor(self.devices, self.config.executor)
-        await self._connect_homeassistant()
-        self.timers = TimerService(self.registry, self._timer_fired)
-        register_timer_intents(self.executor, self.timers)
-        self.files = FileRoots(self.config.files)
-        self.processes = ProcessRunner(self.config.processes)
-        self.lists = ListStore(self.registry, next(iter(self.config.files.roots.values()), None))
-        register_machine_intents(self.executor, self.files, self.processes)
-        executor = self.executor
-        register_list_intents(executor, self.lists, lambda: executor.backend.home)
-        register_ha_intents(self.executor, HaIntentOptions(speak=self.speak))
-        register_restore(self.executor)
-        await self.timers.start()
-        await self._start_automations()
-        self._unsubscribe.append(self.client.subscribe(SCENE_TRIGGER, self._scene_message))
-        self._unsubscribe.append(self.client.subscribe(COMMAND_TOPIC, self._command_message))
-        await self.settle()
+            simulator = SimulatedHome(registry.load_home(), host, port, mqtt.base_topic,
+                                      (username, password) if username else None)
+            await asyncio.to_thread(simulator.start)
+            self.simulator = simulator
+            self._running.push_async_callback(asyncio.to_thread, simulator.stop)
+        client = MqttClient(MqttOptions(host, port, mqtt.client_id, username, password,
+                                        mqtt.keepalive, reconnect_grace=mqtt.reconnect_grace))
+        await client.start()
+        self._running.push_async_callback(client.stop)
+        return client
 
-    async def stop(self) -> None:
-        for unsubscribe in self._unsubscribe:
-            unsubscribe()
-        self._unsubscribe.clear()
-        if self.processes is not None:
-            await self.processes.aclose()
-        for part in (self.automations, self.timers, self.homeassistant, self.devices, self.client):
-            if part is not None:
-                await part.stop()
-        if self.simulator is not None:
-            await asyncio.to_thread(self.simulator.stop)
-        if self.broker is not None:
-            await asyncio.to_thread(self.broker.stop)
-        if self.registry is not None:
-            self.registry.close()
-        self.automations = self.timers = self.devices = self.client = self.homeassistant = None
-        self.simulator = self.broker = self.registry = self.traces = None
+    async def _services_for(self, registry: Registry, client: MqttClient, devices: DeviceManager,
+                            executor: Executor, assistant: AssistantState,
+                            homeassistant: HomeAssistantBridge | None) -> HubServices:
+        """The intents' services (timers, files, processes, lists) registered with the executor, the
+        automations loaded (not started) and the conversation: everything the parts are handed."""
+        timers = TimerService(registry, self._timer_fired)
+        register_timer_intents(executor, timers)
+        files, processes = FileRoots(self.config.files), ProcessRunner(self.config.processes)
+        lists = ListStore(registry, next(iter(self.config.files.roots.values()), None))
+        register_machine_intents(executor, files, processes)
+        register_list_intents(executor, lists, lambda: executor.backend.home)
+        register_ha_intents(executor, HaIntentOptions(speak=self.speak))
+        register_restore(executor)
+        automations = await self._automation_engine(executor, client, registry, devices)
+        traces = TraceStore(registry)
+        conversation = Conversation(
+            ConversationServices(registry, devices, executor, timers, automations, traces, self.speak, assistant,
+                                 self.config.conversation.idle), self._resolver_factory())
+        return HubServices(self.config, registry, client, devices, executor, timers, automations, files,
+                           processes, lists, traces, conversation, assistant, self.broker, homeassistant)
+
+    def _resolver_factory(self) -> Callable[[], IntentResolver]:
+        factory = self.options.resolver_factory
+        if factory is load_default_resolver and self.config.custom_sentences is not None:
+            return functools.partial(load_default_resolver, self.config.custom_sentences)
+        return factory
 
     async def settle(self) -> None:
         """Wait (bounded) until the retained device states stop arriving."""
-        assert self.devices is not None
+        stats = self.services.devices.stats
         waited, last = 0.0, -1
-        while waited < _SETTLE_MAX and self.devices.stats.received != last:
-            last = self.devices.stats.received
+        while waited < _SETTLE_MAX and stats.received != last:
+            last = stats.received
             await asyncio.sleep(_SETTLE_QUIET)
             waited += _SETTLE_QUIET
 
+    # --- the services, for scripts and tests (the parts are handed `services`) -------------------
+
+    @property
+    def registry(self) -> Registry:
+        return self.services.registry
+
+    @property
+    def client(self) -> MqttClient:
+        return self.services.client
+
+    @property
+    def devices(self) -> DeviceManager:
+        return self.services.devices
+
+    @property
+    def executor(self) -> Executor:
+        return self.services.executor
+
+    @property
+    def timers(self) -> TimerService:
+        return self.services.timers
+
+    @property
+    def automations(self) -> AutomationEngine:
+        return self.services.automations
+
+    @property
+    def lists(self) -> ListStore:
+        return self.services.lists
+
+    @property
+    def traces(self) -> TraceStore:
+        return self.services.traces
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.services.conversation
+
+    @property
+    def homeassistant(self) -> HomeAssistantBridge | None:
+        return self.services.homeassistant
+
     @property
     def home(self) -> Home:
-        assert self.devices is not None
-        return self.devices.home
+        return self.services.home
 
     async def publish_assistant_state(self, **state: Any) -> None:
         """Update the Hearth assistant's sensors in Home Assistant (transcript, intent, listening)."""
-        self._assistant = {**self._assistant, **state}
-        if self.client is not None and self.client.connected:
-            await self.client.publish(ASSISTANT_STATE_TOPIC, self._assistant, retain=True)
+        await self.services.assistant.publish(**state)
 
     async def speak(self, text: str) -> None:
         """Say something unprompted (a timer, an automation): on MQTT for satellites, and aloud if voiced."""
         _LOGGER.info("Speaking: %s", text)
-        assert self.client is not None
-        await self.client.publish(SPEAK_TOPIC, {"text": text})
+        await self.services.client.publish(SPEAK_TOPIC, {"text": text})
         for speaker in self.speakers:
             await speaker(text)
 
@@ -231,19 +294,22 @@ class Hub:
         if self.config.mqtt.broker:
             return parse_broker_uri(self.config.mqtt.broker)
         credentials = await asyncio.to_thread(BrokerCredentials.load_or_create, broker_credentials_path())
-        self.broker = EmbeddedBroker(credentials=credentials, password_file=data_dir() / "mqtt_passwd")
-        address = await asyncio.to_thread(self.broker.start)
+        broker = self.broker = EmbeddedBroker(credentials=credentials, password_file=data_dir() / "mqtt_passwd")
+        address = await asyncio.to_thread(broker.start)
+        self._running.push_async_callback(asyncio.to_thread, broker.stop)
         return address.host, address.port
 
-    async def _connect_homeassistant(self) -> None:
+    def _connect_homeassistant(self, devices: DeviceManager, executor: Executor) -> HomeAssistantBridge | None:
         """With saved credentials (`hearth ha connect`), route HA entities and unknown intents there."""
         credentials = Credentials.load(ha_credentials_path())
-        if credentials is None or self.devices is None or self.executor is None:
-            return
-        self.homeassistant = HomeAssistantBridge(credentials)
-        self.devices.remote = self.homeassistant
-        self.executor.fallback = self.homeassistant.handle_intent
-        self.homeassistant.start_sync(self.devices.apply_remote_state)
+        if credentials is None:
+            return None
+        bridge = HomeAssistantBridge(credentials)
+        devices.remote = bridge
+        executor.fallback = bridge.handle_intent
+        bridge.start_sync(devices.apply_remote_state)
+        self._running.push_async_callback(bridge.stop)
+        return bridge
 
     def load_automations(self) -> list[Automation]:
         automations: list[Automation] = []
@@ -256,23 +322,25 @@ class Hub:
                 self.automation_errors += errors
         return automations
 
-    async def _start_automations(self) -> None:
-        assert self.executor and self.client and self.registry and self.devices
-        devices = self.devices
-        automations = await self._acknowledged(await asyncio.to_thread(self.load_automations))
-        self.automations = AutomationEngine(
-            automations, self.executor, self.client, self.registry, self.speak,
-            lambda entity_id: (e.state if (e := devices.entity(entity_id)) else None))
-        self.devices.add_listener(self.automations.on_state_changed)
-        self._unsubscribe.append(self.client.subscribe(AUTOMATION_SWITCH, self._automation_switch))
-        await self.automations.start()
+    async def _automation_engine(self, executor: Executor, client: MqttClient, registry: Registry,
+                                 devices: DeviceManager) -> AutomationEngine:
+        """The automations of hearth.yaml, those with an unacknowledged risky action left out (not started)."""
+        automations = await self._acknowledged(executor, await asyncio.to_thread(self.load_automations))
+        return AutomationEngine(automations, executor, client, registry, self.speak,
+                                lambda entity_id: (e.state if (e := devices.entity(entity_id)) else None))
 
-    async def _acknowledged(self, automations: list[Automation]) -> list[Automation]:
+    async def _start_automations(self, services: HubServices) -> None:
+        engine = services.automations
+        services.devices.add_listener(engine.on_state_changed)
+        await engine.start()
+        self._running.push_async_callback(engine.stop)
+        self._running.callback(services.client.subscribe(AUTOMATION_SWITCH, self._automation_switch))
+
+    async def _acknowledged(self, executor: Executor, automations: list[Automation]) -> list[Automation]:
         """Refuse (with file:line) an automation with a risky action that does not say `confirm: false`."""
-        assert self.executor is not None
         kept = []
         for automation in automations:
-            refused = await self._unacknowledged(automation)
+            refused = await _unacknowledged(executor, automation)
             if refused is None:
                 kept.append(automation)
                 continue
@@ -284,26 +352,16 @@ class Hub:
             self.automation_errors.append(error)
         return kept
 
-    async def _unacknowledged(self, automation: Automation) -> IntentAction | SceneAction | None:
-        assert self.executor is not None
-        for action in automation.actions:
-            if isinstance(action, (IntentAction, SceneAction)) and action.confirm:
-                call = (ToolCall(action.intent, dict(action.slots)) if isinstance(action, IntentAction)
-                        else ToolCall("HassTurnOn", {"name": action.scene, "domain": "scene"}))
-                if await self.executor.would_ask(call):
-                    return action
-        return None
-
     async def _timer_fired(self, timer: Timer, late: float) -> None:
-        assert self.client is not None
+        services = self.services
         if timer.kind == "command":  # a delayed command: the conversation that scheduled it runs it
-            await self.conversation.run_delayed(timer.id)
+            await services.conversation.run_delayed(timer.id)
             return
         event = {"type": "alarm" if timer.kind == "alarm" else "timer_finished", "id": timer.id,
                  "name": timer.name, "label": timer.label, "late_ms": round(late * 1000, 1)}
-        await self.client.publish(EVENT_TOPIC, event)
+        await services.client.publish(EVENT_TOPIC, event)
         if timer.command:  # HA's delayed command: carry it out now, as if just said
-            trace = await self.conversation.handle(timer.command, source="timer", session=f"timer-{timer.id}")
+            trace = await services.conversation.handle(timer.command, source="timer", session=f"timer-{timer.id}")
             if trace.ok:
                 return
         await self.speak(announcement(timer))
@@ -312,7 +370,7 @@ class Hub:
         if retained:
             return
         scene_id = topic.split("/")[2]
-        entity = self.devices.entity(f"scene.{scene_id}") if self.devices else None
+        entity = self.services.devices.entity(f"scene.{scene_id}")
         if entity is None:
             _LOGGER.warning("No scene '%s' (from %s)", scene_id, topic)
             return
@@ -321,23 +379,22 @@ class Hub:
 
     def _automation_switch(self, topic: str, payload: bytes, retained: bool) -> None:
         automation_id, value = topic.split("/")[2], payload.decode("utf-8", "replace").strip().upper()
-        if self.automations is None or value not in ("ON", "OFF"):
+        if value not in ("ON", "OFF"):
             return
         try:
-            self.automations.set_enabled(automation_id, value == "ON")
+            self.services.automations.set_enabled(automation_id, value == "ON")
         except KeyError:
             _LOGGER.warning("No automation '%s' (from %s)", automation_id, topic)
 
     def _command_message(self, topic: str, payload: bytes, retained: bool) -> None:
         if retained:
             return
-        assert self.client is not None
         try:
             request = parse_command(payload)
         except ValueError as err:
             _BAD_INPUT.warning("Refused a hearth/command message: %s", err)
             result = {"ok": False, "error": str(err)}
-            asyncio.get_running_loop().create_task(self.client.publish(f"{COMMAND_TOPIC}/result", result))
+            asyncio.get_running_loop().create_task(self.services.client.publish(f"{COMMAND_TOPIC}/result", result))
             return
         asyncio.get_running_loop().create_task(self._command(request))
 
@@ -352,7 +409,7 @@ class Hub:
 
     async def _command(self, request: CommandRequest) -> None:
         """Run an allowed intent; each request is its own session, so only its own id confirms it."""
-        assert self.executor is not None and self.client is not None
+        services = self.services
         if request.text is not None:
             await self._text_command(request)
             return
@@ -362,37 +419,49 @@ class Hub:
         if refusal:
             outcome = _refused(call, refusal)
         else:
-            outcome = await self.executor.execute(call, session=f"mqtt-{uuid.uuid4().hex}")
+            outcome = await services.executor.execute(call, session=f"mqtt-{uuid.uuid4().hex}")
         if outcome.needs_confirmation and policy.no_questions:
-            self.executor.cancel(outcome.request_id)
+            services.executor.cancel(outcome.request_id)
             outcome = _refused(call, f"Refused: {outcome.response.removesuffix(' Say yes or no.')} "
                                      f"{policy.no_questions}")
-        await self.client.publish(request.topic, request.answer(outcome.to_dict()))
+        await services.client.publish(request.topic, request.answer(outcome.to_dict()))
 
     async def _text_command(self, request: CommandRequest) -> None:
         """A sentence on hearth/command, within the requester's conversation and policy; the trace comes back
         (to `reply_to` when given: a conversation id seen by others could be continued by them)."""
-        assert self.client is not None and request.text is not None
+        assert request.text is not None
+        services = self.services
         try:
-            cid = self.conversation.begin(request.conversation_id, "mqtt")
+            cid = services.conversation.begin(request.conversation_id, "mqtt")
         except HearthError as err:
             result = {"ok": False, "error": str(err), "response": str(err),
                       "conversation_id": request.conversation_id}
-            await self.client.publish(request.topic, request.answer(result))
+            await services.client.publish(request.topic, request.answer(result))
             return
-        trace = await self.conversation.handle(request.text, source="mqtt", conversation_id=cid,
+        trace = await services.conversation.handle(request.text, source="mqtt", conversation_id=cid,
                                                area=request.area, policy=self.mqtt_policy(request.reply_to))
-        await self.client.publish(request.topic, request.answer({**trace.to_dict(), "ok": trace.ok}))
+        await services.client.publish(request.topic, request.answer({**trace.to_dict(), "ok": trace.ok}))
 
     async def _execute_logged(self, call: ToolCall, session: str) -> None:
-        assert self.executor is not None
-        outcome = await self.executor.execute(call, session=f"{session}-{uuid.uuid4().hex}")
+        executor = self.services.executor
+        outcome = await executor.execute(call, session=f"{session}-{uuid.uuid4().hex}")
         if outcome.needs_confirmation:
-            self.executor.cancel(outcome.request_id)
+            executor.cancel(outcome.request_id)
             _LOGGER.warning("%s from %s refused: it would need a confirmation (%s)", call.intent, session,
                             outcome.response)
         elif not outcome.ok:
             _LOGGER.warning("%s from %s failed: %s", call.intent, session, outcome.response)
+
+
+async def _unacknowledged(executor: Executor, automation: Automation) -> IntentAction | SceneAction | None:
+    """The first risky action of `automation` not marked `confirm: false`; None when there is none."""
+    for action in automation.actions:
+        if isinstance(action, (IntentAction, SceneAction)) and action.confirm:
+            call = (ToolCall(action.intent, dict(action.slots)) if isinstance(action, IntentAction)
+                    else ToolCall("HassTurnOn", {"name": action.scene, "domain": "scene"}))
+            if await executor.would_ask(call):
+                return action
+    return None
 
 
 def _refused(call: ToolCall, reason: str) -> Outcome:

@@ -18,7 +18,14 @@ from hub.core.errors import HearthError
 from hub.core.events import Outcome, ToolCall
 
 if TYPE_CHECKING:
+    from hub.app import Hub
     from hub.core.config import HearthConfig
+    from hub.core.home import Home
+    from hub.traces import Trace
+    from hub.web.app import WebServer
+    from hub.wyoming import WyomingServer
+    from scenes.engine import AutomationEngine
+    from speech.pipeline import HandleText
 
 _LOGGER = logging.getLogger(__name__)
 _INTENT = re.compile(r"^(Hass|Hearth)[A-Za-z]+$")
@@ -221,11 +228,11 @@ def run_home(args: argparse.Namespace, config: HearthConfig) -> int:
     return EXIT_OK
 
 
-def format_home(home: Any) -> str:
+def format_home(home: Home) -> str:
     lines: list[str] = []
     floors = {f.id: f for f in home.floors}
     for area in sorted(home.areas, key=lambda a: (a.floor_id or "", a.name)):
-        floor = floors.get(area.floor_id)
+        floor = floors.get(area.floor_id) if area.floor_id is not None else None
         here = " (here)" if area.context_area else ""
         lines.append(f"{area.name}{here}" + (f" — {floor.name}" if floor else ""))
         for e in (e for e in home.entities if e.area_id == area.id):
@@ -265,7 +272,7 @@ def _slot_value(value: str) -> Any:
         return value
 
 
-def _hub(args: argparse.Namespace, config: HearthConfig) -> Any:
+def _hub(args: argparse.Namespace, config: HearthConfig) -> Hub:
     from hub.app import Hub, HubOptions
 
     simulate = True if args.simulate else None
@@ -300,8 +307,6 @@ Or type an intent and its slots:
   HassClimateSetTemperature temperature=22
 Other commands: states, help, quit"""
 
-TextHandler = Callable[[str, Any], Any]
-
 
 def run_demo(args: argparse.Namespace, config: HearthConfig) -> int:
     return asyncio.run(_demo(args, config))
@@ -310,7 +315,7 @@ def run_demo(args: argparse.Namespace, config: HearthConfig) -> int:
 async def _demo(args: argparse.Namespace, config: HearthConfig) -> int:
     interactive = sys.stdin.isatty()
     async with _hub(args, config) as hub:
-        broker = config.mqtt.broker or (hub.broker.address.uri if hub.broker else "?")
+        broker = hub.services.broker_uri or "?"
         print(f"Hearth demo: {len(hub.home.entities)} devices on {broker}. Type 'help' for examples.")
         web = await _start_web(hub, config)
         try:
@@ -320,7 +325,7 @@ async def _demo(args: argparse.Namespace, config: HearthConfig) -> int:
                 await web.stop()
 
 
-async def _prompt(hub: Any, interactive: bool) -> int:
+async def _prompt(hub: Hub, interactive: bool) -> int:
     while True:
         if interactive:
             print("hearth> ", end="", flush=True)
@@ -334,7 +339,7 @@ async def _prompt(hub: Any, interactive: bool) -> int:
             print(reply, flush=True)
 
 
-async def demo_line(hub: Any, line: str) -> str | None:
+async def demo_line(hub: Hub, line: str) -> str | None:
     """One prompt line: a structured intent, yes/no, or a demo command. None means quit."""
     if not line:
         return ""
@@ -371,12 +376,12 @@ async def _serve(args: argparse.Namespace, config: HearthConfig) -> int:
     async with _hub(args, config) as hub:
         for error in hub.automation_errors:
             print(f"warning: {error}", file=sys.stderr)
-        extras = [await _start_wyoming(hub, args.wyoming)] if args.wyoming else []
+        extras: list[WyomingServer | WebServer] = [await _start_wyoming(hub, args.wyoming)] if args.wyoming else []
         web = await _start_web(hub, config)
         if web is not None:
             extras.append(web)
         voice = asyncio.create_task(_serve_voice(hub)) if args.voice else None
-        broker = config.mqtt.broker or (hub.broker.address.uri if hub.broker else "?")
+        broker = hub.services.broker_uri or "?"
         print(f"Hearth is serving {len(hub.home.entities)} entities and "
               f"{len(hub.automations.automations)} automations on {broker}"
               + (f"; Wyoming on {args.wyoming}" if args.wyoming else ""), flush=True)
@@ -391,7 +396,7 @@ async def _serve(args: argparse.Namespace, config: HearthConfig) -> int:
     return EXIT_OK
 
 
-async def _start_web(hub: Any, config: HearthConfig) -> Any:
+async def _start_web(hub: Hub, config: HearthConfig) -> WebServer | None:
     """The dashboard and HTTP API, unless turned off (--no-web, http.enabled: false)."""
     if not config.http.enabled:
         return None
@@ -399,24 +404,24 @@ async def _start_web(hub: Any, config: HearthConfig) -> Any:
     from hub.web import start_web
 
     token = load_or_create_token() if config.http.require_token else None
-    web = await start_web(hub, config.http.host, config.http.port, token)
+    web = await start_web(hub.services, config.http.host, config.http.port, token)
     print(f"Dashboard: {web.url}/  (the token: hearth token)", flush=True)
     return web
 
 
-async def _start_wyoming(hub: Any, uri: str) -> Any:
+async def _start_wyoming(hub: Hub, uri: str) -> WyomingServer:
     from hub.wyoming import Engines, WyomingServer
 
     if not re.match(r"^(tcp://[^:/]+:\d+|unix://.+)$", uri):
         raise HearthError(f"--wyoming: '{uri}' is not a URI like tcp://127.0.0.1:10700")
     engines = await asyncio.to_thread(Engines.load, hub.home.spoken_names())
     await hub.conversation.resolver()  # its readings are weighed by the resolver (WhisperStt.transcribe)
-    server = WyomingServer(uri, engines, hub)
+    server = WyomingServer(uri, engines, hub.conversation)
     await server.start()
     return server
 
 
-async def _serve_voice(hub: Any) -> int:
+async def _serve_voice(hub: Hub) -> int:
     from speech.cli import add_run_arguments, run
 
     parser = argparse.ArgumentParser()
@@ -506,7 +511,7 @@ def run_automation(args: argparse.Namespace, config: HearthConfig) -> int:
     return EXIT_OK
 
 
-def format_automations(engine: Any) -> str:
+def format_automations(engine: AutomationEngine) -> str:
     import datetime as dt
 
     lines = []
@@ -540,7 +545,7 @@ def _publish_once(broker: str, topic: str, payload: str) -> None:
 
 
 def run_say(args: argparse.Namespace, config: HearthConfig) -> int:
-    async def go() -> Any:
+    async def go() -> Trace:
         async with _hub(args, config) as hub:
             cid = hub.conversation.begin(args.conversation, "text")
             return await hub.conversation.handle(" ".join(args.text), source="text", conversation_id=cid)
@@ -621,7 +626,7 @@ async def _voice(args: argparse.Namespace, config: HearthConfig, loop: Any, sour
         return await loop(args, voice_handler(hub, source), hub.home.spoken_names(), accept=hub.conversation.understands)
 
 
-def voice_handler(hub: Any, source: str) -> Any:
+def voice_handler(hub: Hub, source: str) -> HandleText:
     """The speech pipeline's handle_text: conversation in, reply and trace details out."""
     from hub.conversation import asks_back
     from speech.pipeline import TextReply

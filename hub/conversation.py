@@ -5,13 +5,16 @@ conversation (one per requester, `hub.dialogue`), whose context fills what a tur
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from devices.manager import DeviceManager
+from devices.registry import Registry
 from hub.core.home import Entity, Home
 from hub.context import (
     DEVICE_INTENTS,
@@ -38,9 +41,11 @@ from hub.core.errors import ExecutionError, HearthError
 from hub.core.events import Outcome, ToolCall
 from hub.learned import LearnedStore, LearnError, check_alias
 from hub.core.targets import find_area
-from hub.traces import Trace
+from hub.executor import Executor
+from hub.traces import Trace, TraceStore
 from hub.undo import RESTORE, changed_before, snapshot
-from hub.household.timers import describe_duration
+from hub.household.timers import TimerService, describe_duration
+from scenes.engine import AutomationEngine
 
 _LOGGER = logging.getLogger(__name__)
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. Could you say it another way?"
@@ -82,6 +87,36 @@ class IntentResolver(Protocol):
     def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float: ...
 
 
+class StatusBoard(Protocol):
+    """Where the last turn is shown (the assistant's sensors in Home Assistant)."""
+
+    async def publish(self, **state: Any) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationServices:
+    """What the conversation needs of a started hub."""
+
+    registry: Registry
+    """Where conversations, learned names and delayed commands are kept."""
+    devices: DeviceManager
+    executor: Executor
+    timers: TimerService
+    """Runs delayed commands ('turn it off in 10 minutes')."""
+    automations: AutomationEngine
+    """Phrase automations are matched before the resolver."""
+    traces: TraceStore
+    speak: Callable[[str], Awaitable[None]]
+    """Says a delayed command's reply."""
+    status: StatusBoard
+    idle: float
+    """Seconds without a turn after which a conversation forgets its context."""
+
+    @property
+    def home(self) -> Home:
+        return self.devices.home
+
+
 @dataclass
 class _Turn:
     """One utterance being handled: what was said, its conversation and what it has done so far."""
@@ -109,14 +144,18 @@ class Conversation:
     """One per hub; many conversations inside. `handle` is what `hearth say`, the demo prompt, the voice
     loop, HTTP and MQTT call."""
 
-    def __init__(self, hub: Any, resolver_factory: Callable[[], IntentResolver]) -> None:
-        self.hub = hub
+    def __init__(self, services: ConversationServices, resolver_factory: Callable[[], IntentResolver]) -> None:
+        self.services = services
         self._factory = resolver_factory
         self._resolver: IntentResolver | None = None
         self._lock = asyncio.Lock()
         self._turn_locks: dict[str, asyncio.Lock] = {}
-        self._stores: tuple[Any, ConversationStore, LearnedStore, DelayedStore] | None = None
         self._homes: dict[str, tuple[Home, Home]] = {}
+
+    @property
+    def loaded_resolver(self) -> IntentResolver | None:
+        """The resolver if it has been loaded (`resolver` loads it)."""
+        return self._resolver
 
     async def resolver(self) -> IntentResolver:
         """The resolver, loaded once (in a worker thread) on first use."""
@@ -132,33 +171,23 @@ class Conversation:
         resolver = self._resolver
         if resolver is None:
             return 1.0
-        if self.hub.automations is not None and self.hub.automations.phrase_automations(text):
+        if self.services.automations.phrase_automations(text):
             return 1.0
-        return resolver.understands(text, self.hub.home, self.hub.executor.awaiting_answer())
+        return resolver.understands(text, self.services.home, self.services.executor.awaiting_answer())
 
     # --- conversations ---------------------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def store(self) -> ConversationStore:
-        return self._open()[1]
+        return ConversationStore(self.services.registry, self.services.idle)
 
-    @property
+    @functools.cached_property
     def learned(self) -> LearnedStore:
-        return self._open()[2]
+        return LearnedStore(self.services.registry)
 
-    @property
+    @functools.cached_property
     def delayed(self) -> DelayedStore:
-        return self._open()[3]
-
-    def _open(self) -> tuple[Any, ConversationStore, LearnedStore, DelayedStore]:
-        registry = self.hub.registry
-        if registry is None:
-            raise ConversationError("The hub is not running")
-        if self._stores is None or self._stores[0] is not registry:
-            idle = self.hub.config.conversation.idle
-            self._stores = (registry, ConversationStore(registry, idle), LearnedStore(registry),
-                            DelayedStore(registry))
-        return self._stores
+        return DelayedStore(self.services.registry)
 
     def begin(self, conversation_id: str | None, source: str) -> str:
         """The id to continue: a new conversation when None; ConversationError for a malformed or unknown id."""
@@ -183,7 +212,7 @@ class Conversation:
         if not text:
             trace.ok, trace.response = False, NOT_UNDERSTOOD
             return self._finish(trace)
-        if self.hub.automations is not None and self.hub.automations.match_phrase(text):
+        if self.services.automations.match_phrase(text):
             trace.intents = [{"intent": "HearthAutomation", "slots": {"phrase": text}, "confidence": 1.0}]
             trace.response = "Done"
             trace.timings_ms["intents"] = trace.timings_ms["executed"] = _ms(t0)
@@ -196,7 +225,7 @@ class Conversation:
                     self.store.create(source, session)
                 state = self.store.load(cid)
                 if area is not None:
-                    state = replace(state, area=find_area(self.hub.home, area).name)
+                    state = replace(state, area=find_area(self.services.home, area).name)
             except (ConversationError, ExecutionError) as err:
                 trace.ok, trace.response = False, str(err)
                 return self._finish(trace)
@@ -213,7 +242,7 @@ class Conversation:
 
     def _home_for(self, state: DialogueState) -> Home:
         """The home with the speaker's area as its context area ('the lights', 'in here')."""
-        home: Home = self.hub.home
+        home: Home = self.services.home
         context = home.context_area()
         if state.area is None or (context is not None and context.name == state.area):
             return home
@@ -228,7 +257,7 @@ class Conversation:
             turn.context["expired"] = True
         if turn.state.area is not None:
             turn.context["area"] = turn.state.area
-        turn.text, aliases = self.learned.rewrite(turn.text, self.hub.home)
+        turn.text, aliases = self.learned.rewrite(turn.text, self.services.home)
         if aliases:
             turn.context["learned"] = [{"alias": a.phrase, "target": a.target} for a in aliases]
         turn.act = recognize_act(turn.text)
@@ -253,7 +282,7 @@ class Conversation:
         """The resolver's calls for the turn (once), and its tagger's clauses when `tag`."""
         resolver = await self.resolver()
         if turn.calls is None:
-            turn.calls = await asyncio.to_thread(resolver.resolve, turn.text, turn.home or self.hub.home)
+            turn.calls = await asyncio.to_thread(resolver.resolve, turn.text, turn.home or self.services.home)
         tagger = getattr(resolver, "tag", None)
         if tag and not turn.clauses and tagger is not None:
             turn.clauses = await asyncio.to_thread(tagger, turn.text)
@@ -261,7 +290,7 @@ class Conversation:
 
     async def _calls(self, turn: _Turn) -> list[ToolCall]:
         """What to carry out: the resolver's calls, with a learned correction or the conversation's context."""
-        state, home = turn.state, self.hub.home
+        state, home = turn.state, self.services.home
         calls = await self._resolve(turn)
         learned = self.learned.phrase(turn.said)
         entity = home.entity(learned.target) if learned else None
@@ -299,9 +328,9 @@ class Conversation:
         from llm.entities import HomeNames
         from llm.slots import tool_calls
 
-        home = turn.home or self.hub.home
+        home = turn.home or self.services.home
         guesses = tool_calls(turn.clauses, HomeNames(home), 0.0)
-        return guess_for_last_targets(guesses, turn.state, self.hub.home)
+        return guess_for_last_targets(guesses, turn.state, self.services.home)
 
     # --- answers, undo, corrections, teaching -------------------------------------------------------
 
@@ -309,7 +338,7 @@ class Conversation:
         """The turn as the answer to the open question, if it is one (None: it is not)."""
         question = turn.state.question
         assert question is not None
-        home = self.hub.home
+        home = self.services.home
         if question.choices and await self._may_answer(turn):
             spoken = turn.act.slots.get("target", turn.text) if turn.act else turn.text
             picked = chosen(question, turn.act, str(spoken), home)
@@ -341,7 +370,7 @@ class Conversation:
 
     async def _dialogue_act(self, turn: _Turn) -> DialogueState | None:
         """Undo, a correction, a reference to the last call, teaching; None when it does not apply here."""
-        act, state, home = turn.act, turn.state, self.hub.home
+        act, state, home = turn.act, turn.state, self.services.home
         assert act is not None
         if act.intent == "HearthUndo":
             return await self._undo(turn)
@@ -379,7 +408,7 @@ class Conversation:
 
     async def _correct(self, turn: _Turn) -> DialogueState:
         """'no, I meant the floor lamp': put back what the last call changed, then do it to the right target."""
-        act, state, home = turn.act, turn.state, self.hub.home
+        act, state, home = turn.act, turn.state, self.services.home
         assert act is not None
         entity: Entity | None = None
         if act.slots.get("which") == "other":
@@ -412,7 +441,7 @@ class Conversation:
         """'call the floor lamp the reading light': a new name for one of the home's devices or scenes."""
         from llm.entities import HomeNames
 
-        act, home = turn.act, self.hub.home
+        act, home = turn.act, self.services.home
         assert act is not None
         alias, spoken = str(act.slots.get("alias", "")), str(act.slots.get("target", ""))
         entity = HomeNames(home).entity(spoken)
@@ -431,7 +460,7 @@ class Conversation:
 
     async def _delay(self, turn: _Turn) -> DialogueState | None:
         """'turn off the lights in 10 minutes': the command resolved now (with context), run when due."""
-        assert turn.act is not None and self.hub.timers is not None
+        assert turn.act is not None
         seconds = delay_seconds(turn.act.slots)
         command = str(turn.act.slots.get("command", ""))
         if seconds is None or not command:
@@ -446,7 +475,7 @@ class Conversation:
             turn.trace.ok, turn.trace.response = False, f"{refusal}."
             return turn.state
         try:
-            timer = self.hub.timers.schedule_command(seconds, command)
+            timer = self.services.timers.schedule_command(seconds, command)
         except HearthError as err:
             turn.trace.ok, turn.trace.response = False, f"{err}."
             return turn.state
@@ -457,11 +486,10 @@ class Conversation:
 
     def _cancel_delayed(self, turn: _Turn) -> DialogueState | None:
         """'cancel that' after a delayed command: it will not run."""
-        assert self.hub.timers is not None
-        timer = next((t for t in self.hub.timers.active("command") if t.id == turn.state.delayed), None)
+        timer = next((t for t in self.services.timers.active("command") if t.id == turn.state.delayed), None)
         if timer is None:
             return None  # nothing delayed: the resolver reads it (a 'never mind')
-        self.hub.timers.cancel(timer)
+        self.services.timers.cancel(timer)
         self.delayed.pop(timer.id)
         turn.trace.intents = [{"intent": "HearthCancelDelayed", "slots": {"timer": timer.id}, "confidence": 1.0}]
         turn.trace.response = f"OK, I won't {timer.name}."
@@ -473,7 +501,7 @@ class Conversation:
         for call in calls:
             if refusal := policy.refusal(call):
                 return refusal
-            if policy.no_questions and await self.hub.executor.would_ask(call):
+            if policy.no_questions and await self.services.executor.would_ask(call):
                 return f"Refused: {call.intent} would need a confirmation; {policy.no_questions}"
         return None
 
@@ -482,9 +510,9 @@ class Conversation:
         policy lets one be asked)."""
         if refusal := policy.refusal(call):
             return Outcome(call.intent, False, refusal, error=refusal)
-        outcome: Outcome = await self.hub.executor.execute(call, session=cid)
+        outcome: Outcome = await self.services.executor.execute(call, session=cid)
         if outcome.needs_confirmation and policy.no_questions:
-            self.hub.executor.cancel(outcome.request_id)
+            self.services.executor.cancel(outcome.request_id)
             why = f"Refused: {outcome.response.removesuffix(' Say yes or no.')} {policy.no_questions}"
             return Outcome(call.intent, False, why, error=why)
         return outcome
@@ -507,14 +535,14 @@ class Conversation:
             new_state = await self._execute(turn, list(item.calls))
             if self.store.exists(item.conversation_id):
                 self.store.save(item.conversation_id, new_state)
-        await self.hub.speak(trace.response)
+        await self.services.speak(trace.response)
         return self._finish(trace)
 
     # --- carrying out --------------------------------------------------------------------------------
 
     async def _execute(self, turn: _Turn, calls: list[ToolCall], record: bool = True) -> DialogueState:
         """Carry out `calls` in the conversation's session; the state it leaves (targets, question, undo)."""
-        home_before = snapshot(self.hub.home)
+        home_before = snapshot(self.services.home)
         turn.trace.intents = [c.to_dict() for c in calls]
         replies, outcomes = [], []
         for call in calls:
@@ -528,7 +556,7 @@ class Conversation:
 
     def _after(self, turn: _Turn, outcomes: list[tuple[ToolCall, Outcome]],
                before: dict[str, dict[str, Any]], record: bool) -> DialogueState:
-        home, state = self.hub.home, replace(turn.state, question=None)
+        home, state = self.services.home, replace(turn.state, question=None)
         for call, outcome in outcomes:
             if outcome.choices or outcome.missing:
                 asked_about = {} if outcome.choices else {k: v for k, v in call.slots.items() if k in TARGET_SLOTS}
@@ -547,14 +575,12 @@ class Conversation:
 
     def _finish(self, trace: Trace) -> Trace:
         intent = ", ".join(i["intent"] for i in trace.intents)
-        if self.hub.client is not None:
-            asyncio.get_running_loop().create_task(self.hub.publish_assistant_state(
-                transcript=trace.transcript, intent=intent, response=trace.response))
-        if self.hub.traces is not None:
-            try:
-                self.hub.traces.add(trace.to_dict())
-            except Exception:  # a trace is never worth failing the request for
-                _LOGGER.exception("Storing the trace failed")
+        asyncio.get_running_loop().create_task(self.services.status.publish(
+            transcript=trace.transcript, intent=intent, response=trace.response))
+        try:
+            self.services.traces.add(trace.to_dict())
+        except Exception:  # a trace is never worth failing the request for
+            _LOGGER.exception("Storing the trace failed")
         return trace
 
 

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from wyoming.asr import Transcribe, Transcript
@@ -36,6 +36,10 @@ from hub import __version__
 from hub.conversation import asks_back
 from hub.core.logs import RateLimitedLogger
 from hub.netjson import load_json
+from hub.traces import Trace
+
+if TYPE_CHECKING:
+    from speech.protocols import SpeechToText, TextToSpeech
 
 _LOGGER = logging.getLogger(__name__)
 _BAD_INPUT = RateLimitedLogger(_LOGGER)
@@ -54,12 +58,22 @@ MAX_PAYLOAD_BYTES = 1024 * 1024
 DEFAULT_URI = "tcp://127.0.0.1:10700"
 
 
+class Assistant(Protocol):
+    """What Wyoming needs of the hub (its `Conversation`): turns carried out, and readings weighed."""
+
+    def understands(self, text: str) -> float: ...
+
+    async def handle(self, text: str, source: str = "text", session: str = "default") -> Trace: ...
+
+
 @dataclass
 class Engines:
     """Speech engines, loaded once and shared by every connection (one request at a time each)."""
 
-    stt: Any
-    tts: Any
+    stt: SpeechToText | None
+    """None: transcribe requests get an error event."""
+    tts: TextToSpeech | None
+    """None: synthesize requests get an error event."""
     wake_word: str = "hey_jarvis"
     stt_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     tts_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -99,10 +113,10 @@ class Engines:
 class HearthEventHandler(AsyncEventHandler):
     """One client connection. A bad event gets an Error event; the server keeps serving others."""
 
-    def __init__(self, engines: Engines, hub: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, engines: Engines, assistant: Assistant, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.engines = engines
-        self.hub = hub
+        self.assistant = assistant
         self._mode: str | None = None
         self._format: tuple[int, int, int] | None = None
         self._audio: list[np.ndarray] = []
@@ -215,20 +229,29 @@ class HearthEventHandler(AsyncEventHandler):
                 await self.write_event(NotDetected().event())
             self._wake = None
         elif self._audio and self._format is not None and self._seconds <= MAX_AUDIO_SECONDS:
-            audio = np.concatenate(self._audio)
-            async with self.engines.stt_lock:
-                transcript = await asyncio.to_thread(self.engines.stt.transcribe, audio,
-                                                     self.hub.conversation.understands)
-            await self.write_event(Transcript(text=transcript.text.strip()).event())
+            await self._transcribe(np.concatenate(self._audio))
         self._audio, self._format, self._mode = [], None, None
+
+    async def _transcribe(self, audio: np.ndarray) -> None:
+        stt = self.engines.stt
+        if stt is None:
+            await self.write_event(Error(text="this server has no speech-to-text", code="no-stt").event())
+            return
+        async with self.engines.stt_lock:
+            transcript = await asyncio.to_thread(stt.transcribe, audio, self.assistant.understands)
+        await self.write_event(Transcript(text=transcript.text.strip()).event())
 
     # --- text in ------------------------------------------------------------------------------
 
     async def _synthesize(self, text: str) -> None:
         if not text.strip():
             raise ValueError("nothing to say")
+        tts = self.engines.tts
+        if tts is None:
+            await self.write_event(Error(text="this server has no text-to-speech", code="no-tts").event())
+            return
         async with self.engines.tts_lock:
-            chunks = await asyncio.to_thread(lambda: list(self.engines.tts.synthesize_stream(text)))
+            chunks = await asyncio.to_thread(lambda: list(tts.synthesize_stream(text)))
         first = chunks[0]
         await self.write_event(AudioStart(rate=first.rate, width=first.width, channels=first.channels).event())
         for chunk in chunks:
@@ -237,7 +260,7 @@ class HearthEventHandler(AsyncEventHandler):
         await self.write_event(AudioStop().event())
 
     async def _handle(self, text: str) -> None:
-        trace = await self.hub.conversation.handle(text, source="wyoming", session=f"wyoming-{id(self)}")
+        trace = await self.assistant.handle(text, source="wyoming", session=f"wyoming-{id(self)}")
         # The conversation is this connection's; a reply that asks something says so, so a satellite can
         # keep the microphone open for the answer (no wake word).
         context = {"conversation_id": trace.conversation_id, "continue_conversation": asks_back(trace.to_dict())}
@@ -296,13 +319,13 @@ def _length(header: dict[str, Any], key: str, limit: int) -> int:
 class WyomingServer:
     """`hearth serve --wyoming tcp://127.0.0.1:10700`."""
 
-    def __init__(self, uri: str, engines: Engines, hub: Any) -> None:
-        self.uri, self.engines, self.hub = uri, engines, hub
+    def __init__(self, uri: str, engines: Engines, assistant: Assistant) -> None:
+        self.uri, self.engines, self.assistant = uri, engines, assistant
         self._server = AsyncServer.from_uri(uri)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self._server.start(partial(HearthEventHandler, self.engines, self.hub))
+        await self._server.start(partial(HearthEventHandler, self.engines, self.assistant))
         if self.uri.startswith("tcp://") and not self.uri.startswith(("tcp://127.", "tcp://localhost:",
                                                                       "tcp://[::1]")):
             _LOGGER.warning("Wyoming on %s is reachable from the network and needs no password: allow only "

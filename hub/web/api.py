@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hub.machine.errors import LocalError
+from hub.machine.processes import ProcessStatus
 from hub.core.home import Entity, Home
 from hub import __version__
 from hub.dialogue import ConversationError
@@ -69,10 +70,9 @@ async def health(request: Request, state: State) -> Response:
 
 
 def health_view(state: WebState, with_errors: bool) -> dict[str, Any]:
-    hub = state.hub
-    connected = bool(hub.client is not None and hub.client.connected)
-    broker = hub.config.mqtt.broker or (hub.broker.address.uri if hub.broker is not None else None)
-    resolver = getattr(hub.conversation, "_resolver", None)
+    services = state.services
+    connected = services.client.connected
+    resolver = services.conversation.loaded_resolver
     models: dict[str, Any] = {
         "resolver": {"loaded": resolver is not None, "device": getattr(resolver, "device", None),
                      "mode": getattr(resolver, "mode", None)},
@@ -83,8 +83,8 @@ def health_view(state: WebState, with_errors: bool) -> dict[str, Any]:
         models["cuda_available"] = bool(torch.cuda.is_available())
     out: dict[str, Any] = {
         "ok": connected, "version": __version__, "uptime_s": round(time.time() - state.started, 1),
-        "broker": {"connected": connected, "uri": broker, "embedded": hub.broker is not None},
-        "models": models, "entities": len(hub.devices.home.entities) if hub.devices else 0,
+        "broker": {"connected": connected, "uri": services.broker_uri, "embedded": services.broker is not None},
+        "models": models, "entities": len(services.home.entities),
         "dashboards": state.live.client_count, "error_count": state.error_count,
     }
     if with_errors:
@@ -98,14 +98,14 @@ def health_view(state: WebState, with_errors: bool) -> dict[str, Any]:
 @secured.get("/home", response_model=schemas.HomeOut, tags=["entities"])
 async def home(state: State) -> Response:
     """Floors, areas and entities with their live state."""
-    return _json(views.home_view(state.hub.home))
+    return _json(views.home_view(state.services.home))
 
 
 @secured.get("/entities", response_model=list[schemas.EntityOut], tags=["entities"])
 async def entities(state: State, domain: Annotated[str | None, Query(max_length=32)] = None,
                    area: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     """Every entity and its state; filter by domain and/or area id."""
-    chosen = [views.entity_view(e) for e in state.hub.home.entities
+    chosen = [views.entity_view(e) for e in state.services.home.entities
               if (domain is None or e.domain == domain) and (area is None or e.area_id == area)]
     return _json(chosen)
 
@@ -123,17 +123,17 @@ async def entity_action(state: State, entity_id: str, body: schemas.ActionReques
     POST /api/command {"intent": "HearthConfirm", "session": <the same session>}.
     """
     target = _entity(state, entity_id)
-    call = action_call(target, state.hub.home, body.action, body.value)
+    call = action_call(target, state.services.home, body.action, body.value)
     transcript = f"{target.name}: {body.action.replace('_', ' ')}" + (
         f" {body.value}" if body.value is not None else "")
     return await _execute(state, call, body.session, "dashboard", transcript)
 
 
 def _entity(state: WebState, entity_id: str) -> Entity:
-    found = state.hub.devices.entity(entity_id)
+    found = state.services.devices.entity(entity_id)
     if found is None:
         raise ApiError(404, f"there is no entity '{entity_id}'")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 _ACTIONS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
@@ -207,8 +207,8 @@ async def command(state: State, body: schemas.CommandRequest) -> dict[str, Any]:
     """Run one structured intent (Home Assistant's vocabulary), e.g. {"intent": "HassTurnOn",
     "slots": {"name": "Kitchen Ceiling"}}. A risky action answers needs_confirmation; send
     {"intent": "HearthConfirm"} (or HearthDeny) with the same session."""
-    if body.intent not in state.hub.executor.intents:
-        raise ApiError(422, f"unknown intent '{body.intent}'; known: {', '.join(sorted(state.hub.executor.intents))}")
+    if body.intent not in state.services.executor.intents:
+        raise ApiError(422, f"unknown intent '{body.intent}'; known: {', '.join(sorted(state.services.executor.intents))}")
     call = ToolCall(body.intent, dict(body.slots))
     transcript = f"{body.intent} {json.dumps(body.slots, ensure_ascii=False)}" if body.slots else body.intent
     return await _execute(state, call, body.session, "api", transcript)
@@ -216,11 +216,11 @@ async def command(state: State, body: schemas.CommandRequest) -> dict[str, Any]:
 
 async def _execute(state: WebState, call: ToolCall, session: str, source: str, transcript: str) -> dict[str, Any]:
     started = time.perf_counter()
-    outcome: Outcome = await state.hub.executor.execute(call, session=session)
+    outcome: Outcome = await state.services.executor.execute(call, session=session)
     trace = Trace(source, transcript, intents=[call.to_dict()], outcomes=[outcome.to_dict()],
                   response=outcome.response, ok=outcome.ok or outcome.needs_confirmation,
                   timings_ms={"received": 0.0, "executed": round((time.perf_counter() - started) * 1000, 2)})
-    state.hub.traces.add(trace.to_dict())
+    state.services.traces.add(trace.to_dict())
     result = {**outcome.to_dict(), "trace_id": trace.id}
     if not outcome.ok and not outcome.needs_confirmation and not outcome.targets:
         raise ApiError(422, outcome.response, outcome=result)  # refused before anything was sent
@@ -232,17 +232,17 @@ async def _execute(state: WebState, call: ToolCall, session: str, source: str, t
 async def say(state: State, body: schemas.SayRequest) -> dict[str, Any]:
     """Understand and carry out a sentence; the trace (intents, outcome, response, timings) comes back."""
     try:
-        cid = state.hub.conversation.begin(body.conversation_id, "dashboard")
+        cid = state.services.conversation.begin(body.conversation_id, "dashboard")
     except ConversationError as err:
         raise ApiError(404, str(err)) from None
-    trace = await state.hub.conversation.handle(body.text, source="dashboard", conversation_id=cid, area=body.area)
-    return trace.to_dict()  # type: ignore[no-any-return]
+    trace = await state.services.conversation.handle(body.text, source="dashboard", conversation_id=cid, area=body.area)
+    return trace.to_dict()
 
 
 @secured.get("/learned", response_model=list[schemas.LearnedOut], tags=["conversation"])
 async def learned(state: State) -> list[dict[str, Any]]:
     """Names and corrections Hearth learned, with where and when."""
-    return [item.to_dict() for item in state.hub.conversation.learned.all()]
+    return [item.to_dict() for item in state.services.conversation.learned.all()]
 
 
 @secured.delete("/learned/{item_id}", response_model=schemas.LearnedOut, tags=["conversation"],
@@ -250,7 +250,7 @@ async def learned(state: State) -> list[dict[str, Any]]:
 async def forget_learned(state: State, item_id: str) -> dict[str, Any]:
     """Forget one learned name or correction."""
     try:
-        return state.hub.conversation.learned.forget(item_id).to_dict()
+        return state.services.conversation.learned.forget(item_id).to_dict()
     except LearnError as err:
         raise ApiError(404, str(err)) from None
 
@@ -301,13 +301,13 @@ async def speak(state: State, body: schemas.SpeakRequest) -> Response:
 
 @secured.get("/scenes", response_model=list[schemas.EntityOut], tags=["scenes"])
 async def scenes(state: State) -> Response:
-    return _json([views.entity_view(e) for e in state.hub.home.entities if e.domain == "scene"])
+    return _json([views.entity_view(e) for e in state.services.home.entities if e.domain == "scene"])
 
 
 @secured.post("/scenes/{scene_id}/activate", response_model=schemas.OutcomeOut, tags=["scenes"])
 async def activate_scene(state: State, scene_id: str,
                          session: SessionQuery = "dashboard") -> dict[str, Any]:
-    scene = state.hub.devices.entity(f"scene.{scene_id}")
+    scene = state.services.devices.entity(f"scene.{scene_id}")
     if scene is None:
         raise ApiError(404, f"there is no scene '{scene_id}'")
     call = ToolCall("HassTurnOn", {"name": scene.name, "domain": "scene"})
@@ -318,35 +318,35 @@ async def activate_scene(state: State, scene_id: str,
               responses={409: {"model": schemas.ErrorBody, "description": "A scene with that name exists"}})
 async def capture(state: State, body: schemas.SceneCaptureRequest) -> dict[str, Any]:
     """Capture the current states (of one area, if given) as a new scene."""
-    hub = state.hub
+    services = state.services
     try:
-        scene = capture_scene(hub.home, body.name.strip(), body.area)
+        scene = capture_scene(services.home, body.name.strip(), body.area)
     except ExecutionError as err:
         raise ApiError(422, str(err)) from None
-    if hub.devices.entity(f"scene.{scene.id}") is not None:
+    if services.devices.entity(f"scene.{scene.id}") is not None:
         raise ApiError(409, f"there is already a scene 'scene.{scene.id}'")
     entity_ = scene.to_entity()
-    await hub.devices.flush()  # reload() re-reads states: write the pending ones first
-    hub.registry.upsert_entities([entity_])
-    hub.devices.reload()
-    state.live.publish("home", home=views.home_view(hub.home))
+    await services.devices.flush()  # reload() re-reads states: write the pending ones first
+    services.registry.upsert_entities([entity_])
+    services.devices.reload()
+    state.live.publish("home", home=views.home_view(services.home))
     return views.entity_view(entity_)
 
 
 @secured.get("/automations", response_model=list[schemas.AutomationOut], tags=["automations"])
 async def automations(state: State) -> list[dict[str, Any]]:
-    return views.automations_view(state.hub)
+    return views.automations_view(state.services.automations)
 
 
 @secured.put("/automations/{automation_id}", response_model=schemas.AutomationOut, tags=["automations"])
 async def set_automation(state: State, automation_id: str, body: schemas.AutomationUpdate) -> dict[str, Any]:
     """Enable or disable an automation (kept across restarts)."""
-    engine = state.hub.automations
-    if engine is None or automation_id not in engine.automations:
+    engine = state.services.automations
+    if automation_id not in engine.automations:
         raise ApiError(404, f"there is no automation '{automation_id}'")
     engine.set_enabled(automation_id, body.enabled)
     await state.live.refresh()
-    return views.automation_view(state.hub, automation_id)
+    return views.automation_view(engine, automation_id)
 
 
 # --- timers, lists, files, processes ----------------------------------------------------------
@@ -355,29 +355,29 @@ async def set_automation(state: State, automation_id: str, body: schemas.Automat
 @secured.get("/timers", response_model=list[schemas.TimerOut], tags=["timers"])
 async def timers(state: State) -> list[dict[str, Any]]:
     """Running and paused timers and alarms; `remaining` in seconds."""
-    return [views.timer_view(t) for t in state.hub.timers.active()]
+    return [views.timer_view(t) for t in state.services.timers.active()]
 
 
 @secured.delete("/timers/{timer_id}", response_model=schemas.TimerOut, tags=["timers"])
 async def cancel_timer(state: State, timer_id: str) -> dict[str, Any]:
-    found = next((t for t in state.hub.timers.active() if t.id == timer_id), None)
+    found = next((t for t in state.services.timers.active() if t.id == timer_id), None)
     if found is None:
         raise ApiError(404, f"there is no running timer or alarm '{timer_id}'")
-    cancelled = state.hub.timers.cancel(found)
+    cancelled = state.services.timers.cancel(found)
     await state.live.refresh()
     return views.timer_view(cancelled)
 
 
 @secured.get("/lists", response_model=list[schemas.ListOut], tags=["lists"])
 async def lists(state: State) -> list[dict[str, Any]]:
-    return await asyncio.to_thread(views.lists_view, state.hub)
+    return await asyncio.to_thread(views.lists_view, state.services.lists)
 
 
 @secured.get("/files", response_model=schemas.FileListOut, tags=["files"])
 async def files(state: State, folder: Annotated[str | None, Query(max_length=255)] = None) -> dict[str, Any]:
     """What is in the configured file roots (or one folder of them)."""
     try:
-        listing = await asyncio.to_thread(state.hub.files.list, folder)
+        listing = await asyncio.to_thread(state.services.files.list, folder)
     except LocalError as err:
         raise ApiError(404, str(err)) from None
     return {"folder": listing.folder, "names": list(listing.names), "total": listing.total}
@@ -387,7 +387,7 @@ async def files(state: State, folder: Annotated[str | None, Query(max_length=255
 async def read_file(state: State, name: Annotated[str, Query(min_length=1, max_length=255)]) -> dict[str, Any]:
     """The start of a text file inside the roots (the summary the voice would read)."""
     try:
-        found = await asyncio.to_thread(state.hub.files.read, name)
+        found = await asyncio.to_thread(state.services.files.read, name)
     except LocalError as err:
         raise ApiError(404, str(err)) from None
     return {"name": found.name, "summary": found.summary, "lines": found.lines}
@@ -396,7 +396,7 @@ async def read_file(state: State, name: Annotated[str, Query(min_length=1, max_l
 @secured.get("/processes", response_model=list[schemas.ProcessOut], tags=["processes"])
 async def processes(state: State) -> list[dict[str, Any]]:
     """The programs the config allows, and whether they run."""
-    return [_process_view(p) for p in state.hub.processes.list()]
+    return [_process_view(p) for p in state.services.processes.list()]
 
 
 @secured.post("/processes/{name}/start", response_model=schemas.OutcomeOut, tags=["processes"])
@@ -412,13 +412,13 @@ async def stop_process(state: State, name: str, session: SessionQuery = "dashboa
 
 
 async def _process(state: WebState, name: str, intent: str, session: str) -> dict[str, Any]:
-    if name not in state.hub.processes.config:
+    if name not in state.services.processes.config:
         raise ApiError(404, f"there is no configured process '{name}'")
     verb = "Start" if intent == "HearthProcessStart" else "Stop"
     return await _execute(state, ToolCall(intent, {"process": name}), session, "dashboard", f"{verb} {name}")
 
 
-def _process_view(status: Any) -> dict[str, Any]:
+def _process_view(status: ProcessStatus) -> dict[str, Any]:
     return {"name": status.name, "running": status.running, "pid": status.pid, "returncode": status.returncode,
             "started": status.started, "ended": status.ended, "timed_out": status.timed_out,
             "stopped": status.stopped, "output_tail": status.output_tail}
@@ -432,15 +432,15 @@ async def traces(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                  source: Annotated[str | None, Query(max_length=32)] = None,
                  q: Annotated[str | None, Query(max_length=200)] = None) -> list[dict[str, Any]]:
     """Recent request traces, newest first; filter by source and by text anywhere in the trace."""
-    return await asyncio.to_thread(state.hub.traces.recent, limit, source, q)  # type: ignore[no-any-return]
+    return await asyncio.to_thread(state.services.traces.recent, limit, source, q)
 
 
 @secured.get("/traces/{trace_id}", response_model=schemas.TraceOut, tags=["traces"])
 async def trace(state: State, trace_id: str) -> dict[str, Any]:
-    found = await asyncio.to_thread(state.hub.traces.get, trace_id)
+    found = await asyncio.to_thread(state.services.traces.get, trace_id)
     if found is None:
         raise ApiError(404, f"there is no trace '{trace_id}'")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _json(data: Any) -> Response:

@@ -1,6 +1,6 @@
 """The web dashboard and HTTP API, served by uvicorn inside the hub's own asyncio loop.
 
-`start_web(hub, host, port, token)` is the one entry point (`hearth serve`, `hearth demo`, tests).
+`start_web(hub.services, host, port, token)` is the one entry point (`hearth serve`, `hearth demo`, tests).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from starlette.websockets import WebSocket
 
 from hub import __version__
 from hub.core.errors import HearthError
+from hub.services import HubServices
 from hub.web import api
 from hub.web.live import LiveFeed
 from hub.web.state import ApiError, BodyTooLarge, WebState
@@ -45,22 +46,23 @@ CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' blob:; connec
 # --- the app ------------------------------------------------------------------------------------
 
 
-def create_app(hub: Any, token: str | None, host: str | None = None) -> FastAPI:
-    """The FastAPI app for a started hub; token None means no token is asked for (loopback only)."""
+def create_app(services: HubServices, token: str | None, host: str | None = None) -> FastAPI:
+    """The FastAPI app for a started hub's services; token None means no token is asked for (loopback only)."""
 
     app = FastAPI(title="Hearth", version=__version__, openapi_url="/api/openapi.json",
                   docs_url=None, redoc_url=None,
                   description="Hearth's HTTP API: every call but /api/health needs "
                               "`Authorization: Bearer <token>` (print it with `hearth token`).")
-    state = WebState(hub, token, VoiceService(hub))
-    state.live = LiveFeed(hub, lambda: api.health_view(state, with_errors=False))
+    state = WebState(services, token, VoiceService(services))
+    state.live = LiveFeed(services, lambda: api.health_view(state, with_errors=False))
     app.state.web = state
     app.include_router(api.router)
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_middleware(BodyLimit, upload_limit=hub.config.http.max_upload_bytes)
-    names = {*LOOPBACK, hub.config.http.host, *(hub.config.http.allowed_hosts), *([host] if host else [])}
+    http = services.config.http
+    app.add_middleware(BodyLimit, upload_limit=http.max_upload_bytes)
+    names = {*LOOPBACK, http.host, *http.allowed_hosts, *([host] if host else [])}
     app.add_middleware(HostCheck, hosts=frozenset(n.lower().strip("[]") for n in names) - {"0.0.0.0", "::"})
     app.add_api_websocket_route("/api/ws", _websocket)
     app.add_api_route("/", _index, include_in_schema=False)
@@ -260,8 +262,8 @@ class WebServer:
             await asyncio.gather(self._task, return_exceptions=True)
 
 
-async def start_web(hub: Any, host: str, port: int, token: str | None) -> WebServer:
-    """Serve the dashboard and API for a started hub on host:port (0 picks a free port).
+async def start_web(services: HubServices, host: str, port: int, token: str | None) -> WebServer:
+    """Serve the dashboard and API for a started hub's services on host:port (0 picks a free port).
 
     token None serves without a token, which is refused on anything but loopback.
     Raises HearthError when the address cannot be used.
@@ -271,7 +273,7 @@ async def start_web(hub: Any, host: str, port: int, token: str | None) -> WebSer
     if token is not None and len(token) < 16:
         raise HearthError("the API token must be at least 16 characters")
     sock = _bind(host, port)
-    app = create_app(hub, token, host)
+    app = create_app(services, token, host)
     state: WebState = app.state.web
     config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False,
                             timeout_graceful_shutdown=3, ws_max_size=64 * 1024)

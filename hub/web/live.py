@@ -19,6 +19,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from hub.core.home import StateChanged
+from hub.services import HubServices
 from hub.web import views
 
 _LOGGER = logging.getLogger(__name__)
@@ -42,8 +43,8 @@ class _Client:
 class LiveFeed:
     """Fans hub events out to every connected WebSocket. Runs on the hub's loop."""
 
-    def __init__(self, hub: Any, health: Callable[[], dict[str, Any]]) -> None:
-        self.hub = hub
+    def __init__(self, services: HubServices, health: Callable[[], dict[str, Any]]) -> None:
+        self.services = services
         self.health = health
         self.seq = 0
         self.sent = 0
@@ -59,8 +60,8 @@ class LiveFeed:
         return len(self._clients)
 
     def start(self) -> None:
-        self._unsubscribe.append(self.hub.devices.add_listener(self._on_state))
-        listeners = self.hub.traces.listeners
+        self._unsubscribe.append(self.services.devices.add_listener(self._on_state))
+        listeners = self.services.traces.listeners
         listeners.append(self._on_trace)
         self._unsubscribe.append(lambda: listeners.remove(self._on_trace))
         self._watcher = asyncio.create_task(self._watch(), name="hearth-web-watch")
@@ -111,9 +112,11 @@ class LiveFeed:
             await asyncio.sleep(WATCH_INTERVAL)
 
     async def refresh(self) -> None:
-        current: dict[str, Any] = {"timers": views.timers_view(self.hub),
-                                   "automations": views.automations_view(self.hub), "health": self.health()}
-        current["lists"] = await asyncio.to_thread(views.lists_view, self.hub)
+        services = self.services
+        current: dict[str, Any] = {"timers": views.timers_view(services.timers),
+                                   "automations": views.automations_view(services.automations),
+                                   "health": self.health()}
+        current["lists"] = await asyncio.to_thread(views.lists_view, services.lists)
         for kind, value in current.items():
             digest = json.dumps(value, sort_keys=True, default=str)
             if kind == "health":
@@ -149,8 +152,10 @@ class LiveFeed:
 
     def _snapshot(self) -> str:
         self.seq += 1
-        message = {"type": "snapshot", "seq": self.seq, "now": time.time(), "home": views.home_view(self.hub.home),
-                   "timers": views.timers_view(self.hub), "automations": views.automations_view(self.hub),
+        services = self.services
+        message = {"type": "snapshot", "seq": self.seq, "now": time.time(), "home": views.home_view(services.home),
+                   "timers": views.timers_view(services.timers),
+                   "automations": views.automations_view(services.automations),
                    "lists": self._values.get("lists", []), "health": self._values.get("health")}
         return views.dumps(message)
 

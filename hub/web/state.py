@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from hub.services import HubServices
 from hub.web.live import LiveFeed
 from hub.web.voice import VoiceService
 
@@ -33,7 +34,7 @@ class BodyTooLarge(ApiError):
 class WebState:
     """What the routes need, on app.state.web."""
 
-    hub: Any
+    services: HubServices
     token: str | None
     voice: VoiceService
     live: LiveFeed = field(init=False)

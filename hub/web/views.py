@@ -10,8 +10,9 @@ import time
 from typing import Any
 
 from hub.core.home import Entity, Home
-from hub.household.lists import ListError
-from hub.household.timers import Timer
+from hub.household.lists import ListError, ListStore
+from hub.household.timers import Timer, TimerService
+from scenes.engine import AutomationEngine
 
 
 def entity_view(entity: Entity) -> dict[str, Any]:
@@ -37,18 +38,16 @@ def timer_view(timer: Timer, now: float | None = None) -> dict[str, Any]:
             "state": timer.state, "created": timer.created, "area": timer.area}
 
 
-def timers_view(hub: Any) -> list[dict[str, Any]]:
-    if hub.timers is None:
-        return []
-    now = hub.timers.clock()
+def timers_view(timers: TimerService) -> list[dict[str, Any]]:
+    now = timers.clock()
     # `remaining` changes every moment; the live feed compares the rest (the browser counts down itself)
     return [{**timer_view(t, now), "remaining": None if t.state == "running" else t.left(now)}
-            for t in hub.timers.active()]
+            for t in timers.active()]
 
 
-def automation_view(hub: Any, automation_id: str) -> dict[str, Any]:
-    automation = hub.automations.automations[automation_id]
-    run = hub.automations.state[automation_id]
+def automation_view(engine: AutomationEngine, automation_id: str) -> dict[str, Any]:
+    automation = engine.automations[automation_id]
+    run = engine.state[automation_id]
     return {
         "id": automation.id, "alias": automation.alias, "enabled": run.enabled, "runs": run.runs,
         "last_triggered": run.last_triggered, "last_error": run.last_error, "running": run.running,
@@ -57,10 +56,8 @@ def automation_view(hub: Any, automation_id: str) -> dict[str, Any]:
     }
 
 
-def automations_view(hub: Any) -> list[dict[str, Any]]:
-    if hub.automations is None:
-        return []
-    return [automation_view(hub, automation_id) for automation_id in sorted(hub.automations.automations)]
+def automations_view(engine: AutomationEngine) -> list[dict[str, Any]]:
+    return [automation_view(engine, automation_id) for automation_id in sorted(engine.automations)]
 
 
 def describe(item: Any) -> str:
@@ -78,14 +75,12 @@ def describe(item: Any) -> str:
     return " ".join([type(item).__name__, *fields])
 
 
-def lists_view(hub: Any) -> list[dict[str, Any]]:
+def lists_view(lists: ListStore) -> list[dict[str, Any]]:
     """Every list with its items (blocking SQLite: call from a worker thread)."""
-    if hub.lists is None:
-        return []
     out = []
-    for name in hub.lists.names():
+    for name in lists.names():
         try:
-            list_name, items = hub.lists.items(name, include_complete=True)
+            list_name, items = lists.items(name, include_complete=True)
         except ListError:
             continue
         out.append({"name": list_name, "items": [

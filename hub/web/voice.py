@@ -10,14 +10,21 @@ import asyncio
 import io
 import logging
 import wave
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from hub.core.errors import HearthError
+from hub.services import HubServices
+
+if TYPE_CHECKING:
+    from speech.stt import WhisperStt
+    from speech.tts import PiperTts
 
 _LOGGER = logging.getLogger(__name__)
+_Engine = TypeVar("_Engine")
 
 
 class SpeechUnavailable(HearthError):
@@ -25,10 +32,10 @@ class SpeechUnavailable(HearthError):
 
 
 class VoiceService:
-    def __init__(self, hub: Any) -> None:
-        self.hub = hub
-        self._stt: Any = None
-        self._tts: Any = None
+    def __init__(self, services: HubServices) -> None:
+        self.services = services
+        self._stt: WhisperStt | None = None
+        self._tts: PiperTts | None = None
         self._load_lock = asyncio.Lock()
         self._run_lock = asyncio.Lock()
         self.failure: str | None = None
@@ -42,27 +49,36 @@ class VoiceService:
             "error": self.failure,
         }
 
-    async def _engine(self, kind: str) -> Any:
-        """The loaded 'stt' or 'tts' engine (loaded on first use, in a worker thread)."""
+    async def _speech_to_text(self) -> WhisperStt:
+        """Whisper, loaded on first use (in a worker thread)."""
         async with self._load_lock:
-            if getattr(self, f"_{kind}") is None:
-                try:
-                    engine = await asyncio.to_thread(self._load_stt if kind == "stt" else self._load_tts)
-                except (ImportError, OSError, RuntimeError, HearthError) as err:
-                    self.failure = f"speech engines not available: {err}"
-                    _LOGGER.exception("Loading the %s engine failed", kind)
-                    raise SpeechUnavailable(self.failure) from err
-                setattr(self, f"_{kind}", engine)
-            return getattr(self, f"_{kind}")
+            if self._stt is None:
+                self._stt = await self._load("stt", self._load_stt)
+            return self._stt
 
-    def _load_stt(self) -> Any:
+    async def _text_to_speech(self) -> PiperTts:
+        """Piper, loaded on first use (in a worker thread)."""
+        async with self._load_lock:
+            if self._tts is None:
+                self._tts = await self._load("tts", self._load_tts)
+            return self._tts
+
+    async def _load(self, kind: str, load: Callable[[], _Engine]) -> _Engine:
+        try:
+            return await asyncio.to_thread(load)
+        except (ImportError, OSError, RuntimeError, HearthError) as err:
+            self.failure = f"speech engines not available: {err}"
+            _LOGGER.exception("Loading the %s engine failed", kind)
+            raise SpeechUnavailable(self.failure) from err
+
+    def _load_stt(self) -> WhisperStt:
         from speech.stt import WhisperOptions, WhisperStt
 
-        stt = WhisperStt(WhisperOptions(names=tuple(self.hub.home.spoken_names())))
+        stt = WhisperStt(WhisperOptions(names=tuple(self.services.home.spoken_names())))
         stt.warm_up()
         return stt
 
-    def _load_tts(self) -> Any:
+    def _load_tts(self) -> PiperTts:
         from speech.tts import PiperOptions, PiperTts
 
         return PiperTts(PiperOptions())
@@ -75,11 +91,12 @@ class VoiceService:
 
         source = await asyncio.to_thread(WavSource, path, max_seconds=max_seconds)
         duration = len(source.samples) / 16000
-        stt = await self._engine("stt")
-        await self.hub.conversation.resolver()  # it weighs whisper's readings (WhisperStt.transcribe)
+        stt = await self._speech_to_text()
+        conversation = self.services.conversation
+        await conversation.resolver()  # it weighs whisper's readings (WhisperStt.transcribe)
 
         async def handle_text(text: str) -> TextReply:
-            trace = await self.hub.conversation.handle(text, source="dashboard", session=session)
+            trace = await conversation.handle(text, source="dashboard", session=session)
             data = trace.to_dict()
             return TextReply(trace.response, trace={"intents": trace.intents, "outcome": data["outcome"],
                                                     "trace_id": trace.id})
@@ -87,13 +104,13 @@ class VoiceService:
         async with self._run_lock:
             vad = await asyncio.to_thread(Endpointer)
             pipeline = VoicePipeline(stt, handle_text, vad=vad, options=PipelineOptions(wake_required=False),
-                                     accept=self.hub.conversation.understands)
+                                     accept=conversation.understands)
             traces = await pipeline.run(source)
         return traces, duration
 
     async def speak(self, text: str) -> bytes:
         """The reply as a 16-bit mono WAV."""
-        tts = await self._engine("tts")
+        tts = await self._text_to_speech()
         async with self._run_lock:
             samples = await asyncio.to_thread(tts.synthesize, text)
         return wav_bytes(samples, tts.sample_rate)

@@ -81,7 +81,7 @@ async def web(tmp_path_factory: pytest.TempPathFactory, mosquitto: Mosquitto) ->
         token = load_or_create_token()
         config = load_config(write_config(tmp, mosquitto))
         async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
-            server = await start_web(hub, "127.0.0.1", 0, token)
+            server = await start_web(hub.services, "127.0.0.1", 0, token)
             try:
                 yield Web(hub, server, token, config.mqtt.base_topic, mosquitto, tmp / "files")
             finally:

@@ -244,14 +244,14 @@ async def test_a_spoken_command_upload_runs_the_voice_pipeline(web: Web, tmp_pat
 
 async def test_start_web_refuses_an_open_address_without_a_token_and_a_busy_port(web: Web) -> None:
     with pytest.raises(HearthError, match="without a token"):
-        await start_web(web.hub, "0.0.0.0", 0, None)
+        await start_web(web.hub.services, "0.0.0.0", 0, None)
     with pytest.raises(HearthError, match="cannot serve the dashboard"):
-        await start_web(web.hub, "127.0.0.1", web.server.port, web.token)
+        await start_web(web.hub.services, "127.0.0.1", web.server.port, web.token)
 
 
 
 async def test_without_a_token_configured_loopback_serves_everyone(web: Web) -> None:
-    open_server = await start_web(web.hub, "127.0.0.1", 0, None)
+    open_server = await start_web(web.hub.services, "127.0.0.1", 0, None)
     try:
         response = await asyncio.to_thread(requests.get, open_server.url + "/api/entities/lock.front_door", timeout=10)
         assert response.status_code == 200 and response.json()["state"] == "locked"

@@ -15,6 +15,7 @@ from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.error import Error
 from wyoming.event import async_read_event, async_write_event
 from wyoming.info import Describe, Info
+from wyoming.tts import Synthesize
 
 from devices.mqtt.broker import free_port
 from hub.app import Hub, HubOptions
@@ -30,9 +31,9 @@ async def served(tmp_path: Path, mosquitto: Mosquitto) -> AsyncIterator[tuple[in
     """A hub with Wyoming (engines never reached by these tests) and the web server: (wyoming port, web url)."""
     async with Hub(hub_config(tmp_path, mosquitto.uri), HubOptions(home=DEMO_HOME, simulate=True)) as hub:
         port = free_port()
-        wyoming = WyomingServer(f"tcp://127.0.0.1:{port}", Engines(stt=None, tts=None), hub)
+        wyoming = WyomingServer(f"tcp://127.0.0.1:{port}", Engines(stt=None, tts=None), hub.conversation)
         await wyoming.start()
-        web = await start_web(hub, "127.0.0.1", 0, TOKEN)
+        web = await start_web(hub.services, "127.0.0.1", 0, TOKEN)
         try:
             yield port, web.url
         finally:
@@ -131,4 +132,20 @@ async def test_buffered_audio_is_bounded(served) -> None:
         await async_write_event(AudioChunk(rate=48000, width=2, channels=2, audio=second).event(), writer)
     (error,) = await replies(reader, quiet=3)
     assert Error.from_event(error).code == "audio-too-long"
+    writer.close()
+
+
+async def test_a_server_without_speech_engines_answers_with_an_error_not_a_crash(served) -> None:
+    port, url = served
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for event in (Transcribe(), AudioStart(rate=16000, width=2, channels=1),
+                  AudioChunk(rate=16000, width=2, channels=1, audio=bytes(3200)), AudioStop(),
+                  Synthesize(text="hello")):
+        await async_write_event(event.event(), writer)
+    answers = [await asyncio.wait_for(async_read_event(reader), 10) for _ in range(2)]
+    assert [(Error.from_event(a).code, Error.from_event(a).text) for a in answers] == [
+        ("no-stt", "this server has no speech-to-text"), ("no-tts", "this server has no text-to-speech")]
+    await async_write_event(Describe().event(), writer)
+    info = await asyncio.wait_for(async_read_event(reader), 10)
+    assert info is not None and Info.is_type(info.type)  # the connection still serves
     writer.close()

@@ -28,7 +28,7 @@ async def server(tmp_path: Path, mosquitto: Mosquitto, stt, tts) -> AsyncIterato
     config = hub_config(tmp_path, mosquitto.uri)
     async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
         uri = f"tcp://127.0.0.1:{free_port()}"
-        wyoming = WyomingServer(uri, Engines(stt, tts), hub)
+        wyoming = WyomingServer(uri, Engines(stt, tts), hub.conversation)
         await wyoming.start()
         try:
             yield uri, hub
