@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from devices.homeassistant import HomeAssistantBridge
-from devices.local import FileRoots, ProcessRunner
+from hub.machine.files import FileRoots
+from hub.machine.processes import ProcessRunner
 from devices.manager import DeviceManager
 from devices.mqtt.broker import EmbeddedBroker
 from devices.mqtt.client import MqttClient
@@ -24,8 +25,8 @@ from hub.core.home import Home
 from hub.executor import Executor
 from hub.traces import TraceStore
 from scenes.engine import AutomationEngine
-from scenes.lists import ListStore
-from scenes.timers import TimerService
+from hub.household.lists import ListStore
+from hub.household.timers import TimerService
 
 
 class HubNotRunning(HearthError):

@@ -1,6 +1,6 @@
 """An intent, declared once: its name, the slots it takes, the devices it acts on, when it asks first, its
 reply and how its handler is made. Each declaration sits next to its handler (`hub.executor`,
-`hub.ha_intents`, `hub.local_intents`, `scenes.intents`, `hub.undo`); the executor dispatches from the
+`hub.ha_intents`, `hub.machine.intents`, `hub.household.intents`, `hub.undo`); the executor dispatches from the
 declarations it is given (`Executor.install`), and `hub.intents` gathers them all for what is derived: the
 domains the resolver grounds against, the docs table and the check of the Transformer's labels.
 """

@@ -42,20 +42,25 @@ def client(uri: str) -> AsyncTcpClient:
     return AsyncTcpClient(host, int(port))
 
 
-async def ask(uri: str, *events) -> list:
-    """Send events, collect replies until the server has been quiet for a moment."""
+REQUESTS = {"describe", "transcribe", "synthesize", "transcript", "detect"}
+"""Events the server answers (once each, with one of ENDS)."""
+ENDS = {"info", "transcript", "handled", "not-handled", "audio-stop", "detection", "not-detected", "error"}
+
+
+async def ask(uri: str, *events, deadline: float = 60.0) -> list:
+    """Send events and collect the replies until every request has had its last one (an `ENDS` event), or
+    fail at the deadline: no quiet-period guessing, so a slow machine waits instead of losing a reply."""
+    wanted = sum(e.event().type in REQUESTS for e in events)
     async with client(uri) as c:
         for event in events:
             await c.write_event(event.event())
-        replies = []
-        while True:
-            try:
-                reply = await asyncio.wait_for(c.read_event(), 5 if not replies else 1.5)
-            except TimeoutError:
-                return replies
-            if reply is None:
-                return replies
-            replies.append(reply)
+        replies: list = []
+        async with asyncio.timeout(deadline):
+            while sum(r.type in ENDS for r in replies) < wanted:
+                reply = await c.read_event()
+                assert reply is not None, f"the server closed the connection after {replies}"
+                replies.append(reply)
+        return replies
 
 
 def audio_events(samples: np.ndarray, rate: int = 16000, channels: int = 1) -> list:
