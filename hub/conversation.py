@@ -39,6 +39,7 @@ from hub.delayed import Delayed, DelayedStore, delay_seconds
 from hub.dialogue import TARGET_SLOTS, ConversationError, ConversationStore, DialogueState, Question, Snapshot
 from hub.core.errors import ExecutionError, HearthError
 from hub.core.events import Outcome, ToolCall
+from hub.core.seams import Judgement
 from hub.learned import LearnedStore, LearnError, check_alias
 from hub.core.targets import find_area
 from hub.executor import Executor
@@ -84,7 +85,7 @@ UNLIMITED = Policy()
 class IntentResolver(Protocol):
     def resolve(self, text: str, home: Home) -> list[ToolCall]: ...
 
-    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float: ...
+    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> Judgement: ...
 
 
 class StatusBoard(Protocol):
@@ -164,15 +165,15 @@ class Conversation:
                 self._resolver = await asyncio.to_thread(self._factory)
             return self._resolver
 
-    def understands(self, text: str) -> float:
-        """How surely `handle` would understand `text` (0.0 not at all, up to 1.0). Blocking, for the speech
-        worker thread, which asks it of the recogniser's readings; 1.0 when it cannot tell (the resolver not
-        loaded yet) and for an automation's phrase."""
+    def understands(self, text: str) -> Judgement:
+        """How surely `handle` would understand `text` and what it means (a `ReadingJudge`). Blocking, for the
+        speech worker thread, which asks it of the recogniser's readings; sure, with no meaning, when it cannot
+        tell (the resolver not loaded yet), and for an automation's phrase."""
         resolver = self._resolver
         if resolver is None:
-            return 1.0
+            return Judgement(1.0)
         if self.services.automations.phrase_automations(text):
-            return 1.0
+            return Judgement(1.0)
         return resolver.understands(text, self.services.home, self.services.executor.awaiting_answer())
 
     # --- conversations ---------------------------------------------------------------------------

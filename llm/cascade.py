@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hub.core.home import Home
 from hub.core.events import ToolCall
+from hub.core.seams import NOT_UNDERSTOOD, Judgement
 from llm.templates import TemplateMatcher
 
 if TYPE_CHECKING:
@@ -80,17 +81,17 @@ class CascadeResolver:
         transformer = self.transformer()
         return transformer.tag(text) if transformer is not None else []
 
-    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float:
-        """1.0 (with its meaning) when the templates match; else the Transformer's judgement."""
-        from llm.resolver import Understood, meaning_of
+    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> Judgement:
+        """Sure (1.0, with its meaning) when the templates match; else the Transformer's judgement."""
+        from llm.resolver import meaning_of
 
         home = self._exposed_home(home)
         if self.templates is not None:
             call = self.templates.match(text, home)
             if call is not None:
-                return Understood(1.0, meaning_of([call]))
+                return Judgement(1.0, meaning_of([call]))
         transformer = self.transformer()
-        return transformer.understands(text, home, awaiting_answer) if transformer else 0.0
+        return transformer.understands(text, home, awaiting_answer) if transformer else NOT_UNDERSTOOD
 
     def _exposed_home(self, home: Home) -> Home:
         if self._exposed is None or self._exposed[0] is not home:

@@ -10,12 +10,11 @@ import re
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Self
-
 import torch
 
 from hub.core.home import Home
 from hub.core.events import ToolCall
+from hub.core.seams import NOT_UNDERSTOOD, Judgement, Meaning
 from llm.checkpoint import DEFAULT_WEIGHTS, build_model
 from llm.decode import Clause, decode, word_starts
 from llm.entities import HomeNames
@@ -38,19 +37,7 @@ MAX_CHARS = 1000
 """Longer lines are cut here before tokenizing (the tokenizer also truncates to 64 tokens)."""
 
 
-class Understood(float):
-    """How surely a text is understood (the float), and what it means: the calls it resolves to. The voice
-    pipeline pools the votes of whisper's readings that mean the same (`speech.stt.vote`)."""
-
-    meaning: tuple[tuple[str, str], ...]
-
-    def __new__(cls, surely: float, meaning: tuple[tuple[str, str], ...]) -> Self:
-        understood = super().__new__(cls, surely)
-        understood.meaning = meaning
-        return understood
-
-
-def meaning_of(calls: list[ToolCall]) -> tuple[tuple[str, str], ...]:
+def meaning_of(calls: list[ToolCall]) -> Meaning:
     """Calls as a hashable key: their intents and slots, not their confidences."""
     return tuple((c.intent, json.dumps(c.slots, sort_keys=True, default=str)) for c in calls)
 
@@ -104,15 +91,15 @@ class Resolver:
     def resolve(self, text: str, home: Home) -> list[ToolCall]:
         return tool_calls(self.tag(text), self._home_names(home), self.threshold)
 
-    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> float:
-        """How surely `text` is understood: 0.0 unless it resolves to calls on the home's own devices, areas
-        and floors with the slots their intents need, a yes or no only when a question is open (see
-        `llm.slots.grounded`); else the least confident call's confidence (> 0, so truthy), as an
-        `Understood` that also says what the calls are."""
+    def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> Judgement:
+        """How surely `text` is understood and what it means: not understood unless it resolves to calls on the
+        home's own devices, areas and floors with the slots their intents need, a yes or no only when a
+        question is open (see `llm.slots.grounded`); else the least confident call's confidence (> 0) and the
+        calls as a `meaning` key."""
         calls = self.resolve(text, home)
         if not grounded(calls, self._home_names(home), awaiting_answer):
-            return 0.0
-        return Understood(max(min(c.confidence for c in calls), 1e-6), meaning_of(calls))
+            return NOT_UNDERSTOOD
+        return Judgement(max(min(c.confidence for c in calls), 1e-6), meaning_of(calls))
 
     def _home_names(self, home: Home) -> HomeNames:
         if self._names is None or self._names[0] != id(home) or self._names[1].home is not home:

@@ -18,7 +18,8 @@ from typing import Any, TextIO
 
 from speech.errors import SpeechError
 from speech.pipeline import HandleText, PipelineOptions, TextReply, VoicePipeline
-from speech.protocols import AcceptText, AudioSink
+from hub.core.seams import ReadingJudge
+from speech.protocols import AudioSink
 from speech.stt import WhisperOptions, WhisperStt
 from speech.tts import PiperOptions, PiperTts
 from speech.vad import Endpointer, EndpointOptions
@@ -102,12 +103,12 @@ def add_speak_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_listen(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = (),
-               accept: AcceptText | None = None) -> int:
+               accept: ReadingJudge | None = None) -> int:
     return asyncio.run(listen(args, handle_text, names, accept=accept))
 
 
 async def listen(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = (),
-                 out: TextIO | None = None, accept: AcceptText | None = None) -> int:
+                 out: TextIO | None = None, accept: ReadingJudge | None = None) -> int:
     """Run the voice pipeline over a WAV and print its traces; EXIT_OK even when nothing was said."""
     out = out or sys.stdout
     source = WavSource(args.wav, realtime=args.realtime, max_seconds=args.max_seconds)
@@ -122,7 +123,7 @@ async def listen(args: argparse.Namespace, handle_text: HandleText, names: Seque
 
 
 def run_run(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = (),
-            accept: AcceptText | None = None) -> int:
+            accept: ReadingJudge | None = None) -> int:
     try:
         return asyncio.run(run(args, handle_text, names, accept=accept))
     except KeyboardInterrupt:
@@ -130,7 +131,7 @@ def run_run(args: argparse.Namespace, handle_text: HandleText, names: Sequence[s
 
 
 async def run(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str] = (),
-              out: TextIO | None = None, accept: AcceptText | None = None) -> int:
+              out: TextIO | None = None, accept: ReadingJudge | None = None) -> int:
     """Listen on the microphone until interrupted; speak each reply on the speaker."""
     from speech.mic import MicSource
     from speech.speaker import SpeakerSink
@@ -168,7 +169,7 @@ async def speak(args: argparse.Namespace) -> int:
 
 
 def build_pipeline(args: argparse.Namespace, handle_text: HandleText, names: Sequence[str],
-                   sink: AudioSink | None, speak_replies: bool, accept: AcceptText | None = None) -> VoicePipeline:
+                   sink: AudioSink | None, speak_replies: bool, accept: ReadingJudge | None = None) -> VoicePipeline:
     """Load the engines the arguments ask for (blocking: call from a worker thread inside a loop)."""
     second = None if args.second_model in (None, "none") else args.second_model
     stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.stt_device, beam_size=args.beam_size,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
 
 import numpy as np
+
+from hub.core.seams import Judgement, ReadingJudge
 
 PIPELINE_RATE = 16000
 """Every stage after the source works on 16 kHz, 16-bit, mono audio."""
@@ -85,6 +87,8 @@ class VadEventType(str, Enum):
     SPEECH_START = "speech_start"
     SPEECH_PAUSE = "speech_pause"
     """Speech has paused for a moment and may be over: a cue to start transcribing speculatively."""
+    SPEECH_RESUME = "speech_resume"
+    """Speech went on after a SPEECH_PAUSE: what was transcribed at the pause is not the whole utterance."""
     SPEECH_END = "speech_end"
 
 
@@ -109,11 +113,16 @@ class Transcript:
     no_speech_prob: float = 0.0
     segments: tuple[str, ...] = field(default=())
     alternatives: tuple[str, ...] = field(default=())
-    """Other readings that were weighed, when the first one was doubtful (see `SpeechToText.transcribe`)."""
+    """Other readings that were weighed (see `SpeechToText.transcribe`)."""
     first_best: str | None = None
-    """The recogniser's own first reading, when an understood alternative replaced it."""
+    """The recogniser's own best reading, when one meaning something else was chosen over it."""
     score: float | None = None
     """Mean log-probability per token of `text`, where the recogniser gives one."""
+    judgement: Judgement | None = None
+    """What `text` means and how probable that meaning is given the audio (the recogniser's readings weighed
+    by the judge, see `speech.stt.choose`); None when no judge was asked or nothing was understood."""
+    passes: int = 1
+    """How many models listened: 2 when a doubtful meaning was heard again by a second one."""
 
     @property
     def normalized(self) -> str:
@@ -128,6 +137,10 @@ class Transcript:
             data["first_best"] = self.first_best
         if self.alternatives:
             data["alternatives"] = list(self.alternatives)
+        if self.judgement is not None:
+            data["confidence"] = round(self.judgement.confidence, 3)
+        if self.passes > 1:
+            data["passes"] = self.passes
         return data
 
 
@@ -169,18 +182,13 @@ class Vad(Protocol):
     def reset(self) -> None: ...
 
 
-AcceptText = Callable[[str], float]
-"""How surely the home understands a reading: 0 (or False) not at all, up to 1 (or True); the hub asks its
-intent resolver, which answers with its least confident clause's confidence. A float with a hashable
-`meaning` attribute (`llm.resolver.Understood`) lets readings that mean the same vote together."""
-
-
 class SpeechToText(Protocol):
     """Blocking; the pipeline calls it from a worker thread."""
 
-    def transcribe(self, audio: np.ndarray, accept: AcceptText | None = None) -> Transcript:
-        """audio: float32 mono samples at 16 kHz in [-1, 1]. `accept` says how surely the home understands a
-        reading; a recogniser with several readings may return an understood one over its first."""
+    def transcribe(self, audio: np.ndarray, accept: ReadingJudge | None = None) -> Transcript:
+        """audio: float32 mono samples at 16 kHz in [-1, 1]. `accept` judges a reading (how surely the home
+        understands it, and what it means); a recogniser with several readings returns the one with the best
+        joint interpretation, with its `judgement`."""
         ...
 
 

@@ -8,19 +8,18 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Generator, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
-from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from speech.denoise import CLEAN_SNR_DB, snr_db, suppress_noise
+from hub.core.seams import Judgement, ReadingJudge
 from speech.errors import ModelLoadError
-from speech.protocols import PIPELINE_RATE, AcceptText, Transcript, normalize_transcript
+from speech.protocols import PIPELINE_RATE, Transcript, normalize_transcript
 from speech.soundalike import SoundsLike
 
 _LOGGER = logging.getLogger(__name__)
@@ -52,6 +51,7 @@ class WhisperOptions:
     cpu_threads: int | None = None
     """None = one per core."""
     beam_size: int = 1
+    """Beam width for audio longer than one window (a recording); a command is read with `n_best`."""
     language: str = "en"
     names: tuple[str, ...] = field(default=())
     """Names of the home's entities and areas, to bias recognition toward them."""
@@ -59,22 +59,21 @@ class WhisperOptions:
     """Pass the names as hotwords too (besides the initial prompt)."""
     command_words: tuple[str, ...] = COMMAND_WORDS
     """Put in the prompt before the names; () leaves only the names."""
-    alternatives: int = 5
-    """When the first reading is doubtful (see `transcribe(accept=)`), how many beam-search readings to weigh
-    with it; 0 or 1 turns this off."""
+    n_best: int = 5
+    """Readings one beam search returns (its beam is at least this wide), weighed together (see `choose`)."""
+    sound_alike: bool = True
+    """Weigh a reading with the home's names for words that sound like them, when that is understood better
+    (`speech.soundalike`)."""
     second_model: str | None = "base"
-    """A larger model whose readings join the vote when the first reading is doubtful (see `doubt_below`); None,
+    """A larger model whose n-best joins the pool when the best meaning is doubtful (`doubtful_below`); None,
     or the same model as `model`, turns this off. Missing ('base' is not installed) -> a warning, no second."""
     second_weight: float = 2.0
-    """How much more a reading of `second_model` counts in the vote than one of `model` (see `vote`): whisper
-    base hears noisy commands better than tiny.en (docs/benchmarks.md)."""
+    """How much the second model's readings weigh against the first's in the pooled posterior (`posteriors`)."""
+    doubtful_below: float = 0.5
+    """A chosen meaning whose probability (`choose`) is under this asks the second model, budget allowing."""
     budget_s: float | None = 1.2
-    """Compute time one utterance may take, counted from the start of `transcribe`. Hearing a doubtful reading
-    again stops once it is spent, and the best reading so far is used: no tail of several seconds. None: no
-    limit."""
-    doubt_below: float = -0.3
-    """A reading scoring under this (mean log-probability per token), or one the home does not understand, is
-    doubtful. It lies between the scores of tiny.en's right and wrong readings (docs/benchmarks.md)."""
+    """Compute time one utterance may take, counted from the start of `transcribe`. The second model is not
+    asked once it is spent, nor waited for past it: the best reading so far is used. None: no limit."""
 
 
 def bundled_tiny_en() -> Path:
@@ -163,51 +162,89 @@ _Setup = tuple[Any, list[int], dict[str, Any]]
 """Encoded audio, the prompt, the decoding options: what every reading of one utterance shares."""
 
 
-Reading = tuple[str, float, float]
-"""(text, whisper's score: mean log-probability per token, how much it counts in a vote)."""
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One of whisper's n-best readings of an utterance."""
+
+    text: str
+    score: float
+    """Mean log-probability per token (how whisper's beam search ranks its readings)."""
+    log_prob: float
+    """Log-probability of the whole reading: the mean times its tokens, the end of text included."""
+    heard_by: int = 0
+    """0 for the model, 1 for the second model."""
 
 
-def vote(readings: Sequence[Reading], accept: AcceptText) -> tuple[str, float] | None:
-    """The reading the home understands, and whisper hears, best overall, with its score; None when none is
-    understood.
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The reading picked by `choose`: what it says, how surely, and what else was weighed."""
 
-    Readings that mean the same pool their weight: how surely each is understood times exp(its score) times
-    how much it counts. What a reading means is the `meaning` of what `accept` returns when it has one (the
-    resolver's calls, `llm.resolver.Understood`), else its words (`normalize_transcript`).
+    reading: Reading
+    judgement: Judgement
+    """What the reading means, and how probable that meaning is over all the readings (see `choose`)."""
+    said_as: str
+    """The reading as whisper wrote it, when a sound-alike of the home's names replaced words (else `text`)."""
 
-    Pooling is what lets several listens outvote one confident mishearing (docs/benchmarks.md)."""
-    accept = _remembering(accept)
-    weights: dict[Hashable, float] = {}
-    first: dict[Hashable, tuple[str, float]] = {}
-    for text, score, counts in readings:
-        if not normalize_transcript(text) or (surely := accept(text)) <= 0:
+
+def posteriors(readings: Sequence[Reading], weights: Sequence[float] = (1.0,)) -> list[float]:
+    """How probable each reading is, given the audio: within one model's n-best, its probability normalised
+    over the readings that model offered; across models, a mixture weighted by `weights[heard_by]`."""
+    totals: dict[int, float] = {}
+    top = {r.heard_by: max(o.log_prob for o in readings if o.heard_by == r.heard_by) for r in readings}
+    odds = [math.exp(r.log_prob - top[r.heard_by]) for r in readings]
+    for r, p in zip(readings, odds):
+        totals[r.heard_by] = totals.get(r.heard_by, 0.0) + p
+    mix = sum(weights[m] for m in totals)
+    return [p / totals[r.heard_by] * weights[r.heard_by] / mix for r, p in zip(readings, odds)]
+
+
+def choose(readings: Sequence[Reading], judge: ReadingJudge, weights: Sequence[float] = (1.0,),
+           named: Callable[[str], str] | None = None) -> Choice | None:
+    """The best joint interpretation of an utterance: the meaning most probable given the audio, P(meaning) =
+    the sum, over the readings that mean it, of P(reading | audio) (`posteriors`) times how surely the home
+    understands the reading (`judge`). The reading that carries it is that meaning's most probable one. None
+    when the home understands none of them.
+
+    Readings `judge` gives no meaning for are told apart by their words (`normalize_transcript`). `named`
+    may offer a reading with the home's names for words that sound like them (`speech.soundalike`); it is
+    weighed in the reading's place when it is understood more surely."""
+    judge = _remembering(judge)
+    mass: dict[Hashable, float] = {}
+    best: dict[Hashable, tuple[float, Reading, Judgement, str]] = {}
+    for reading, p in zip(readings, posteriors(readings, weights)):
+        said = reading.text
+        if not normalize_transcript(said):
             continue
-        key = getattr(surely, "meaning", None) or normalize_transcript(text)
-        weights[key] = weights.get(key, 0.0) + counts * float(surely) * math.exp(score)
-        first.setdefault(key, (text, score))
-    if not weights:
+        text, judgement = _judged(said, judge, named)
+        if not judgement:
+            continue
+        key: Hashable = judgement.meaning or normalize_transcript(text)
+        mass[key] = mass.get(key, 0.0) + p * judgement.confidence
+        if key not in best or p > best[key][0]:
+            best[key] = (p, replace(reading, text=text), judgement, said)
+    if not mass:
         return None
-    return first[max(weights, key=weights.__getitem__)]
+    meant = max(mass, key=mass.__getitem__)
+    _, reading, judgement, said = best[meant]
+    return Choice(reading, Judgement(min(1.0, mass[meant]), judgement.meaning), said)
 
 
-def _agree(accept: AcceptText, first: str, other: str) -> bool:
-    """Both readings understood, and meaning the same (without a `meaning`, said in the same words)."""
-    surely = accept(first)
-    if not surely:
-        return False
-    if normalize_transcript(first) == normalize_transcript(other):
-        return True
-    meaning = getattr(surely, "meaning", None)
-    return meaning is not None and meaning == getattr(accept(other), "meaning", None)
+def _judged(said: str, judge: ReadingJudge, named: Callable[[str], str] | None) -> tuple[str, Judgement]:
+    """The reading as said, or with the home's names for sound-alike words when that is understood better."""
+    judgement = judge(said)
+    if named is None or (mended := named(said)) == said:
+        return said, judgement
+    other = judge(mended)
+    return (mended, other) if other.confidence > judgement.confidence else (said, judgement)
 
 
-def _remembering(accept: AcceptText) -> AcceptText:
-    """`accept` asked once per text (the first reading is asked about again in the vote)."""
-    answers: dict[str, float] = {}
+def _remembering(judge: ReadingJudge) -> ReadingJudge:
+    """`judge` asked once per text (n-best readings often repeat one another's words)."""
+    answers: dict[str, Judgement] = {}
 
-    def ask(text: str) -> float:
+    def ask(text: str) -> Judgement:
         if text not in answers:
-            answers[text] = accept(text)
+            answers[text] = judge(text)
         return answers[text]
     return ask
 
@@ -223,8 +260,8 @@ class WhisperStt:
         self.sounds = SoundsLike(self.options.names)
         self._lock = threading.Lock()
         self._aside = ThreadPoolExecutor(1, thread_name_prefix="whisper-second")
-        """The second model listens in its thread while this one does (see `_more_readings`); the thread
-        starts with the first such listen."""
+        """The second model listens in its own thread, so that a reading past the budget is not waited for
+        (see `_second_readings`); the thread starts with the first such listen."""
         try:
             self._load()
         except ModelLoadError as err:
@@ -285,108 +322,61 @@ class WhisperStt:
         if self.second is not None:
             self.second.with_names(names)
 
-    def transcribe(self, audio: np.ndarray, accept: AcceptText | None = None) -> Transcript:
-        """The best reading; with `accept`, the reading the home understands best when the first is doubtful.
-
-        A command (up to 30 s) is decoded greedily. A first reading that `accept` understands and whisper scores
-        at least `doubt_below` stands: most commands cost one decode. A doubtful one is listened to harder
-        (`_listen_harder`): `second_model` confirms it, or more readings from both models vote for what was said.
-        Every reading is first read with the home's names for words that sound like them (`_named`)."""
+    def transcribe(self, audio: np.ndarray, accept: ReadingJudge | None = None) -> Transcript:
+        """Whisper's n-best readings of a command from one beam search; with `accept`, the reading with the best
+        joint interpretation (`choose`: how probable a reading is given the audio, times how surely the home
+        understands it, pooled over readings that mean the same), else whisper's own best. When the best meaning
+        stays doubtful (`doubtful_below`) and the compute budget allows, the second model's n-best joins the
+        pool: the only second pass."""
         audio = audio.astype(np.float32, copy=False)
         budget = self.options.budget_s
         deadline = time.perf_counter() + budget if budget is not None else math.inf
         with self._lock:
             if len(audio) > _WINDOW_S * PIPELINE_RATE:
                 return self._transcribe_long(audio)
-            setup = self._decode_setup(audio)
-            first, no_speech, score = self._first_reading(setup)
-        transcript = Transcript(first, self.options.language, 1000.0 * len(audio) / PIPELINE_RATE, no_speech,
-                                (first,) if first else (), score=score)
-        if accept is None or not normalize_transcript(first):
-            return transcript
-        accept = _remembering(accept)
-        if (named := self._named(first, accept)) != first:
-            _LOGGER.info("heard %r, which sounds like %r", first, named)
-            transcript = replace(transcript, text=named, segments=(named,), alternatives=(first,), first_best=first)
-        if accept(named) and score >= self.options.doubt_below:
-            return transcript
-        if (self.options.alternatives < 2 and self.second is None) or time.perf_counter() >= deadline:
-            return transcript
-        return self._listen_harder(audio, setup, transcript, accept, deadline)
+            readings, no_speech = self._n_best(self._decode_setup(audio))
+        top = readings[0]
+        heard = Transcript(top.text, self.options.language, 1000.0 * len(audio) / PIPELINE_RATE, no_speech,
+                           (top.text,) if top.text else (), _others(readings, top.text), score=top.score)
+        if accept is None or not normalize_transcript(top.text):
+            return heard
+        named = self._named if self.options.sound_alike else None
+        choice = choose(readings, accept, named=named)
+        if self._doubtful(choice) and time.perf_counter() < deadline:
+            more = self._second_readings(audio, deadline)
+            if more:
+                readings = [*readings, *more]
+                choice = choose(readings, accept, (1.0, self.options.second_weight), named)
+                heard = replace(heard, passes=2)
+        return _chosen(heard, readings, choice)
 
-    def listen(self, audio: np.ndarray, greedy: bool = True) -> Generator[tuple[str, float], None, None]:
-        """Whisper's readings of a command with their scores (mean log-probability per token), one at a time:
-        the greedy one when `greedy`, then `alternatives` from beam search. A caller that has heard enough
-        closes it before the beam search. The audio is encoded once; the model is held until the generator
-        ends or is closed."""
+    def _doubtful(self, choice: Choice | None) -> bool:
+        """Worth the second model's time: nothing understood, or the best meaning not probable enough."""
+        if self.second is None:
+            return False
+        return choice is None or choice.judgement.confidence < self.options.doubtful_below
+
+    def n_best(self, audio: np.ndarray) -> list[Reading]:
+        """Whisper's `n_best` readings of a command (up to 30 s), most probable first, from one beam search."""
         with self._lock:
-            yield from self._heard(self._decode_setup(audio.astype(np.float32, copy=False)), greedy)
+            return self._n_best(self._decode_setup(audio.astype(np.float32, copy=False)))[0]
 
-    def _listen_harder(self, audio: np.ndarray, setup: _Setup, transcript: Transcript,
-                       accept: AcceptText, deadline: float = math.inf) -> Transcript:
-        """A doubtful first reading: hear the command again (with stationary noise turned down when it is noisy,
-        `speech.denoise`). When the second model's first reading means the same, the two models agree and it
-        stands; otherwise the beam searches of both join in and the readings vote (`vote`). A noisy command is
-        heard both ways by both models (`_more_readings`)."""
-        first, heard_first = transcript.text, transcript.first_best or transcript.text
-        noisy = snr_db(audio) <= CLEAN_SNR_DB
-        heard = suppress_noise(audio) if noisy else audio
-        readings: list[Reading] = [(first, transcript.score if transcript.score is not None else 0.0, 1.0)]
-        if self.second is not None:
-            with closing(self.second.listen(heard)) as second:
-                other = next(second, None)
-                if other is not None and _agree(accept, first, self._named(other[0], accept)):
-                    return replace(transcript, alternatives=tuple(dict.fromkeys(
-                        t for t in (*transcript.alternatives, other[0]) if t != first)))
-                counts = self.options.second_weight
-                readings += [(text, score, counts) for text, score in [*([other] if other else []), *second]]
-        if time.perf_counter() < deadline:
-            readings += self._more_readings(audio, setup, heard if noisy else None, deadline)
-        chosen = vote([(self._named(text, accept), score, counts) for text, score, counts in readings], accept)
-        picked = chosen[0] if chosen else first
-        said = (*transcript.alternatives, *(t for t, _, _ in readings), *([first] if picked != first else []))
-        alternatives = tuple(dict.fromkeys(t for t in said if t and t != picked))
-        if chosen is None or chosen[0] == first:
-            return replace(transcript, alternatives=alternatives)
-        text, score = chosen
-        _LOGGER.info("heard %r, understood the reading %r", heard_first, text)
-        return replace(transcript, text=text, segments=(text,), alternatives=alternatives, first_best=heard_first,
-                       score=score)
-
-    def _more_readings(self, audio: np.ndarray, setup: _Setup, denoised: np.ndarray | None,
-                       deadline: float = math.inf) -> list[Reading]:
-        """The readings that join the vote after the second model's: this model's beam search of the command,
-        and, when it is noisy (`denoised` is given), the greedy reading and beam search of the denoised audio,
-        then the second model's beam search of the audio as recorded.
-
-        Turning the noise down helps whisper base and hurts tiny.en, and each misses commands the other way
-        gets, so a noisy command is heard both ways by both. Base encodes the recording too, so it listens in
-        its own thread while tiny.en reads the denoised audio (docs/benchmarks.md)."""
+    def _second_readings(self, audio: np.ndarray, deadline: float) -> list[Reading]:
+        """The second model's n-best (`heard_by` 1), waited for until the deadline; [] when it is not done."""
         second = self.second
-        aside = self._aside.submit(lambda: list(second.listen(audio, greedy=False))) \
-            if denoised is not None and second is not None else None
-        readings: list[Reading] = []
-        if self.options.alternatives >= 2:
-            with self._lock:
-                if denoised is not None:
-                    readings += [(text, score, 1.0) for text, score in self._heard(self._decode_setup(denoised), True)]
-                if time.perf_counter() < deadline:
-                    readings += [(text, score, 1.0) for text, score in self._heard(setup, greedy=False)]
-        if aside is not None:
-            try:
-                aside_readings = aside.result(timeout=max(0.0, deadline - time.perf_counter())
-                                              if deadline != math.inf else None)
-            except FuturesTimeout:
-                _LOGGER.info("the second model's beam search did not finish within the budget; not waited for")
-                aside_readings = []
-            readings += [(text, score, self.options.second_weight) for text, score in aside_readings]
-        return readings
+        assert second is not None
+        heard = self._aside.submit(second.n_best, audio)
+        try:
+            readings = heard.result(timeout=None if deadline == math.inf else max(0.0, deadline - time.perf_counter()))
+        except FuturesTimeout:
+            _LOGGER.info("the second model did not finish within the budget; not waited for")
+            return []
+        return [replace(r, heard_by=1) for r in readings]
 
-    def _named(self, text: str, accept: AcceptText) -> str:
+    def _named(self, text: str) -> str:
         """`text` with words that sound like one of the home's names read as that name ("Turn on the whole
-        light" -> "Turn on the hall light", `speech.soundalike`), when the home understands it so; else `text`."""
-        mended, mends = self.sounds.mend(text)
-        return mended if mends and accept(mended) else text
+        light" -> "Turn on the hall light", `speech.soundalike`)."""
+        return self.sounds.mend(text)[0]
 
     def _decode_setup(self, audio: np.ndarray) -> _Setup:
         """Encode the audio once; the prompt and decoding options every reading of it shares."""
@@ -404,24 +394,15 @@ class WhisperStt:
                   "suppress_tokens": list(get_suppressed_tokens(tokenizer, (-1,)))}
         return encoded, prompt, common
 
-    def _first_reading(self, setup: _Setup) -> tuple[str, float, float]:
-        """(text, no-speech probability, mean log-probability per token) of the configured decode (greedy)."""
+    def _n_best(self, setup: _Setup) -> tuple[list[Reading], float]:
+        """The n-best readings, most probable first, and the probability that there is no speech at all."""
         encoded, prompt, common = setup
-        result = self._model.model.generate(encoded, [prompt], beam_size=self.options.beam_size,
-                                            return_no_speech_prob=True, **common)[0]
-        return self._tokenizer.decode(result.sequences_ids[0]).strip(), result.no_speech_prob, result.scores[0]
-
-    def _heard(self, setup: _Setup, greedy: bool) -> Iterator[tuple[str, float]]:
-        """The first reading when `greedy`, then `alternatives` beam-search readings, best first, with scores."""
-        if greedy:
-            text, _, score = self._first_reading(setup)
-            yield text, score
-        encoded, prompt, common = setup
-        n = self.options.alternatives
+        n = max(1, self.options.n_best)
         result = self._model.model.generate(encoded, [prompt], beam_size=max(self.options.beam_size, n),
-                                            num_hypotheses=n, **common)[0]
-        for ids, score in zip(result.sequences_ids, result.scores):
-            yield self._tokenizer.decode(ids).strip(), score
+                                            num_hypotheses=n, return_no_speech_prob=True, **common)[0]
+        readings = [Reading(self._tokenizer.decode(ids).strip(), score, score * (len(ids) + 1))
+                    for ids, score in zip(result.sequences_ids, result.scores)]
+        return readings, result.no_speech_prob
 
     def _transcribe_long(self, audio: np.ndarray) -> Transcript:
         options = self.options
@@ -434,3 +415,21 @@ class WhisperStt:
         no_speech = max((p for _, p in parts), default=1.0)
         return Transcript(text, info.language, 1000.0 * len(audio) / PIPELINE_RATE, no_speech,
                           tuple(t for t, _ in parts))
+
+
+def _others(readings: Sequence[Reading], text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r.text for r in readings if r.text and r.text != text))
+
+
+def _chosen(heard: Transcript, readings: Sequence[Reading], choice: Choice | None) -> Transcript:
+    """`heard` (whisper's own best) as the choice has it: the chosen text, its joint judgement, and whisper's
+    own best kept as `first_best` when the choice means something else in other words."""
+    if choice is None:
+        return replace(heard, alternatives=_others(readings, heard.text))
+    text = choice.reading.text
+    alternatives = _others([*readings, Reading(choice.said_as, 0.0, 0.0)], text)
+    if normalize_transcript(text) == heard.normalized:
+        return replace(heard, alternatives=alternatives, judgement=choice.judgement)
+    _LOGGER.info("heard %r, understood the reading %r", heard.text, text)
+    return replace(heard, text=text, segments=(text,), alternatives=alternatives, first_best=heard.text,
+                   score=choice.reading.score, judgement=choice.judgement)

@@ -9,7 +9,8 @@ from hub.core.home import Home
 from hub.core.events import ToolCall
 from llm.decode import Clause, Span
 from llm.entities import HomeNames
-from llm.resolver import Resolver, Understood
+from hub.core.seams import NOT_UNDERSTOOD, Judgement
+from llm.resolver import Resolver
 from llm.slots import grounded, tool_calls
 
 
@@ -61,8 +62,8 @@ _FIXED = {
 def test_how_surely_a_reading_is_understood_is_graded(resolver: Resolver, demo_home: Home) -> None:
     sure = resolver.understands("switch off the desk lamp", demo_home)
     shaky = resolver.understands("switch all of the desk lamp", demo_home)  # whisper's slip: off -> all of
-    assert 0.0 < shaky < sure <= 1.0
-    assert resolver.understands("turn on", demo_home) == 0.0
+    assert 0.0 < shaky.confidence < sure.confidence <= 1.0
+    assert resolver.understands("turn on", demo_home) == NOT_UNDERSTOOD
 
 
 def test_yes_and_no_mean_something_only_when_a_question_is_open(resolver: Resolver, demo_home: Home) -> None:
@@ -116,9 +117,9 @@ def test_a_comma_where_whisper_heard_a_pause_changes_nothing(resolver: Resolver,
 def test_what_a_text_means_comes_with_how_surely(resolver: Resolver, demo_home: Home) -> None:
     said = [resolver.understands(t, demo_home) for t in
             ("turn off the kitchen lights", "Turn off the lights in the kitchen.", "turn on the kitchen lights")]
-    assert all(isinstance(u, Understood) and 0 < u <= 1 for u in said)
-    assert said[0].meaning == said[1].meaning != said[2].meaning  # type: ignore[attr-defined]
-    assert resolver.understands("turn on the toaster", demo_home) == 0.0
+    assert all(isinstance(u, Judgement) and 0 < u.confidence <= 1 for u in said)
+    assert said[0].meaning == said[1].meaning != said[2].meaning
+    assert resolver.understands("turn on the toaster", demo_home) == NOT_UNDERSTOOD
 
 
 @pytest.mark.parametrize("text", [

@@ -112,7 +112,7 @@ def test_cascade_says_which_stage_answered(resolver: object, demo_home: Home) ->
     assert stage == "transformer" and [c.intent for c in calls] == ["HassTurnOff", "HassVacuumStart"]
     assert {c.stage for c in calls} == {"transformer"}
     assert cascade.resolve_staged("blorp flim flam", demo_home) == ([], None)
-    assert cascade.understands("what time is it", demo_home) == 1.0
+    assert cascade.understands("what time is it", demo_home).confidence == 1.0
     assert cascade.understands("lock the door", demo_home)  # two locks: the executor asks which, but it is understood
 
 

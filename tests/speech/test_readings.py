@@ -1,4 +1,4 @@
-"""Whisper's readings weighed by the resolver: an understood reading over a misheard first one, by vote."""
+"""Whisper's n-best readings weighed by the resolver: the best joint interpretation over a misheard first one."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import torch
 
 from devices.homefile import DEMO_HOME, load_home
 from hub.core.home import Home
-from llm.resolver import Resolver, Understood
-from speech.stt import WhisperOptions, WhisperStt, vote
+from hub.core.seams import NOT_UNDERSTOOD, Judgement
+from llm.resolver import Resolver
+from speech.stt import Reading, WhisperOptions, WhisperStt, choose, posteriors
 
 from .conftest import Speak, with_noise
 
@@ -66,41 +67,46 @@ def test_an_understood_reading_replaces_a_misheard_one(home_stt: WhisperStt, res
 
 
 class Counting:
-    def __init__(self, answer: Callable[[str], float]) -> None:
-        self.answer, self.asked = answer, []  # type: Callable[[str], float], list[str]
+    def __init__(self, answer: Callable[[str], Judgement]) -> None:
+        self.answer, self.asked = answer, []  # type: Callable[[str], Judgement], list[str]
 
-    def __call__(self, reading: str) -> float:
+    def __call__(self, reading: str) -> Judgement:
         self.asked.append(reading)
         return self.answer(reading)
 
 
-def test_an_understood_first_reading_is_asked_about_once(home_stt: WhisperStt, joe: Speak) -> None:
-    accept = Counting(lambda reading: True)
+SURE = Judgement(1.0)
+
+
+def test_each_reading_is_asked_about_once(home_stt: WhisperStt, joe: Speak) -> None:
+    accept = Counting(lambda reading: SURE)
     transcript = home_stt.transcribe(joe("Turn off the kitchen lights."), accept)
-    assert transcript.normalized == "turn off the kitchen lights"
-    assert accept.asked == [transcript.text] and transcript.first_best is None and not transcript.alternatives
+    assert transcript.normalized == "turn off the kitchen lights" and transcript.first_best is None
+    assert sorted(accept.asked) == sorted({transcript.text, *transcript.alternatives})  # each reading, once
+    assert transcript.judgement is not None and transcript.judgement.confidence > 0.5 and transcript.passes == 1
 
 
 def test_when_nothing_is_understood_the_first_reading_stands(home_stt: WhisperStt, flite: Speak) -> None:
     audio = with_noise(flite("start the vacuum"), snr_db=10)
     plain = home_stt.transcribe(audio)
-    accept = Counting(lambda reading: False)
+    accept = Counting(lambda reading: NOT_UNDERSTOOD)
     weighed = home_stt.transcribe(audio, accept)
-    assert weighed.text == plain.text and weighed.first_best is None
-    assert len(accept.asked) > 1 and set(accept.asked) <= {weighed.text, *weighed.alternatives}
+    assert weighed.text == plain.text and weighed.first_best is None and weighed.judgement is None
+    named = {home_stt.sounds.mend(reading)[0] for reading in (weighed.text, *weighed.alternatives)}
+    assert len(accept.asked) > 1 and set(accept.asked) <= {weighed.text, *weighed.alternatives} | named
 
 
 def test_silence_asks_nothing(home_stt: WhisperStt) -> None:
-    accept = Counting(lambda reading: False)
+    accept = Counting(lambda reading: NOT_UNDERSTOOD)
     transcript = home_stt.transcribe(np.zeros(16000, dtype=np.float32), accept)
     assert transcript.normalized in ("", "you") and len(accept.asked) <= 1
 
 
 def test_a_reading_is_bounded_by_the_length_of_the_audio(home_stt: WhisperStt) -> None:
     noise = np.random.default_rng(3).standard_normal(32000).astype(np.float32) * 0.3
-    transcript = home_stt.transcribe(noise, lambda reading: False)
-    tokens = home_stt._tokenizer.encode(" " + transcript.text)
-    assert len(tokens) <= 16 + 8 * 2
+    transcript = home_stt.transcribe(noise, lambda reading: NOT_UNDERSTOOD)
+    for reading in (transcript.text, *transcript.alternatives):
+        assert len(home_stt._tokenizer.encode(" " + reading)) <= 16 + 8 * 2
 
 
 @pytest.fixture(scope="module")
@@ -113,74 +119,71 @@ def cascade(home: Home) -> WhisperStt:
     return model
 
 
-def test_a_doubtful_reading_gets_a_second_opinion(cascade: WhisperStt, resolver: Resolver, home: Home,
-                                                  flite: Speak) -> None:
+def test_a_doubtful_reading_is_heard_right(cascade: WhisperStt, resolver: Resolver, home: Home,
+                                          flite: Speak) -> None:
     audio = flite("start the roomba")
-    first = cascade.transcribe(audio)  # tiny.en's own reading
-    assert first.score is not None and first.score < cascade.options.doubt_below  # tiny.en is unsure
+    first = cascade.transcribe(audio)  # tiny.en's own best reading
     assert _intents(resolver, home, first.text) != _intents(resolver, home, "start the roomba")
-    assert cascade.second is not None
-    asked = _count_readings(cascade.second)
     heard = cascade.transcribe(audio, lambda reading: resolver.understands(reading, home))
     assert _intents(resolver, home, heard.text) == _intents(resolver, home, "start the roomba")
-    assert heard.first_best == first.text and first.text in heard.alternatives and asked == [1]
+    assert heard.first_best == first.text and first.text in heard.alternatives
 
 
-def test_a_noisy_doubtful_command_is_heard_as_recorded_and_denoised(cascade: WhisperStt, flite: Speak,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """Noise turned down helps base and hurts tiny.en, so a noisy command nothing settles is heard both ways by
-    both models; a clean one is heard once more by each."""
+def test_a_doubtful_meaning_asks_the_second_model(cascade: WhisperStt, joe: Speak) -> None:
+    """A meaning under `doubtful_below` is heard again by whisper base, whose n-best joins the pool."""
     assert cascade.second is not None
-    heard_by_base: list[np.ndarray] = []
-    searched_by_tiny: list[bool] = []
-    listen, heard = cascade.second.listen, cascade._heard
-    monkeypatch.setattr(cascade.second, "listen", lambda audio, greedy=True: heard_by_base.append(audio) or
-                        listen(audio, greedy))
-    monkeypatch.setattr(cascade, "_heard", lambda setup, greedy: searched_by_tiny.append(greedy) or
-                        heard(setup, greedy))
-    clean = flite("start the roomba")
-    noisy = with_noise(clean, 10)
-    cascade.transcribe(clean, lambda reading: 0.0)  # nothing understood: every reading is heard
-    assert len(heard_by_base) == 1 and searched_by_tiny == [False]
-    heard_by_base.clear(), searched_by_tiny.clear()
-    cascade.transcribe(noisy, lambda reading: 0.0)
-    denoised, as_recorded = heard_by_base
-    assert np.array_equal(as_recorded, noisy) and not np.allclose(denoised, noisy)
-    assert searched_by_tiny == [True, False]  # the denoised audio read greedily too, then the recording's beams
+    asked = _count_readings(cascade.second)
+    doubtful = cascade.options.doubtful_below / 2
+    heard = cascade.transcribe(joe("Turn off the kitchen lights."), lambda reading: Judgement(doubtful))
+    assert asked == [1] and heard.passes == 2 and heard.normalized == "turn off the kitchen lights"
+    assert heard.judgement is not None and heard.judgement.confidence < cascade.options.doubtful_below
+
+
+def test_a_sure_meaning_asks_no_second_model(cascade: WhisperStt, joe: Speak) -> None:
+    assert cascade.second is not None
+    asked = _count_readings(cascade.second)
+    heard = cascade.transcribe(joe("Turn off the kitchen lights."), lambda reading: SURE)
+    assert heard.normalized == "turn off the kitchen lights" and heard.score is not None
+    assert asked == [0] and heard.passes == 1
 
 
 def test_a_spent_budget_keeps_the_readings_so_far(cascade: WhisperStt, resolver: Resolver, home: Home,
                                                  flite: Speak) -> None:
-    """With no compute left after the first reading, a doubtful one is not heard again: it stands."""
+    """With no compute left after the first n-best, a doubtful meaning is not heard again: the choice stands."""
     audio = flite("start the roomba")
-    first = cascade.transcribe(audio)
-    assert cascade.second is not None
-    asked = _count_readings(cascade.second)
-    options = cascade.options
+    second = cascade.second
+    assert second is not None
+
+    def doubtful(reading: str) -> Judgement:
+        return replace(judged, confidence=0.1) if (judged := resolver.understands(reading, home)) else judged
     try:
-        cascade.options = replace(options, budget_s=0.0)
-        heard = cascade.transcribe(audio, lambda reading: resolver.understands(reading, home))
+        cascade.second = None
+        alone = cascade.transcribe(audio, doubtful)  # what the first model's n-best alone gives
+        cascade.second = second
+        asked = _count_readings(second)
+        cascade.options = replace(cascade.options, budget_s=0.0)
+        heard = cascade.transcribe(audio, doubtful)
     finally:
-        cascade.options = options
-    assert asked == [0]  # the second model never listened
-    assert heard.text in (first.text, cascade.sounds.mend(first.text)[0])  # the first reading (as named) stands
+        cascade.second, cascade.options = second, replace(cascade.options, budget_s=None)
+    assert asked == [0] and heard.passes == 1  # the second model never listened
+    assert heard.text == alone.text
 
 
 def _count_readings(model: WhisperStt) -> list[int]:
     asked = [0]
-    listen = model.listen
+    n_best = model.n_best
 
-    def counted(audio: np.ndarray, greedy: bool = True) -> Iterator[tuple[str, float]]:
+    def counted(audio: np.ndarray) -> list[Reading]:
         asked[0] += 1
-        return listen(audio, greedy)
-    model.listen = counted  # type: ignore[method-assign,assignment]
+        return n_best(audio)
+    model.n_best = counted  # type: ignore[method-assign]
     return asked
 
 
 def test_a_doubtful_reading_nothing_else_confirms_stands(cascade: WhisperStt, flite: Speak) -> None:
     audio = flite("start the roomba")
     first = cascade.transcribe(audio)
-    accept = Counting(lambda reading: 0.9 if reading == first.text else 0.0)
+    accept = Counting(lambda reading: Judgement(0.9) if reading == first.text else NOT_UNDERSTOOD)
     heard = cascade.transcribe(audio, accept)
     assert heard.text == first.text and heard.first_best is None
     readings = {first.text, *heard.alternatives}
@@ -189,83 +192,63 @@ def test_a_doubtful_reading_nothing_else_confirms_stands(cascade: WhisperStt, fl
 
 
 def _understands(table: dict[str, float]) -> Counting:
-    return Counting(lambda reading: table.get(reading, 0.0))
+    return Counting(lambda reading: Judgement(table.get(reading, 0.0)))
 
 
-def test_readings_that_say_the_same_thing_outvote_one_surer_reading() -> None:
+def _readings(*scored: tuple[str, float]) -> list[Reading]:
+    return [Reading(text, log_prob / 4, log_prob) for text, log_prob in scored]
+
+
+def test_readings_are_weighed_by_how_probable_they_are() -> None:
+    readings = _readings(("a", -1.0), ("b", -2.0), ("c", -2.0))
+    p = posteriors(readings)
+    assert sum(p) == pytest.approx(1.0) and p[1] == pytest.approx(p[2]) and p[0] / p[1] == pytest.approx(np.e)
+    mixed = posteriors([*readings, Reading("a", -0.1, -0.5, heard_by=1)], (1.0, 2.0))
+    assert sum(mixed) == pytest.approx(1.0) and mixed[3] == pytest.approx(2 / 3)  # the second model's only reading
+
+
+def test_readings_that_say_the_same_thing_outvote_one_more_probable_reading() -> None:
     accept = _understands({"Turn off the volume.": 0.9, "turn up the volume": 0.9, "Turn up the volume.": 0.9})
-    readings = [("Turn off the volume.", -0.3, 1.0), ("turn up the volume", -0.5, 1.0), ("Turn up the volume.", -0.6, 1.0)]
-    assert vote(readings, accept) == ("turn up the volume", -0.5)  # 0.9(e^-0.5 + e^-0.6) > 0.9 e^-0.3
-    assert vote(readings[:2], accept) == ("Turn off the volume.", -0.3)
-    assert vote([readings[0], (*readings[1][:2], 2.0)], accept) == ("turn up the volume", -0.5)  # counts double
+    readings = _readings(("Turn off the volume.", -1.0), ("turn up the volume", -1.5), ("Turn up the volume.", -1.6))
+    choice = choose(readings, accept)  # e^-1.5 + e^-1.6 > e^-1
+    assert choice is not None and choice.reading.text == "turn up the volume"
+    assert choice.judgement.confidence == pytest.approx(0.9 * sum(posteriors(readings)[1:]))
+    choice = choose(readings[:2], accept)
+    assert choice is not None and choice.reading.text == "Turn off the volume."
 
 
-def test_how_surely_a_reading_is_understood_weighs_with_its_score() -> None:
+def test_how_surely_a_reading_is_understood_weighs_with_how_probable_it_is() -> None:
     accept = _understands({"cancel my timer": 1.0, "can't feel my time": 0.2})
-    assert vote([("can't feel my time", -0.5, 1.0), ("cancel my timer", -1.0, 1.0)], accept) == ("cancel my timer", -1.0)
+    choice = choose(_readings(("can't feel my time", -1.0), ("cancel my timer", -2.0)), accept)
+    assert choice is not None and choice.reading.text == "cancel my timer"
 
 
-def test_readings_not_understood_have_no_vote() -> None:
+def test_readings_not_understood_have_no_say() -> None:
     accept = _understands({"set the fan to 50%": 0.8})
-    readings = [("Awesome, thank you.", -0.1, 1.0), ("Awesome, thank you", -0.2, 1.0), ("set the fan to 50%", -1.5, 1.0),
-                ("", 0.0, 1.0)]
-    assert vote(readings, accept) == ("set the fan to 50%", -1.5)
-    assert vote(readings[:2], accept) is None
-    assert accept.asked.count("Awesome, thank you.") == 2 and "" not in accept.asked  # once per vote, per text
+    readings = _readings(("Awesome, thank you.", -0.1), ("Awesome, thank you", -0.2), ("set the fan to 50%", -6.0),
+                         ("", 0.0))
+    choice = choose(readings, accept)
+    assert choice is not None and choice.reading.text == "set the fan to 50%"
+    assert choice.judgement.confidence < 0.01  # understood, but improbable given the audio
+    assert choose(readings[:2], accept) is None
+    assert accept.asked.count("Awesome, thank you.") == 2 and "" not in accept.asked  # once per text, per choice
 
 
 def test_readings_that_mean_the_same_vote_together(resolver: Resolver, home: Home) -> None:
     accept = Counting(lambda reading: resolver.understands(reading, home))
-    readings = [("Turn off all lights, kitchen.", -0.4, 1.0),  # everything in the kitchen
-                ("turn off the kitchen lights", -0.7, 1.0), ("Turn off the lights in the kitchen.", -0.8, 1.0)]
-    assert vote(readings, accept) == ("turn off the kitchen lights", -0.7)  # two wordings, one meaning
-    assert vote(readings[:2], accept) == ("Turn off all lights, kitchen.", -0.4)
+    readings = _readings(("Turn off all lights, kitchen.", -1.0),  # everything in the kitchen
+                         ("turn off the kitchen lights", -1.3), ("Turn off the lights in the kitchen.", -1.4))
+    choice = choose(readings, accept)
+    assert choice is not None and choice.reading.text == "turn off the kitchen lights"  # two wordings, one meaning
+    choice = choose(readings[:2], accept)
+    assert choice is not None and choice.reading.text == "Turn off all lights, kitchen."
 
 
-def test_a_sure_reading_asks_no_second_opinion(cascade: WhisperStt, joe: Speak) -> None:
-    accept = Counting(lambda reading: 1.0)
-    heard = cascade.transcribe(joe("Turn off the kitchen lights."), accept)
-    assert heard.normalized == "turn off the kitchen lights" and heard.score is not None
-    assert heard.score >= cascade.options.doubt_below and accept.asked == [heard.text]
-
-
-def test_two_models_that_agree_on_a_doubtful_reading_end_the_search(cascade: WhisperStt, joe: Speak,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cascade, "options", replace(cascade.options, doubt_below=1.0))  # every reading is doubtful
-    assert cascade.second is not None
-    asked, beams = _count_readings(cascade.second), []  # type: list[int], list[str]
-
-    def beam_search(*args: object, **kwargs: object) -> Iterator[tuple[str, float]]:
-        beams.append("tiny.en beam search")
-        return iter([])
-    monkeypatch.setattr(cascade, "_heard", beam_search)
-    accept = Counting(lambda reading: 1.0)
-    heard = cascade.transcribe(joe("Turn off the kitchen lights."), accept)
-    assert heard.normalized == "turn off the kitchen lights" and heard.first_best is None
-    assert asked == [1] and accept.asked == [heard.text] and beams == []  # base's first reading agreed
-
-
-def test_two_models_agree_on_what_a_reading_means_in_other_words(cascade: WhisperStt, joe: Speak,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cascade, "options", replace(cascade.options, doubt_below=1.0))  # every reading is doubtful
-    assert cascade.second is not None
-    other = ("turn off the lights in the kitchen", -0.2)
-
-    def listen(audio: np.ndarray, greedy: bool = True) -> Iterator[tuple[str, float]]:
-        yield other
-    monkeypatch.setattr(cascade.second, "listen", listen)
-    beams: list[str] = []
-
-    def beam_search(*args: object, **kwargs: object) -> Iterator[tuple[str, float]]:
-        beams.append("tiny.en beam search")
-        return iter([])
-    monkeypatch.setattr(cascade, "_heard", beam_search)
-    same = cascade.transcribe(joe("Turn off the kitchen lights."), lambda reading: Understood(0.9, (("off", "kitchen"),)))
-    assert same.normalized == "turn off the kitchen lights" and beams == []
-    assert same.alternatives == ("turn off the lights in the kitchen",)
-    differ = cascade.transcribe(joe("Turn off the kitchen lights."), lambda reading: Understood(0.9, ((reading, ""),)))
-    assert beams == ["tiny.en beam search"]  # no agreement: the vote, where base's sure reading counts double
-    assert differ.normalized == "turn off the lights in the kitchen" and differ.first_best == same.text
+def test_a_sound_alike_name_is_weighed_in_a_readings_place() -> None:
+    accept = _understands({"start the roomba": 0.9})
+    choice = choose(_readings(("start the room, but", -1.0)), accept, named=lambda text: "start the roomba")
+    assert choice is not None and choice.reading.text == "start the roomba"
+    assert choice.said_as == "start the room, but" and choice.judgement.confidence == pytest.approx(0.9)
 
 
 @pytest.mark.parametrize(("voice", "text", "misheard"), [

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hub.core.seams import Judgement
 from speech.errors import ModelLoadError
 from speech.protocols import normalize_transcript
 from speech.stt import bundled_tiny_en, WhisperOptions, WhisperStt, build_prompt, pick_device, resolve_model
@@ -40,7 +41,7 @@ def test_noisy_speech_at_10_db_snr(stt: WhisperStt, joe: Speak, text: str) -> No
 def test_names_of_the_home_carry_noisy_speech(biased_stt: WhisperStt, joe: Speak, text: str) -> None:
     assert biased_stt.prompt is not None and "vacuum" in biased_stt.prompt and "turn on" in biased_stt.prompt
     noisy = with_noise(joe(text), snr_db=10)
-    names_a_thing = lambda reading: any(n.lower() in reading.lower() for n in HOME_NAMES)
+    names_a_thing = lambda reading: Judgement(float(any(n.lower() in reading.lower() for n in HOME_NAMES)))
     assert biased_stt.transcribe(noisy, names_a_thing).text.lower() == text.lower()
 
 
