@@ -6,9 +6,11 @@ trace dict whose timings count from the end of speech (0), as ARCHITECTURE.md de
 The end of speech is placed on the wall clock as if the audio arrived in real time: the endpoint is decided
 when the chunk holding the end of the trailing silence is processed, so speech ended (decided_ms - end_ms)
 earlier ("endpoint" is that trailing silence). That is exact for a microphone or a WAV paced in real time.
-Whisper starts speculatively at the first short pause (SPEECH_PAUSE) and its result is reused when that pause
-turns out to be the end; a WAV read faster than real time gets no head start from that, so its timings are an
-upper bound of what a person would feel.
+Whisper starts speculatively at the first short pause (SPEECH_PAUSE). When its reading is a complete command
+understood surely enough (`PipelineOptions.early_commit_at`) and speech has not resumed, the utterance is
+committed there, before the endpoint's full window of silence (the trace's "early_commit"); otherwise the
+pipeline keeps listening, and the result is reused when that pause turns out to be the end. A WAV read faster
+than real time gets no head start from either, so its timings are an upper bound of what a person would feel.
 """
 
 from __future__ import annotations
@@ -19,17 +21,17 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
 import numpy as np
 
 from hub.core.errors import HearthError
+from hub.core.seams import ReadingJudge
 from speech.audio import StreamResampler, chunk_to_float
 from speech.protocols import (
     PIPELINE_RATE,
-    AcceptText,
     AudioChunk,
     AudioSink,
     AudioSource,
@@ -78,6 +80,9 @@ class PipelineOptions:
     max_utterance_s: float = 15.0
     min_no_speech_prob: float = 0.6
     """A transcript whose no-speech probability reaches this (and is short) is treated as noise."""
+    early_commit_at: float | None = 0.8
+    """A speculative reading (at a short pause) whose meaning is at least this probable (`Transcript.judgement`)
+    is committed at once if speech has not resumed, without waiting for the endpoint; None: never early."""
 
 
 class _State(str, Enum):
@@ -97,6 +102,20 @@ class _Utterance:
     forced: bool
     final: bool = True
     """False for a speculative cut at a pause (speech may still go on)."""
+    early: bool = False
+    """Committed at a pause, before the endpoint, on a sure reading (see `PipelineOptions.early_commit_at`)."""
+
+    @property
+    def key(self) -> tuple[float, float]:
+        return self.start_ms, self.end_ms
+
+
+@dataclass
+class _Speculation:
+    """A transcription started at a pause, and the cut it reads."""
+
+    utterance: _Utterance
+    task: asyncio.Task[Transcript]
 
 
 class VoicePipeline:
@@ -104,9 +123,10 @@ class VoicePipeline:
                  sink: AudioSink | None = None, wake: WakeDetector | None = None, vad: Vad,
                  options: PipelineOptions | None = None,
                  on_trace: Callable[[dict[str, Any]], None] | None = None,
-                 accept: AcceptText | None = None) -> None:
-        """`accept` (blocking, called in the STT's worker thread) says how surely the home understands a reading,
-        so the recogniser can prefer an understood one (see `WhisperStt.transcribe`)."""
+                 accept: ReadingJudge | None = None) -> None:
+        """`accept` (blocking, called in the STT's worker thread) judges a reading: how surely the home
+        understands it and what it means, so the recogniser can pick the best interpretation (see
+        `WhisperStt.transcribe`) and a sure one can be committed early."""
         self.stt, self.handle_text, self.tts, self.sink = stt, handle_text, tts, sink
         self.accept = accept
         self.wake, self.vad = wake, vad
@@ -115,7 +135,7 @@ class VoicePipeline:
             raise ValueError("wake_required needs a wake detector; pass wake= or set wake_required=False")
         self.on_trace = on_trace
         self.traces: list[dict[str, Any]] = []
-        self._speculation: tuple[tuple[float, float], asyncio.Task[Transcript]] | None = None
+        self._speculation: _Speculation | None = None
         self._follow_up = False
 
     async def run(self, source: AudioSource) -> list[dict[str, Any]]:
@@ -123,7 +143,10 @@ class VoicePipeline:
         session = _Session(self)
         try:
             async for chunk in source.chunks():
-                for utterance in session.feed(chunk):
+                utterances = session.feed(chunk)
+                if not utterances and (early := self._committed_early(session)) is not None:
+                    utterances = [early]
+                for utterance in utterances:
                     if not utterance.final:
                         self._speculate(utterance)
                         continue
@@ -137,24 +160,42 @@ class VoicePipeline:
                 await self._handle(last, source.source_name)
         finally:
             if self._speculation is not None:
-                await asyncio.gather(self._speculation[1], return_exceptions=True)
+                await asyncio.gather(self._speculation.task, return_exceptions=True)
             await source.close()
         return self.traces
 
+    @property
+    def speculating(self) -> bool:
+        """A transcription started at a pause is still running."""
+        return self._speculation is not None and not self._speculation.task.done()
+
+    def _committed_early(self, session: _Session) -> _Utterance | None:
+        """The utterance cut at the current pause, when its speculative reading is done, surely understood, and
+        speech has not resumed since (the session is still in that pause); else None: keep listening."""
+        speculation, sure_at = self._speculation, self.options.early_commit_at
+        if speculation is None or sure_at is None or not speculation.task.done():
+            return None
+        if session.pause != speculation.utterance.key or speculation.task.exception() is not None:
+            return None
+        judgement = speculation.task.result().judgement
+        if judgement is None or judgement.confidence < sure_at:
+            return None
+        _LOGGER.info("committed early at a pause: understood at %.2f", judgement.confidence)
+        return session.commit_pause(speculation.utterance)
+
     def _speculate(self, utterance: _Utterance) -> None:
         """Speech paused: start transcribing now; if the pause turns out to be the end, the result is ready sooner."""
-        if self._speculation is not None and not self._speculation[1].done():
+        if self._speculation is not None and not self._speculation.task.done():
             return  # one speculative transcription at a time
         task = asyncio.create_task(asyncio.to_thread(self.stt.transcribe, utterance.samples, self.accept))
-        self._speculation = ((utterance.start_ms, utterance.end_ms), task)
+        self._speculation = _Speculation(utterance, task)
 
     async def _transcribe(self, utterance: _Utterance) -> Transcript:
         speculation, self._speculation = self._speculation, None
         if speculation is not None:
-            key, task = speculation
-            if key == (utterance.start_ms, utterance.end_ms):
-                return await task
-            await asyncio.gather(task, return_exceptions=True)  # stale: speech went on after that pause
+            if speculation.utterance.key == utterance.key:
+                return await speculation.task
+            await asyncio.gather(speculation.task, return_exceptions=True)  # stale: speech went on after that pause
         return await asyncio.to_thread(self.stt.transcribe, utterance.samples, self.accept)
 
     async def _handle(self, utterance: _Utterance, source_name: str) -> None:
@@ -169,7 +210,12 @@ class VoicePipeline:
             "id": uuid.uuid4().hex[:12], "source": source_name, "transcript": transcript.text,
             "audio": {"start_ms": round(utterance.start_ms, 1), "end_ms": round(utterance.end_ms, 1),
                       "forced_end": utterance.forced},
+            "early_commit": utterance.early,
         }
+        if transcript.judgement is not None:
+            trace["understood"] = round(transcript.judgement.confidence, 3)
+        if transcript.passes > 1:
+            trace["stt_passes"] = transcript.passes
         if transcript.first_best is not None:
             trace["heard_first"] = transcript.first_best
         if utterance.wake is not None:
@@ -261,6 +307,8 @@ class _Session:
         self.last_end_ms = 0.0
         self.listen_timeout_s = self.options.wake_timeout_s
         """How long LISTEN waits for speech to start: after the wake word, or after a question (follow-up)."""
+        self.pause: tuple[float, float] | None = None
+        """(start, end) of the speech before the pause the utterance is in now; None while speech goes on."""
         pipeline.vad.reset()
         if pipeline.wake is not None:
             pipeline.wake.reset()
@@ -291,7 +339,7 @@ class _Session:
         self.state, self.wake_detection = _State.LISTEN, detection
         self.listen_timeout_s = self.options.wake_timeout_s
         self.listen_from_ms = detection.timestamp_ms  # the command starts after the wake word
-        self.speech_start_ms = None
+        self.speech_start_ms, self.pause = None, None
         self.pipeline.vad.reset()
 
     def _listen(self, chunk: AudioChunk) -> list[_Utterance]:
@@ -303,9 +351,12 @@ class _Session:
                 continue
             elif event.type is VadEventType.SPEECH_PAUSE:
                 found.append(self._utterance(self.speech_start_ms, event.timestamp_ms, event.decided_ms, False, False))
+                self.pause = found[-1].key
+            elif event.type is VadEventType.SPEECH_RESUME:
+                self.pause = None
             else:
                 found.append(self._utterance(self.speech_start_ms, event.timestamp_ms, event.decided_ms, event.forced))
-                self.speech_start_ms = None
+                self.speech_start_ms, self.pause = None, None
                 return found
         if (self.options.wake_required and self.speech_start_ms is None
                 and chunk.end_ms - self.listen_from_ms > 1000 * self.listen_timeout_s):
@@ -314,7 +365,7 @@ class _Session:
         elif (self.speech_start_ms is not None
               and chunk.end_ms - self.speech_start_ms > 1000 * self.options.max_utterance_s):
             found.append(self._utterance(self.speech_start_ms, chunk.end_ms, chunk.end_ms, True))
-            self.speech_start_ms = None
+            self.speech_start_ms, self.pause = None, None
         return found
 
     def _utterance(self, start_ms: float, end_ms: float, decided_ms: float, forced: bool,
@@ -325,11 +376,18 @@ class _Session:
         return _Utterance(start_ms, end_ms, decided_ms, time.perf_counter(), samples, self.wake_detection,
                           forced, final)
 
+    def commit_pause(self, cut: _Utterance) -> _Utterance:
+        """End the utterance at the current pause (`cut`, the speculative cut made there), now: the endpointer
+        starts afresh, so speech after it is a new utterance."""
+        self.speech_start_ms, self.pause = None, None
+        self.pipeline.vad.reset()
+        return replace(cut, decided_ms=self.last_end_ms, decided_at=time.perf_counter(), final=True, early=True)
+
     def after_utterance(self, follow_up: bool = False) -> None:
         """Back to waiting for the wake word (or, without one, straight on listening); after a question
         (`follow_up`), first listen for the answer without it for `follow_up_s`."""
         self.wake_detection = None
-        self.speech_start_ms = None
+        self.speech_start_ms, self.pause = None, None
         self.listen_from_ms = self.last_end_ms
         if self.options.wake_required and follow_up:
             self.state, self.listen_timeout_s = _State.LISTEN, self.options.follow_up_s
@@ -342,6 +400,7 @@ class _Session:
     def restart_listening(self) -> None:
         """After a gap in the stream: forget partial speech and start the endpointer afresh."""
         self.buffer.clear()
+        self.pause = None
         self.pipeline.vad.reset()
 
     def flush(self) -> _Utterance | None:

@@ -71,7 +71,8 @@ class EndpointOptions:
 
 
 class Endpointer:
-    """A Vad: Silero probabilities -> SPEECH_START / SPEECH_END events with stream timestamps."""
+    """A Vad: Silero probabilities -> SPEECH_START / SPEECH_PAUSE / SPEECH_RESUME / SPEECH_END events with stream
+    timestamps."""
 
     def __init__(self, options: EndpointOptions | None = None, model: SileroVad | None = None) -> None:
         self.options = options or EndpointOptions()
@@ -105,8 +106,11 @@ class Endpointer:
             if prob >= opts.threshold:
                 self._start_ms, self._silence_from_ms = start_ms, None
             return None
-        if prob >= opts.threshold:
+        if prob >= opts.threshold and self._paused:
             self._silence_from_ms, self._paused = None, False
+            return VadEvent(VadEventType.SPEECH_RESUME, start_ms, end_ms)
+        if prob >= opts.threshold:
+            self._silence_from_ms = None
         elif prob < opts.neg_threshold and self._silence_from_ms is None:
             self._silence_from_ms = start_ms
         speech_end = self._silence_from_ms if self._silence_from_ms is not None else end_ms

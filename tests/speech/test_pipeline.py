@@ -12,6 +12,7 @@ import pytest
 
 from hub.core.errors import ExecutionError
 from speech.audio import float_to_int16, resample
+from hub.core.seams import ReadingJudge
 from speech.pipeline import PipelineOptions, TextReply, VoicePipeline
 from speech.protocols import AudioChunk, Transcript, normalize_transcript
 from speech.stt import WhisperStt
@@ -251,3 +252,88 @@ async def test_the_follow_up_window_closes(stt: WhisperStt, joe: Speak) -> None:
     handler = AskingHandler()
     await _pipeline(stt, None, handler).run(WavSource.from_samples(audio))
     assert handler.heard == ["turn on the lamp"]
+
+
+# --- committing early at a pause -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def judge() -> ReadingJudge:
+    """The resolver over the demo home, as the hub judges whisper's readings."""
+    import torch
+
+    from devices.homefile import DEMO_HOME, load_home
+    from llm.resolver import Resolver
+    torch.set_num_threads(1)
+    home, resolver = load_home(DEMO_HOME), Resolver.load(device="cpu")
+    return lambda reading: resolver.understands(reading, home)
+
+
+class HeldSource:
+    """Delivers audio as fast as it is asked for, but from `hold_from_ms` on holds each chunk while a speculative
+    transcription runs: as if whisper finished before more audio came in. Waits with a deadline."""
+
+    source_name = "test"
+
+    def __init__(self, samples: np.ndarray, pipeline: VoicePipeline, hold_from_ms: float = 0.0) -> None:
+        self.pcm, self.pipeline, self.hold_from_ms = float_to_int16(samples), pipeline, hold_from_ms
+
+    async def chunks(self) -> AsyncIterator[AudioChunk]:
+        for i in range(0, len(self.pcm), 512):
+            at_ms = 1000 * i / 16000
+            if at_ms >= self.hold_from_ms:
+                await asyncio.sleep(0)  # a speculation started by the last chunk gets going
+                deadline = time.monotonic() + 120
+                while self.pipeline.speculating:
+                    assert time.monotonic() < deadline, "the speculative transcription did not finish"
+                    await asyncio.sleep(0.01)
+            yield AudioChunk.from_samples(self.pcm[i:i + 512], 16000, at_ms)
+
+    async def close(self) -> None:
+        return None
+
+
+class JudgedStt(CountingStt):
+    """Counts calls and keeps each transcript."""
+
+    def __init__(self, stt: WhisperStt) -> None:
+        super().__init__(stt)
+        self.transcripts: list[Transcript] = []
+
+    def transcribe(self, audio: np.ndarray, accept: Any = None) -> Transcript:
+        transcript = super().transcribe(audio, accept)
+        self.transcripts.append(transcript)
+        return transcript
+
+
+async def test_a_sure_reading_at_a_pause_is_committed_early(stt: WhisperStt, joe: Speak, judge: ReadingJudge) -> None:
+    audio = join(silence(0.5), joe("Open the garage door."), silence(1.5))
+    handler, counting = RecordingHandler(), JudgedStt(stt)
+    pipeline = VoicePipeline(counting, handler, vad=Endpointer(), options=PipelineOptions(wake_required=False),
+                             accept=judge)
+    traces = await pipeline.run(HeldSource(audio, pipeline))
+    assert handler.heard == ["open the garage door"] and counting.calls == 1
+    judgement = counting.transcripts[0].judgement
+    assert judgement is not None and judgement.confidence >= pipeline.options.early_commit_at  # type: ignore[operator]
+    trace = traces[0]
+    assert trace["early_commit"] is True and trace["understood"] == round(judgement.confidence, 3)
+    assert trace["timings_ms"]["endpoint"] < Endpointer().options.min_silence_ms  # before the endpoint's window
+
+
+async def test_speech_that_resumes_after_a_sure_reading_is_not_committed(stt: WhisperStt, joe: Speak,
+                                                                         judge: ReadingJudge) -> None:
+    first, second = joe("Turn off the kitchen lights"), joe("and start the vacuum.")
+    first = first[:np.flatnonzero(np.abs(first) > 0.01)[-1]]
+    audio = join(silence(0.5), first, silence(0.3), second, silence(1.0))
+    handler, counting = RecordingHandler(), JudgedStt(stt)
+    pipeline = VoicePipeline(counting, handler, vad=Endpointer(), options=PipelineOptions(wake_required=False),
+                             accept=judge)
+    resumed_ms = 1000 * (0.5 + 0.3) + 1000 * len(first) / 16000 + 250  # the second part has been heard
+    traces = await pipeline.run(HeldSource(audio, pipeline, hold_from_ms=resumed_ms))
+    speculative = counting.transcripts[0]
+    assert speculative.normalized == "turn off the kitchen lights"  # read at the pause, and surely understood:
+    assert speculative.judgement is not None
+    assert speculative.judgement.confidence >= pipeline.options.early_commit_at  # type: ignore[operator]
+    assert handler.heard == ["turn off the kitchen lights and start the vacuum"]  # but speech went on: one command
+    assert len(traces) == 1 and traces[0]["audio"]["end_ms"] > resumed_ms  # cut after the resumed speech
+    assert counting.calls == 2  # read at the first pause, and again at the end (when that pause is sure, early)

@@ -101,3 +101,12 @@ def test_an_endless_utterance_is_cut_at_the_maximum(joe: Speak) -> None:
     utterances = split_utterances(talk, EndpointOptions(max_utterance_s=4.0))
     assert utterances[0].forced
     assert utterances[0].end_ms - utterances[0].start_ms <= 4000 + 40
+
+
+def test_speech_after_a_pause_is_reported_as_resumed(endpointer: Endpointer, joe: Speak) -> None:
+    first, second = joe("Turn off the kitchen lights"), joe("and start the vacuum.")
+    first = first[:np.flatnonzero(np.abs(first) > 0.01)[-1]]
+    audio = join(silence(0.5), first, silence(0.3), second, silence(1.0))
+    kinds = [e.type for e in _events(endpointer, audio)]
+    assert kinds[:3] == [VadEventType.SPEECH_START, VadEventType.SPEECH_PAUSE, VadEventType.SPEECH_RESUME]
+    assert kinds[-1] is VadEventType.SPEECH_END and kinds.count(VadEventType.SPEECH_END) == 1
