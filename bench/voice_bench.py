@@ -5,7 +5,8 @@ acoustic condition and per voice with the share of commands that needed a second
     .venv/bin/python bench/voice_bench.py [--set NAME] [--voices joe,flite] [--conditions clean,noisy_10db]
         [--stt-model tiny.en|base|DIR] [--device auto|cpu|cuda] [--commands N] [--e2e 12]
         [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
-        [--second-model base|none|DIR] [--budget SECONDS|none] [--torch-threads N] [--json]
+        [--second-model base|none|DIR] [--budget SECONDS|none] [--n-best N] [--no-sound-alike]
+        [--early-commit P|none] [--torch-threads N] [--json]
 
 Command sets live in bench/sets/voice/. Test speech is synthesised here: by default piper (joe) and Debian
 flite take turns and every command is heard clean and with white noise at 10 dB SNR, as the sets were first
@@ -30,10 +31,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import closing
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -42,7 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import sounds
 from speech.audio import resample
 from speech.pipeline import HandleText, PipelineOptions, TextReply, VoicePipeline
-from speech.protocols import PIPELINE_RATE, AcceptText, AudioChunk, normalize_transcript
+from hub.core.seams import ReadingJudge
+from speech.protocols import PIPELINE_RATE, AudioChunk, normalize_transcript
 from speech.stt import WhisperOptions, WhisperStt
 from speech.tts import PiperOptions, PiperTts
 from speech.vad import Endpointer
@@ -128,7 +130,7 @@ class Replier:
         self.no_rescue, self.device = no_rescue, device
         self.kind, self.names = "a fixed reply (no resolver)", ()  # type: tuple[str, tuple[str, ...]]
         self.resolve: Callable[[str], list[dict[str, Any]]] | None = None
-        self.understands: AcceptText | None = None
+        self.understands: ReadingJudge | None = None
         self.handle_text: HandleText = typical_reply
         if handler:
             module, _, function = handler.partition(":")
@@ -186,33 +188,35 @@ def make_conditions(names: list[str], voices: Voices) -> dict[str, Condition]:
 
 def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands: list[str],
                      voice_names: tuple[str, ...] = LEGACY_VOICES,
-                     conditions: dict[str, Condition] | None = None) -> dict[str, Any]:
+                     conditions: dict[str, Condition] | None = None, dump: TextIO | None = None) -> dict[str, Any]:
     """Each command spoken by the voices in turn and heard in every condition: exact transcripts and intents per
-    condition and per voice, STT time per condition, how often a second pass was needed."""
+    condition and per voice, STT time per condition, how often a second model listened (`Transcript.passes`).
+    With `dump`, every utterance's n-best readings from both models go there as JSON lines (outside the timing),
+    so the choice among them can be replayed offline."""
     conditions = conditions or make_conditions(list(LEGACY_CONDITIONS), voices)
     first = next(iter(conditions))
-    audio_s = stt_s = second_s = 0.0
+    audio_s = stt_s = 0.0
     ms: dict[str, list[float]] = {c: [] for c in conditions}
     exact, intents_ok, rescued, second_asked = ({c: 0 for c in conditions} for _ in range(4))
     by_voice: dict[str, int] = {}
     totals: dict[str, int] = {}
     misses: list[str] = []
-    asked = _count_second_opinions(stt)
     for index, text in enumerate(commands):
         voice = voice_names[index % len(voice_names)]
         clean = pad(voices.speak(text, voice))
         reference = replier.resolve(text) if replier.resolve else None
         for label, condition in conditions.items():
             audio = condition(clean, index)
-            started, (asked_before, second_before) = time.perf_counter(), asked
+            started = time.perf_counter()
             heard_as = stt.transcribe(audio, replier.understands)
             heard, elapsed = heard_as.text, time.perf_counter() - started
+            if dump is not None:
+                _dump_readings(dump, stt, audio, text, voice, label, heard)
             rescued[label] += heard_as.first_best is not None
-            second_asked[label] += int(asked[0] - asked_before)
+            second_asked[label] += heard_as.passes > 1
             ms[label].append(1000 * elapsed)
             if label == first:
                 audio_s, stt_s = audio_s + len(audio) / PIPELINE_RATE, stt_s + elapsed
-                second_s += asked[1] - second_before
             said_right = normalize_transcript(heard) == normalize_transcript(text)
             exact[label] += said_right
             right = said_right if reference is None else _same_intents(replier.resolve(heard), reference)  # type: ignore[misc]
@@ -225,7 +229,7 @@ def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands
     n = len(commands)
     result: dict[str, Any] = {
         "commands": n, "voices": list(voice_names), "conditions": list(conditions),
-        "stt_rtf": round(stt_s / audio_s, 3), "stt_rtf_first_model": round((stt_s - second_s) / audio_s, 3),
+        "stt_rtf": round(stt_s / audio_s, 3),
         "stt_ms": {c: {"p50": round(statistics.median(v)), "p90": round(float(np.percentile(v, 90)))}
                    for c, v in ms.items()},
         "transcript_exact": {k: round(v / n, 3) for k, v in exact.items()}, "misses": misses,
@@ -237,27 +241,13 @@ def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands
     return result
 
 
-def _count_second_opinions(stt: WhisperStt) -> list[float]:
-    """[transcriptions the second model is asked for, seconds it spends on them], counted as they happen."""
-    asked = [0, 0.0]
-    second = stt.second
-    if second is not None:
-        listen = second.listen
-
-        def counted(audio: np.ndarray, greedy: bool = True) -> Iterator[tuple[str, float]]:
-            asked[0] += 1
-            with closing(listen(audio, greedy)) as heard:
-                while True:
-                    started = time.perf_counter()
-                    try:
-                        reading = next(heard)
-                    except StopIteration:
-                        return
-                    finally:
-                        asked[1] += time.perf_counter() - started
-                    yield reading
-        second.listen = counted  # type: ignore[method-assign,assignment]
-    return asked
+def _dump_readings(dump: TextIO, stt: WhisperStt, audio: np.ndarray, text: str, voice: str, condition: str,
+                   heard: str) -> None:
+    as_list = lambda readings: [[r.text, r.score, r.log_prob] for r in readings]
+    line = {"text": text, "voice": voice, "condition": condition, "heard": heard,
+            "first": as_list(stt.n_best(audio)), "second": as_list(stt.second.n_best(audio)) if stt.second else []}
+    dump.write(json.dumps(line) + "\n")
+    dump.flush()
 
 
 def _same_intents(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
@@ -304,13 +294,14 @@ def measure_wake_vad_cpu(voices: Voices, seconds: float = 60.0) -> dict[str, Any
 
 
 async def measure_end_to_end(stt: WhisperStt, tts: PiperTts, voices: Voices, replier: Replier,
-                             count: int) -> dict[str, Any]:
+                             count: int, options: PipelineOptions | None = None) -> dict[str, Any]:
     parts = [np.zeros(PIPELINE_RATE, np.float32)]
     for index, text in enumerate(COMMANDS[:count]):
         parts += [voices.legacy("Hey Jarvis, " + text, index), np.zeros(int(1.8 * PIPELINE_RATE), np.float32)]
     source = WavSource.from_samples(np.concatenate(parts), realtime=True)
     pipeline = VoicePipeline(stt, replier.handle_text, tts=tts, sink=WavSink(), wake=MicroWakeDetector(),
-                             vad=Endpointer(), options=PipelineOptions(wake_required=True), accept=replier.understands)
+                             vad=Endpointer(), options=options or PipelineOptions(wake_required=True),
+                             accept=replier.understands)
     traces = await pipeline.run(source)
     stages = ["endpoint", "transcript", "intents", "executed", "first_audio"]
     p50 = {s: round(statistics.median(t["timings_ms"][s] for t in traces if s in t["timings_ms"]))
@@ -318,6 +309,8 @@ async def measure_end_to_end(stt: WhisperStt, tts: PiperTts, voices: Voices, rep
     firsts = [t["timings_ms"]["first_audio"] for t in traces if "first_audio" in t["timings_ms"]]
     return {"commands": count, "handled": len(traces), "first_audio_p50_ms": p50.get("first_audio"),
             "first_audio_p90_ms": round(float(np.percentile(firsts, 90))) if firsts else None,
+            "first_audio_ms": sorted(firsts), "early_commits": sum(bool(t.get("early_commit")) for t in traces),
+            "second_passes": sum(t.get("stt_passes", 1) > 1 for t in traces),
             "stage_p50_ms": p50, "handler": replier.kind}
 
 
@@ -348,10 +341,17 @@ def main() -> int:
     parser.add_argument("--second-model", help="whisper model asked about doubtful readings (default: base; none: off)")
     parser.add_argument("--budget", metavar="SECONDS",
                         help="compute budget per utterance for hearing it again (default: WhisperOptions's; none: off)")
+    parser.add_argument("--n-best", type=int, help="readings whisper's beam search returns (default: WhisperOptions's)")
+    parser.add_argument("--no-sound-alike", action="store_true",
+                        help="do not weigh readings with the home's names for words that sound like them")
+    parser.add_argument("--early-commit", metavar="P",
+                        help="commit at a pause a reading understood at least this surely (default: "
+                             "PipelineOptions's; none: never early)")
     parser.add_argument("--no-rescue", action="store_true",
                         help="take whisper's first reading even when the resolver does not understand it")
     parser.add_argument("--torch-threads", type=int,
                         help="torch.set_num_threads for the resolver (1 avoids spin-waiting when cores are busy)")
+    parser.add_argument("--dump", type=Path, help="write every utterance's n-best readings here (JSON lines)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.torch_threads:
@@ -365,6 +365,12 @@ def main() -> int:
         words["second_model"] = None if args.second_model == "none" else args.second_model
     if args.budget is not None:
         words["budget_s"] = None if args.budget == "none" else float(args.budget)
+    if args.n_best is not None:
+        words["n_best"] = args.n_best
+    if args.no_sound_alike:
+        words["sound_alike"] = False
+    pipeline_options = PipelineOptions(wake_required=True) if args.early_commit is None else PipelineOptions(
+        wake_required=True, early_commit_at=None if args.early_commit == "none" else float(args.early_commit))
     stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.device, names=() if args.no_bias else replier.names, **words))
     stt.warm_up()
     tts = PiperTts()
@@ -376,7 +382,8 @@ def main() -> int:
     report: dict[str, Any] = {
         "machine": f"{os.cpu_count()} CPU cores", "stt_model": stt.model_path,
         "stt_name": args.stt_model or "tiny.en", "stt_device": stt.device,
-        "second_model": stt.second.model_path if stt.second else None,
+        "second_model": stt.second.model_path if stt.second else None, "n_best": stt.options.n_best,
+        "sound_alike": stt.options.sound_alike,
         "compute_type": stt.compute_type, "biased_names": len(stt.options.names),
         "command_words": len(stt.options.command_words), "load_s": round(loaded_s, 2),
         "rss_after_load_mb": round(rss_loaded),
@@ -385,10 +392,12 @@ def main() -> int:
     report["command_set"] = args.set
     conditions = make_conditions([c.strip() for c in args.conditions.split(",") if c.strip()], voices)
     voice_names = tuple(v.strip() for v in args.voices.split(",") if v.strip())
-    report["accuracy"] = measure_accuracy(stt, voices, replier, commands[:args.commands], voice_names, conditions)
+    with open(args.dump, "w") if args.dump else nullcontext() as dump:
+        report["accuracy"] = measure_accuracy(stt, voices, replier, commands[:args.commands], voice_names, conditions,
+                                              dump)
     report["tts"] = measure_tts()
     report["wake_vad"] = measure_wake_vad_cpu(voices)
-    report["end_to_end"] = asyncio.run(measure_end_to_end(stt, tts, voices, replier, args.e2e))
+    report["end_to_end"] = asyncio.run(measure_end_to_end(stt, tts, voices, replier, args.e2e, pipeline_options))
     report["rss_peak_mb"] = round(rss_mb())
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0
@@ -408,12 +417,13 @@ def format_report(r: dict[str, Any]) -> str:
         lines.append(f"{'    ' + stage + ' (p50, from speech end)':<44}{str(ms) + ' ms':>14}")
     first = acc["conditions"][0]
     lines += [
-        f"{'STT real-time factor, ' + r['stt_name'] + ' (' + first + ')':<44}{acc['stt_rtf_first_model']:>14}   <= 0.2",
-        f"{'  with the second opinions':<44}{acc['stt_rtf']:>14}",
+        f"{'STT real-time factor, ' + r['stt_name'] + ' (' + first + ')':<44}{acc['stt_rtf']:>14}   <= 0.2",
         f"{'TTS first chunk, p50 / p90':<44}{str(r['tts']['first_chunk_p50_ms']) + ' / ' + str(r['tts']['first_chunk_p90_ms']) + ' ms':>14}   <= 150 ms",
         f"{'wake word + VAD, share of one core':<44}{100 * r['wake_vad']['share_of_one_core']:>13.2f}%   < 5%",
         f"{'resident memory after loading / peak':<44}{str(r['rss_after_load_mb']) + ' / ' + str(r['rss_peak_mb']) + ' MB':>14}   <= 1200 MB",
-        f"end-to-end: {e2e['handled']}/{e2e['commands']} commands handled, replies from {e2e['handler']}",
+        f"end-to-end: {e2e['handled']}/{e2e['commands']} commands handled, replies from {e2e['handler']}; "
+        f"committed early {e2e['early_commits']}/{e2e['handled']}, heard by a second model {e2e['second_passes']}/"
+        f"{e2e['handled']}; first audio (ms): {', '.join(str(round(v)) for v in e2e['first_audio_ms'])}",
         "",
         f"{acc['commands']} commands, voices in turn: {', '.join(acc['voices'])}",
         "| condition | intents exact | transcripts exact | STT p50 / p90 | second pass | alternative taken |",
