@@ -62,7 +62,7 @@ class WhisperOptions:
     n_best: int = 5
     """Readings one beam search returns (its beam is at least this wide), weighed together (see `choose`)."""
     sound_alike: bool = True
-    """Weigh a reading with the home's names for words that sound like them, when that is understood better
+    """Weigh a reading with the home's names for words that sound like them, when that is understood
     (`speech.soundalike`)."""
     second_model: str | None = "base"
     """A larger model whose n-best joins the pool when the best meaning is doubtful (`doubtful_below`); None,
@@ -207,7 +207,7 @@ def choose(readings: Sequence[Reading], judge: ReadingJudge, weights: Sequence[f
 
     Readings `judge` gives no meaning for are told apart by their words (`normalize_transcript`). `named`
     may offer a reading with the home's names for words that sound like them (`speech.soundalike`); it is
-    weighed in the reading's place when it is understood more surely."""
+    weighed in the reading's place when it is understood."""
     judge = _remembering(judge)
     mass: dict[Hashable, float] = {}
     best: dict[Hashable, tuple[float, Reading, Judgement, str]] = {}
@@ -230,12 +230,11 @@ def choose(readings: Sequence[Reading], judge: ReadingJudge, weights: Sequence[f
 
 
 def _judged(said: str, judge: ReadingJudge, named: Callable[[str], str] | None) -> tuple[str, Judgement]:
-    """The reading as said, or with the home's names for sound-alike words when that is understood better."""
-    judgement = judge(said)
-    if named is None or (mended := named(said)) == said:
-        return said, judgement
-    other = judge(mended)
-    return (mended, other) if other.confidence > judgement.confidence else (said, judgement)
+    """The reading with the home's names for sound-alike words when that is understood (the home's names are
+    what people say to it: "turn off the whole light" is the hall light, not every light), else as said."""
+    if named is not None and (mended := named(said)) != said and (judgement := judge(mended)):
+        return mended, judgement
+    return said, judge(said)
 
 
 def _remembering(judge: ReadingJudge) -> ReadingJudge:
