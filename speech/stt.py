@@ -322,18 +322,18 @@ class WhisperStt:
             self.second.with_names(names)
 
     def transcribe(self, audio: np.ndarray, accept: ReadingJudge | None = None) -> Transcript:
-        """Whisper's n-best readings of a command from one beam search; with `accept`, the reading with the best
+        """With `accept`, whisper's n-best readings of a command from one beam search, and the one with the best
         joint interpretation (`choose`: how probable a reading is given the audio, times how surely the home
-        understands it, pooled over readings that mean the same), else whisper's own best. When the best meaning
-        stays doubtful (`doubtful_below`) and the compute budget allows, the second model's n-best joins the
-        pool: the only second pass."""
+        understands it, pooled over readings that mean the same); without, whisper's greedy reading. When the
+        best meaning stays doubtful (`doubtful_below`) and the compute budget allows, the second model's n-best
+        joins the pool: the only second pass."""
         audio = audio.astype(np.float32, copy=False)
         budget = self.options.budget_s
         deadline = time.perf_counter() + budget if budget is not None else math.inf
         with self._lock:
             if len(audio) > _WINDOW_S * PIPELINE_RATE:
                 return self._transcribe_long(audio)
-            readings, no_speech = self._n_best(self._decode_setup(audio))
+            readings, no_speech = self._n_best(self._decode_setup(audio), 1 if accept is None else self.options.n_best)
         top = readings[0]
         heard = Transcript(top.text, self.options.language, 1000.0 * len(audio) / PIPELINE_RATE, no_speech,
                            (top.text,) if top.text else (), _others(readings, top.text), score=top.score)
@@ -358,7 +358,7 @@ class WhisperStt:
     def n_best(self, audio: np.ndarray) -> list[Reading]:
         """Whisper's `n_best` readings of a command (up to 30 s), most probable first, from one beam search."""
         with self._lock:
-            return self._n_best(self._decode_setup(audio.astype(np.float32, copy=False)))[0]
+            return self._n_best(self._decode_setup(audio.astype(np.float32, copy=False)), self.options.n_best)[0]
 
     def _second_readings(self, audio: np.ndarray, deadline: float) -> list[Reading]:
         """The second model's n-best (`heard_by` 1), waited for until the deadline; [] when it is not done."""
@@ -393,10 +393,11 @@ class WhisperStt:
                   "suppress_tokens": list(get_suppressed_tokens(tokenizer, (-1,)))}
         return encoded, prompt, common
 
-    def _n_best(self, setup: _Setup) -> tuple[list[Reading], float]:
-        """The n-best readings, most probable first, and the probability that there is no speech at all."""
+    def _n_best(self, setup: _Setup, n: int) -> tuple[list[Reading], float]:
+        """The `n` best readings, most probable first, and the probability that there is no speech at all
+        (with `n` 1 and `beam_size` 1: greedy decoding, what a reading with nobody to judge it needs)."""
         encoded, prompt, common = setup
-        n = max(1, self.options.n_best)
+        n = max(1, n)
         result = self._model.model.generate(encoded, [prompt], beam_size=max(self.options.beam_size, n),
                                             num_hypotheses=n, return_no_speech_prob=True, **common)[0]
         readings = [Reading(self._tokenizer.decode(ids).strip(), score, score * (len(ids) + 1))
