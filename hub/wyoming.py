@@ -35,6 +35,7 @@ from wyoming.wake import Detect, Detection, NotDetected
 from hub import __version__
 from hub.conversation import asks_back
 from hub.core.logs import RateLimitedLogger
+from hub.core.seams import Judgement
 from hub.netjson import load_json
 from hub.traces import Trace
 
@@ -61,7 +62,7 @@ DEFAULT_URI = "tcp://127.0.0.1:10700"
 class Assistant(Protocol):
     """What Wyoming needs of the hub (its `Conversation`): turns carried out, and readings weighed."""
 
-    def understands(self, text: str) -> float: ...
+    def understands(self, text: str) -> Judgement: ...
 
     async def handle(self, text: str, source: str = "text", session: str = "default") -> Trace: ...
 
