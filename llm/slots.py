@@ -13,7 +13,7 @@ from hub.core.errors import ExecutionError
 from hub.core.events import ToolCall
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
 from llm.decode import Clause
-from hub.core.grounding import fit
+from hub.core.grounding import content_words, distinctive_words, fit
 from llm.entities import HomeNames, NameIndex, domain_of, is_here
 from llm.grounding import fit_call, fit_intent, merge_name_spans, singular_of_name
 from llm.numbers import clean_number, parse_duration, parse_number, parse_time
@@ -595,12 +595,11 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     if intent in ("HassClimateSetTemperature", "HassClimateGetTemperature"):
         entity_names, areas = _climate_targets(entity_names, areas, names)
         if not entity_names:
-            entity_names += _spot_names(clause_text, names, "climate")
+            entity_names += _spot_names(clause_text, names, ("climate",))
     if not entity_names and intent in _MEDIA_INTENTS:
-        entity_names += _spot_names(clause_text, names, "media_player")
+        entity_names += _spot_names(clause_text, names, ("media_player",))
     if not (entity_names or areas or domain or "floor" in base) and intent in ("HassTurnOn", "HassTurnOff"):
-        for kind in INTENT_DOMAINS[intent]:  # an untagged name said word for word ("start movie time right now")
-            entity_names += _spot_names(clause_text, names, kind)[: 1 - len(entity_names)]
+        entity_names += _spot_names(clause_text, names, INTENT_DOMAINS[intent])  # "start movie time right now"
     if intent == "HassGetState" and _HUMIDITY.search(clause_text):
         # "what is the humidity in the living room place": the sensor of the room said or of the device named
         places = areas or [a.name for n in entity_names if (a := _area_of(n, names)) is not None]
@@ -772,15 +771,19 @@ def _climate_targets(entity_names: list[str], areas: list[str], names: HomeNames
     return keep, areas
 
 
-def _spot_names(clause_text: str, names: HomeNames, domain: str) -> list[str]:
-    """Names of `domain` devices said word for word in the clause (for untagged 'the thermostat')."""
+def _spot_names(clause_text: str, names: HomeNames, domains: tuple[str, ...]) -> list[str]:
+    """The one device of `domains` a clause names without the tagger marking it ('the thermostat', 'make me
+    a coffee'): its whole name said word for word, else a word only its name has
+    (`hub.core.grounding.distinctive_words`); none when that picks out several."""
     said = f" {normalize_name(clause_text)} "
-    return [
-        e.name
-        for e in names.home.entities
-        if e.domain == domain
-        and any(f" {normalize_name(n)} " in said for n in e.names() if normalize_name(n) not in _VAGUE_NAMES)
-    ][:1]
+    whole = [e.name for e in names.home.entities if e.domain in domains and
+             any(f" {normalize_name(n)} " in said for n in e.names() if normalize_name(n) not in _VAGUE_NAMES)]
+    if whole:
+        return whole[:1]
+    distinctive = distinctive_words(names.home)
+    found = {distinctive[w].name for w in content_words(clause_text) if w in distinctive
+             and w not in _VAGUE_NAMES and distinctive[w].domain in domains}
+    return list(found) if len(found) == 1 else []
 
 
 def _area_of(name: str, names: HomeNames) -> Area | None:

@@ -153,6 +153,17 @@ def _keys(forms: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(phonetic_key(f) for f in forms))
 
 
+def distinctive_words(home: Home) -> dict[str, Entity]:
+    """Words that only one device's names have, and that name no place or kind: 'coffee' of "Coffee Maker"."""
+    devices = device_words(home)
+    common = {w for d in devices for w in d.place} | {w for kind in _KIND_BY_DOMAIN.values() for w in kind}
+    owners: dict[str, list[Entity]] = {}
+    for device in devices:
+        for word in device.name - common:
+            owners.setdefault(word, []).append(device.entity)
+    return {word: found[0] for word, found in owners.items() if len(found) == 1 and not word.isdigit()}
+
+
 def fit(home: Home, spoken: str, domains: tuple[str, ...] | None = None) -> Fit:
     """The devices (of `domains`, when given) that `spoken` fits by words, else by sound.
 

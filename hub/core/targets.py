@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
-from hub.core.grounding import fit
+from hub.core.grounding import KIND_WORDS, fit, singular
 from hub.core.intent_domains import INTENT_DOMAINS as INTENT_DOMAINS  # derived from the declarations
 from hub.core.responses import join_names
 
@@ -214,7 +214,21 @@ def _no_such_name(home: Home, q: TargetQuery, area: Area | None, floor: Floor | 
         raise ExecutionError(f"There is no {q.name}{_where(area, floor)}")
     if exists:
         raise ExecutionError(f"{q.name} cannot do that")
+    if (place_and_kind := _place_and_kind(home, q.name or "")) is not None:
+        raise ExecutionError(f"There are no {place_and_kind[1]} in the {place_and_kind[0].name}")
     raise ExecutionError(f"There is no device called {q.name}")
+
+
+def _place_and_kind(home: Home, spoken: str) -> tuple[Area, str] | None:
+    """'kitchen lock' -> (Kitchen, 'locks'): an area of the home and a kind of device, said as one name."""
+    words = normalize_name(spoken).split()
+    for cut in range(len(words) - 1, 0, -1):
+        kind = KIND_WORDS.get(" ".join(words[cut:])) or KIND_WORDS.get(singular(" ".join(words[cut:])))
+        area = next((a for a in home.areas if normalize_name(" ".join(words[:cut])) in
+                     {normalize_name(n) for n in (a.name, *a.aliases)}), None)
+        if kind is not None and area is not None:
+            return area, CLASS_NOUNS.get(kind[1] or "") or DOMAIN_NOUNS.get(kind[0], "devices")
+    return None
 
 
 def _wanted_noun(q: TargetQuery) -> str:
