@@ -56,6 +56,8 @@ class Match(Generic[T]):
     score: float
     """100 for a name as said, 99 for an alias, 98 without spaces, 97 singular/plural, 90 the last word of one
     device's name, else fuzzy."""
+    fuzzy: bool = False
+    """Spelled like the name, not the name as said (a rapidfuzz ratio)."""
 
 
 class NameIndex(Generic[T]):
@@ -92,7 +94,7 @@ class NameIndex(Generic[T]):
         if best is None:
             return None
         key = best[0]
-        return Match(self._names.get(key) or self._aliases[key], float(best[1]))
+        return Match(self._names.get(key) or self._aliases[key], float(best[1]), fuzzy=True)
 
 
 HEAD_SCORE = 90.0

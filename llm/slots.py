@@ -693,8 +693,14 @@ def _content_words(text: str) -> list[str]:
 
 
 def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, tuple[str, str | None] | None]:
-    """A name span -> ('name', entity name) | ('area', area name, domain) | ('none', '')."""
+    """A name span -> ('name', entity name) | ('area', area name, domain) | ('none', '').
+
+    A name spelled like the span loses to devices its words fit ("Olivia's Room lock": the lock there, not
+    "Olivia's Room Globe")."""
     match = names.entities.match(text)
+    if match is not None and match.fuzzy and (words := fit(names.home, text, INTENT_DOMAINS.get(intent))).entities \
+            and not words.by_sound:
+        match = None
     if match is None and domain_of(text):
         return "domain", "", domain_of(text)
     if intent in _IMPLIED_TARGET and _generic(text) and (match is None or match.score < 97):

@@ -105,7 +105,7 @@ class DeviceWords:
     place: frozenset[str]
     kind: frozenset[str]
     name_keys: tuple[str, ...]
-    """Phonetic keys of its names, alone and after its area's."""
+    """Phonetic keys of its names, alone and after its area's, and of each word of them but its kind."""
     kind_keys: tuple[str, ...]
     """Phonetic keys of its area's names followed by a kind word."""
 
@@ -143,7 +143,8 @@ def _device_words(home: Home) -> tuple[DeviceWords, ...]:
         areas = (area.name, *area.aliases) if area is not None else ()
         floors = (floor.name, *floor.aliases) if floor is not None else ()
         kind = kind_words(entity)
-        names = [*entity.names(), *(f"{a} {n}" for a in areas for n in entity.names())]
+        names = [*entity.names(), *(f"{a} {n}" for a in areas for n in entity.names()),
+                 *(w for w in _words(entity.names()) - kind - _words((*areas, *floors)) if not w.isdigit())]
         out.append(DeviceWords(entity, _words(entity.names()), _words((*areas, *floors)), kind,
                                _keys(names), _keys([f"{a} {k}" for a in areas for k in kind])))
     return tuple(out)
@@ -167,8 +168,9 @@ def distinctive_words(home: Home) -> dict[str, Entity]:
 def fit(home: Home, spoken: str, domains: tuple[str, ...] | None = None) -> Fit:
     """The devices (of `domains`, when given) that `spoken` fits by words, else by sound.
 
-    Of the devices a span fits, those whose name words alone cover it are preferred ("smart curtain":
-    the Smart Curtain, not every curtain in a Smart room), then those that need fewer place and kind words."""
+    Of the devices a span fits, those whose names say its kind words are preferred ("the patio lamp": the
+    Patio Arc Lamp, not the Patio String Lights). A whole name is matched before this, as said
+    (`hub.core.targets.match_targets`, `llm.entities.NameIndex`)."""
     said = content_words(spoken)
     if not said:
         return Fit((), False)
@@ -185,13 +187,12 @@ def fit(home: Home, spoken: str, domains: tuple[str, ...] | None = None) -> Fit:
 
 
 def _fits(device: DeviceWords, said: tuple[str, ...]) -> int | None:
-    """None when some word is none of the device's; else how many words needed the place or the kind (0: the
-    name alone covers the span)."""
+    """None when some word is none of the device's; else how many words only its kind covers."""
     if not all(w in device.name or w in device.place or w in device.kind for w in said):
         return None
     if all(w in device.place for w in said):
         return None  # a place alone names an area
-    return sum(w not in device.name for w in said)
+    return sum(w not in device.name and w not in device.place for w in said)
 
 
 SOUND_CUTOFF = 86.0
