@@ -1,4 +1,13 @@
-"""Clauses -> tool calls: HA slot names, the home's own names, numbers as numbers."""
+"""Clauses -> tool calls: HA slot names, the home's own names, numbers as numbers.
+
+- Targets: a clause's spans are grounded on the live home (`llm.grounding`, `hub.core.grounding`): a name as
+  said, an area with a kind ("kitchen lights"), part of a name or an area with the rest of it, a slip that
+  sounds like one; a span the home has nothing for stays as said, so the executor says there is none (or,
+  for a partial name that fits several devices, asks which). The intent is the one the named device takes
+  among those of the act heard (`llm.grounding.fit_intent`, `fit_call`).
+- Values: numbers, times, durations, colours, states, directions (`_value_slots`, `llm.numbers`).
+- Whether the home can carry the result out (`grounded`), which the voice pipeline asks of whisper's readings.
+"""
 
 from __future__ import annotations
 
@@ -698,8 +707,7 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
     A name spelled like the span loses to devices its words fit ("Olivia's Room lock": the lock there, not
     "Olivia's Room Globe")."""
     match = names.entities.match(text)
-    if match is not None and match.fuzzy and (words := fit(names.home, text, INTENT_DOMAINS.get(intent))).entities \
-            and not words.by_sound:
+    if match is not None and match.fuzzy and _fits_by_words(intent, text, names):
         match = None
     if match is None and domain_of(text):
         return "domain", "", domain_of(text)
@@ -736,6 +744,11 @@ NEED_DOMAINS: dict[str, tuple[str, str | None]] = {
 
 def _kind_of(text: str) -> tuple[str, str | None] | None:
     return domain_of(text) or NEED_DOMAINS.get(normalize_name(text))
+
+
+def _fits_by_words(intent: str, text: str, names: HomeNames) -> bool:
+    found = fit(names.home, text, INTENT_DOMAINS.get(intent))
+    return bool(found.entities) and not found.by_sound
 
 
 def _fitted(intent: str, text: str, names: HomeNames) -> tuple[str, str, tuple[str, str | None] | None]:
