@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -125,14 +126,22 @@ class Fit:
     by_sound: bool = False
 
 
-_CACHE: list[tuple[Home, tuple[DeviceWords, ...]]] = []
-"""The last home's words (a Home is immutable: a changed home is a new object)."""
+_CACHE: dict[tuple[object, ...], tuple[DeviceWords, ...]] = {}
+"""The last home's words, by what they are made of: a device's new state makes a new Home, not new words."""
+
+
+_LAST: list[tuple[Home, tuple[DeviceWords, ...]]] = []
 
 
 def device_words(home: Home) -> tuple[DeviceWords, ...]:
-    if not _CACHE or _CACHE[0][0] is not home:
-        _CACHE[:] = [(home, _device_words(home))]
-    return _CACHE[0][1]
+    if _LAST and _LAST[0][0] is home:
+        return _LAST[0][1]
+    key = (home.areas, home.floors, tuple((e.id, e.name, e.aliases, e.area_id, e.device_class) for e in home.entities))
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = _device_words(home)
+    _LAST[:] = [(home, _CACHE[key])]
+    return _CACHE[key]
 
 
 def _device_words(home: Home) -> tuple[DeviceWords, ...]:
@@ -225,6 +234,7 @@ _SOUNDS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for 
 ))
 
 
+@lru_cache(maxsize=16384)
 def phonetic_key(text: str) -> str:
     """A key that words which sound alike share, for speech-to-text slips ("kitchen lice" ~ "kitchen lights",
     "tele vision" = "television"): spaces and punctuation dropped; English spellings of one sound made one
