@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from hub.core.home import Entity, Home, normalize_name
 
@@ -214,16 +214,18 @@ def _by_sound(candidates: list[DeviceWords], said: tuple[str, ...]) -> Fit:
     key = phonetic_key(" ".join(said))
     if len(key) < 4:
         return Fit((), False)
-    scored: list[tuple[float, bool, Entity]] = []
-    for device in candidates:
-        name_score = max(fuzz.ratio(key, k) for k in device.name_keys)
-        kind_score = max((fuzz.ratio(key, k) for k in device.kind_keys), default=0.0)
-        scored.append((max(name_score, kind_score), name_score >= kind_score, device.entity))
-    top = max((s[0] for s in scored), default=0.0)
+    keys = [(k, device, by_name) for device in candidates
+            for by_name, ks in ((True, device.name_keys), (False, device.kind_keys)) for k in ks]
+    scores = process.cdist([key], [k[0] for k in keys], scorer=fuzz.ratio, score_cutoff=SOUND_CUTOFF)[0] \
+        if keys else []
+    top = max(scores, default=0.0)
     if top < SOUND_CUTOFF:
         return Fit((), False)
-    best = [s for s in scored if s[0] == top]
-    return Fit(tuple(s[2] for s in best), by_name=any(s[1] for s in best), by_sound=True)
+    best: dict[str, tuple[Entity, bool]] = {}
+    for (_, device, by_name), score in zip(keys, scores):
+        if score == top:
+            best[device.entity.id] = (device.entity, by_name or best.get(device.entity.id, (None, False))[1])
+    return Fit(tuple(e for e, _ in best.values()), by_name=any(n for _, n in best.values()), by_sound=True)
 
 
 _SOUNDS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
