@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from hub.core.grounding import DOMAIN_WORDS, with_digits
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 
 T = TypeVar("T")
@@ -20,48 +21,6 @@ FUZZY_CUTOFF = 82.0
 
 HERE_WORDS = frozenset({"here", "this room", "the room", "this area", "in here", "this space"})
 _FILLER = re.compile(r"^(?:in|on|at|inside|the|my|our|of|please)\s+|\s+(?:please|too)$")
-
-DOMAIN_WORDS: dict[str, tuple[str, str | None]] = {
-    "light": ("light", None),
-    "lights": ("light", None),
-    "lamp": ("light", None),
-    "lamps": ("light", None),
-    "lighting": ("light", None),
-    "bulb": ("light", None),
-    "bulbs": ("light", None),
-    "fan": ("fan", None),
-    "fans": ("fan", None),
-    "ceiling fan": ("fan", None),
-    "switch": ("switch", None),
-    "switches": ("switch", None),
-    "plug": ("switch", None),
-    "plugs": ("switch", None),
-    "outlet": ("switch", None),
-    "outlets": ("switch", None),
-    "socket": ("switch", None),
-    "sockets": ("switch", None),
-    "blind": ("cover", "blind"),
-    "blinds": ("cover", "blind"),
-    "curtain": ("cover", "curtain"),
-    "curtains": ("cover", "curtain"),
-    "drapes": ("cover", "curtain"),
-    "shade": ("cover", "shade"),
-    "shades": ("cover", "shade"),
-    "shutter": ("cover", "shutter"),
-    "shutters": ("cover", "shutter"),
-    "garage door": ("cover", "garage"),
-    "garage doors": ("cover", "garage"),
-    "garage": ("cover", "garage"),
-    "window": ("cover", "window"),
-    "windows": ("cover", "window"),
-    "awning": ("cover", "awning"),
-    "awnings": ("cover", "awning"),
-    "gate": ("cover", "gate"),
-    "gates": ("cover", "gate"),
-    "door": ("cover", "door"),
-    "doors": ("cover", "door"),
-}
-
 
 def domain_of(span: str) -> tuple[str, str | None] | None:
     """'lights' -> ('light', None); 'blinds' -> ('cover', 'blind'); unknown -> None."""
@@ -84,6 +43,7 @@ def _variants(text: str) -> list[str]:
     """Spoken forms worth trying: as said, without fillers, singular/plural, without spaces."""
     base = normalize_name(text)
     out = [base, _strip_fillers(base)]
+    out += [with_digits(v) for v in out]
     for v in list(out):
         out.append(v[:-1] if v.endswith("s") else v + "s")
         out.append(v.replace(" ", ""))
@@ -96,6 +56,8 @@ class Match(Generic[T]):
     score: float
     """100 for a name as said, 99 for an alias, 98 without spaces, 97 singular/plural, 90 the last word of one
     device's name, else fuzzy."""
+    fuzzy: bool = False
+    """Spelled like the name, not the name as said (a rapidfuzz ratio)."""
 
 
 class NameIndex(Generic[T]):
@@ -132,7 +94,7 @@ class NameIndex(Generic[T]):
         if best is None:
             return None
         key = best[0]
-        return Match(self._names.get(key) or self._aliases[key], float(best[1]))
+        return Match(self._names.get(key) or self._aliases[key], float(best[1]), fuzzy=True)
 
 
 HEAD_SCORE = 90.0

@@ -1,4 +1,13 @@
-"""Clauses -> tool calls: HA slot names, the home's own names, numbers as numbers."""
+"""Clauses -> tool calls: HA slot names, the home's own names, numbers as numbers.
+
+- Targets: a clause's spans are grounded on the live home (`llm.grounding`, `hub.core.grounding`): a name as
+  said, an area with a kind ("kitchen lights"), part of a name or an area with the rest of it, a slip that
+  sounds like one; a span the home has nothing for stays as said, so the executor says there is none (or,
+  for a partial name that fits several devices, asks which). The intent is the one the named device takes
+  among those of the act heard (`llm.grounding.fit_intent`, `fit_call`).
+- Values: numbers, times, durations, colours, states, directions (`_value_slots`, `llm.numbers`).
+- Whether the home can carry the result out (`grounded`), which the voice pipeline asks of whisper's readings.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +21,10 @@ from hub.core.home import Area, Entity, normalize_name
 from hub.core.errors import ExecutionError
 from hub.core.events import ToolCall
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
-from llm.decode import Clause, Span
+from llm.decode import Clause
+from hub.core.grounding import content_words, distinctive_words, fit
 from llm.entities import HomeNames, NameIndex, domain_of, is_here
+from llm.grounding import fit_call, fit_intent, merge_name_spans, singular_of_name
 from llm.numbers import clean_number, parse_duration, parse_number, parse_time
 from llm.schema import INTENTS
 
@@ -146,7 +157,8 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
         last = (clause, len(calls), previous)
         slot_sets = build_slots(clause, names, previous)
         for slots in slot_sets:
-            call = ToolCall(*_fit_to_home(clause.intent, slots, names), round(clause.confidence, 4))
+            intent, slots = fit_call(*_play_without_query(clause.intent, slots), names, clause.intents)
+            call = ToolCall(intent, slots, round(clause.confidence, 4))
             if calls and (calls[-1].intent, calls[-1].slots) == (call.intent, call.slots):
                 continue  # "Let's get to the next song": one clause heard twice, not two skips
             if _unsaid_lock_verb(call, said, names):
@@ -187,12 +199,8 @@ def _unsaid_lock_verb(call: ToolCall, clause_text: str, names: HomeNames) -> boo
 
 def _settle(clause: Clause, names: HomeNames, threshold: float) -> Clause:
     """A clause the tagger was torn about, settled by what was said: a humidity question, a level to reach, the
-    verb it starts with, a scene it names, a percentage for a device that takes one."""
-    clause = _by_the_verb(_sets_a_level(_asks_a_sensor(clause)), threshold)
-    clause = _activates_a_scene(clause, names, threshold)
-    if clause.confidence < threshold and (surer := _percentage_for_a_device(clause, names)) >= threshold:
-        clause = replace(clause, confidence=surer)
-    return clause
+    verb it starts with; then its intent fitted to the device it names (`llm.grounding.fit_intent`)."""
+    return fit_intent(_by_the_verb(_sets_a_level(_asks_a_sensor(clause)), threshold), names)
 
 
 _HUMIDITY = re.compile(r"\bhumid(?:ity)?\b", re.IGNORECASE)
@@ -221,23 +229,6 @@ def _by_the_verb(clause: Clause, threshold: float) -> Clause:
     return replace(clause, intent="HassTurnOn" if found.group(1) else "HassTurnOff", confidence=either)
 
 
-def _activates_a_scene(clause: Clause, names: HomeNames, threshold: float) -> Clause:
-    """'start movie time', torn between a timer (0.44, with no duration) and turning something on (0.40), or
-    'start movie time right now', between turning on (0.58) and a timer (0.31): a clause below the threshold
-    that names one of the home's scenes turns it on, as surely as the two together."""
-    if clause.confidence >= threshold:
-        return clause
-    spans = merge_name_spans(clause.spans, clause.utterance, names)
-    scene = any(s.kind == "name" and (e := names.entity(s.text, cutoff=101)) is not None and e.domain == "scene"
-                for s in spans)
-    other = clause.confidence if clause.intent != "HassTurnOn" else \
-        max((p for intent, p in clause.intents.items() if intent != "HassTurnOn"), default=0.0)
-    surely = other + clause.intents.get("HassTurnOn", 0.0)
-    if not scene or surely < threshold:
-        return clause
-    return replace(clause, intent="HassTurnOn", confidence=surely)
-
-
 def _sets_a_level(clause: Clause) -> Clause:
     """'dim the floor lamp down to 20%', tagged as a step down (0.65) with a brightness to reach: it sets that
     brightness, as surely as it changes the brightness at all ('by 20%' is a step)."""
@@ -248,56 +239,15 @@ def _sets_a_level(clause: Clause) -> Clause:
     return replace(clause, intent="HassLightSet", confidence=max(clause.confidence, surely))
 
 
-_PERCENTAGE_INTENTS = {"light": ("HassLightSet", "brightness"), "cover": ("HassSetPosition", "position"),
-                       "fan": ("HassFanSetSpeed", "percentage")}
-"""What 'set <device> to N%' means for each kind of device."""
-_PERCENTAGE_SLOTS = {intent: slot for intent, slot in _PERCENTAGE_INTENTS.values()}
-
-
-def _percentage_for_a_device(clause: Clause, names: HomeNames) -> float:
-    """'set the tv strip to 20%', torn between a cover's position (0.54) and a light's brightness: how surely it
-    sets some device to a percentage, when it names a device that takes one (`_fit_percentage` says which),
-    in one span or in words the tagger split ("kitchen" an area, "ceiling" a kind); else 0."""
-    if clause.intent not in _PERCENTAGE_SLOTS:
-        return 0.0
-    spans = merge_name_spans(clause.spans, clause.utterance or clause.text, names)  # kitchen + ceiling: a name
-    name = next((s.text for s in spans if s.kind == "name"), None)
-    entity = names.entity(name) if name else None
-    if entity is None or entity.domain not in _PERCENTAGE_INTENTS:
-        return 0.0
-    return sum(clause.intents.get(intent, 0.0) for intent in _PERCENTAGE_SLOTS)
-
-
-def _fit_to_home(intent: str, slots: dict[str, Any], names: HomeNames) -> tuple[str, dict[str, Any]]:
-    """The intent the named device can carry out ('pause the roomba': a vacuum's), and 'play' with nothing
-    to search for: carry on playing (as Home Assistant's "play" on a paused player)."""
+def _play_without_query(intent: str, slots: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """'play' with nothing to search for: carry on playing (as Home Assistant's "play" on a paused player)."""
     if intent == "HassMediaSearchAndPlay" and "search_query" not in slots:
         return "HassMediaUnpause", {k: v for k, v in slots.items() if k != "media_class"}
-    if intent in _VACUUM_FOR_MEDIA and (entity := _named(slots, names)) is not None and entity.domain == "vacuum":
-        return _VACUUM_FOR_MEDIA[intent], {"name": entity.name}
-    return _fit_percentage(intent, slots, names)
-
-
-_VACUUM_FOR_MEDIA = {"HassMediaPause": "HassVacuumReturnToBase", "HassMediaUnpause": "HassVacuumStart"}
-"""'stop the roomba' tagged as pausing a player: a vacuum stops by going home, as 'stop the vacuum' and
-'turn off the vacuum' do, and carries on by starting."""
+    return intent, slots
 
 
 def _named(slots: dict[str, Any], names: HomeNames) -> Entity | None:
     return names.entity(str(slots["name"]), cutoff=101) if "name" in slots else None
-
-
-def _fit_percentage(intent: str, slots: dict[str, Any], names: HomeNames) -> tuple[str, dict[str, Any]]:
-    """'set the kitchen ceiling to 40%' tagged as a cover position, for a light: its brightness."""
-    slot = _PERCENTAGE_SLOTS.get(intent)
-    entity = names.entity(str(slots["name"]), cutoff=101) if slot in slots and "name" in slots else None
-    if slot is None or entity is None or entity.domain not in _PERCENTAGE_INTENTS:
-        return intent, slots
-    fitted, fitted_slot = _PERCENTAGE_INTENTS[entity.domain]
-    if fitted == intent:
-        return intent, slots
-    kept = {k: v for k, v in slots.items() if k not in (slot, "domain", "device_class")}
-    return fitted, {**kept, fitted_slot: max(0, min(100, int(slots[slot])))}
 
 
 _NEEDS: dict[str, tuple[str, ...]] = {
@@ -457,80 +407,6 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
 
 
 _TARGET_SPANS = ("name", "area", "floor", "domain")
-
-
-def merge_name_spans(spans: list[Span], utterance: str, names: HomeNames) -> list[Span]:
-    """Adjacent target spans that together spell a device exactly become one name span.
-
-    The tagger sometimes splits "floor lamp" into floor + domain, or "coffee maker" into name +
-    area; the home knows better. Only exact names or aliases (as said) merge."""
-    spans = sorted(spans, key=lambda s: s.word)
-    out: list[Span] = []
-    i = 0
-    while i < len(spans):
-        j = i
-        while (
-            j + 1 < len(spans)
-            and spans[j + 1].kind in _TARGET_SPANS
-            and spans[j].kind in _TARGET_SPANS
-            and spans[j + 1].word == spans[j].last_word + 1
-        ):
-            j += 1
-        merged = _longest_exact_name(spans[i : j + 1], utterance, names)
-        if merged is None:
-            merged = (_extend_to_name(spans[i], utterance, names), 1)
-        out.append(merged[0])
-        i += merged[1]
-        while i < len(spans) and spans[i].start < merged[0].end:
-            i += 1  # swallowed by the name it was extended to
-    return out
-
-
-_NEXT_WORDS = re.compile(r"\s*(\S+)(\s+\S+)?")
-_PREVIOUS_WORDS = re.compile(r"(\S+\s+)?(\S+)\s*$")
-
-
-def _extend_to_name(span: Span, utterance: str, names: HomeNames) -> Span:
-    """'movie' + 'night' after it, or 'floor' before 'lamp' -> the device's exact name."""
-    if span.kind not in ("name", "area", "domain") or names.entity(span.text, cutoff=101) is not None:
-        return span
-    candidates: list[tuple[int, int]] = []
-    following = _NEXT_WORDS.match(utterance, span.end)
-    if following is not None and span.kind != "domain":
-        candidates += [(span.start, end) for end in (following.end(2), following.end(1)) if end > span.end]
-    before = _PREVIOUS_WORDS.search(utterance[: span.start])
-    if before is not None and span.kind != "area":
-        candidates += [(start, span.end) for start in (before.start(1), before.start(2)) if 0 <= start < span.start]
-    for start, end in candidates:
-        text = utterance[start:end].strip(" .,!?;:")
-        match = names.entities.match(text, cutoff=101)
-        if match is not None and match.score >= 99:
-            offset = utterance.index(text, start)
-            return Span("name", text, span.word, span.last_word, offset, offset + len(text))
-    return span
-
-
-def _longest_exact_name(run: list[Span], utterance: str, names: HomeNames) -> tuple[Span, int] | None:
-    """A name span made of the longest prefix of `run` (2+ spans) that is a device's name."""
-    for k in range(len(run), 1, -1):
-        first, last = run[0], run[k - 1]
-        text = utterance[first.start : last.end]
-        match = names.entities.match(text, cutoff=101)
-        if match is not None and (match.score >= 98 or _singular_of_name(text, match.item)):
-            return Span("name", text, first.word, last.word, first.start, last.end), k
-    if run[0].kind == "domain":  # "ceiling fan", "garage door": a domain word that is a device's name
-        match = names.entities.match(run[0].text, cutoff=101)
-        if match is not None and match.score >= 99:
-            return Span("name", run[0].text, run[0].word, run[0].last_word, run[0].start, run[0].end), 1
-    return None
-
-
-def _singular_of_name(spoken: str, entity: Entity) -> bool:
-    """'bedroom curtain' for "Bedroom Curtains": one device, said in the singular, is that device.
-
-    The other way round ('bathroom lights' for "Bathroom Light") stays the lights of the area."""
-    said = normalize_name(spoken)
-    return any(normalize_name(n) == said + "s" for n in (entity.name, *entity.aliases))
 
 
 def list_name(spoken: str) -> str:
@@ -705,6 +581,9 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
             entity_names.append(entity.name)
         elif floor is not None:
             base["floor"] = floor.name  # "downstairs lights": a floor said where an area goes
+        elif not is_here(text) and (fitted := _fitted(intent, text, names))[1] != text:
+            (entity_names if fitted[0] == "name" else areas).append(fitted[1])  # "espresso": no area, a device
+            domain = domain or fitted[2]
         elif not is_here(text) and _content_words(text):
             areas.append(text)  # unknown area: the executor says so
     if (floor_text := _first(spans, "floor")) is not None:
@@ -725,12 +604,11 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     if intent in ("HassClimateSetTemperature", "HassClimateGetTemperature"):
         entity_names, areas = _climate_targets(entity_names, areas, names)
         if not entity_names:
-            entity_names += _spot_names(clause_text, names, "climate")
+            entity_names += _spot_names(clause_text, names, ("climate",))
     if not entity_names and intent in _MEDIA_INTENTS:
-        entity_names += _spot_names(clause_text, names, "media_player")
+        entity_names += _spot_names(clause_text, names, ("media_player",))
     if not (entity_names or areas or domain or "floor" in base) and intent in ("HassTurnOn", "HassTurnOff"):
-        for kind in INTENT_DOMAINS[intent]:  # an untagged name said word for word ("start movie time right now")
-            entity_names += _spot_names(clause_text, names, kind)[: 1 - len(entity_names)]
+        entity_names += _spot_names(clause_text, names, INTENT_DOMAINS[intent])  # "start movie time right now"
     if intent == "HassGetState" and _HUMIDITY.search(clause_text):
         # "what is the humidity in the living room place": the sensor of the room said or of the device named
         places = areas or [a.name for n in entity_names if (a := _area_of(n, names)) is not None]
@@ -824,14 +702,19 @@ def _content_words(text: str) -> list[str]:
 
 
 def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, tuple[str, str | None] | None]:
-    """A name span -> ('name', entity name) | ('area', area name, domain) | ('none', '')."""
+    """A name span -> ('name', entity name) | ('area', area name, domain) | ('none', '').
+
+    A name spelled like the span loses to devices its words fit ("Olivia's Room lock": the lock there, not
+    "Olivia's Room Globe")."""
     match = names.entities.match(text)
+    if match is not None and match.fuzzy and _fits_by_words(intent, text, names):
+        match = None
     if match is None and domain_of(text):
         return "domain", "", domain_of(text)
     if intent in _IMPLIED_TARGET and _generic(text) and (match is None or match.score < 97):
         return "none", "", None  # "start the vacuum": the one there is, as Home Assistant says it (no name)
     split = names.area_and_domain(text)
-    if match is not None and (match.score >= 99 or split is None or _singular_of_name(text, match.item)):
+    if match is not None and (match.score >= 99 or split is None or singular_of_name(text, match.item)):
         return "name", match.item.name, None
     if split is not None:  # "bathroom lights": the lights of the Bathroom, not the "Bathroom Light"
         return "area", split[0].name, split[1]
@@ -845,9 +728,7 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
         return "area", area.name, None
     if normalize_name(text) in _GENERIC_NAMES or not _content_words(text):
         return "none", "", None
-    if (entity := _by_words(text, names)) is not None:
-        return "name", entity.name, None
-    return "name", text, None  # unknown device: the executor says so
+    return _fitted(intent, text, names)
 
 
 NEED_DOMAINS: dict[str, tuple[str, str | None]] = {
@@ -865,26 +746,29 @@ def _kind_of(text: str) -> tuple[str, str | None] | None:
     return domain_of(text) or NEED_DOMAINS.get(normalize_name(text))
 
 
-def _by_words(text: str, names: HomeNames) -> Entity | None:
-    """The one device a part of its name picks out: 'coffee' (Coffee Maker), or an area and the rest of a name
-    or a kind of device: 'entry lock' (the Smart Lock, the only lock in the Entry), 'living room smart curtain'."""
-    words = _content_words(text)
-    if not words:
-        return None
-    entities = names.home.entities
-    whole = [e for e in entities if set(words) <= set(normalize_name(e.name).split())]
-    if len(whole) == 1:
-        return whole[0]
-    for cut in range(len(words) - 1, 0, -1):
-        area = names.areas.match(" ".join(words[:cut]), cutoff=101)
-        if area is None:
-            continue
-        rest = set(words[cut:])
-        here = [e for e in entities if e.area_id == area.item.id]
-        fits = [e for e in here if rest <= set(normalize_name(e.name).split()) or rest == {e.domain}]
-        if len(fits) == 1:
-            return fits[0]
-    return None
+def _fits_by_words(intent: str, text: str, names: HomeNames) -> bool:
+    found = fit(names.home, text, INTENT_DOMAINS.get(intent))
+    return bool(found.entities) and not found.by_sound
+
+
+def _fitted(intent: str, text: str, names: HomeNames) -> tuple[str, str, tuple[str, str | None] | None]:
+    """A span that is no name, area or kind as said, fitted to the home by its words or sound
+    (`hub.core.grounding.fit`), among the devices the intent acts on first: the one device it singles out; an
+    area and a kind (the Kitchen's lights for whisper's "kitchen lice"); else the span as said, for the
+    executor to ask which (a partial name that fits several) or say there is none."""
+    domains = INTENT_DOMAINS.get(intent)
+    found = fit(names.home, text, domains)
+    if not found.entities and domains is not None:
+        found = fit(names.home, text)
+    if len(found.entities) == 1 and (found.by_name or not found.by_sound):
+        return "name", found.entities[0].name, None
+    areas = {e.area_id for e in found.entities}
+    kinds = {(e.domain, e.device_class) for e in found.entities}
+    if found.entities and not found.by_name and len(areas) == 1 and (area := names.home.area(areas.pop())):
+        domain = {k[0] for k in kinds}
+        if len(domain) == 1:
+            return "area", area.name, (domain.pop(), kinds.pop()[1] if len(kinds) == 1 else None)
+    return "name", text, None
 
 
 def _generic(text: str) -> bool:
@@ -906,15 +790,19 @@ def _climate_targets(entity_names: list[str], areas: list[str], names: HomeNames
     return keep, areas
 
 
-def _spot_names(clause_text: str, names: HomeNames, domain: str) -> list[str]:
-    """Names of `domain` devices said word for word in the clause (for untagged 'the thermostat')."""
+def _spot_names(clause_text: str, names: HomeNames, domains: tuple[str, ...]) -> list[str]:
+    """The one device of `domains` a clause names without the tagger marking it ('the thermostat', 'make me
+    a coffee'): its whole name said word for word, else a word only its name has
+    (`hub.core.grounding.distinctive_words`); none when that picks out several."""
     said = f" {normalize_name(clause_text)} "
-    return [
-        e.name
-        for e in names.home.entities
-        if e.domain == domain
-        and any(f" {normalize_name(n)} " in said for n in e.names() if normalize_name(n) not in _VAGUE_NAMES)
-    ][:1]
+    whole = [e.name for e in names.home.entities if e.domain in domains and
+             any(f" {normalize_name(n)} " in said for n in e.names() if normalize_name(n) not in _VAGUE_NAMES)]
+    if whole:
+        return whole[:1]
+    distinctive = distinctive_words(names.home)
+    found = {distinctive[w].name for w in content_words(clause_text) if w in distinctive
+             and w not in _VAGUE_NAMES and distinctive[w].domain in domains}
+    return list(found) if len(found) == 1 else []
 
 
 def _area_of(name: str, names: HomeNames) -> Area | None:

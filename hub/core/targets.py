@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
+from hub.core.grounding import KIND_WORDS, fit, singular
 from hub.core.intent_domains import INTENT_DOMAINS as INTENT_DOMAINS  # derived from the declarations
 from hub.core.responses import join_names
 
@@ -163,7 +164,8 @@ def _by_name(home: Home, q: TargetQuery, candidates: list[Entity], area: Area | 
     key = normalize_name(q.name)
     named = [e for e in candidates if key in {normalize_name(n) for n in e.names()}]
     if not named:
-        return _name_is_area(home, q) or _no_such_name(home, q, area, floor)
+        return _name_is_area(home, q) or _by_words(home, q, candidates, area, floor) or \
+            _no_such_name(home, q, area, floor)
     if len({e.area_id for e in named}) > 1:
         context = home.context_area()
         local = [e for e in named if context is not None and e.area_id == context.id]
@@ -190,6 +192,21 @@ def _name_is_area(home: Home, q: TargetQuery) -> Targets | None:
     return Targets(tuple(found), area, None, by_name=False) if found else None
 
 
+def _by_words(home: Home, q: TargetQuery, candidates: list[Entity], area: Area | None,
+              floor: Floor | None) -> Targets | None:
+    """A name said in part, or as an area and a kind ('the entry lock'), that fits devices by its words
+    (`hub.core.grounding.fit`): the one it singles out; an area and a kind, every such device there; a partial
+    name that fits several, a question which. A name that only sounds like one is left to the resolver."""
+    found = fit(home, q.name or "", q.domains or None)
+    fitting = {e.id for e in candidates}
+    entities = [e for e in found.entities if e.id in fitting]
+    if not entities or found.by_sound:
+        return None
+    if len(entities) > 1 and (found.by_name or len({e.area_id for e in entities}) > 1):
+        raise AmbiguousTarget(which_one(home, entities), tuple(e.id for e in entities))
+    return Targets(tuple(entities), area, floor, by_name=found.by_name)
+
+
 def _no_such_name(home: Home, q: TargetQuery, area: Area | None, floor: Floor | None) -> Targets:
     key = normalize_name(q.name or "")
     exists = any(key in {normalize_name(n) for n in e.names()} for e in home.entities if e.exposed)
@@ -197,7 +214,21 @@ def _no_such_name(home: Home, q: TargetQuery, area: Area | None, floor: Floor | 
         raise ExecutionError(f"There is no {q.name}{_where(area, floor)}")
     if exists:
         raise ExecutionError(f"{q.name} cannot do that")
+    if (place_and_kind := _place_and_kind(home, q.name or "")) is not None:
+        raise ExecutionError(f"There are no {place_and_kind[1]} in the {place_and_kind[0].name}")
     raise ExecutionError(f"There is no device called {q.name}")
+
+
+def _place_and_kind(home: Home, spoken: str) -> tuple[Area, str] | None:
+    """'kitchen lock' -> (Kitchen, 'locks'): an area of the home and a kind of device, said as one name."""
+    words = normalize_name(spoken).split()
+    for cut in range(len(words) - 1, 0, -1):
+        kind = KIND_WORDS.get(" ".join(words[cut:])) or KIND_WORDS.get(singular(" ".join(words[cut:])))
+        area = next((a for a in home.areas if normalize_name(" ".join(words[:cut])) in
+                     {normalize_name(n) for n in (a.name, *a.aliases)}), None)
+        if kind is not None and area is not None:
+            return area, CLASS_NOUNS.get(kind[1] or "") or DOMAIN_NOUNS.get(kind[0], "devices")
+    return None
 
 
 def _wanted_noun(q: TargetQuery) -> str:

@@ -1,0 +1,187 @@
+"""Grounding: a clause's target spans resolved against the live home, and its intent fitted to what it names.
+
+Two general steps, neither of which quotes a sentence:
+
+1. Spans -> the home's things. Adjacent target spans that together spell a device become one name span
+   (`merge_name_spans`: the tagger split "floor lamp" into floor + lamp); a span that is no exact name is fitted
+   by its words and its sound (`hub.core.grounding.fit`).
+2. Intent x target. The tagger gives a distribution over intents; intents that are one act on different kinds
+   of device (`ACTS`: setting a level is a light's brightness, a cover's position, a fan's speed) share their
+   probability. A clause that names one device is carried out by the member of its act that the device's
+   domain takes (`hub.core.targets.INTENT_DOMAINS`), as surely as the act was heard (`fit_intent`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from typing import Any
+
+from hub.core.grounding import fit
+from hub.core.home import Entity, normalize_name
+from hub.core.targets import INTENT_DOMAINS
+from llm.decode import Clause, Span
+from llm.entities import HomeNames
+
+_LOGGER = logging.getLogger(__name__)
+
+ACTS: tuple[frozenset[str], ...] = (
+    frozenset({"HassLightSet", "HassSetPosition", "HassFanSetSpeed", "HassSetVolume"}),
+    frozenset({"HassMediaPause", "HassVacuumReturnToBase", "HassLawnMowerDock"}),
+    frozenset({"HassMediaUnpause", "HassVacuumStart", "HassLawnMowerStartMowing", "HassTurnOn", "HassStartTimer"}),
+)
+"""Intents that are one act said of different kinds of device: set a level; stop (a player pauses, a vacuum
+or mower goes home); start (a scene is turned on, a paused player carries on, a vacuum starts)."""
+
+LEVEL_SPANS = {"HassLightSet": "brightness", "HassSetPosition": "position", "HassFanSetSpeed": "percentage",
+               "HassSetVolume": "volume"}
+"""The span that carries the level of each level-setting intent: a level heard for one is the other's."""
+LEVEL_SLOTS = {"HassLightSet": "brightness", "HassSetPosition": "position", "HassFanSetSpeed": "percentage",
+               "HassSetVolume": "volume_level"}
+"""The same, as slots of a call."""
+_TARGET_SPANS = ("name", "area", "floor", "domain")
+
+
+def act_of(intent: str) -> frozenset[str]:
+    return next((act for act in ACTS if intent in act), frozenset({intent}))
+
+
+def fit_intent(clause: Clause, names: HomeNames) -> Clause:
+    """The clause's intent made the one its act takes for the one device it names, as surely as the act was
+    heard (the sum of its intents' probabilities); unchanged when it names no one device, or the device takes
+    the intent heard and the clause is already sure of it."""
+    entity = named_entity(clause, names)
+    if entity is None:
+        return clause
+    intent = carrier(clause.intent, entity, clause.intents)
+    if intent is None:
+        return clause
+    surely = max(clause.confidence, sum(clause.intents.get(i, 0.0) for i in act_of(clause.intent)))
+    if intent != clause.intent:
+        _LOGGER.debug("%s on %s (a %s): %s", clause.intent, entity.name, entity.domain, intent)
+    spans = [replace(s, kind=LEVEL_SPANS[intent]) if s.kind == LEVEL_SPANS.get(clause.intent) and intent in
+             LEVEL_SPANS else s for s in clause.spans]
+    return replace(clause, intent=intent, confidence=surely, spans=spans)
+
+
+def carrier(intent: str, entity: Entity, heard: dict[str, float]) -> str | None:
+    """The intent of `intent`'s act that `entity` takes: `intent` itself when it does, else the one the tagger
+    heard most (`heard`: its probabilities); None when the act means nothing for such a device."""
+    carriers = [i for i in act_of(intent) if entity.domain in INTENT_DOMAINS.get(i, ())]
+    if intent in carriers or not carriers:
+        return intent if carriers else None
+    return max(sorted(carriers), key=lambda i: heard.get(i, 0.0))
+
+
+def fit_call(intent: str, slots: dict[str, Any], names: HomeNames, heard: dict[str, float]) -> tuple[str, dict[str, Any]]:
+    """A call's intent made the one its act takes for the device it names by name (a pronoun's target too:
+    "... and set it to 50 percent" of a lamp is its brightness), its level moved to that intent's slot."""
+    entity = names.entity(str(slots["name"]), cutoff=101) if "name" in slots else None
+    fitted = carrier(intent, entity, heard) if entity is not None else None
+    if fitted is None or fitted == intent:
+        return intent, slots
+    kept = {k: v for k, v in slots.items() if k not in ("domain", "device_class", LEVEL_SLOTS.get(intent))}
+    if (level := LEVEL_SLOTS.get(intent)) in slots and fitted in LEVEL_SLOTS:
+        kept[LEVEL_SLOTS[fitted]] = max(0, min(100, int(slots[level])))
+    return fitted, kept
+
+
+def named_entity(clause: Clause, names: HomeNames) -> Entity | None:
+    """The one device the clause's name spans name: as said, or singled out by words or sound."""
+    for span in merge_name_spans(clause.spans, clause.utterance or clause.text, names):
+        if span.kind != "name":
+            continue
+        match = names.entities.match(span.text, cutoff=101)
+        if match is not None and match.score >= 97:
+            return match.item
+        found = fit(names.home, span.text)
+        if len(found.entities) == 1 and found.by_name:
+            return found.entities[0]
+    return None
+
+
+def merge_name_spans(spans: list[Span], utterance: str, names: HomeNames) -> list[Span]:
+    """Adjacent target spans that together spell a device exactly become one name span.
+
+    The tagger sometimes splits "floor lamp" into floor + domain, or "coffee maker" into name +
+    area; the home knows better. Only exact names or aliases (as said) merge."""
+    spans = sorted(spans, key=lambda s: s.word)
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        j = i
+        while (
+            j + 1 < len(spans)
+            and spans[j + 1].kind in _TARGET_SPANS
+            and spans[j].kind in _TARGET_SPANS
+            and spans[j + 1].word == spans[j].last_word + 1
+        ):
+            j += 1
+        merged = _longest_exact_name(spans[i : j + 1], utterance, names)
+        if merged is None:
+            merged = (_extend_to_name(spans[i], utterance, names), 1)
+        out.append(merged[0])
+        i += merged[1]
+        while i < len(spans) and spans[i].start < merged[0].end:
+            i += 1  # swallowed by the name it was extended to
+    return out
+
+
+_NEXT_WORDS = re.compile(r"\s*(\S+)(\s+\S+)?")
+_PREVIOUS_WORDS = re.compile(r"(\S+\s+)?(\S+)\s*$")
+
+
+def _extend_to_name(span: Span, utterance: str, names: HomeNames) -> Span:
+    """'movie' + 'night' after it, or 'floor' before 'lamp' -> the device's exact name."""
+    if span.kind not in ("name", "area", "domain") or names.entity(span.text, cutoff=101) is not None:
+        return span
+    candidates: list[tuple[int, int]] = []
+    following = _NEXT_WORDS.match(utterance, span.end)
+    if following is not None and span.kind != "domain":
+        candidates += [(span.start, end) for end in (following.end(2), following.end(1)) if end > span.end]
+    before = _PREVIOUS_WORDS.search(utterance[: span.start])
+    if before is not None and span.kind != "area":
+        candidates += [(start, span.end) for start in (before.start(1), before.start(2)) if 0 <= start < span.start]
+    for start, end in candidates:
+        text = utterance[start:end].strip(" .,!?;:")
+        match = names.entities.match(text, cutoff=101)
+        if match is not None and match.score >= 99:
+            offset = utterance.index(text, start)
+            return Span("name", text, span.word, span.last_word, offset, offset + len(text))
+    return span
+
+
+def _longest_exact_name(run: list[Span], utterance: str, names: HomeNames) -> tuple[Span, int] | None:
+    """A name span made of the longest prefix of `run` (2+ spans) that is a device's name."""
+    for k in range(len(run), 1, -1):
+        first, last = run[0], run[k - 1]
+        text = utterance[first.start : last.end]
+        match = names.entities.match(text, cutoff=101)
+        if match is not None and (match.score >= 98 or singular_of_name(text, match.item)):
+            return Span("name", text, first.word, last.word, first.start, last.end), k
+    for k in range(len(run), 1, -1):  # "bedsite" + "lamp": spans that together fit one device by words or sound
+        first, last = run[0], run[k - 1]
+        text = utterance[first.start : last.end]
+        if names.entities.match(text, cutoff=101) is None and _one_by_name(text, names):
+            return Span("name", text, first.word, last.word, first.start, last.end), k
+    if run[0].kind == "domain":  # "ceiling fan", "garage door": a domain word that is a device's name
+        match = names.entities.match(run[0].text, cutoff=101)
+        if match is not None and match.score >= 99:
+            return Span("name", run[0].text, run[0].word, run[0].last_word, run[0].start, run[0].end), 1
+    return None
+
+
+def _one_by_name(text: str, names: HomeNames) -> bool:
+    found = fit(names.home, text)
+    return len(found.entities) == 1 and found.by_name
+
+
+def singular_of_name(spoken: str, entity: Entity) -> bool:
+    """'bedroom curtain' for "Bedroom Curtains": one device, said in the singular, is that device.
+
+    The other way round ('bathroom lights' for "Bathroom Light") stays the lights of the area."""
+    said = normalize_name(spoken)
+    return any(normalize_name(n) == said + "s" for n in (entity.name, *entity.aliases))
+
+

@@ -1,0 +1,142 @@
+"""`hub.core.grounding` and the executor's targets: a device said in part, by its area and kind, or misheard,
+over several generated homes (`bench.ha_homes`) and small homes written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.ha_homes import generated_home
+from devices.homefile import parse_home
+from hub.core.errors import AmbiguousTarget, ExecutionError
+from hub.core.grounding import KIND_WORDS, content_words, device_words, fit, phonetic_key
+from hub.core.home import Entity, Home
+from hub.core.targets import ON_OFF_DOMAINS, TargetQuery, match_targets
+
+SEEDS = (1, 2, 3, 4, 5)
+
+FLAT = parse_home("""
+floors: [{id: main, name: Main Floor}]
+areas:
+  - {id: entry, name: Entry, floor: main}
+  - {id: living_room, name: Living Room, floor: main}
+  - {id: kitchen, name: Kitchen, floor: main}
+  - {id: bedroom_1, name: Bedroom 1, floor: main}
+  - {id: bedroom_2, name: Bedroom 2, floor: main}
+entities:
+  - {id: lock.smart_lock, name: Smart Lock, area: entry, state: locked}
+  - {id: cover.smart_curtain, name: Smart Curtain, area: living_room, device_class: curtain, state: open}
+  - {id: vacuum.roborock_s7, name: Roborock S7, area: living_room, state: docked}
+  - {id: fan.bedroom_1_fan, name: Bedroom 1 Fan, area: bedroom_1, state: "off"}
+  - {id: fan.bedroom_2_fan, name: Bedroom 2 Fan, area: bedroom_2, state: "off"}
+  - {id: light.pendant, name: Pendant, area: kitchen, state: "off"}
+  - {id: light.spots, name: Spots, area: kitchen, state: "off"}
+  - {id: media_player.bedroom_tv, name: Bedroom TV, area: bedroom_1, state: "off"}
+""")
+
+
+def _names(entities: tuple[Entity, ...] | list[Entity]) -> list[str]:
+    return sorted(e.name for e in entities)
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("the entry lock", ["Smart Lock"]),  # an area and a kind
+    ("the Roborock", ["Roborock S7"]),  # part of a name
+    ("the living room smart curtain", ["Smart Curtain"]),  # an area and the rest of a name
+    ("bedroom 1 fan", ["Bedroom 1 Fan"]),
+    ("bedroom one fan", ["Bedroom 1 Fan"]),  # a number said as a word
+    ("the kitchen lights", ["Pendant", "Spots"]),  # an area and a kind: every such device there
+])
+def test_a_span_fits_the_devices_its_words_name(said: str, meant: list[str]) -> None:
+    assert _names(fit(FLAT, said).entities) == meant
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("the bedroom tele vision", ["Bedroom TV"]),  # whisper's split word
+    ("the kitchen lice", ["Pendant", "Spots"]),  # whisper's "lice" for "lights": the Kitchen's lights
+    ("the robo rock", ["Roborock S7"]),
+])
+def test_a_span_that_fits_no_words_fits_by_sound(said: str, meant: list[str]) -> None:
+    found = fit(FLAT, said)
+    assert found.by_sound and _names(found.entities) == meant
+
+
+@pytest.mark.parametrize("said", ["the kitchen lock", "the toaster", "the bedroom", "jacuzzi", ""])
+def test_a_span_that_names_nothing_of_the_home_fits_nothing(said: str) -> None:
+    assert fit(FLAT, said).entities == ()
+
+
+def test_the_phonetic_key_hears_what_sounds_alike() -> None:
+    assert phonetic_key("tele vision") == phonetic_key("television")
+    assert phonetic_key("flora lamp") == phonetic_key("floor lamp")
+    assert phonetic_key("bedside lamp") != phonetic_key("desk lamp")
+
+
+def test_a_partial_name_that_fits_two_devices_asks_which() -> None:
+    with pytest.raises(AmbiguousTarget) as asked:
+        match_targets(FLAT, TargetQuery(name="smart", domains=ON_OFF_DOMAINS))
+    assert str(asked.value) == "Which one: Smart Lock or Smart Curtain?"
+    assert set(asked.value.choices) == {"lock.smart_lock", "cover.smart_curtain"}
+    with pytest.raises(AmbiguousTarget):  # "bedroom" is part of two areas' names
+        match_targets(FLAT, TargetQuery(name="bedroom fan", domains=ON_OFF_DOMAINS))
+
+
+def test_a_kind_the_area_lacks_says_so_and_picks_no_other_device() -> None:
+    with pytest.raises(ExecutionError) as said:
+        match_targets(FLAT, TargetQuery(name="kitchen lock", domains=ON_OFF_DOMAINS))
+    assert not isinstance(said.value, AmbiguousTarget)
+    assert str(said.value) == "There are no locks in the Kitchen"
+
+
+def test_the_executor_finds_a_device_said_by_area_and_kind() -> None:
+    targets = match_targets(FLAT, TargetQuery(name="entry lock", domains=("lock",)))
+    assert _names(targets.entities) == ["Smart Lock"]
+    assert _names(match_targets(FLAT, TargetQuery(name="Roborock", domains=("vacuum",))).entities) == ["Roborock S7"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_device_is_found_by_its_area_and_kind_in_generated_homes(seed: int) -> None:
+    """"<area> <kind>" fits exactly the devices of that kind in that area (said with a kind word no name of the
+    home has, which would prefer the device whose name has it; in an area no other device's name says), in every
+    generated home."""
+    home = generated_home(seed, 80)
+    checked = 0
+    for area in home.areas:
+        place = set(content_words(area.name))
+        if any(place <= set(content_words(e.name)) for e in home.entities if e.area_id != area.id):
+            continue  # "Olivia's Room Porch Light": the Porch named by a device elsewhere
+        for word, (domain, device_class) in KIND_WORDS.items():
+            there = [e for e in home.entities if e.area_id == area.id and e.domain == domain
+                     and device_class in (None, e.device_class)]
+            if not there or any(set(content_words(word)) & set(content_words(e.name)) for e in home.entities):
+                continue
+            found = fit(home, f"the {area.name} {word}", (domain,))
+            assert _names(found.entities) == _names(there) and not found.by_name, (area.name, word)
+            checked += 1
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_word_only_one_name_has_picks_that_device_in_generated_homes(seed: int) -> None:
+    home = generated_home(seed, 80)
+    owners: dict[str, set[str]] = {}
+    for device in device_words(home):
+        for word in device.name | device.place | device.kind:
+            owners.setdefault(word, set()).add(device.entity.id)
+    checked = 0
+    for device in device_words(home):
+        own = [w for w in device.name - device.kind if owners[w] == {device.entity.id} and not w.isdigit()]
+        for word in own:
+            found = fit(home, f"the {word}")
+            assert [e.id for e in found.entities] == [device.entity.id] and found.by_name, word
+            checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_whole_name_fits_its_device_in_generated_homes(seed: int) -> None:
+    home: Home = generated_home(seed, 80)
+    for entity in home.entities:
+        found = fit(home, entity.name)
+        assert entity in found.entities, entity.name  # among the others in its area its name also fits
+        assert all(set(content_words(entity.name)) <= (d.name | d.place) for d in device_words(home)
+                   if d.entity in found.entities)
