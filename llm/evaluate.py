@@ -1,6 +1,6 @@
 """Accuracy and wrong actions on hand-written JSONL sets: {"text", "intents": [{"intent", "slots"}]} per line.
 
-python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml] [--modes fp32,int8] [--errors]
+python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml] [--weights OLD NEW] [--modes fp32,int8] [--errors]
 
 With no --data, every set of the held-out suite (`tests/data/heldout/`, each over its own home) and the
 team's dev/test sets (demo home) are scored. Per set it prints:
@@ -125,7 +125,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, nargs="*", help="sets to score (default: the whole suite)")
     parser.add_argument("--home", type=Path, default=DEMO_HOME, help="the home for --data sets")
-    parser.add_argument("--weights", type=Path, default=None)
+    parser.add_argument(
+        "--weights", type=Path, nargs="*", default=None, help="weights files to compare (default: the shipped)"
+    )
     parser.add_argument("--modes", default="int8")
     parser.add_argument("--errors", action="store_true", help="print every mismatch")
     parser.add_argument(
@@ -134,10 +136,13 @@ def main() -> None:
     args = parser.parse_args()
     sets = [(p, args.home) for p in args.data] if args.data else list(SUITE)
     gates = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [DEFAULT_THRESHOLD]
-    for mode, gate in ((m, g) for m in args.modes.split(",") for g in gates):
-        resolver = Resolver.load(args.weights, "cpu", mode, threshold=gate)
+    files: list[Path | None] = list(args.weights) if args.weights else [None]
+    for weights, mode, gate in ((w, m, g) for w in files for m in args.modes.split(",") for g in gates):
+        resolver = Resolver.load(weights, "cpu", mode, threshold=gate)
         if len(gates) > 1:
             mode = f"{mode}@{gate:.2f}"
+        if len(files) > 1:
+            mode = f"{weights.stem if weights else 'shipped'} {mode}"
         print(f"{mode}:  {'set':<22} {'n':>4} {'intent':>7} {'exact':>7} {'wrong':>7} {'silent':>7} {'p50':>8}")
         for path, home_path in sets:
             result = score(resolver, load_cases(path), load_home(home_path))

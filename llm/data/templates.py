@@ -26,6 +26,8 @@ RULES = {
 
 TEMPLATES: dict[str, list[str]] = {
     "HassTurnOn": [
+        "(i'd like|i want|i need|let's have) <the> {area} (lit|lit up|bright|brighter)",
+        "(lights|light) on [(<in> {area}|{floor_bare})] <pls>",
         # needs said instead of devices: cold -> heating, hot -> a fan or the AC (`llm.slots` NEED_DOMAINS)
         "(i'm|i am|we're|we are|it's|it is|its) [(so|really|very|a bit|a little|pretty|super|kind of)] {cold} [(in here|<in> {area}|today|tonight)]",
         "(brr|ugh|man) (i'm|it's) {cold}",
@@ -86,6 +88,7 @@ TEMPLATES: dict[str, list[str]] = {
         "<turn_on> everything <in> {area}",
     ],
     "HassTurnOff": [
+        "{d_light} out [(<in> {area}|{floor_bare}|(on|on the) {floor})] <pls>",
         # bedtime and leaving: the lights go off (`llm.slots` NEED_DOMAINS)
         "(i'm|i am|we're|we are) (off to|going to|heading to|going to go to) {bed} <pls>",
         "(time for|time to go to) {bed}",
@@ -274,6 +277,7 @@ TEMPLATES: dict[str, list[str]] = {
         "fan speed {percentage} <percent>",
     ],
     "HassVacuumStart": [
+        "(get|set) <the> {name_vacuum} (going|started|running|to work) <pls>",
         "<can> (start|run|turn on|launch|activate) <the> {name_vacuum} <pls>",
         "(start|begin) (vacuuming|cleaning|hoovering) [(the house|the floors|the floor)]",
         "(vacuum|clean|hoover) the (house|floors|floor|whole house|home|place)",
