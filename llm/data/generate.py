@@ -119,7 +119,7 @@ class SlotContext:
         placed = [d for d in self.home.placed if d.domain == domain]
         if not placed:
             return spoken_name(self.rng, self.pick(H.DEVICE_NOUNS[domain]))
-        return spoken_name(self.rng, H.reference(self.rng, self.home, self.pick(placed)))
+        return spoken_name(self.rng, H.reference(self.rng, self.home, self.rng.choice(placed)))
 
 
 def spoken_name(rng: random.Random, name: str) -> str:
