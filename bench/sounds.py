@@ -80,8 +80,8 @@ def music(seconds: float, rng: np.random.Generator) -> np.ndarray:
             for harmonic in (1, 2, 3):
                 out[lo:hi] += np.sin(2 * np.pi * root * ratio * harmonic * seg) / (harmonic * 4)
     pulse = np.exp(-((t % beat) / 0.05))
-    out = out * (0.6 + 0.4 * pulse) + 0.3 * pulse * rng.standard_normal(n) * (np.arange(n) // int(beat * RATE) % 2)
-    return (out / (np.sqrt(np.mean(out ** 2)) + 1e-12)).astype(np.float32)
+    mixed = out * (0.6 + 0.4 * pulse) + 0.3 * pulse * rng.standard_normal(n) * (np.arange(n) // int(beat * RATE) % 2)
+    return (mixed / (np.sqrt(np.mean(mixed ** 2)) + 1e-12)).astype(np.float32)
 
 
 def babble(clips: list[np.ndarray], seconds: float, talkers: int, rng: np.random.Generator) -> np.ndarray:
@@ -97,7 +97,8 @@ def stream(clips: list[np.ndarray], seconds: float, rng: np.random.Generator,
            pause: tuple[float, float] = (0.2, 1.5)) -> np.ndarray:
     """Clips one after another in random order with random pauses, cut to `seconds`."""
     n = int(seconds * RATE)
-    parts, total = [], 0
+    parts: list[np.ndarray] = []
+    total = 0
     while total < n:
         clip = clips[int(rng.integers(len(clips)))] * rng.uniform(0.5, 1.0)
         gap = np.zeros(int(rng.uniform(*pause) * RATE), np.float32)

@@ -1,7 +1,7 @@
 """Accuracy and wrong actions on hand-written JSONL sets: {"text", "intents": [{"intent", "slots"}]} per line.
 
 python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml] [--groups heldout2,heldout,team]
-                       [--stages cascade|transformer|templates] [--modes fp32,int8] [--errors]
+                       [--stages cascade|transformer|templates] [--weights OLD NEW] [--modes fp32,int8] [--errors]
 
 With no --data, every group of the suite is scored, each set over its own home: `heldout2` (three homes,
 written by hand before the retraining that follows issue 19 and never tuned on), `heldout` (issue 19's first
@@ -233,7 +233,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--groups", default=",".join(GROUPS), help="the suite's groups to score (default: all)")
     parser.add_argument("--stages", choices=STAGES, default="cascade",
                         help="cascade (default): HA's templates, then the Transformer; or one of them alone")
-    parser.add_argument("--weights", type=Path, default=None)
+    parser.add_argument(
+        "--weights", type=Path, nargs="*", default=None, help="weights files to compare (default: the shipped)"
+    )
     parser.add_argument("--modes", default="int8")
     parser.add_argument("--errors", action="store_true", help="print every mismatch")
     parser.add_argument(
@@ -256,9 +258,12 @@ def main() -> None:
     args = parse_args()
     groups = chosen_groups(args)
     gates = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [DEFAULT_THRESHOLD]
-    for mode, gate in ((m, g) for m in args.modes.split(",") for g in gates):
-        resolver = cascade_for(args.stages, args.weights, mode, gate)
+    files: list[Path | None] = list(args.weights) if args.weights else [None]
+    for weights, mode, gate in ((w, m, g) for w in files for m in args.modes.split(",") for g in gates):
+        resolver = cascade_for(args.stages, weights, mode, gate)
         prefix = f"{mode}@{gate:.2f}" if len(gates) > 1 else mode
+        if len(files) > 1:
+            prefix = f"{weights.stem if weights else 'shipped'} {prefix}"
         report(f"{prefix} {args.stages}:", resolver, groups, args.errors)
 
 

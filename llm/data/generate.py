@@ -114,10 +114,12 @@ class SlotContext:
         return self.rng.choice(list(options))
 
     def device(self, *domains: str) -> str:
-        names = [n for d in domains for n in self.home.devices.get(d, [])]
-        if not names:
-            names = [self.pick(H.DEVICE_NOUNS[domains[0]])]
-        return spoken_name(self.rng, self.pick(names))
+        """A device of one of `domains` (repeated = likelier), as people refer to it (`homes.reference`)."""
+        domain = self.pick(domains)
+        placed = [d for d in self.home.placed if d.domain == domain]
+        if not placed:
+            return spoken_name(self.rng, self.pick(H.DEVICE_NOUNS[domain]))
+        return spoken_name(self.rng, H.reference(self.rng, self.home, self.rng.choice(placed)))
 
 
 def spoken_name(rng: random.Random, name: str) -> str:
@@ -140,7 +142,7 @@ def _area(c: SlotContext) -> tuple[str, str]:
     aliases = H.AREA_ALIASES.get(area)
     if aliases and c.rng.random() < 0.2:
         area = c.pick(aliases)
-    return "area", spoken_name(c.rng, area)
+    return "area", spoken_name(c.rng, H.spoken_number(c.rng, area))
 
 
 def _floor(c: SlotContext) -> tuple[str, str]:
@@ -298,6 +300,10 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
     "dark": _words("domain", ("dark", "dark", "gloomy", "pitch black", "pitch dark")),
     "too_bright": _words("direction", ("too bright", "so bright", "way too bright", "a bit too bright", "blinding")),
     "drink": _words("name", ("coffee", "coffee", "espresso", "tea", "cappuccino", "latte", "cuppa")),
+    "cold": _words("domain", ("cold", "cold", "freezing", "chilly", "frozen", "so cold", "really cold", "a bit cold")),
+    "hot": _words("domain", ("hot", "hot", "boiling", "too warm", "so hot", "roasting", "stuffy", "sweating")),
+    "bed": _words("domain", ("bed", "bed", "sleep", "bed now", "sleep now")),
+    "out": _words("domain", ("out", "heading out", "leaving", "off to work", "going out")),
     "cant_hear": _words("direction", ("can't hear", "cannot hear", "can barely hear", "can hardly hear")),
     "too_loud": _words("direction", ("too loud", "too quiet", "way too loud", "too soft", "hard to hear")),
 }
@@ -447,6 +453,10 @@ _ELLIPSIS = {
             "<the> {d_light} <in> {area}",
             "<the> {name_binary}",
             "<the> {d_fan}",
+            "{d_cover}",
+            "<the> {d_cover} [<in> {area}]",
+            "<the> {name_any}",
+            "<the> {area} {d_light}",
         )
     ]
     for i in ("HassTurnOn", "HassTurnOff")
@@ -547,7 +557,7 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
             tagged += _outside(rng.choice(CONNECT))
         intent = rng.choices(intents, weights)[0]
         tagged += tag_clause(clause(rng, home, intent), intent)
-        if intent in _ELLIPSIS and rng.random() < 0.08:
+        if intent in _ELLIPSIS and rng.random() < 0.15:
             node = rng.choice(_ELLIPSIS[intent])
             tagged += _outside(rng.choice(("and", "and", "and also", "plus", "as well as")))
             tagged += tag_clause(expand(node, SlotContext(rng, home)), intent)

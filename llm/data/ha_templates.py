@@ -197,15 +197,16 @@ class _Walk:
         domains = (domain,) if isinstance(domain, str) else _NAME_DOMAINS.get(self.intent)
         if domains is None:
             domains = _ON_OFF if self.intent in ("HassTurnOn", "HassTurnOff", "HassToggle") else _ANY
-        names = [n for d in domains for n in self.home.devices.get(d, [])]
-        if not names:
-            names = list(H.DEVICE_NOUNS.get(domains[0], ("lamp",)))
-        return partial_name(self.rng, self.rng.choice(names), self.home)
+        domain = self.rng.choice(domains)
+        placed = [d for d in self.home.placed if d.domain == domain]
+        if not placed:
+            return self.rng.choice(H.DEVICE_NOUNS.get(domain, ("lamp",)))
+        return H.reference(self.rng, self.home, self.rng.choice(placed))
 
     def area(self) -> str:
         area = self.rng.choice(self.home.areas)
         aliases = H.AREA_ALIASES.get(area)
-        return self.rng.choice(aliases) if aliases and self.rng.random() < 0.2 else area
+        return self.rng.choice(aliases) if aliases and self.rng.random() < 0.2 else H.spoken_number(self.rng, area)
 
     def wildcard(self, lst: str) -> str:
         table: dict[str, tuple[str, ...]] = {
@@ -242,17 +243,6 @@ class _Walk:
         if self.intent == "HassSetVolumeRelative":
             out = [(w, "direction" if s is None and w.lower() in _DIRECTION_WORDS else s) for w, s in out]
         return out
-
-
-def partial_name(rng: random.Random, name: str, home: H.SyntheticHome) -> str:
-    """How people shorten a name: 'Living Room Smart Curtain' -> 'smart curtain' / 'living room curtain'."""
-    words = name.split()
-    roll = rng.random()
-    if len(words) >= 3 and roll < 0.12:
-        return " ".join(words[-2:])
-    if len(words) >= 3 and roll < 0.2:
-        return " ".join([*words[:-2], words[-1]])
-    return name
 
 
 def clause(rng: random.Random, home: H.SyntheticHome, intent: str) -> Words | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -705,6 +706,65 @@ DATES = (
 )
 
 
+BRANDED = {
+    "light": ("Hue Go", "Hue Bloom", "Nanoleaf Shapes", "LIFX Beam", "Govee Strip", "Wiz Bulb", "Tradfri Bulb"),
+    "switch": ("Shelly Plug", "Kasa Plug", "Meross Plug", "Nespresso Vertuo", "Breville Kettle", "Dyson Purifier"),
+    "fan": ("Dyson Cool", "Vornado Fan", "Honeywell Tower Fan", "Big Ass Fan"),
+    "cover": ("Smart Curtain", "Somfy Blind", "Fyrtur Blind", "Kirsch Shade", "SwitchBot Curtain", "Lutron Shade"),
+    "lock": ("Smart Lock", "Yale Lock", "August Lock", "Nuki Lock", "Schlage Encode", "Ultraloq"),
+    "vacuum": ("Roborock S7", "Roomba i7", "Roomba j9", "Eufy RoboVac", "Dyson 360", "Deebot T9", "Roborock Q5"),
+    "media_player": ("Sonos One", "Sonos Arc", "Samsung TV", "LG OLED", "Bravia", "Nest Audio", "Echo Show",
+                     "Fire TV", "Roku", "HomePod Mini"),
+    "climate": ("Nest Thermostat", "Ecobee Thermostat", "Tado", "Daikin AC", "Mitsubishi Heat Pump", "Honeywell T6"),
+    "sensor": ("Aqara Sensor", "Netatmo", "Awair", "Eve Room"),
+}
+"""Brand and model names people give devices: said whole ("the Roborock S7") or in part ("the Roborock")."""
+KIND_WORDS = {
+    "light": ("light", "lamp", "lights"),
+    "switch": ("plug", "switch", "outlet"),
+    "fan": ("fan",),
+    "lock": ("lock", "lock", "deadbolt"),
+    "vacuum": ("vacuum", "robot", "hoover", "robot vacuum"),
+    "media_player": ("speaker", "tv", "television", "player"),
+    "climate": ("thermostat", "heating", "ac"),
+    "sensor": ("sensor",),
+}
+"""Words for a kind of device that, after an area, pick out its one device there ("the entry lock"); a
+cover is named by its class ("the office blinds", `COVER_WORDS`)."""
+COVER_WORDS = {
+    "blind": ("blind", "blinds"),
+    "curtain": ("curtain", "curtains", "drapes"),
+    "shade": ("shade", "shades"),
+    "shutter": ("shutter", "shutters"),
+    "garage": ("garage door",),
+    "window": ("window",),
+    "awning": ("awning",),
+    "gate": ("gate",),
+    "door": ("door",),
+}
+NUMBERED = ("Bedroom", "Bathroom", "Office", "Guest Room", "Kids Room", "Garage", "Living Room", "Floor")
+DOMAIN_SHARE = {
+    "light": 0.34,
+    "switch": 0.16,
+    "sensor": 0.14,
+    "cover": 0.1,
+    "media_player": 0.07,
+    "climate": 0.05,
+    "fan": 0.04,
+    "lock": 0.04,
+    "scene": 0.04,
+    "vacuum": 0.02,
+}
+"""How a home's devices split over the kinds (what a large Home Assistant install looks like, roughly)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    name: str
+    domain: str
+    area: str
+
+
 @dataclass
 class SyntheticHome:
     """Names only: what a sentence may mention."""
@@ -713,47 +773,111 @@ class SyntheticHome:
     areas: list[str] = field(default_factory=list)
     devices: dict[str, list[str]] = field(default_factory=dict)
     cover_classes: dict[str, str] = field(default_factory=dict)
+    placed: list[Device] = field(default_factory=list)
+    """Every device with its area: for references by area and kind ("the entry lock")."""
 
 
 def _device_name(rng: random.Random, domain: str, area: str) -> str:
     noun = rng.choice(DEVICE_NOUNS[domain])
     roll = rng.random()
-    if domain == "scene" or roll < 0.35:
+    if domain == "scene" or roll < 0.3:
         return noun
-    if roll < 0.75:
+    if roll < 0.65:
         return f"{area} {noun}"
-    if roll < 0.87:
+    if roll < 0.77:
         return f"{rng.choice(PEOPLE)}'s {noun}" if rng.random() < 0.7 else f"{rng.choice(PEOPLE)} {noun}"
+    if roll < 0.9 and domain in BRANDED:
+        brand = rng.choice(BRANDED[domain])
+        return brand if rng.random() < 0.6 else f"{area} {brand}"
     return rng.choice(INVENTED) if rng.random() < 0.5 else f"{rng.choice(INVENTED)} {noun}"
 
 
+def _areas(rng: random.Random, n: int) -> list[str]:
+    """n areas; a home with several rooms of one kind numbers them ("Bedroom 1", "Bedroom 2")."""
+    areas = rng.sample(AREAS, min(n, len(AREAS)))
+    if rng.random() < 0.35:
+        kind = rng.choice(NUMBERED)
+        numbered = [f"{kind} {k}" for k in range(1, rng.randint(2, 4) + 1)]
+        areas = [a for a in areas if a != kind][: max(2, n - len(numbered))] + numbered
+    return areas
+
+
 def make_home(rng: random.Random) -> SyntheticHome:
-    floors = rng.sample(FLOORS, rng.randint(1, 3))
-    areas = rng.sample(AREAS, rng.randint(4, 10))
-    home = SyntheticHome(floors=floors, areas=areas)
-    counts = {
-        "light": 8,
-        "switch": 4,
-        "fan": 2,
-        "cover": 3,
-        "lock": 2,
-        "vacuum": 1,
-        "media_player": 3,
-        "climate": 2,
-        "sensor": 3,
-        "scene": 3,
-    }
-    for domain, n in counts.items():
-        names = []
-        for _ in range(rng.randint(1, n)):
-            name = _device_name(rng, domain, rng.choice(areas))
-            names.append(name)
-            if domain == "cover":
-                noun = next((k for k in COVER_CLASSES if name.endswith(k)), None)
-                home.cover_classes[name] = COVER_CLASSES.get(noun or "", "blind")
-        home.devices[domain] = names
+    """A home of 5 to 500 devices (log-uniform: most are small), over 2 to 40 areas on 1 to 4 floors."""
+    n_devices = int(round(math.exp(rng.uniform(math.log(5), math.log(500)))))
+    n_areas = max(2, min(40, int(n_devices ** 0.6) + rng.randint(-1, 3)))
+    home = SyntheticHome(floors=rng.sample(FLOORS, rng.randint(1, 4)), areas=_areas(rng, n_areas))
+    domains = list(DOMAIN_SHARE)
+    chosen = rng.choices(domains, [DOMAIN_SHARE[d] for d in domains], k=n_devices)
+    for domain in domains:  # every kind at least once, so every template has a device to name
+        chosen.append(domain)
+    for domain in chosen:
+        area = rng.choice(home.areas)
+        name = _device_name(rng, domain, area)
+        home.devices.setdefault(domain, []).append(name)
+        home.placed.append(Device(name, domain, area))
+        if domain == "cover":
+            noun = next((k for k in COVER_CLASSES if name.endswith(k)), None)
+            home.cover_classes[name] = COVER_CLASSES.get(noun or "", "blind")
     return home
 
 
 def spoken_aliases(name: str, table: dict[str, list[str]]) -> list[str]:
     return table.get(name, [])
+
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def spoken_number(rng: random.Random, name: str) -> str:
+    """'Bedroom 1' said as 'bedroom one' a third of the time (speech-to-text writes either)."""
+    words = name.split()
+    if words and words[-1].isdigit() and len(words[-1]) == 1 and rng.random() < 0.35:
+        return " ".join([*words[:-1], _NUMBER_WORDS[int(words[-1])]])
+    return name
+
+
+def _picks_one(home: SyntheticHome, said: str) -> bool:
+    """Whether the words said are in the name of exactly one device of the home."""
+    words = set(said.lower().split())
+    return sum(words <= set(d.name.lower().split()) for d in home.placed) == 1
+
+
+_BRANDS = {b: b.split()[0] for bs in BRANDED.values() for b in bs if len(b.split()) > 1}
+
+
+def _partials(home: SyntheticHome, device: Device) -> list[str]:
+    """Parts of a name that still pick out the device: 'Roborock' for the Roborock S7, 'Smart Curtain' for the
+    Living Room Smart Curtain, 'Counter Lights' for the Kitchen Counter Lights; never a bare kind word."""
+    name, words = device.name, device.name.split()
+    parts = [_BRANDS[b] for b in _BRANDS if name.endswith(b)]
+    if name.lower().startswith(device.area.lower() + " "):
+        parts.append(name[len(device.area) + 1 :])
+    if len(words) >= 3:
+        parts.append(" ".join(words[-2:]))
+    kinds = {w for ws in (*KIND_WORDS.values(), *COVER_WORDS.values()) for w in ws}
+    return sorted({p for p in parts if p.lower() not in kinds and _picks_one(home, p)})
+
+
+def kind_words(home: SyntheticHome, device: Device) -> tuple[str, ...]:
+    """The words for the device's kind: its domain's, or for a cover its class's."""
+    if device.domain == "cover":
+        return COVER_WORDS.get(home.cover_classes.get(device.name, ""), ())
+    return KIND_WORDS.get(device.domain, ())
+
+
+def reference(rng: random.Random, home: SyntheticHome, device: Device) -> str:
+    """How a person names a device: its name, a part of it, its area and kind ('the entry lock', 'bedroom 1
+    fan'), or its area and name ('the living room smart curtain'). Each form picks out this one device."""
+    roll = rng.random()
+    area = spoken_number(rng, device.area)
+    if roll < 0.5 or device.domain == "scene":
+        return device.name
+    if roll < 0.68 and (parts := _partials(home, device)):
+        return rng.choice(parts)
+    alone = sum(d.area == device.area and d.domain == device.domain for d in home.placed) == 1
+    if roll < 0.86 and alone and (kinds := kind_words(home, device)):
+        return f"{area} {rng.choice(kinds)}"
+    if not device.name.lower().startswith(device.area.lower()):
+        return f"{area} {device.name}"
+    return device.name

@@ -26,6 +26,24 @@ RULES = {
 
 TEMPLATES: dict[str, list[str]] = {
     "HassTurnOn": [
+        "(i'd like|i want|i need|let's have) <the> {area} (lit|lit up|bright|brighter)",
+        "(lights|light) on [(<in> {area}|{floor_bare})] <pls>",
+        # needs said instead of devices: cold -> heating, hot -> a fan or the AC (`llm.slots` NEED_DOMAINS)
+        "(i'm|i am|we're|we are|it's|it is|its) [(so|really|very|a bit|a little|pretty|super|kind of)] {cold} [(in here|<in> {area}|today|tonight)]",
+        "(brr|ugh|man) (i'm|it's) {cold}",
+        "[the] {area} is [(so|really|very|way too|a bit|too)] {cold}",
+        "(i'm|i am|we're|it's|it is|its) [(so|really|very|way too|a bit|too)] {hot} [(in here|<in> {area})]",
+        "[the] {area} is [(so|really|very|way too|a bit|too)] {hot}",
+        "(i|we) (need|want|could use) (some|more) light <in> {area}",
+        "(i|we) can't see [(anything|a thing)] <in> {area}",
+        "(i can't see|i can't see a thing|i can barely see) [(in here|<in> {area})]",
+        "(make|brew|get|fix) (me|us) [(a|some|another)] [(cup of|hot|fresh|quick)] {drink} <pls>",
+        "(i'd like|i want|i need|can i get|can i have) [(a|some|another)] {drink} <pls>",
+        "<can> <turn_on> <the> {name_any} <pls>",
+        "<can> (get|start|fire up) <the> {name_switch} [(going|running)] <pls>",
+        "<turn_on> everything (on|on the|in the) {floor}",
+        "<turn_on> everything {floor_bare}",
+        "<turn_on> <the> {area} {name_onoff}",
         # indirect requests: a need, mapped onto devices by kind (`llm.slots` NEED_DOMAINS) or by name
         "(it's|it is|its) [(too|so|really|very|a bit|way too|pretty|rather)] {dark} <in> {area}",
         "(it's|it is|its) [(too|so|really|very|a bit|way too)] {dark} {here}",
@@ -70,6 +88,18 @@ TEMPLATES: dict[str, list[str]] = {
         "<turn_on> everything <in> {area}",
     ],
     "HassTurnOff": [
+        "{d_light} out [(<in> {area}|{floor_bare}|(on|on the) {floor})] <pls>",
+        # bedtime and leaving: the lights go off (`llm.slots` NEED_DOMAINS)
+        "(i'm|i am|we're|we are) (off to|going to|heading to|going to go to) {bed} <pls>",
+        "(time for|time to go to) {bed}",
+        "(i'm|we're) {out} [(now|for the day|bye)]",
+        "<turn_off> everything (on|on the|in the) {floor} <pls>",
+        "<turn_off> everything {floor_bare} <pls>",
+        "turn everything off {floor_bare}",
+        "turn everything (on|in) the {floor} off",
+        "<turn_off> <all> <the> (lights|things|devices) {floor_bare}",
+        "<can> <turn_off> <the> {name_any} <pls>",
+        "<turn_off> <the> {area} {name_onoff}",
         "<can> <turn_off> <the> {name_onoff} <pls>",
         "<can> turn <the> {name_onoff} off <pls>",
         "<can> switch <the> {name_onoff} off",
@@ -157,6 +187,10 @@ TEMPLATES: dict[str, list[str]] = {
         "(set|change) <the> (color temperature|colour temperature|white balance) of <the> {name_light} to {ctemp}",
     ],
     "HearthBrightnessStep": [
+        "{dim} <the> {name_light} (a bit|a little|a touch|slightly|a notch)",
+        "(turn|bring) <the> {name_light} down (a bit|a little|a touch|slightly|a notch)",
+        "(brighten|dim) <the> {name_light} [(a bit|a little|slightly)]",
+        "(a bit|a little|slightly) (brighter|dimmer|darker) <in> {area}",
         "(it's|it is|its) {too_bright} <in> {area}",
         "(it's|it is|its) {too_bright} {here}",
         "[the] {area} is {too_bright}",
@@ -243,6 +277,7 @@ TEMPLATES: dict[str, list[str]] = {
         "fan speed {percentage} <percent>",
     ],
     "HassVacuumStart": [
+        "(get|set) <the> {name_vacuum} (going|started|running|to work) <pls>",
         "<can> (start|run|turn on|launch|activate) <the> {name_vacuum} <pls>",
         "(start|begin) (vacuuming|cleaning|hoovering) [(the house|the floors|the floor)]",
         "(vacuum|clean|hoover) the (house|floors|floor|whole house|home|place)",
@@ -332,6 +367,10 @@ TEMPLATES: dict[str, list[str]] = {
         "(set|turn) <the> {name_media} to volume {volume}",
     ],
     "HassSetVolumeRelative": [
+        "(i|we) (can't|cannot|can barely|can hardly) hear (the|my|this) (music|tv|song|show|movie|podcast|{name_media}) [(anymore|at all)]",
+        "(speak up|pump it up|crank it up|louder please|turn it up a notch)",
+        "(the|this) (music|tv|song|sound) is (too quiet|too soft|too loud|way too loud|deafening|barely audible)",
+        "{too_loud} <in> {area}",
         "(i|we) {cant_hear} [(the|my)] (music|tv|radio|sound|{name_media})",
         "(the music|the tv|it|that|the radio|the sound|<the> {name_media}) is {too_loud}",
         "(it's|that's|its) {too_loud} <pls>",

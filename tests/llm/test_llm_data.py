@@ -4,6 +4,7 @@ from collections import Counter
 
 from llm import schema
 from llm.data.generate import generate, parse_template, tag_clause
+from llm.data.homes import Device, SyntheticHome, kind_words
 from llm.data.templates import TEMPLATES
 
 
@@ -67,7 +68,6 @@ def test_home_assistant_slots_become_hearth_spans() -> None:
 
     rng = random.Random(2)
     home = make_home(rng)
-    devices = {n.lower() for names in home.devices.values() for n in names}
     names = brightness = 0
     for _ in range(300):
         words = ha_templates.clause(rng, home, "HassLightSet") or []
@@ -80,7 +80,7 @@ def test_home_assistant_slots_become_hearth_spans() -> None:
             brightness += 1
         if "name" in spans:
             said = " ".join(spans["name"]).lower()
-            assert any(said in d or all(x in d.split() for x in said.split()) for d in devices), said
+            assert any(_refers_to(said, d, home) for d in home.placed), said
             names += 1
     assert names > 30 and brightness > 10
 
@@ -89,3 +89,62 @@ def test_generated_data_mixes_both_template_sets_and_disfluencies() -> None:
     texts = [ex.text.lower() for ex in generate(3000, seed=5)]
     assert sum(t.split()[0] == "activate" for t in texts if t) > 0  # a verb only HA's templates use here
     assert any(" uh " in f" {t} " or " um " in f" {t} " for t in texts)
+
+
+def _refers_to(said: str, device: Device, home: SyntheticHome) -> bool:
+    """Words of the device's name, or its area (a number said either way) and a kind word or its name."""
+    name, area = device.name.lower(), device.area.lower()
+    if set(said.split()) <= set(name.split()):
+        return True
+    areas = {area, " ".join(_number_said(w) for w in area.split())}
+    rests = {name, *kind_words(home, device)}
+    return any(said == f"{a} {r}" for a in areas for r in rests)
+
+
+def _number_said(word: str) -> str:
+    return ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")[int(word)] if word.isdigit() else word
+
+
+def test_devices_are_named_as_people_name_them_and_each_reference_picks_one_device() -> None:
+    """Whole names, parts of names ('the Roborock'), area + kind ('the entry lock', 'bedroom 1 fan'),
+    area + name ('the living room smart curtain'); homes of 5 to 500 devices with numbered rooms."""
+    import random
+
+    from llm.data.homes import make_home, reference
+
+    rng = random.Random(9)
+    sizes, forms, numbered = [], {"whole": 0, "part": 0, "area+kind": 0, "area+name": 0}, 0
+    for _ in range(60):
+        home = make_home(rng)
+        sizes.append(len(home.placed))
+        numbered += any(a.split()[-1].isdigit() for a in home.areas)
+        for device in rng.sample(home.placed, 5):
+            said = reference(rng, home, device).lower()
+            assert _refers_to(said, device, home), (said, device)
+            whole, part = said == device.name.lower(), set(said.split()) < set(device.name.lower().split())
+            if part:
+                others = [d for d in home.placed if set(said.split()) <= set(d.name.lower().split())]
+                assert others == [device], (said, others)
+            kind = not whole and not part and any(said.endswith(" " + w) for w in kind_words(home, device))
+            forms["whole" if whole else "part" if part else "area+kind" if kind else "area+name"] += 1
+    assert min(sizes) < 20 and max(sizes) > 200
+    assert numbered > 5
+    assert all(n > 15 for n in forms.values()), forms
+
+
+def test_speech_to_text_readings_carry_the_meant_tags() -> None:
+    from llm.data.generate import Example
+    from llm.data.stt_noise import align_tags, heard_words
+
+    meant = Example(
+        ("turn", "off", "the", "kitchen", "lights"),
+        ("B-HassTurnOff", "I-HassTurnOff", "I-HassTurnOff", "I-HassTurnOff", "I-HassTurnOff"),
+        ("O", "O", "O", "B-area", "B-domain"),
+    )
+    heard = align_tags(meant, heard_words("Turn of the kitchen lice."))
+    assert heard.words == ("Turn", "of", "the", "kitchen", "lice")
+    assert heard.intent_tags == meant.intent_tags and heard.slot_tags == meant.slot_tags
+    split = align_tags(meant, heard_words("Um, turn off the kit chin lights"))
+    assert split.words == ("Um", "turn", "off", "the", "kit", "chin", "lights")
+    assert split.intent_tags == ("O", "B-HassTurnOff", *("I-HassTurnOff",) * 5)  # a word before the clause: outside
+    assert split.slot_tags == ("O", "O", "O", "O", "B-area", "I-area", "B-domain")
