@@ -556,10 +556,15 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     areas: list[str] = []
     domain: tuple[str, str | None] | None = None
     unknown_kind = None
-    for text in spans.get("domain", []):
-        domain = domain or _kind_of(text)
-        if _kind_of(text) is None and _content_words(text):
-            unknown_kind = text  # "open the bedroom kitchen": no kind of device
+    needs: tuple[tuple[str, ...], bool] = ((), False)
+    for text in spans.get("domain", []) + spans.get("direction", []):
+        said_kind = _kind_of(text)
+        if said_kind is None and (wanted := need_kinds(text))[0]:
+            needs = needs if needs[0] else wanted  # "I'm cold": a need, met below by the devices the home has for it
+        elif text in spans.get("domain", []):
+            domain = domain or said_kind
+            if said_kind is None and _content_words(text):
+                unknown_kind = text  # "open the bedroom kitchen": no kind of device
     for text in spans.get("name", []):
         kind, value, split_domain = _resolve_name(intent, text, names)
         if kind == "name":
@@ -615,9 +620,9 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         entity_names = _spot_sensor(clause_text, places, names) or ["humidity"]  # no sensor: asked, not all
     elif not entity_names and intent == "HassGetState" and areas:
         entity_names += _spot_sensor(clause_text, areas, names)
-    if domain is None and intent in ("HassTurnOn", "HassTurnOff") and not entity_names:
-        for text in spans.get("direction", []):  # "it's so dark in the office": the need says the kind
-            domain = domain or NEED_DOMAINS.get(normalize_name(text))
+    if needs[0] and domain is None and not entity_names:
+        domain, met = _meet_need(intent, needs, areas, names)
+        entity_names += met
         if domain is not None:
             base["domain"] = domain[0]
     here = here or bool(_HERE.search(clause_text))
@@ -731,19 +736,57 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
     return _fitted(intent, text, names)
 
 
-NEED_DOMAINS: dict[str, tuple[str, str | None]] = {
-    "dark": ("light", None),
-    "gloomy": ("light", None),
-    "pitch black": ("light", None),
-    "pitch dark": ("light", None),
-    "too dark": ("light", None),
-    "so dark": ("light", None),
+NEEDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("dark", "gloomy", "black", "see", "bed", "sleep", "out", "leaving", "work"), ("light",)),
+    **dict.fromkeys(("cold", "freezing", "chilly", "frozen", "cool"), ("heater", "radiator", "heating")),
+    **dict.fromkeys(("hot", "boiling", "warm", "roasting", "stuffy", "sweating"),
+                    ("fan", "air conditioner", "air conditioning", "ac")),
 }
-"""A need said where a kind of device goes ("it's dark in the kitchen"): the kind that meets it."""
+"""A need said where a kind of device goes ("it's dark in the kitchen", "I'm cold", "off to bed"): the kinds
+of device that meet it, in order of preference. Data, not rules: the training templates tag the need
+(`llm/data/templates.py`), and `_meet_need` grounds its kinds in the home like any spoken kind."""
+
+
+HOME_WIDE_NEEDS = frozenset({"bed", "sleep", "out", "leaving", "work"})
+"""Needs that concern the whole home when no area is said: off to bed or out, every light goes off."""
+
+
+def need_kinds(text: str) -> tuple[tuple[str, ...], bool]:
+    """The kinds of device a spoken need asks for ("so cold" -> heater, ...; () when it is no need), and
+    whether the need concerns the whole home."""
+    for word in reversed(content_words(text)):
+        if word in NEEDS:
+            return NEEDS[word], word in HOME_WIDE_NEEDS
+    return (), False
+
+
+def _meet_need(intent: str, need: tuple[tuple[str, ...], bool], areas: list[str], names: HomeNames
+               ) -> tuple[tuple[str, str | None] | None, list[str]]:
+    """The kind (a domain) or the devices that meet a need: the devices of its first kind the home has in the
+    areas said (or, with none said, in the area the request comes from; for a home-wide need, anywhere),
+    else the one such device in the home. Several elsewhere and none here: nothing, so Hearth asks rather
+    than switching on every one."""
+    kinds, home_wide = need
+    home = names.home
+    said = {a.id for a in home.areas if a.name in areas}
+    here = said or ({names.context_area.id} if names.context_area is not None else set())
+    for kind in kinds:
+        domain = domain_of(kind)
+        if domain is not None:  # a kind of device: every one of it counts, whatever its name
+            found = [e for e in home.entities if e.exposed and e.domain == domain[0]
+                     and domain[1] in (None, e.device_class)]
+        else:
+            found = list(fit(home, kind, INTENT_DOMAINS.get(intent)).entities)
+        local = [e for e in found if e.area_id in here or (home_wide and not said)]
+        if domain is not None and local:
+            return domain, []
+        if local or (len(found) == 1 and not said):
+            return None, [e.name for e in (local or found)]
+    return None, []
 
 
 def _kind_of(text: str) -> tuple[str, str | None] | None:
-    return domain_of(text) or NEED_DOMAINS.get(normalize_name(text))
+    return domain_of(text)
 
 
 def _fits_by_words(intent: str, text: str, names: HomeNames) -> bool:

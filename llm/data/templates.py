@@ -28,7 +28,7 @@ TEMPLATES: dict[str, list[str]] = {
     "HassTurnOn": [
         "(i'd like|i want|i need|let's have) <the> {area} (lit|lit up|bright|brighter)",
         "(lights|light) on [(<in> {area}|{floor_bare})] <pls>",
-        # needs said instead of devices: cold -> heating, hot -> a fan or the AC (`llm.slots` NEED_DOMAINS)
+        # needs said instead of devices: cold -> heating, hot -> a fan or the AC (`llm.slots` NEEDS)
         "(i'm|i am|we're|we are|it's|it is|its) [(so|really|very|a bit|a little|pretty|super|kind of)] {cold} [(in here|<in> {area}|today|tonight)]",
         "(brr|ugh|man) (i'm|it's) {cold}",
         "[the] {area} is [(so|really|very|way too|a bit|too)] {cold}",
@@ -44,7 +44,7 @@ TEMPLATES: dict[str, list[str]] = {
         "<turn_on> everything (on|on the|in the) {floor}",
         "<turn_on> everything {floor_bare}",
         "<turn_on> <the> {area} {name_onoff}",
-        # indirect requests: a need, mapped onto devices by kind (`llm.slots` NEED_DOMAINS) or by name
+        # indirect requests: a need, mapped onto devices by kind (`llm.slots` NEEDS) or by name
         "(it's|it is|its) [(too|so|really|very|a bit|way too|pretty|rather)] {dark} <in> {area}",
         "(it's|it is|its) [(too|so|really|very|a bit|way too)] {dark} {here}",
         "[the] {area} is [(too|so|really|very|way too|a bit)] {dark}",
@@ -89,7 +89,7 @@ TEMPLATES: dict[str, list[str]] = {
     ],
     "HassTurnOff": [
         "{d_light} out [(<in> {area}|{floor_bare}|(on|on the) {floor})] <pls>",
-        # bedtime and leaving: the lights go off (`llm.slots` NEED_DOMAINS)
+        # bedtime and leaving: the lights go off (`llm.slots` NEEDS)
         "(i'm|i am|we're|we are) (off to|going to|heading to|going to go to) {bed} <pls>",
         "(time for|time to go to) {bed}",
         "(i'm|we're) {out} [(now|for the day|bye)]",
