@@ -23,6 +23,7 @@ from hub.core.intents import ANSWERS, TARGET_SLOTS, IntentSpec, Risk, by_name
 from hub.core.seams import Handler
 from hub.core.responses import confirm_question, join_names, number, state_phrase, turned
 from hub.core.targets import (
+    says_which_devices,
     ON_OFF_DOMAINS,
     Targets,
     match_targets,
@@ -259,7 +260,7 @@ class Executor:
         return await self._switch(call, confirmed, lambda e: "toggle")
 
     async def _switch(self, call: ToolCall, confirmed: bool, service_of: Callable[[Entity], str]) -> Outcome:
-        if not any(call.slots.get(k) for k in ("name", "domain", "device_class")):
+        if not says_which_devices(call.slots):
             raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
         targets = self._targets(call)
         _ask_which_room(call, targets, self.backend.home)

@@ -33,7 +33,7 @@ from devices.homefile import DEMO_HOME, load_home
 from hub.core.events import ToolCall
 from hub.core.home import Home
 from hub.core.errors import HearthError
-from hub.core.targets import INTENT_DOMAINS, match_targets, query_for
+from hub.core.targets import INTENT_DOMAINS, SWITCHING, match_targets, query_for, says_which_devices
 from llm.cascade import TEMPLATES, TRANSFORMER, CascadeResolver
 from llm.resolver import DEFAULT_THRESHOLD, Resolver
 
@@ -129,6 +129,8 @@ def effect(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | 
     values = tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in slots.items() if k not in _TARGET_SLOTS))
     if intent not in INTENT_DOMAINS:
         return (intent, tuple(sorted((k, json.dumps(v)) for k, v in slots.items())))
+    if intent in SWITCHING and not says_which_devices(slots):
+        return None  # the executor asks which devices
     try:
         targets = match_targets(home, query_for(slots, INTENT_DOMAINS[intent]))
     except (HearthError, ValueError):

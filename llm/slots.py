@@ -559,7 +559,7 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
     needs: tuple[tuple[str, ...], bool] = ((), False)
     for text in spans.get("domain", []) + spans.get("direction", []):
         said_kind = _kind_of(text)
-        if said_kind is None and (wanted := need_kinds(text))[0]:
+        if said_kind is None and (wanted := need_kinds(text, intent))[0]:
             needs = needs if needs[0] else wanted  # "I'm cold": a need, met below by the devices the home has for it
         elif text in spans.get("domain", []):
             domain = domain or said_kind
@@ -748,15 +748,18 @@ of device that meet it, in order of preference. Data, not rules: the training te
 
 
 HOME_WIDE_NEEDS = frozenset({"bed", "sleep", "out", "leaving", "work"})
-"""Needs that concern the whole home when no area is said: off to bed or out, every light goes off."""
+"""Needs that concern the whole home when no area is said: off to bed or out, every light goes off — and
+only off ("warm up the bed" is no bedtime)."""
 
 
-def need_kinds(text: str) -> tuple[tuple[str, ...], bool]:
+def need_kinds(text: str, intent: str = "HassTurnOn") -> tuple[tuple[str, ...], bool]:
     """The kinds of device a spoken need asks for ("so cold" -> heater, ...; () when it is no need), and
     whether the need concerns the whole home."""
     for word in reversed(content_words(text)):
+        if word in HOME_WIDE_NEEDS:
+            return (NEEDS[word], True) if intent == "HassTurnOff" else ((), False)
         if word in NEEDS:
-            return NEEDS[word], word in HOME_WIDE_NEEDS
+            return NEEDS[word], False
     return (), False
 
 

@@ -35,12 +35,12 @@ IGNORE = -100
 class TrainOptions:
     """The defaults are the shipped recipe (`llm/weights/README.md`): from the bare MiniLM backbone."""
 
-    steps: int = 1500
-    batch_size: int = 24
+    steps: int = 2500
+    batch_size: int = 32
     lr: float = 1e-4
     head_lr: float = 1e-3
     warmup: int = 100
-    n_train: int = 36000
+    n_train: int = 60000
     n_dev: int = 600
     stt_share: float = 0.05
     """Share of the training pool that is speech-to-text readings (`llm.data.stt_noise`'s cache, repeated)."""

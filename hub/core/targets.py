@@ -59,6 +59,16 @@ def temperature_range(entity: Entity) -> tuple[float, float]:
     return entity.attributes.get("min_temp", 5), entity.attributes.get("max_temp", 35)
 
 
+SWITCHING = ("HassTurnOn", "HassTurnOff", "HassToggle")
+"""Intents that switch whatever they are pointed at: never on a place alone ("turn off the kitchen")."""
+
+
+def says_which_devices(slots: dict[str, object]) -> bool:
+    """Whether a switching call says which devices (a name, a kind or a class); an area or a floor alone
+    does not, and the executor asks instead of switching everything there."""
+    return any(slots.get(k) for k in ("name", "domain", "device_class"))
+
+
 def query_for(slots: dict[str, object], domains: tuple[str, ...]) -> TargetQuery:
     """What a call's slots ask for among `domains` (the intent's): a 'domain' slot outside them matches nothing."""
     wanted = domains

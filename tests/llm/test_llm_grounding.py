@@ -92,7 +92,7 @@ _SAID_AS = {"lock": ("unlock", "lock", "HassTurnOff"), "vacuum": ("start", "vacu
 
 
 def test_a_need_names_a_kind_of_device() -> None:
-    assert slots._kind_of("dark") == ("light", None)
+    assert slots._kind_of("dark") is None and slots.need_kinds("dark") == (("light",), False)  # a need
     assert slots._kind_of("blinds") == ("cover", "blind")
     assert slots._kind_of("sandwich") is None
 

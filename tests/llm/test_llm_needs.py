@@ -72,7 +72,8 @@ def test_a_need_the_home_cannot_meet_names_nothing(home: Home) -> None:
 def test_no_need_word_is_no_need() -> None:
     assert slots.need_kinds("the lamp") == ((), False)
     assert slots.need_kinds("really cold")[0][0] == "heater"
-    assert slots.need_kinds("heading out") == (("light",), True)
+    assert slots.need_kinds("heading out", "HassTurnOff") == (("light",), True)
+    assert slots.need_kinds("the bed", "HassTurnOn") == ((), False)  # "warm up the bed" is no bedtime
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
