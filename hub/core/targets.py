@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.grounding import KIND_WORDS, fit, singular
 from hub.core.intent_domains import INTENT_DOMAINS as INTENT_DOMAINS  # derived from the declarations
 from hub.core.responses import join_names
+
+
+
+class _Place(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+P = TypeVar("P", bound=_Place)
 
 DOMAIN_NOUNS = {
     "light": "lights", "switch": "switches", "fan": "fans", "cover": "covers", "lock": "locks",
@@ -96,19 +111,20 @@ def _noun(entities: tuple[Entity, ...]) -> str:
 
 
 def find_area(home: Home, name: str) -> Area:
-    key = normalize_name(name)
-    for area in home.areas:
-        if key in {normalize_name(n) for n in (area.name, area.id, *area.aliases)}:
-            return area
-    raise ExecutionError(f"There is no area called {name}")
+    return _find(home.areas, name, "area")
 
 
 def find_floor(home: Home, name: str) -> Floor:
+    return _find(home.floors, name, "floor")
+
+
+def _find(places: Sequence[P], name: str, what: str) -> P:
+    """The area or floor called `name` (by name, id or alias), else a speakable ExecutionError."""
     key = normalize_name(name)
-    for floor in home.floors:
-        if key in {normalize_name(n) for n in (floor.name, floor.id, *floor.aliases)}:
-            return floor
-    raise ExecutionError(f"There is no floor called {name}")
+    for place in places:
+        if key in {normalize_name(n) for n in (place.name, place.id, *place.aliases)}:
+            return place
+    raise ExecutionError(f"There is no {what} called {name}")
 
 
 def match_targets(home: Home, query: TargetQuery, ask_which: bool = False) -> Targets:
