@@ -40,6 +40,9 @@ LEVEL_SPANS = {"HassLightSet": "brightness", "HassSetPosition": "position", "Has
 LEVEL_SLOTS = {"HassLightSet": "brightness", "HassSetPosition": "position", "HassFanSetSpeed": "percentage",
                "HassSetVolume": "volume_level"}
 """The same, as slots of a call."""
+_LEVELS = frozenset(LEVEL_SPANS.values())
+"""A level tagged as any of them is the level of the intent the named device takes ("set the tv strip to 20%",
+its 20 tagged as a cover's position, is a light's brightness)."""
 _TARGET_SPANS = ("name", "area", "floor", "domain")
 
 
@@ -52,17 +55,21 @@ def fit_intent(clause: Clause, names: HomeNames) -> Clause:
     heard (the sum of its intents' probabilities); unchanged when it names no one device, or the device takes
     the intent heard and the clause is already sure of it."""
     entity = named_entity(clause, names)
-    if entity is None:
-        return clause
-    intent = carrier(clause.intent, entity, clause.intents)
-    if intent is None:
-        return clause
+    intent = carrier(clause.intent, entity, clause.intents) if entity is not None else clause.intent
+    if entity is None or intent is None:
+        return with_level_of(clause, clause.intent)
     surely = max(clause.confidence, sum(clause.intents.get(i, 0.0) for i in act_of(clause.intent)))
     if intent != clause.intent:
         _LOGGER.debug("%s on %s (a %s): %s", clause.intent, entity.name, entity.domain, intent)
-    spans = [replace(s, kind=LEVEL_SPANS[intent]) if s.kind == LEVEL_SPANS.get(clause.intent) and intent in
-             LEVEL_SPANS else s for s in clause.spans]
-    return replace(clause, intent=intent, confidence=surely, spans=spans)
+    return with_level_of(replace(clause, intent=intent, confidence=surely), intent)
+
+
+def with_level_of(clause: Clause, intent: str) -> Clause:
+    """A level tagged as any intent's level is `intent`'s level (no change for other intents)."""
+    if intent not in LEVEL_SPANS:
+        return clause
+    return replace(clause, spans=[replace(s, kind=LEVEL_SPANS[intent]) if s.kind in _LEVELS else s
+                                  for s in clause.spans])
 
 
 def carrier(intent: str, entity: Entity, heard: dict[str, float]) -> str | None:

@@ -26,6 +26,10 @@ RULES = {
 
 TEMPLATES: dict[str, list[str]] = {
     "HassTurnOn": [
+        # a pronoun: what it stands for is the last target (`llm.slots.build_slots`)
+        "<can> <turn_on> (it|them) <pls>",
+        "<can> turn (it|them) on <pls>",
+        "<can> switch (it|them) on",
         "(i'd like|i want|i need|let's have) <the> {area} (lit|lit up|bright|brighter)",
         "(lights|light) on [(<in> {area}|{floor_bare})] <pls>",
         # needs said instead of devices: cold -> heating, hot -> a fan or the AC (`llm.slots` NEEDS)
@@ -88,6 +92,10 @@ TEMPLATES: dict[str, list[str]] = {
         "<turn_on> everything <in> {area}",
     ],
     "HassTurnOff": [
+        # a pronoun: what it stands for is the last target (`llm.slots.build_slots`)
+        "<can> <turn_off> (it|them) <pls>",
+        "<can> turn (it|them) off <pls>",
+        "<can> switch (it|them) off",
         "{d_light} out [(<in> {area}|{floor_bare}|(on|on the) {floor})] <pls>",
         # bedtime and leaving: the lights go off (`llm.slots` NEEDS)
         "(i'm|i am|we're|we are) (off to|going to|heading to|going to go to) {bed} <pls>",
@@ -163,6 +171,9 @@ TEMPLATES: dict[str, list[str]] = {
         "how many {d_light} are {st_onoff}",
     ],
     "HassLightSet": [
+        # a pronoun: what it stands for is the last target (`llm.slots.build_slots`)
+        "<can> (set|put|turn) (it|them) to {brightness} <percent> <pls>",
+        "(dim|brighten) (it|them) to {brightness} <percent>",
         "<can> <set> <the> {name_light} [brightness] to {brightness} <percent> <pls>",
         "<can> (dim|set|turn|bring) <the> {area} {d_light} (to|at) {brightness} <percent>",
         "<can> (dim|set|turn) <the> {d_light} <in> {area} to {brightness} <percent>",
@@ -227,6 +238,10 @@ TEMPLATES: dict[str, list[str]] = {
         "(turn|put) <the> (heat|heating|{name_climate}) (up|down) to {temp} <degrees>",
         "temperature {temp} <degrees> <pls>",
         "(can you|please) (set|make) it {temp} <degrees> {here}",
+        # no value said: Hearth asks for it (`llm.slots` _NEEDS); a pronoun: the last target (`llm.grounding`)
+        "<can> (set|change|adjust) <the> {name_climate} <pls>",
+        "<can> (set|change|adjust) <the> (temperature|heating|thermostat) [<in> {area}] <pls>",
+        "<can> (set|put|turn) (it|them) to {temp} degrees",
     ],
     "HassClimateGetTemperature": [
         "<whats> <the> (temperature|temp) [(inside|in the house|at home|indoors)]",
@@ -257,6 +272,9 @@ TEMPLATES: dict[str, list[str]] = {
         "<whats> the (weather|forecast) for {location}",
     ],
     "HassSetPosition": [
+        # a pronoun: what it stands for is the last target (`llm.slots.build_slots`)
+        "<can> (set|put) (it|them) to {position} <percent> <pls>",
+        "(open|close) (it|them) to {position} <percent>",
         "<can> set <the> {name_cover} [position] to {position} <percent> <pls>",
         "<can> (open|close|lower|raise) <the> {name_cover} (to|by|) {position} <percent>",
         "<can> (open|close|lower|raise|set) <the> {d_cover} <in> {area} to {position} <percent>",
@@ -267,6 +285,8 @@ TEMPLATES: dict[str, list[str]] = {
         "(set|put) <the> {d_cover} (to|at) {position} <percent> [{here}]",
     ],
     "HassFanSetSpeed": [
+        # a pronoun: what it stands for is the last target (`llm.slots.build_slots`)
+        "<can> (set|put|turn) (it|them) to {percentage} <percent> <pls>",
         "<can> set <the> {name_fan} [speed] to {percentage} <percent> <pls>",
         "<can> set <the> {area} {d_fan} [speed] to {percentage} <percent>",
         "<can> set <the> {d_fan} <in> {area} [speed] to {percentage} <percent>",
@@ -358,6 +378,8 @@ TEMPLATES: dict[str, list[str]] = {
         "(play|put on) (my|the) {query} {media_class}",
     ],
     "HassSetVolume": [
+        # a pronoun: what it stands for is the last target (`llm.slots.build_slots`)
+        "<can> (set|put|turn) (it|them) to {volume} <percent> <pls>",
         "<can> (set|change|put|turn) <the> volume (to|at) {volume} <percent> <pls>",
         "<can> (set|change) <the> {name_media} volume to {volume} <percent>",
         "<can> (set|change|turn) <the> volume (of|on) <the> {name_media} to {volume} <percent>",
