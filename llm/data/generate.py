@@ -313,7 +313,8 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
 
 WAKE = ("hey jarvis", "jarvis", "ok nabu", "okay nabu", "hey mycroft", "alexa", "hey google", "computer")
 PREFIX = ("um", "uh", "so", "okay", "ok", "well", "hey", "right", "please", "hmm", "erm", "oh", "yeah")
-SUFFIX = ("please", "thanks", "thank you", "now", "right now", "cheers", "if you can", "ta")
+SUFFIX = ("please", "thanks", "thank you", "now", "right now", "cheers", "if you can", "ta", "right away",
+          "straight away", "away", "asap", "quickly")
 LEAD_INS = (
     # never a need ("it's getting dark"): said alone, a need is a request (`{dark}`, `{cold}` ...)
     "i'm off to sleep",
@@ -512,8 +513,15 @@ def _outside(words: str) -> list[tuple[str, str, str]]:
     return [(w, "O", "O") for w in words.split()]
 
 
+_QUESTION_SLIPS = ("it's", "its", "it is")
+"""Whisper's reading of a question's first "is" ("Is the bedroom light on?" -> "It's the bedroom light on.")."""
+
+
 def _slip(rng: random.Random, tagged: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
+    if tagged and tagged[0][0] == "is" and tagged[0][1] == "B-HassGetState" and rng.random() < 0.5:
+        first, *rest = rng.choice(_QUESTION_SLIPS).split()
+        tagged = [(first, "B-HassGetState", "O"), *((w, "I-HassGetState", "O") for w in rest), *tagged[1:]]
     for word, itag, stag in tagged:
         if stag == "O" and word in _SLIPS and rng.random() < 0.35:
             parts = rng.choice(_SLIPS[word]).split()

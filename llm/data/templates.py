@@ -169,6 +169,12 @@ TEMPLATES: dict[str, list[str]] = {
         "is <the> {name_binary} {st_open}",
         "(is|are) <the> {name_onoff} (still|) {st_onoff}",
         "how many {d_light} are {st_onoff}",
+        # humidity: asked of the sensor that measures it (`llm.slots._spot_sensor`); no climate intent says it
+        "<whats> <the> humidity [(level|reading)] [<in> {area}] <pls>",
+        "<whats> <the> {area} humidity",
+        "how (humid|damp|dry) is (it|the air) [(in here|<in> {area})]",
+        "how (humid|damp|dry) is <the> {area}",
+        "(is it|is the air) (humid|damp|too humid|too dry) [<in> {area}]",
     ],
     "HassLightSet": [
         # a pronoun: what it stands for is the last target (`llm.slots.build_slots`)
@@ -180,6 +186,11 @@ TEMPLATES: dict[str, list[str]] = {
         "(set|change) <the> brightness (of|for|on) <the> {name_light} to {brightness} <percent>",
         "(set|change) <the> {area} brightness to {brightness} <percent>",
         "{name_light} (to|at) {brightness} <percent>",
+        # a level to reach said with a step's verb is a level ('by 20%' is a step)
+        "(dim|lower|darken) <the> {name_light} [down] to {brightness} <percent> <pls>",
+        "(dim|lower|darken) <the> {area} {d_light} [down] to {brightness} <percent>",
+        "(bring|turn) <the> {name_light} (down|up) to {brightness} <percent>",
+        "(brighten|turn up|raise) <the> {name_light} to {brightness} <percent>",
         "{d_light} (to|at) {brightness} <percent> [{here}]",
         "(dim|set|turn) <the> {d_light} to {brightness} <percent>",
         "brightness {brightness} <percent> <in> {area}",
@@ -365,6 +376,8 @@ TEMPLATES: dict[str, list[str]] = {
         "<can> unmute <the> {name_media} <pls>",
         "unmute (it|that|this|the tv|the music|the sound|the audio|everything) <pls>",
         "unmute <pls>",
+        # whisper's usual readings of 'unmute'
+        "(un mute|un-mute) <the> {name_media}",
         "(turn|switch) (the sound|sound) back on [(on|for) <the> {name_media}]",
     ],
     "HassMediaSearchAndPlay": [
