@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from hub.core.days import RECURRING, parse_day
 from hub.core.home import Area, Entity, normalize_name
 from hub.core.errors import ExecutionError
 from hub.core.events import ToolCall
@@ -532,7 +533,9 @@ def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
         elif kind == "location":
             out["name"] = value
         elif kind == "date":
-            out[kind] = re.sub(r"^(on|for|at)\s+", "", value.casefold())
+            said = re.sub(r"^(on|for|at)\s+", "", value.casefold())
+            if parse_day(said, dt.date.today()) is not None or RECURRING.search(said):
+                out[kind] = said  # a day, or days; a bare number ("7 alarm for 6 am") names no day
         elif kind in ("label", "process", "folder"):
             out[kind] = value.casefold()
         else:

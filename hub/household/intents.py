@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from hub.core.days import RECURRING, WEEKDAYS, parse_day
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.core.home import Entity, Home, normalize_name
@@ -175,13 +176,24 @@ def _alarm_time(slots: dict[str, Any], now: dt.datetime) -> dt.datetime:
         raise ExecutionError("For what time? Say for example seven thirty")
     at = _parse_time(str(slots["time"]))
     if slots.get("date"):
-        try:
-            day = dt.date.fromisoformat(str(slots["date"]))
-        except ValueError:
-            raise ExecutionError(f"'{slots['date']}' is not a date like 2026-12-24") from None
-        return dt.datetime.combine(day, at)
+        return _on_day(str(slots["date"]), at, now)
     when = dt.datetime.combine(now.date(), at)
     return when if when > now else when + dt.timedelta(days=1)
+
+
+def _on_day(said: str, at: dt.time, now: dt.datetime) -> dt.datetime:
+    """`at` on the day `said` names (`hub.core.days`); a weekday whose time has passed today is next week's."""
+    if RECURRING.search(said.casefold()):
+        raise ExecutionError(f"Alarms ring once: say which day rather than '{said}'")
+    day = parse_day(said, now.date())
+    if day is None:
+        raise ExecutionError(f"Which day is '{said}'? Say today, tomorrow, a weekday or a date like 2026-12-24")
+    when = dt.datetime.combine(day, at)
+    if when <= now and said.casefold().removeprefix("on ").strip() in WEEKDAYS:
+        when += dt.timedelta(days=7)
+    if when <= now:
+        raise ExecutionError(f"{_clock(when)} on {day.isoformat()} has passed")
+    return when
 
 
 def _parse_time(text: str) -> dt.time:

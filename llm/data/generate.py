@@ -423,7 +423,7 @@ _SLIPS = {
     "timer": ["time her", "timer"],
     "on": ["own"],
     "volume": ["volumes"],
-    "set": ["said", "sit"],
+    "set": ["said", "sit", "7"],
     "turn": ["turned", "tern"],
     "pause": ["paws", "plus"],
     "alarm": ["a alarm", "alarms"],

@@ -316,6 +316,7 @@ TEMPLATES: dict[str, list[str]] = {
         "(send|send out) <the> {name_vacuum} [(to clean|out)]",
         "{name_vacuum} (start|go|clean) [(please|now)]",
         "time to (vacuum|clean) [the house]",
+        "<can> (resume|continue|unpause) <the> {name_vacuum} [(cleaning|vacuuming)] <pls>",
         "(start|run) <the> {name_vacuum} (on|upstairs on) <the> {floor}",
         "(vacuum|clean) <the> {floor}",
     ],
@@ -326,6 +327,8 @@ TEMPLATES: dict[str, list[str]] = {
         "(stop|stop vacuuming|stop cleaning) and (go home|return to (base|the dock))",
         "(send|tell) <the> (vacuum|robot) (home|to (its|the) dock|to charge)",
         "(return|go) to (base|the dock|the charger)",
+        # a vacuum stopped goes home, as a paused one does (`llm.grounding.ACTS`)
+        "<can> (stop|pause|halt) <the> {name_vacuum} [(cleaning|vacuuming)] <pls>",
     ],
     "HassVacuumCleanArea": [
         "<can> (vacuum|clean|hoover) <the> {area} <pls>",
