@@ -1,20 +1,18 @@
 """Whisper's usual slips on home commands, mended before the tagger reads a transcript.
 
 Each rewrite is anchored to the whole utterance, so a sentence that merely contains the words is left alone.
+The others are taught to the tagger as noise pairs (`llm.data.generate._slip`, "Is the light on?" read as
+"It's the light on."; "un-mute" in the templates).
 """
 
 from __future__ import annotations
 
 import re
 
-_STATES = r"on|off|open|closed|shut|locked|unlocked"
 _SLIPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # "Is the bedroom light on?" heard as "It's the bedroom light on." - a question, not "turn it on".
-    (re.compile(rf"^(?:it's|it is|its)\s+(the\s+[a-z ]+?\s+(?:{_STATES})(?:\s+(?:right\s+)?now)?)\s*[.?!]?$",
-                re.IGNORECASE), r"is \1?"),
-    # "Unmute the sound" heard as "And mute the sound." (no command starts with "and").
+    # "Unmute the sound" heard as "And mute the sound." (no command starts with "and"; inside a sentence,
+    # "... and mute the tv" is a second command, so the training data cannot carry this one).
     (re.compile(r"^and\s+mute\b", re.IGNORECASE), "unmute"),
-    (re.compile(r"\bun[- ]mute\b", re.IGNORECASE), "unmute"),
 )
 
 

@@ -151,7 +151,7 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
         elif i and calls and clause.intent in _ON_OFF and not clause.spans and not _PRONOUN.search(clause.text):
             _LOGGER.debug("dropped %r: a follow-on clause that names nothing", clause.text)
             continue  # "lock the front door right away": "right away" adds no call of its own
-        clause = _settle(clause, names, threshold)
+        clause = fit_intent(clause, names)  # its intent fitted to the device it names
         if clause.confidence < threshold:
             _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
             continue
@@ -198,46 +198,7 @@ def _unsaid_lock_verb(call: ToolCall, clause_text: str, names: HomeNames) -> boo
     return entity is not None and entity.domain == "lock"
 
 
-def _settle(clause: Clause, names: HomeNames, threshold: float) -> Clause:
-    """A clause the tagger was torn about, settled by what was said: a humidity question, a level to reach, the
-    verb it starts with; then its intent fitted to the device it names (`llm.grounding.fit_intent`)."""
-    return fit_intent(_by_the_verb(_sets_a_level(_asks_a_sensor(clause)), threshold), names)
-
-
 _HUMIDITY = re.compile(r"\bhumid(?:ity)?\b", re.IGNORECASE)
-
-
-def _asks_a_sensor(clause: Clause) -> Clause:
-    """'what's the humidity in the lounge', torn between a state question (0.43) and the temperature one (0.51),
-    or 'how humid is it in the bedroom', tagged as the temperature one: no climate intent says how humid a room
-    is, so it asks the state of the sensor that measures it (`_spot_sensor`), as surely as it asks at all."""
-    if clause.intent not in _ASKING or not _HUMIDITY.search(clause.text):
-        return clause
-    surely = sum(clause.intents.get(intent, 0.0) for intent in _ASKING)
-    return replace(clause, intent="HassGetState", confidence=max(clause.confidence, surely))
-
-
-_ON_VERBS = re.compile(r"^(?:please\s+)?(?:(lock|open|activate)|(unlock|close|shut))\b")
-
-
-def _by_the_verb(clause: Clause, threshold: float) -> Clause:
-    """'lock the front door right away', torn between on (0.51) and off (0.39) by 'away': a clause that starts
-    with a verb that says which (lock, open, activate; unlock, close, shut) is as sure as it is either."""
-    found = _ON_VERBS.match(clause.text.casefold())
-    either = clause.intents.get("HassTurnOn", 0.0) + clause.intents.get("HassTurnOff", 0.0)
-    if clause.confidence >= threshold or found is None or either < threshold:
-        return clause
-    return replace(clause, intent="HassTurnOn" if found.group(1) else "HassTurnOff", confidence=either)
-
-
-def _sets_a_level(clause: Clause) -> Clause:
-    """'dim the floor lamp down to 20%', tagged as a step down (0.65) with a brightness to reach: it sets that
-    brightness, as surely as it changes the brightness at all ('by 20%' is a step)."""
-    spans = {s.kind for s in clause.spans}
-    if clause.intent != "HearthBrightnessStep" or "brightness" not in spans or "step" in spans:
-        return clause
-    surely = clause.intents.get("HearthBrightnessStep", 0.0) + clause.intents.get("HassLightSet", 0.0)
-    return replace(clause, intent="HassLightSet", confidence=max(clause.confidence, surely))
 
 
 def _play_without_query(intent: str, slots: dict[str, Any]) -> tuple[str, dict[str, Any]]:
