@@ -257,6 +257,7 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
             "drapes",
         ),
     ),
+    "d_lock": _words("domain", ("door", "door", "doors", "locks", "lock", "door lock", "door locks", "deadbolt")),
     "d_switch": _words("domain", ("switches", "plugs", "outlets", "sockets")),
     "st_onoff": _words("state", ("on", "off")),
     "st_lock": _words("state", ("locked", "unlocked")),
