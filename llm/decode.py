@@ -119,8 +119,9 @@ def best_tags(slot_p: torch.Tensor) -> list[int]:
     """The likeliest well-formed BIO sequence under per-word probabilities (W, Ns) (Viterbi): a word torn
     between two kinds is read as one span with its neighbours rather than split into pieces of each
     ("Boiler Room blind": name 0.53 / area 0.47, then area 0.58, then name 0.71 -> one name, not three spans)."""
-    if len(slot_p) == 0:
-        return []
+    greedy = slot_p.argmax(-1).tolist()
+    if _well_formed(greedy):
+        return greedy  # the unconstrained best is allowed, so it is the best allowed sequence
     emit = slot_p.float().clamp_min(1e-9).log()
     score = emit[0] + _START
     back = []
@@ -133,6 +134,16 @@ def best_tags(slot_p: torch.Tensor) -> list[int]:
     for prev in reversed(back):
         tags.append(int(prev[tags[-1]]))
     return tags[::-1]
+
+
+def _well_formed(tags: list[int]) -> bool:
+    previous = "O"
+    for tag in tags:
+        label = schema.SLOT_TAGS[tag]
+        if label.startswith("I-") and previous[2:] != label[2:]:
+            return False
+        previous = label
+    return True
 
 
 def decode_spans(text: str, offsets: list[tuple[int, int]], words: list[list[int]], slot_p: torch.Tensor) -> list[Span]:

@@ -1,0 +1,55 @@
+"""Span decoding: the likeliest well-formed BIO sequence (`llm.decode.best_tags`), not per-word argmax."""
+
+from __future__ import annotations
+
+import itertools
+
+import torch
+
+from llm import schema
+from llm.decode import _well_formed, best_tags, decode_spans
+
+ID = schema.SLOT_TAG_ID
+
+
+def _probs(*words: dict[str, float]) -> torch.Tensor:
+    """One row per word: the given tags' probabilities, the rest spread evenly."""
+    n = len(schema.SLOT_TAGS)
+    rows = []
+    for word in words:
+        rest = (1.0 - sum(word.values())) / (n - len(word))
+        row = torch.full((n,), rest)
+        for tag, p in word.items():
+            row[ID[tag]] = p
+        rows.append(row)
+    return torch.stack(rows)
+
+
+def test_a_word_torn_between_kinds_joins_its_neighbours() -> None:
+    """'open the Boiler Room blind': per word the argmax is name, area, name - three broken spans."""
+    text = "open the Boiler Room blind"
+    p = _probs({"O": 0.99}, {"O": 0.99}, {"B-name": 0.53, "B-area": 0.46}, {"I-area": 0.58, "I-name": 0.41},
+               {"I-name": 0.71, "B-domain": 0.28})
+    greedy = p.argmax(-1).tolist()
+    assert not _well_formed(greedy)
+    offsets = [(0, 4), (5, 8), (9, 15), (16, 20), (21, 26)]
+    spans = decode_spans(text, offsets, [[i] for i in range(5)], p)
+    assert [(s.kind, s.text) for s in spans] == [("name", "Boiler Room blind")]
+
+
+def test_the_best_well_formed_sequence_is_found() -> None:
+    """Against every sequence of a few tags (brute force), Viterbi finds the most probable allowed one."""
+    torch.manual_seed(7)
+    tags = [ID[t] for t in ("O", "B-name", "I-name", "B-area", "I-area")]
+    for _ in range(20):
+        p = torch.full((4, len(schema.SLOT_TAGS)), 1e-6)
+        p[:, tags] = torch.softmax(torch.randn(4, len(tags)) * 2, -1)
+        allowed = [seq for seq in itertools.product(tags, repeat=4) if _well_formed(list(seq))]
+        best = max(allowed, key=lambda seq: float(sum(p[w, t].log() for w, t in enumerate(seq))))
+        assert best_tags(p) == list(best)
+
+
+def test_a_well_formed_argmax_is_kept() -> None:
+    p = _probs({"O": 0.9}, {"B-name": 0.6}, {"I-name": 0.5}, {"B-brightness": 0.7})
+    assert best_tags(p) == p.argmax(-1).tolist()
+    assert best_tags(torch.zeros(0, len(schema.SLOT_TAGS))) == []
