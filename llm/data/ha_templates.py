@@ -76,7 +76,8 @@ _DOMAIN_NOUNS = {
     "fan": {"fan", "fans"},
     "switch": {"switch", "switches", "plug", "plugs", "outlet", "outlets", "socket", "sockets"},
 }
-"""Words HA writes into a template whose group fixes the domain: Hearth's templates tag them `domain`."""
+"""Words HA writes into a template whose group (or intent) fixes the domain: Hearth's templates tag them
+`domain`, and so do these sentences - one word, one label."""
 
 _RANGES = {"timer_hours": (1, 12), "timer_minutes": (1, 90), "timer_seconds": (5, 90), "temperature": (15, 30)}
 """Values people say, inside HA's wider ranges."""
@@ -237,6 +238,8 @@ class _Walk:
         if word:
             out.append((word, word_span))
         fixed = self.data.slots.get("domain")
+        if not isinstance(fixed, str) and len(_NAME_DOMAINS.get(self.intent, ())) == 1:
+            fixed = _NAME_DOMAINS[self.intent][0]  # "set the fans speed to 30": the intent's one kind of device
         nouns = _DOMAIN_NOUNS.get(fixed) if isinstance(fixed, str) else None
         if nouns:
             out = [(w, "domain" if s is None and w.lower() in nouns else s) for w, s in out]
