@@ -46,10 +46,7 @@ def _intents(resolver: Resolver, home: Home, text: str) -> list[tuple[str, dict[
     ("joe", "is the front door locked", True),
     ("joe", "activate movie night", True),
     ("joe", "unlock the front door please", False),
-    pytest.param("flite", "pause the music", True, marks=pytest.mark.xfail(strict=False, reason=(
-        "a known miss of the shipped weights (issue 19): whisper's 'All of the music.' is read as "
-        "HearthProcessList at 0.73 and wins; the from-scratch candidate of `hearth train` hears it right. "
-        "Not strict: a better model must not turn this test red"))),
+    ("flite", "pause the music", True),  # whisper's "All of the music." once read as a process list
 ])
 def test_an_understood_reading_replaces_a_misheard_one(home_stt: WhisperStt, resolver: Resolver, home: Home,
                                                        joe: Speak, flite: Speak, voice: str, text: str,
