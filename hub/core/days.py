@@ -15,19 +15,21 @@ RECURRING = re.compile(r"\b(every|each|weekdays|weekends?|daily)\b")
 _LEAD = re.compile(r"^(?:(?:on|for|at|this|the|coming)\s+)+")
 _PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)$")
 _RELATIVE = {"today": 0, "tonight": 0, "tomorrow": 1, "day after tomorrow": 2}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)(?:\s+of\s+(\w+))?$")
 _MONTH_DAY = re.compile(r"^(\w+)\s+(\d{1,2})(?:st|nd|rd|th)?$")
 
 
 def parse_day(text: str, today: dt.date) -> dt.date | None:
     """The day `text` names, on or after `today`; None when it names no one day (a bare number, "every day")."""
-    said = _PART_OF_DAY.sub("", _LEAD.sub("", " ".join(text.casefold().split())).strip(" .,!?"))
+    said = _normalized(text)
     if RECURRING.search(said):
         return None
-    try:
-        return dt.date.fromisoformat(said)
-    except ValueError:
-        pass
+    if _ISO.match(said):
+        try:
+            return dt.date.fromisoformat(said)
+        except ValueError:
+            return None  # "2026-02-30"
     if said in _RELATIVE:
         return today + dt.timedelta(days=_RELATIVE[said])
     weekday = said.removeprefix("next ").strip()
@@ -35,6 +37,15 @@ def parse_day(text: str, today: dt.date) -> dt.date | None:
         ahead = (WEEKDAYS.index(weekday) - today.weekday()) % 7
         return today + dt.timedelta(days=ahead or (7 if said.startswith("next ") else 0))
     return _calendar_day(said, today)
+
+
+def names_a_weekday(text: str) -> bool:
+    """'friday', 'on friday', 'this friday', 'next friday': a day of the week, whose time may be next week's."""
+    return _normalized(text).removeprefix("next ").strip() in WEEKDAYS
+
+
+def _normalized(text: str) -> str:
+    return _PART_OF_DAY.sub("", _LEAD.sub("", " ".join(text.casefold().split())).strip(" .,!?"))
 
 
 def _calendar_day(said: str, today: dt.date) -> dt.date | None:

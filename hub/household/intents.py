@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from hub.core.days import RECURRING, WEEKDAYS, parse_day
+from hub.core.days import RECURRING, names_a_weekday, parse_day
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.core.home import Entity, Home, normalize_name
@@ -189,7 +189,7 @@ def _on_day(said: str, at: dt.time, now: dt.datetime) -> dt.datetime:
     if day is None:
         raise ExecutionError(f"Which day is '{said}'? Say today, tomorrow, a weekday or a date like 2026-12-24")
     when = dt.datetime.combine(day, at)
-    if when <= now and said.casefold().removeprefix("on ").strip() in WEEKDAYS:
+    if when <= now and names_a_weekday(said):
         when += dt.timedelta(days=7)
     if when <= now:
         raise ExecutionError(f"{_clock(when)} on {day.isoformat()} has passed")

@@ -262,7 +262,7 @@ class FileRoots:
 
 
 class _NotFound(LocalError):
-    pass
+    """No such file under the allowed folders (told apart from other refusals)."""
 
 
 def summarize(text: str, limit: int) -> tuple[str, int]:

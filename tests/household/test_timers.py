@@ -108,12 +108,14 @@ async def test_an_alarm_on_a_day_said_in_words(timers) -> None:
     assert await say(ex, "HearthAlarmSet", time="06:30", date="tomorrow") == "Alarm set for 6:30 AM tomorrow"
     assert await say(ex, "HearthAlarmSet", time="07:00", date="friday") == "Alarm set for 7:00 AM on Friday 27 November"
     assert await say(ex, "HearthAlarmSet", time="08:00", date="sunday") == "Alarm set for 8:00 AM on Sunday 29 November"
+    assert await say(ex, "HearthAlarmSet", time="08:30", date="this sunday") == (
+        "Alarm set for 8:30 AM on Sunday 29 November")
     assert await say(ex, "HearthAlarmSet", time="08:00", date="today") == "8:00 AM on 2026-11-22 has passed"
     assert await say(ex, "HearthAlarmSet", time="08:00", date="weekdays") == (
         "Alarms ring once: say which day rather than 'weekdays'")
     assert await say(ex, "HearthAlarmSet", time="08:00", date="7") == (
         "Which day is '7'? Say today, tomorrow, a weekday or a date like 2026-12-24")
-    assert len(service.active("alarm")) == 3
+    assert len(service.active("alarm")) == 4
 
 
 async def test_clock_jump_back_does_not_lose_a_timer(timers) -> None:

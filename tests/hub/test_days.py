@@ -24,7 +24,7 @@ def test_a_day_said_names_its_date(said: str, day: dt.date) -> None:
     assert parse_day(said, SUNDAY) == day
 
 
-@pytest.mark.parametrize("said", ["7", "every day", "weekdays", "the weekend", "the 31st of february", "soon", "",
+@pytest.mark.parametrize("said", ["7", "every day", "weekdays", "the weekend", "the 31st of february", "2026-02-30", "soon", "",
                                   "smarch 3"])
 def test_no_one_day_is_none(said: str) -> None:
     assert parse_day(said, SUNDAY) is None
