@@ -682,6 +682,8 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
         return "domain", "", domain_of(text)
     if intent in _IMPLIED_TARGET and _generic(text) and (match is None or match.score < 97):
         return "none", "", None  # "start the vacuum": the one there is, as Home Assistant says it (no name)
+    if (match is None or match.score < 99) and (served := _served_by(intent, text, names)) is not None:
+        return "name", served, None
     split = names.area_and_domain(text)
     if match is not None and (match.score >= 99 or split is None or singular_of_name(text, match.item)):
         return "name", match.item.name, None
@@ -709,6 +711,21 @@ NEEDS: dict[str, tuple[str, ...]] = {
 """A need said where a kind of device goes ("it's dark in the kitchen", "I'm cold", "off to bed"): the kinds
 of device that meet it, in order of preference. Data, not rules: the training templates tag the need
 (`llm/data/templates.py`), and `_meet_need` grounds its kinds in the home like any spoken kind."""
+
+
+USES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("tea", "cuppa", "brew"), ("kettle",)),
+    **dict.fromkeys(("caffeine", "espresso", "latte", "cappuccino", "flat white"), ("coffee", "espresso")),
+    **dict.fromkeys(("car", "ev", "electric car", "tesla"), ("charger",)),
+    **dict.fromkeys(("garden", "lawn", "grass", "flower beds", "veg patch"), ("irrigation", "sprinkler", "sprinklers")),
+    **dict.fromkeys(("fire", "log burner"), ("fireplace", "fire", "stove")),
+    "towels": ("towel",),
+    "bed": ("blanket",),
+}
+"""A thing said where a device's name goes ("a cup of tea", "charge the car", "water the lawn", "warm up the
+bed"): words of the names of the devices that serve it, in order of preference. Data, like NEEDS: the training
+templates tag the thing as a name (`llm/data/templates.py`), and `_served_by` grounds it in the home when no
+device is called that."""
 
 
 HOME_WIDE_NEEDS = frozenset({"bed", "sleep", "out", "leaving", "work"})
@@ -759,6 +776,15 @@ def _kind_of(text: str) -> tuple[str, str | None] | None:
 def _fits_by_words(intent: str, text: str, names: HomeNames) -> bool:
     found = fit(names.home, text, INTENT_DOMAINS.get(intent))
     return bool(found.entities) and not found.by_sound
+
+
+def _served_by(intent: str, text: str, names: HomeNames) -> str | None:
+    """The one device that serves a thing said where a name goes (USES: "tea" -> the Kettle), else None."""
+    for word in USES.get(" ".join(_content_words(text)), ()):
+        found = fit(names.home, word, INTENT_DOMAINS.get(intent)).entities
+        if len(found) == 1:
+            return found[0].name
+    return None
 
 
 def _fitted(intent: str, text: str, names: HomeNames) -> tuple[str, str, tuple[str, str | None] | None]:

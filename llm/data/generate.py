@@ -301,7 +301,12 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
     # needs said instead of devices: the span is what `llm.slots` maps onto a kind of device or a direction
     "dark": _words("domain", ("dark", "dark", "gloomy", "pitch black", "pitch dark")),
     "too_bright": _words("direction", ("too bright", "so bright", "way too bright", "a bit too bright", "blinding")),
-    "drink": _words("name", ("coffee", "coffee", "espresso", "tea", "cappuccino", "latte", "cuppa")),
+    "drink": _words("name", ("coffee", "coffee", "espresso", "tea", "cappuccino", "latte", "cuppa", "caffeine",
+                             "flat white", "brew")),
+    "car": _words("name", ("car", "car", "ev", "electric car", "tesla")),
+    "plants": _words("name", ("garden", "lawn", "grass", "flower beds", "veg patch")),
+    "fire": _words("name", ("fire", "fire", "log burner")),
+    "warm_thing": _words("name", ("bed", "towels")),
     "cold": _words("domain", ("cold", "cold", "freezing", "chilly", "frozen", "so cold", "really cold", "a bit cold")),
     "hot": _words("domain", ("hot", "hot", "boiling", "too warm", "so hot", "roasting", "stuffy", "sweating")),
     "bed": _words("domain", ("bed", "bed", "sleep", "bed now", "sleep now")),
@@ -343,6 +348,49 @@ LEAD_INS = (
     "i'm tired",
     "long day",
 )
+REASONS = (
+    # a reason or a remark beside a command: nothing to do, whatever places, people or things it names
+    "it's way too harsh",
+    "my mum's staying over",
+    "i'm on a call",
+    "i've got a zoom call",
+    "i'm jumping in the shower",
+    "the kids are asleep upstairs",
+    "my friend's downstairs",
+    "we've got guests coming",
+    "i'm working from home today",
+    "the baby's asleep",
+    "we're watching a film",
+    "it's movie time",
+    "the dog's going mad",
+    "i'm reading",
+    "i've got a headache",
+    "the neighbours are over",
+    "i'm cooking dinner",
+    "we're having a party",
+    "my hands are full",
+    "i'm in the bath",
+    "the game's about to start",
+    "the cleaner's coming",
+    "we're eating in the kitchen",
+    "my sister's in the spare room",
+    "it's my day off",
+    "i'm on the phone",
+    "the delivery's here",
+    "the postman's at the door",
+    "grandma's asleep in the lounge",
+    "it's date night",
+)
+PURPOSES = ("for bedtime", "for the delivery guy", "before bed", "for the kids", "for the party", "for dinner",
+            "for my meeting", "for the guests", "for the film", "before i go", "while i'm out", "for the dog",
+            "for a bit", "for the morning", "for the night")
+_REMARKED = frozenset({
+    "HassTurnOn", "HassTurnOff", "HassLightSet", "HearthBrightnessStep", "HassClimateSetTemperature",
+    "HassSetPosition", "HassFanSetSpeed", "HassSetVolume", "HassSetVolumeRelative", "HassMediaPause",
+    "HassMediaUnpause", "HassMediaPlayerMute", "HassVacuumStart", "HassGetState",
+})
+"""Intents a remark or a purpose may follow ("galaxy projector on for bedtime"): not timers or lists, whose
+"for the rice" is a name."""
 CONNECT = ("and", "and", "and then", "then", "and also", "also", "after that", ",", "and please", "plus")
 CHATTER = (
     "tell me a joke",
@@ -394,6 +442,27 @@ CHATTER = (
     "the lights",
     "hello",
     "goodbye",
+    # about the house, naming rooms and things, asking nothing of it
+    "the kids are driving me up the wall",
+    "what should i cook tonight",
+    "what should i wear today",
+    "you're a good little hub",
+    "good job",
+    "remind me why we bought a house this big",
+    "the neighbours are so noisy",
+    "the heating bill is ridiculous",
+    "the garden looks lovely today",
+    "my car needs a wash",
+    "that lamp is ugly",
+    "the kitchen is a mess",
+    "the bedroom needs painting",
+    "where are my keys",
+    "did anyone feed the cat",
+    "we should paint the hallway",
+    "is it friday yet",
+    "the tv show last night was great",
+    "i left my phone upstairs",
+    "the fridge is making a funny noise",
 )
 FOREIGN = (
     "allume la lumière de la cuisine",
@@ -556,7 +625,7 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
     elif roll < 0.25:
         tagged += _outside(rng.choice(PREFIX))
     elif roll < 0.32:
-        tagged += _outside(rng.choice(LEAD_INS) + rng.choice([" ,", "", " so", " ,"]))
+        tagged += _outside(rng.choice(LEAD_INS + REASONS) + rng.choice([" ,", "", " so", " ,"]))
     n = 1 if rng.random() < 0.82 else (2 if rng.random() < 0.85 else 3)
     for k in range(n):
         if k:
@@ -567,6 +636,11 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
             node = rng.choice(_ELLIPSIS[intent])
             tagged += _outside(rng.choice(("and", "and", "and also", "plus", "as well as")))
             tagged += tag_clause(expand(node, SlotContext(rng, home)), intent)
+    if intent in _REMARKED and rng.random() < 0.08:
+        if rng.random() < 0.5:
+            tagged += _outside(rng.choice((",", ",", "", ", because", " as")) + " " + rng.choice(REASONS))
+        else:
+            tagged += _outside(rng.choice((",", "", "")) + " " + rng.choice(PURPOSES))
     if rng.random() < 0.08:
         tagged += _outside(rng.choice(SUFFIX))
     if rng.random() < 0.12:

@@ -55,6 +55,13 @@ TEMPLATES: dict[str, list[str]] = {
         "(make|brew|get|fix|pour) me a {drink} <pls>",
         "(i want|i'd like|i need|i fancy|i could use|i'd love) a [(cup of|hot|fresh|quick)] {drink}",
         "(time for|ready for) [a] {drink}",
+        # a thing said where a device goes: met by the device that serves it (`llm.slots` USES)
+        "<can> (charge|start charging|plug in) <the> {car} <pls>",
+        "<can> water <the> {plants} <pls>",
+        "<the> {plants} (need|needs) (water|watering)",
+        "<can> (light|start|get) <the> {fire} [going] <pls>",
+        "<can> (warm up|heat up|heat|warm) <the> {warm_thing} <pls>",
+        "(i need|i could use|i could do with|i'm dying for) [some] {drink}",
         "<can> <turn_on> <the> {name_onoff} <pls>",
         "<can> turn <the> {name_onoff} on <pls>",
         "<can> switch <the> {name_onoff} on",
@@ -389,7 +396,7 @@ TEMPLATES: dict[str, list[str]] = {
     ],
     "HassMediaSearchAndPlay": [
         "<can> play {query} <pls>",
-        "<can> play {query} (on|in) <the> ({name_media}|{area})",
+        "<can> play [(some|a bit of|a little)] {query} (on|in) <the> ({name_media}|{area})",
         "<can> play the {media_class} {query} [on <the> {name_media}]",
         "(put on|throw on|start playing|queue up) {query}",
         "(i want to|let me|i'd like to) (hear|listen to) {query}",
@@ -430,6 +437,7 @@ TEMPLATES: dict[str, list[str]] = {
     "HassStartTimer": [
         "<can> (set|start|create|make) a <timer> (for|of) {minutes} (minutes|minute|mins|min) <pls>",
         "<can> (set|start) a {minutes} (minute|min) <timer> <pls>",
+        "[(put|set|start)] [a] {minutes} minute <timer> [on] for <the> {timer_name} <pls>",
         "<can> (set|start) a <timer> for {hours} (hours|hour) [and {minutes} (minutes|minute)]",
         "<can> (set|start) a {hours} hour [and {minutes} minute] <timer>",
         "<can> (set|start) a <timer> for {seconds} (seconds|second|secs)",
@@ -523,6 +531,10 @@ TEMPLATES: dict[str, list[str]] = {
         "(put|add|write) {item} on <the> shopping list",
         "(we need|i need|buy) {item} add it to the shopping list",
         "shopping list add {item}",
+        # a need for something to buy: the shopping list
+        "(we|i) need (more|some|new) {item} <pls>",
+        "(we've|we have|i've|we) (run|ran) out of {item}",
+        "(we're|we are|i'm) (out of|low on|almost out of|running low on|nearly out of) {item}",
         "add {item} to the shopping",
         "(remind me to buy|i have to buy) {item} (on|add to) the shopping list",
     ],

@@ -24,6 +24,9 @@ entities:
   - {id: light.bedroom, name: Bedroom Light, area: bedroom, state: "off"}
   - {id: light.kitchen, name: Kitchen Light, area: kitchen, state: "on"}
   - {id: switch.coffee, name: Coffee Maker, area: kitchen, state: "off"}
+  - {id: switch.kettle, name: Breville Kettle, area: kitchen, state: "off"}
+  - {id: switch.charger, name: Zappi EV Charger, area: office, state: "off"}
+  - {id: switch.blanket, name: Electric Blanket, area: bedroom, state: "off"}
 """
 
 
@@ -86,3 +89,23 @@ def test_needs_in_generated_homes_pick_only_devices_that_meet_them(seed: int) ->
                                         area=area.name.lower()), names)
         lights = [e for e in home.entities if e.domain == "light" and e.area_id == area.id]
         assert got == ([{"domain": "light", "area": area.name}] if lights else [{"area": area.name}])
+
+
+@pytest.mark.parametrize(("said", "device"), [
+    ("tea", "Breville Kettle"), ("cuppa", "Breville Kettle"), ("caffeine", "Coffee Maker"),
+    ("car", "Zappi EV Charger"), ("the electric car", "Zappi EV Charger"), ("the bed", "Electric Blanket"),
+])
+def test_a_thing_said_for_a_device_is_met_by_the_device_that_serves_it(home: Home, said: str, device: str) -> None:
+    """`llm.slots.USES`: "a cup of tea" is the kettle's job, "charge the car" the charger's."""
+    assert _slots(home, "HassTurnOn", f"put on {said}", name=said) == [{"name": device}]
+
+
+def test_a_thing_no_device_serves_stays_as_said(home: Home) -> None:
+    """No irrigation here: "the lawn" is left as said, and the executor says there is no such device."""
+    assert _slots(home, "HassTurnOn", "water the lawn", name="the lawn") == [{"name": "the lawn"}]
+
+
+def test_a_device_called_by_the_thing_wins(home: Home) -> None:
+    """A device whose name is the thing said is that device, not the one USES would pick."""
+    named = parse_home(HOME + '  - {id: switch.tea, name: Tea, area: kitchen, state: "off"}\n')
+    assert _slots(named, "HassTurnOn", "put on tea", name="tea") == [{"name": "Tea"}]
