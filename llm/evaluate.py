@@ -2,6 +2,7 @@
 
 python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml] [--groups heldout3,heldout2,heldout,team]
                        [--stages cascade|transformer|templates] [--weights OLD NEW] [--modes fp32,int8] [--errors]
+                       [--device cuda --modes fp16]
 
 With no --data, every group of the suite is scored, each set over its own home: `heldout3` (two homes, a
 cottage and a three-floor townhouse, written by hand on 2026-12-04 and never tuned on), `heldout2` (three homes,
@@ -192,13 +193,13 @@ def by_stage(answers: list[Answer]) -> dict[str, Score]:
     return {"all": judge(answers)} | {stage: judge(part) for stage, part in parts.items()}
 
 
-def cascade_for(stages: str, weights: Path | None, mode: str, gate: float) -> CascadeResolver:
+def cascade_for(stages: str, weights: Path | None, mode: str, gate: float, device: str = "cpu") -> CascadeResolver:
     """The resolver `--stages` asks for: HA's templates, then the Transformer (`cascade`), or one of them alone."""
     transformer = None
     if stages != TEMPLATES:
 
         def transformer() -> Resolver:
-            return Resolver.load(weights, "cpu", mode, threshold=gate)
+            return Resolver.load(weights, device, mode, threshold=gate)
 
     return CascadeResolver.load(None, transformer, templates=stages != TRANSFORMER).warm()
 
@@ -244,7 +245,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--weights", type=Path, nargs="*", default=None, help="weights files to compare (default: the shipped)"
     )
-    parser.add_argument("--modes", default="int8")
+    parser.add_argument("--modes", default="int8", help="comma-separated: int8 (CPU), fp32, fp16 (CUDA)")
+    parser.add_argument("--device", default="cpu", help="the Transformer's device: cpu (default) or cuda")
     parser.add_argument("--errors", action="store_true", help="print every mismatch")
     parser.add_argument(
         "--thresholds", default=None, help="comma-separated confidence gates to compare (default: the resolver's)"
@@ -268,7 +270,7 @@ def main() -> None:
     gates = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [DEFAULT_THRESHOLD]
     files: list[Path | None] = list(args.weights) if args.weights else [None]
     for weights, mode, gate in ((w, m, g) for w in files for m in args.modes.split(",") for g in gates):
-        resolver = cascade_for(args.stages, weights, mode, gate)
+        resolver = cascade_for(args.stages, weights, mode, gate, args.device)
         prefix = f"{mode}@{gate:.2f}" if len(gates) > 1 else mode
         if len(files) > 1:
             prefix = f"{weights.stem if weights else 'shipped'} {prefix}"

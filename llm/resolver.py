@@ -128,4 +128,4 @@ class Resolver:
         intent_p, slot_p = self.model.predict(ids, mask)  # (1, T, Ni), (1, T, Ns)
         words = word_starts(enc.word_ids)
         firsts = torch.tensor([w[0] for w in words])
-        return decode(text, enc.offsets, words, intent_p[0].cpu()[firsts], slot_p[0].cpu()[firsts])
+        return decode(text, enc.offsets, words, intent_p[0].float().cpu()[firsts], slot_p[0].float().cpu()[firsts])

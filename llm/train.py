@@ -188,7 +188,7 @@ def train(opts: TrainOptions) -> dict[str, object]:
         time.perf_counter() - t0,
     )
     model = IntentTagger(tagger_config())
-    load_backbone(model)
+    load_backbone(model, only_embeddings=opts.init is not None)  # --init holds every other tensor
     if opts.init is not None:
         model.load_state_dict(fine_tuned_state(opts.init), strict=False)
     model.to(opts.device).train()
