@@ -1,15 +1,17 @@
 """Accuracy and wrong actions on hand-written JSONL sets: {"text", "intents": [{"intent", "slots"}]} per line.
 
-python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml] [--groups heldout3,heldout2,heldout,team]
+python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml]
+                       [--groups heldout4,heldout3,heldout2,heldout,team]
                        [--stages cascade|transformer|templates] [--weights OLD NEW] [--modes fp32,int8] [--errors]
                        [--device cuda --modes fp16]
 
-With no --data, every group of the suite is scored, each set over its own home: `heldout3` (two homes, a
-cottage and a three-floor townhouse, written by hand on 2026-12-04 and never tuned on), `heldout2` (three homes,
-written by hand before the retraining that follows issue 19 and never tuned on), `heldout` (issue 19's first
-free-phrasing sets) and `team` (the team's test and dev sets, demo home). Sentences go through the cascade
-Hearth runs (HA's templates, then the Transformer; `--stages` for one alone). Per set, and pooled per group,
-it prints:
+With no --data, every group of the suite is scored, each set over its own home: `heldout4` (two homes, a
+two-floor flatshare named the way its integrations name things and an older couple's bungalow, written by hand
+on 2026-12-04 and never tuned on), `heldout3` (two homes, a cottage and a three-floor townhouse, written by hand
+on 2026-12-04 and never tuned on), `heldout2` (three homes, written by hand before the retraining that follows
+issue 19 and never tuned on), `heldout` (issue 19's first free-phrasing sets) and `team` (the team's test and
+dev sets, demo home). Sentences go through the cascade Hearth runs (HA's templates, then the Transformer;
+`--stages` for one alone). Per set, and pooled per group, it prints:
 - intent: the intent names match, in order;
 - exact: intents and slots all match;
 - wrong action: some resolved call would change a device (or a timer, list, file...) differently from what
@@ -44,7 +46,12 @@ DEV_SET = DATA / "intent_dev.jsonl"
 HELDOUT = DATA / "heldout"
 HELDOUT2 = DATA / "heldout2"
 HELDOUT3 = DATA / "heldout3"
+HELDOUT4 = DATA / "heldout4"
 GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
+    "heldout4": (
+        (HELDOUT4 / "free_flatshare.jsonl", HELDOUT4 / "flatshare.yaml"),
+        (HELDOUT4 / "free_bungalow.jsonl", HELDOUT4 / "bungalow.yaml"),
+    ),
     "heldout3": (
         (HELDOUT3 / "free_cottage.jsonl", HELDOUT3 / "cottage.yaml"),
         (HELDOUT3 / "free_townhouse.jsonl", HELDOUT3 / "townhouse.yaml"),
