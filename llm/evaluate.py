@@ -9,9 +9,9 @@ With no --data, every group of the suite is scored, each set over its own home: 
 two-floor flatshare named the way its integrations name things and an older couple's bungalow, written by hand
 on 2026-12-04 and never tuned on), `heldout3` (two homes, a cottage and a three-floor townhouse, written by hand
 on 2026-12-04 and never tuned on), `heldout2` (three homes, written by hand before the retraining that follows
-issue 19 and never tuned on), `heldout` (issue 19's first free-phrasing sets) and `team` (the team's test and
-dev sets, demo home). Sentences go through the cascade Hearth runs (HA's templates, then the Transformer;
-`--stages` for one alone). Per set, and pooled per group, it prints:
+issue 19; a dev set since its misses were read on 2026-12-04), `heldout` (issue 19's first free-phrasing
+sets) and `team` (the team's test and dev sets, demo home). Sentences go through the cascade Hearth runs
+(HA's templates, then the Transformer; `--stages` for one alone). Per set, and pooled per group, it prints:
 - intent: the intent names match, in order;
 - exact: intents and slots all match;
 - wrong action: some resolved call would change a device (or a timer, list, file...) differently from what

@@ -349,14 +349,13 @@ LEAD_INS = (
     "long day",
 )
 REASONS = (
-    # a reason or a remark beside a command: nothing to do, whatever places, people or things it names
+    # a reason or a remark beside a command: nothing to do, whatever people or things it names (no room or
+    # floor: "it's dark in the kitchen, ..." is a need whose room counts)
     "it's way too harsh",
     "my mum's staying over",
     "i'm on a call",
     "i've got a zoom call",
     "i'm jumping in the shower",
-    "the kids are asleep upstairs",
-    "my friend's downstairs",
     "we've got guests coming",
     "i'm working from home today",
     "the baby's asleep",
@@ -372,14 +371,14 @@ REASONS = (
     "i'm in the bath",
     "the game's about to start",
     "the cleaner's coming",
-    "we're eating in the kitchen",
-    "my sister's in the spare room",
     "it's my day off",
     "i'm on the phone",
     "the delivery's here",
-    "the postman's at the door",
-    "grandma's asleep in the lounge",
     "it's date night",
+    "my sister's staying",
+    "grandma's asleep",
+    "my friend's here",
+    "the kids are asleep",
 )
 PURPOSES = ("for bedtime", "for the delivery guy", "before bed", "for the kids", "for the party", "for dinner",
             "for my meeting", "for the guests", "for the film", "before i go", "while i'm out", "for the dog",

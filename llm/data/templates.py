@@ -532,9 +532,9 @@ TEMPLATES: dict[str, list[str]] = {
         "(we need|i need|buy) {item} add it to the shopping list",
         "shopping list add {item}",
         # a need for something to buy: the shopping list
-        "(we|i) need (more|some|new) {item} <pls>",
-        "(we've|we have|i've|we) (run|ran) out of {item}",
-        "(we're|we are|i'm) (out of|low on|almost out of|running low on|nearly out of) {item}",
+        "we need (more|some more|new) {item} <pls>",
+        "(we've|we have|we) (run|ran) out of {item}",
+        "(we're|we are) (out of|low on|almost out of|running low on|nearly out of) {item}",
         "add {item} to the shopping",
         "(remind me to buy|i have to buy) {item} (on|add to) the shopping list",
     ],
