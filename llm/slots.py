@@ -458,7 +458,7 @@ def _timer_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
     prefix = "start_" if intent in _TIMER_START else ""
     out |= {f"{prefix}{k}": v for k, v in duration.items()}
     if (name := _first(spans, "timer_name")) is not None:
-        out["name"] = name.casefold()
+        out["name"] = _bare(name.casefold())
     if intent == "HassCancelAllTimers":
         out = {}
     return out
@@ -498,10 +498,19 @@ def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
             if parse_day(said, dt.date.today()) is not None or RECURRING.search(said):
                 out[kind] = said  # a day, or days; a bare number ("7 alarm for 6 am") names no day
         elif kind in ("label", "process", "folder"):
-            out[kind] = value.casefold()
+            out[kind] = _bare(value.casefold())
         else:
-            out[kind] = value
+            out[kind] = _bare(value) if kind == "item" else value
     return out
+
+
+_LEADING_THE = re.compile(r"(?i)^the\s+(?=\S)")
+
+
+def _bare(name: str) -> str:
+    """A free-text name without a leading "the" ("start the backup", "cross the eggs off", "a timer for the
+    rice"): the article says it is known, it is no part of the name — as HA's sentences and the labels have it."""
+    return _LEADING_THE.sub("", name.strip())
 
 
 _CLOCK = re.compile(r"\d:\d|\b(am|pm|a\.m|p\.m|o'?clock|morning|evening|afternoon|night|noon|midnight)\b|\d(am|pm)\b")
