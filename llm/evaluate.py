@@ -8,7 +8,7 @@ python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml]
 With no --data, every group of the suite is scored, each set over its own home: `heldout4` (two homes, a
 two-floor flatshare named the way its integrations name things and an older couple's bungalow, written by hand
 on 2026-12-04 and never tuned on), `heldout3` (two homes, a cottage and a three-floor townhouse, written by hand
-on 2026-12-04 and never tuned on), `heldout2` (three homes, written by hand before the retraining that follows
+on 2026-12-04; a dev set since its misses were read that afternoon), `heldout2` (three homes, written by hand before the retraining that follows
 issue 19; a dev set since its misses were read on 2026-12-04), `heldout` (issue 19's first free-phrasing
 sets) and `team` (the team's test and dev sets, demo home). Sentences go through the cascade Hearth runs
 (HA's templates, then the Transformer; `--stages` for one alone). Per set, and pooled per group, it prints:
