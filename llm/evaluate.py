@@ -94,6 +94,23 @@ QUERIES = frozenset(
 )
 """Intents that change nothing by themselves (a confirmation only answers a question Hearth asked)."""
 _TARGET_SLOTS = frozenset({"name", "area", "floor", "domain", "device_class"})
+_LIST_INTENTS = frozenset({"HassListAddItem", "HassListRemoveItem", "HassListCompleteItem"})
+
+
+def _list_key(name: Any) -> str:
+    """A list name as the executor compares it: casefolded, without "my"/"the"/"our" or a trailing "list"."""
+    words = str(name).casefold().split()
+    while words and words[0] in ("my", "the", "our"):
+        words = words[1:]
+    return " ".join(words[:-1] if len(words) > 1 and words[-1] == "list" else words)
+
+
+def _list_effect(intent: str, slots: dict[str, Any]) -> tuple[Any, ...]:
+    """A list call by effect: HassShoppingListAddItem is HassListAddItem on the shopping list."""
+    if intent == "HassShoppingListAddItem":
+        intent, slots = "HassListAddItem", {**slots, "name": "shopping"}
+    item = " ".join(str(slots.get("item", "")).casefold().split())
+    return (intent, _list_key(slots.get("name", "shopping")), item)
 
 
 
@@ -129,7 +146,7 @@ class Score:
     not_understood: float
     """Share resolved to no call at all."""
     p50_ms: float
-    errors: tuple[tuple[str, Any, Any], ...]
+    errors: tuple[Answer, ...]
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -141,6 +158,8 @@ def effect(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | 
     if intent in QUERIES:
         return None
     values = tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in slots.items() if k not in _TARGET_SLOTS))
+    if intent in _LIST_INTENTS or intent == "HassShoppingListAddItem":
+        return _list_effect(intent, slots)
     if intent not in INTENT_DOMAINS:
         return (intent, tuple(sorted((k, json.dumps(v)) for k, v in slots.items())))
     if intent in SWITCHING and not says_which_devices(slots):
@@ -176,7 +195,7 @@ def judge(answers: list[Answer]) -> Score:
     intent = sum([g["intent"] for g in a.got] == [w["intent"] for w in a.want] for a in answers)
     wrong = sum(a.wrong for a in answers)
     silent = sum(not a.got for a in answers)
-    errors = tuple((a.text, a.want, a.got) for a in answers if a.got != a.want)
+    errors = tuple(a for a in answers if a.got != a.want)
     return Score(n, exact / n, intent / n, wrong / n, silent / n, statistics.median(a.ms for a in answers), errors)
 
 
@@ -224,8 +243,9 @@ def report_set(prefix: str, name: str, answers: list[Answer], errors: bool) -> N
         if scores[stage].n:
             print(f"{prefix}  {row(stage, scores[stage], '  > ')}")
     if errors:
-        for text, want, got in scores["all"].errors:
-            print(f"  {text!r}\n    want {json.dumps(want)}\n    got  {json.dumps(got)}")
+        for a in scores["all"].errors:
+            mark = "WRONG ACTION " if a.wrong else "silent " if not a.got else ""
+            print(f"  {mark}{a.text!r} [{a.stage or NEITHER}]\n    want {json.dumps(a.want)}\n    got  {json.dumps(a.got)}")
 
 
 def report(prefix: str, resolver: Staged, groups: dict[str, list[tuple[Path, Path]]], errors: bool) -> None:

@@ -211,6 +211,8 @@ def _hour_minute(words: list[str]) -> tuple[int | None, int | None]:
             return (hour, int(mins)) if sign > 0 else ((hour - 1) % 24, 60 - int(mins))
     if len(words) == 1 and words[0].isdigit() and len(words[0]) in (3, 4):
         return int(words[0][:-2]), int(words[0][-2:])
+    if words[0] == "half" and len(words) > 1:
+        return _as_int(parse_number(" ".join(words[1:]))), 30  # "half seven": British for half past seven
     hour = _as_int(parse_number(words[0]))
     if hour is None:
         return None, None

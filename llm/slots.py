@@ -23,7 +23,8 @@ from hub.core.errors import ExecutionError
 from hub.core.events import ToolCall
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
 from llm.decode import Clause
-from hub.core.grounding import content_words, distinctive_words, fit
+from hub.core.grounding import content_words, distinctive_words, fit, narrowed
+from llm.freetext import bare, search
 from llm.entities import HomeNames, NameIndex, domain_of, is_here
 from llm.grounding import fit_call, fit_intent, merge_name_spans, singular_of_name
 from llm.numbers import clean_number, parse_duration, parse_number, parse_time
@@ -434,7 +435,7 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
         out["state"] = _STATES.get(state, state)
     elif intent in ("HassMediaSearchAndPlay",):
         if (q := _first(spans, "search_query")) is not None:
-            out["search_query"] = q
+            out["search_query"] = search(q)
         if (m := _first(spans, "media_class")) is not None:
             out["media_class"] = _MEDIA_CLASSES.get(normalize_name(m), normalize_name(m))
     out |= _timer_slots(intent, spans)
@@ -457,8 +458,9 @@ def _timer_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
     duration = parse_duration(_first(spans, "hours"), _first(spans, "minutes"), _first(spans, "seconds"))
     prefix = "start_" if intent in _TIMER_START else ""
     out |= {f"{prefix}{k}": v for k, v in duration.items()}
-    if (name := _first(spans, "timer_name")) is not None:
-        out["name"] = _bare(name.casefold())
+    name = _first(spans, "timer_name") or _first(spans, "name")  # a timer targets no device: a name is its own
+    if name is not None:
+        out["name"] = bare(name.casefold())
     if intent == "HassCancelAllTimers":
         out = {}
     return out
@@ -498,19 +500,10 @@ def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
             if parse_day(said, dt.date.today()) is not None or RECURRING.search(said):
                 out[kind] = said  # a day, or days; a bare number ("7 alarm for 6 am") names no day
         elif kind in ("label", "process", "folder"):
-            out[kind] = _bare(value.casefold())
+            out[kind] = bare(value.casefold())
         else:
-            out[kind] = _bare(value) if kind == "item" else value
+            out[kind] = bare(value) if kind == "item" else value
     return out
-
-
-_LEADING_THE = re.compile(r"(?i)^the\s+(?=\S)")
-
-
-def _bare(name: str) -> str:
-    """A free-text name without a leading "the" ("start the backup", "cross the eggs off", "a timer for the
-    rice"): the article says it is known, it is no part of the name — as HA's sentences and the labels have it."""
-    return _LEADING_THE.sub("", name.strip())
 
 
 _CLOCK = re.compile(r"\d:\d|\b(am|pm|a\.m|p\.m|o'?clock|morning|evening|afternoon|night|noon|midnight)\b|\d(am|pm)\b")
@@ -614,7 +607,7 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
             areas.append(names.context_area.name)
     calls = [dict(base, name=n) for n in dict.fromkeys(entity_names)]
     if not calls:
-        calls = [dict(base, area=a) for a in dict.fromkeys(areas)] or [base]
+        calls = [narrowed(names.home, dict(base, area=a), clause_text) for a in dict.fromkeys(areas)] or [base]
     elif areas and len(calls) == 1:
         calls[0]["area"] = areas[0]
     return calls

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hub.core.grounding import fit, narrowed
 from hub.core.home import Home
 from hub.core.errors import ConfigError
 from hub.core.events import ToolCall
 from hub.core.yamlfile import Path_, YamlDocument, load_yaml
+from llm.freetext import bare, polite, search
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -253,14 +255,17 @@ class TemplateMatcher:
         assumed = tuple(e.name for e in result.entities_list
                         if e.name in context and not e.text and e.value == context[e.name])
         key = result.response if result.response and result.response != "default" else ""
-        return ToolCall(result.intent.name, self._slots(result), 1.0, response_key=key, assumed=assumed)
+        slots = narrowed(home, _player_said(self._slots(result), home), text)
+        return ToolCall(result.intent.name, slots, 1.0, response_key=key, assumed=assumed)
 
     def _slots(self, result: Any) -> dict[str, Any]:
         slots: dict[str, Any] = {}
         for entity in result.entities_list:
             value = entity.value
-            if entity.is_wildcard or isinstance(value, str):
-                value = str(entity.text_clean if entity.is_wildcard else value).strip()
+            if entity.is_wildcard:
+                value = _wildcard(result.intent.name, entity.name, str(entity.text_clean))
+            elif isinstance(value, str):
+                value = value.strip()
             elif isinstance(value, float) and value.is_integer():
                 value = int(value)
             slots.setdefault(entity.name, value)
@@ -276,6 +281,33 @@ class TemplateMatcher:
             _LOGGER.debug("slot lists rebuilt: %d entities", len(home.entities))
         self._home = (id(home), home)
         return self._lists
+
+
+def _wildcard(intent: str, slot: str, text: str) -> str:
+    """A wildcard's words as meant (`llm.freetext`): a message as said, a search without "some", a timer's or
+    list's name and an item without "the", any other without a courtesy at its end."""
+    if slot == "message":
+        return text.strip()
+    if slot == "search_query":
+        return search(text)
+    return bare(text) if slot in ("item", "name") and ("Timer" in intent or "List" in intent) else polite(text)
+
+
+_ON_PLAYER = re.compile(r"^(?P<query>.+)\s+(?:on|in)\s+(?P<player>.+?)$")
+
+
+def _player_said(slots: dict[str, Any], home: Home) -> dict[str, Any]:
+    """A search whose wildcard swallowed the player ("play coldplay on the beam" where the player is "Sonos
+    Beam": no template names it in part) split into the search and the one player its tail fits."""
+    query = slots.get("search_query")
+    found = _ON_PLAYER.match(query) if isinstance(query, str) and "name" not in slots else None
+    if found is None:
+        return slots
+    fitted = fit(home, found["player"], ("media_player",))
+    if len(fitted.entities) != 1:
+        return slots
+    rest = {k: v for k, v in slots.items() if k not in ("area", "search_query")}
+    return {"search_query": found["query"], "name": fitted.entities[0].name, **rest}
 
 
 def home_slot_lists(home: Home) -> dict[str, Any]:

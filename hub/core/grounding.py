@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -202,6 +203,38 @@ def _fits(device: DeviceWords, said: tuple[str, ...]) -> int | None:
     if all(w in device.place for w in said):
         return None  # a place alone names an area
     return sum(w not in device.name and w not in device.place for w in said)
+
+
+def one_of_kind_said(home: Home, slots: dict[str, Any], said: str) -> Entity | None:
+    """The one device an area-and-kind target means when the kind said is narrower than its domain's word.
+
+    "the lamp in bedroom 3" reads as every light in Bedroom 3 (as Home Assistant reads it); where one of them
+    is called a lamp ("Bedroom 3 Lamp") and the others are not, the lamp is meant. Only for one area, a kind
+    word of the target's domain other than the domain's own ("lamp", "bulb", "plug"; not "light"), said in
+    the singular: "the lamps", "the light" and a kind two devices there are named by keep every device."""
+    domain, area_said = slots.get("domain"), slots.get("area")
+    if "name" in slots or "floor" in slots or not isinstance(domain, str) or not isinstance(area_said, str):
+        return None
+    said_words = normalize_name(said).split()
+    kinds = {w for w in said_words if KIND_WORDS.get(w, ("",))[0] == domain and w != domain}
+    if not kinds or any(singular(w) != w for w in kinds) or len(kinds) > 1:
+        return None
+    word = kinds.pop()
+    key = normalize_name(area_said)
+    areas = {a.id for a in home.areas if key in (normalize_name(n) for n in (a.name, *a.aliases))}
+    there = [d for d in device_words(home) if d.entity.area_id in areas and d.entity.domain == domain
+             and slots.get("device_class") in (None, d.entity.device_class)]
+    named = [d.entity for d in there if word in d.name]
+    return named[0] if len(areas) == 1 and len(named) == 1 and len(there) > 1 else None
+
+
+def narrowed(home: Home, slots: dict[str, Any], said: str) -> dict[str, Any]:
+    """`slots` with the device `one_of_kind_said` finds as its target, when it finds one."""
+    entity = one_of_kind_said(home, slots, said)
+    if entity is None:
+        return slots
+    rest = {k: v for k, v in slots.items() if k not in ("area", "domain", "device_class")}
+    return {"name": entity.name, **rest}
 
 
 SOUND_CUTOFF = 86.0

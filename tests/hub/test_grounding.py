@@ -8,7 +8,7 @@ import pytest
 from bench.ha_homes import generated_home
 from devices.homefile import parse_home
 from hub.core.errors import AmbiguousTarget, ExecutionError
-from hub.core.grounding import KIND_WORDS, content_words, device_words, fit, phonetic_key
+from hub.core.grounding import KIND_WORDS, content_words, device_words, fit, narrowed, one_of_kind_said, phonetic_key
 from hub.core.home import Entity, Home
 from hub.core.targets import ON_OFF_DOMAINS, TargetQuery, match_targets
 
@@ -140,3 +140,43 @@ def test_every_whole_name_fits_its_device_in_generated_homes(seed: int) -> None:
         assert entity in found.entities, entity.name  # among the others in its area its name also fits
         assert all(set(content_words(entity.name)) <= (d.name | d.place) for d in device_words(home)
                    if d.entity in found.entities)
+
+
+ROOMS = parse_home("""
+areas:
+  - {id: bedroom_3, name: Bedroom 3}
+  - {id: lounge, name: Lounge, aliases: [Sitting Room]}
+  - {id: kitchen, name: Kitchen}
+entities:
+  - {id: light.bedroom_3_lamp, name: Bedroom 3 Lamp, area: bedroom_3}
+  - {id: light.bedroom_3_ceiling, name: Bedroom 3 Ceiling Light, area: bedroom_3}
+  - {id: light.reading_lamp, name: Reading Lamp, area: lounge}
+  - {id: light.standard_lamp, name: Standard Lamp, area: lounge}
+  - {id: light.big_light, name: Big Light, area: lounge}
+  - {id: switch.kettle_plug, name: Kettle Plug, area: kitchen}
+  - {id: switch.toaster, name: Toaster, area: kitchen}
+""")
+
+
+@pytest.mark.parametrize(("slots", "said", "meant"), [
+    ({"area": "Bedroom 3", "domain": "light"}, "turn on the lamp in bedroom 3", "Bedroom 3 Lamp"),
+    ({"area": "bedroom 3", "domain": "light"}, "bedroom three lamp off", "Bedroom 3 Lamp"),
+    ({"area": "Kitchen", "domain": "switch"}, "the plug in the kitchen off", "Kettle Plug"),
+])
+def test_a_narrower_kind_said_in_an_area_means_the_one_device_named_so(slots: dict[str, str], said: str,
+                                                                      meant: str) -> None:
+    assert narrowed(ROOMS, slots, said) == {"name": meant}
+    assert one_of_kind_said(ROOMS, slots, said) is not None
+
+
+@pytest.mark.parametrize(("slots", "said"), [
+    ({"area": "Bedroom 3", "domain": "light"}, "turn on the lamps in bedroom 3"),  # plural: all of them
+    ({"area": "Bedroom 3", "domain": "light"}, "turn on the light in bedroom 3"),  # the domain's own word
+    ({"area": "Sitting Room", "domain": "light"}, "the lamp in the sitting room"),  # two lamps there
+    ({"area": "Kitchen", "domain": "light"}, "the lamp in the kitchen"),  # no lamp there: as said
+    ({"name": "Big Light", "area": "Lounge"}, "the big lamp in the lounge"),  # a device named already
+    ({"floor": "Upstairs", "area": "Bedroom 3", "domain": "light"}, "the lamp upstairs in bedroom 3"),
+])
+def test_area_and_kind_keeps_every_device_when_the_words_do_not_single_one_out(slots: dict[str, str],
+                                                                              said: str) -> None:
+    assert narrowed(ROOMS, slots, said) == slots

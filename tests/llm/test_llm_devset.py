@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from hub.core.home import Home
-from llm.evaluate import DEV_SET, load_cases, score
+from llm.evaluate import DEV_SET, load_cases, score, wrong_action
 from llm.resolver import Resolver
 
 TEST_SET = DEV_SET.with_name("intent_test.jsonl")
@@ -37,3 +37,16 @@ def test_accuracy(resolver: Resolver, resolver_fp32: Resolver, demo_home: Home, 
     assert int8.exact >= exact and fp32.exact >= exact
     assert int8.intent >= intents and fp32.intent >= intents
     assert abs(int8.exact - fp32.exact) <= 0.03
+
+
+def test_wrong_action_compares_lists_by_effect(demo_home: Home) -> None:
+    """The executor adds "Shopping List" items for both intents and matches list names without case or "list"."""
+    want = [{"intent": "HassShoppingListAddItem", "slots": {"item": "firelighters"}}]
+    same = [{"intent": "HassListAddItem", "slots": {"item": "Firelighters", "name": "my Shopping List"}}]
+    other_list = [{"intent": "HassListAddItem", "slots": {"item": "firelighters", "name": "DIY Jobs"}}]
+    other_item = [{"intent": "HassShoppingListAddItem", "slots": {"item": "matches"}}]
+    assert not wrong_action(same, want, demo_home)
+    assert not wrong_action([{"intent": "HassListAddItem", "slots": {"item": "x", "name": "DIY Jobs"}}],
+                            [{"intent": "HassListAddItem", "slots": {"item": "x", "name": "diy jobs"}}], demo_home)
+    assert wrong_action(other_list, want, demo_home)
+    assert wrong_action(other_item, want, demo_home)

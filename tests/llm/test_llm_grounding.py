@@ -140,3 +140,16 @@ def test_the_shipped_weights_carry_a_calibration_temperature(resolver: Resolver)
     _, meta = read_weights(DEFAULT_WEIGHTS)
     temperature = json.loads(meta["info"])["temperature"]
     assert 0.3 < temperature < 4 and resolver.model.intent_temperature == temperature
+
+
+def test_a_lamp_in_an_area_of_several_lights_is_the_one_called_a_lamp(resolver: Resolver) -> None:
+    home = parse_home("""
+areas:
+  - {id: bedroom_2, name: Bedroom 2}
+entities:
+  - {id: light.bedroom_2_lamp, name: Bedroom 2 Lamp, area: bedroom_2, state: "on"}
+  - {id: light.bedroom_2_ceiling, name: Bedroom 2 Ceiling Light, area: bedroom_2, state: "on"}
+""")
+    assert _targets(resolver, "turn off the lamp in bedroom 2", home) == [("HassTurnOff", ["Bedroom 2 Lamp"])]
+    assert _targets(resolver, "turn off the lights in bedroom 2", home) == [
+        ("HassTurnOff", ["Bedroom 2 Ceiling Light", "Bedroom 2 Lamp"])]

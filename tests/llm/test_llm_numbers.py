@@ -46,6 +46,10 @@ def test_parse_number(text: str, value: float | None) -> None:
         ("6 in the morning", "06:00"),
         ("12 am", "00:00"),
         ("7am", "07:00"),
+        ("half seven", "07:30"),
+        ("half 6 pm", "18:30"),
+        ("half ten at night", "22:30"),
+        ("half", None),
         ("banana", None),
     ],
 )

@@ -38,3 +38,14 @@ def test_the_inside_a_name_stays() -> None:
     assert _slots("HassListAddItem", "add salt and the pepper", item="salt and the pepper")[0]["item"] == (
         "salt and the pepper")
     assert _slots("HearthProcessStart", "start theatre mode", process="theatre mode")[0]["process"] == "theatre mode"
+
+
+def test_a_name_tagged_in_a_timer_clause_names_the_timer() -> None:
+    """A timer targets no device: a span tagged as a device's name there can only be the timer's."""
+    said = _slots("HassStartTimer", "put a 45 minute timer on for the lasagne", minutes="45", name="the lasagne")
+    assert said == [{"minutes": 45, "name": "lasagne"}]
+
+
+def test_a_search_loses_its_quantity_and_courtesy() -> None:
+    said = _slots("HassMediaSearchAndPlay", "put on some jazz please", search_query="some jazz please")
+    assert said[0]["search_query"] == "jazz"

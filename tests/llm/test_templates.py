@@ -143,3 +143,39 @@ def test_parse_says_the_stage_and_takes_custom_sentences(tmp_path: Path) -> None
         ([{"intent": "HassGetCurrentTime", "slots": {}}], "templates"),
         ([], None),
     ]
+
+
+_MEDIA_HOME = """
+areas:
+  - {id: lounge, name: Lounge, context_area: true}
+  - {id: bedroom_3, name: Bedroom 3}
+entities:
+  - {id: media_player.sonos_beam, name: Sonos Beam, area: lounge}
+  - {id: media_player.homepod, name: HomePod, area: bedroom_3}
+  - {id: light.bedroom_3_lamp, name: Bedroom 3 Lamp, area: bedroom_3}
+  - {id: light.bedroom_3_ceiling, name: Bedroom 3 Ceiling Light, area: bedroom_3}
+"""
+
+
+@pytest.mark.parametrize(("text", "intent", "slots"), [
+    ("play coldplay on the beam", "HassMediaSearchAndPlay", {"search_query": "coldplay", "name": "Sonos Beam"}),
+    ("play some miles davis on the homepod", "HassMediaSearchAndPlay",
+     {"search_query": "miles davis", "name": "HomePod"}),
+    ("twelve minute timer for the rice please", "HassStartTimer", {"minutes": 12, "name": "rice"}),
+    ("cancel every timer", "HassCancelAllTimers", {}),
+    ("turn on the lamp in bedroom 3", "HassTurnOn", {"name": "Bedroom 3 Lamp"}),
+    ("turn on the lights in bedroom 3", "HassTurnOn", {"area": "Bedroom 3", "domain": "light"}),
+])
+def test_template_values_are_grounded_and_cleaned(matcher: TemplateMatcher, text: str, intent: str,
+                                                  slots: dict[str, object]) -> None:
+    from devices.homefile import parse_home
+
+    call = matcher.match(text, parse_home(_MEDIA_HOME))
+    assert call is not None and (call.intent, call.slots) == (intent, slots)
+
+
+def test_a_search_whose_tail_fits_no_player_stays_as_said(matcher: TemplateMatcher) -> None:
+    from devices.homefile import parse_home
+
+    call = matcher.match("play music on the radio", parse_home(_MEDIA_HOME))
+    assert call is not None and call.slots == {"search_query": "music on the radio", "area": "Lounge"}
