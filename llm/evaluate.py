@@ -1,14 +1,16 @@
 """Accuracy and wrong actions on hand-written JSONL sets: {"text", "intents": [{"intent", "slots"}]} per line.
 
 python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml]
-                       [--groups heldout4,heldout3,heldout2,heldout,team]
+                       [--groups heldout5,heldout4,heldout3,heldout2,heldout,team]
                        [--stages cascade|transformer|templates] [--weights OLD NEW] [--modes fp32,int8] [--errors]
                        [--device cuda --modes fp16]
 
-With no --data, every group of the suite is scored, each set over its own home: `heldout4` (two homes, a
-two-floor flatshare named the way its integrations name things and an older couple's bungalow, written by hand
-on 2026-12-04 and never tuned on), `heldout3` (two homes, a cottage and a three-floor townhouse, written by hand
-on 2026-12-04; a dev set since its misses were read that afternoon), `heldout2` (three homes, written by hand before the retraining that follows
+With no --data, every group of the suite is scored, each set over its own home: `heldout5` (two homes, a
+three-floor family townhouse whose generic names repeat across rooms and a smallholding with its outbuildings,
+written by hand on 2026-12-04 and never tuned on), `heldout4` (two homes, a two-floor flatshare named the way its
+integrations name things and an older couple's bungalow, written by hand on 2026-12-04 and never tuned on),
+`heldout3` (two homes, a cottage and a three-floor townhouse, written by hand on 2026-12-04; a dev set since its
+misses were read that afternoon), `heldout2` (three homes, written by hand before the retraining that follows
 issue 19; a dev set since its misses were read on 2026-12-04), `heldout` (issue 19's first free-phrasing
 sets) and `team` (the team's test and dev sets, demo home). Sentences go through the cascade Hearth runs
 (HA's templates, then the Transformer; `--stages` for one alone). Per set, and pooled per group, it prints:
@@ -47,7 +49,12 @@ HELDOUT = DATA / "heldout"
 HELDOUT2 = DATA / "heldout2"
 HELDOUT3 = DATA / "heldout3"
 HELDOUT4 = DATA / "heldout4"
+HELDOUT5 = DATA / "heldout5"
 GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
+    "heldout5": (
+        (HELDOUT5 / "free_townhouse.jsonl", HELDOUT5 / "townhouse.yaml"),
+        (HELDOUT5 / "free_smallholding.jsonl", HELDOUT5 / "smallholding.yaml"),
+    ),
     "heldout4": (
         (HELDOUT4 / "free_flatshare.jsonl", HELDOUT4 / "flatshare.yaml"),
         (HELDOUT4 / "free_bungalow.jsonl", HELDOUT4 / "bungalow.yaml"),
