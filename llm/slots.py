@@ -23,7 +23,7 @@ from hub.core.errors import ExecutionError
 from hub.core.events import ToolCall
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
 from llm.decode import Clause
-from hub.core.grounding import content_words, distinctive_words, fit, narrowed
+from hub.core.grounding import area_said_for, content_words, distinctive_words, fit, narrowed
 from llm.freetext import bare, search
 from llm.entities import HomeNames, NameIndex, domain_of, is_here
 from llm.grounding import fit_call, fit_intent, merge_name_spans, singular_of_name
@@ -172,7 +172,39 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             calls.append(call)
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
-    return calls
+    return _carried_out(calls, names)
+
+
+def _carried_out(calls: list[ToolCall], names: HomeNames) -> list[ToolCall]:
+    """Of several calls, those whose targets the home has, when some have: a remark beside a command ("open
+    the gate for the farrier", "unlock the front door, the childminder's here") is tagged now and then as a
+    second command on something the home does not have, and the reading the home can carry out wins. One call,
+    or none the home has targets for, stays as it is, so Hearth says what it lacks."""
+    if len(calls) < 2:
+        return calls
+    known = [not _unknown_target(call, names) for call in calls]
+    if not any(known):
+        return calls
+    for call, kept in zip(calls, known):
+        if not kept:
+            _LOGGER.debug("dropped %s %s: no such target in the home, beside calls that have theirs", call.intent,
+                          call.slots)
+    return [call for call, kept in zip(calls, known) if kept]
+
+
+def _unknown_target(call: ToolCall, names: HomeNames) -> bool:
+    """A device, area, floor or kind of device the home has none of (or a yes or no nobody was asked for)."""
+    if call.intent in _ANSWERS:
+        return True
+    if call.intent not in TARGET_INTENTS:
+        return False
+    slots = call.slots
+    if "name" in slots and names.entities.match(str(slots["name"]), cutoff=101) is None:
+        return True
+    if any(key in slots and not _is_exact(index, slots[key]) for key, index in
+           (("area", names.areas), ("floor", names.floors))):
+        return True
+    return "domain" in slots and not any(e.domain == slots["domain"] for e in names.home.entities)
 
 
 def _every_kind_unsaid(call: ToolCall, clause_text: str, names: HomeNames) -> bool:
@@ -578,7 +610,7 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
             entity_names += _spot_names(clause_text, names, ("climate",))
     if not entity_names and intent in _MEDIA_INTENTS:
         entity_names += _spot_names(clause_text, names, ("media_player",))
-    if not (entity_names or areas or domain or "floor" in base) and intent in ("HassTurnOn", "HassTurnOff"):
+    if not (entity_names or areas or domain or "floor" in base or needs[0]) and intent in ("HassTurnOn", "HassTurnOff"):
         entity_names += _spot_names(clause_text, names, INTENT_DOMAINS[intent])  # "start movie time right now"
     if intent == "HassGetState" and _HUMIDITY.search(clause_text):
         # "what is the humidity in the living room place": the sensor of the room said or of the device named
@@ -610,6 +642,9 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         calls = [narrowed(names.home, dict(base, area=a), clause_text) for a in dict.fromkeys(areas)] or [base]
     elif areas and len(calls) == 1:
         calls[0]["area"] = areas[0]
+    for call in calls:
+        if "name" in call and "area" not in call and (place := area_said_for(names.home, call["name"], clause_text)):
+            call["area"] = place  # a name several rooms' devices share, and the room said
     return calls
 
 

@@ -237,6 +237,27 @@ def narrowed(home: Home, slots: dict[str, Any], said: str) -> dict[str, Any]:
     return {"name": entity.name, **rest}
 
 
+def area_said_for(home: Home, name: str, said: str) -> str | None:
+    """The area of the one device called `name` that `said` places, when several devices share that name
+    (Home Assistant allows a "Ceiling Light" in every room): "ella's ceiling light" is the one in Ella's Room,
+    "the radiator in our room" the one in the room whose alias is "our room". Areas are told apart by a whole
+    name or alias said, else by a word of it none of the others has. None when the name is one device's, or
+    nothing said singles out one area (the executor then prefers the speaker's room, or asks)."""
+    key = normalize_name(name)
+    sharing = [e for e in home.entities if e.exposed and key in (normalize_name(n) for n in e.names())]
+    areas = {a.id: a for e in sharing if (a := home.area(e.area_id)) is not None}
+    if len(sharing) < 2 or len(areas) < 2:
+        return None
+    text = f" {normalize_name(said)} "
+    whole = [a for a in areas.values() if any(f" {normalize_name(n)} " in text for n in (a.name, *a.aliases))]
+    if len(whole) == 1:
+        return whole[0].name
+    words = set(content_words(said)) - set(content_words(name))
+    own = {i: set(content_words(" ".join((a.name, *a.aliases)))) for i, a in areas.items()}
+    told = [areas[i] for i, w in own.items() if words & (w - set().union(*(v for j, v in own.items() if j != i)))]
+    return told[0].name if len(told) == 1 else None
+
+
 SOUND_CUTOFF = 86.0
 """rapidfuzz ratio (0-100) of two phonetic keys above which a span sounds like a name."""
 

@@ -383,6 +383,64 @@ REASONS = (
 PURPOSES = ("for bedtime", "for the delivery guy", "before bed", "for the kids", "for the party", "for dinner",
             "for my meeting", "for the guests", "for the film", "before i go", "while i'm out", "for the dog",
             "for a bit", "for the morning", "for the night")
+PEOPLE = (
+    "the postman", "the plumber", "the farrier", "the vet", "the childminder", "the delivery driver", "the courier",
+    "the window cleaner", "the gardener", "the electrician", "the builders", "the neighbours", "nan", "grandad",
+    "the lad next door", "the twins", "the in-laws", "the landlord", "the babysitter", "the dog walker", "the carer",
+    "the nurse", "the tutor", "the shearers", "the decorator", "the removal men", "our lodger", "tom", "sarah",
+    "mabel", "jack", "priya", "the boss", "my brother", "the taxi", "the hay lorry", "the bin men", "the vicar",
+    "the cat sitter", "the engineer", "your dad", "the baby", "my mate", "the scouts",
+)
+DOINGS = (
+    "'s here", "'s at the door", "'s pulling in", "'s on the way", "'s coming round", "'s finally asleep",
+    "'s doing homework", "'s having a nap", "'s just arrived", " has got the flu", "'s waiting outside",
+    " is borrowing the strimmer", " is feeding the chickens", " is watching the match", " has just clocked off",
+    " is coming for tea", " is dropping off a parcel", " is revising", " wants a lift", " needs the ladder",
+    " has lost the car keys", " is here for the meter", " is bringing the hay", " won't settle",
+    " is practising the recorder", " is teething", " is on the school run", " is mending the fence",
+)
+MATTERS = (
+    "the beans have come up", "the bread's rising", "the paint's drying", "the quad bike won't start",
+    "the car won't start", "the dog's muddy", "the match is on", "the washing's dry", "the pipes are leaking",
+    "the chickens need feeding", "the milk's gone off", "the parcel's come", "the film's starting",
+    "the dinner's nearly ready", "the ewes are lambing", "the horses are restless", "the printer's jammed",
+    "the wifi's playing up", "the sun's in my eyes", "the glare's awful", "the match is about to start",
+    "it's chucking it down", "it's blowing a gale", "it's a lovely morning", "there's mud everywhere",
+    "i need to print a letter", "i need to find my wellies", "i've got to post a letter",
+    "i'm wrapping presents", "i'm ironing", "we're playing cards", "we're having a barbecue",
+    "we're going to the pub", "we're off to the shops", "the football's on", "who's eaten the last yoghurt",
+)
+"""Remarks made of people, what they do and the matters of a day: many more than can be listed, with the
+nouns (a farrier, a strimmer, a hay lorry) that a command's targets are made of, so that the model learns a
+remark by its shape, not by its words. No room, floor or need words: those count when said."""
+
+
+def _plural(doing: str) -> str:
+    """ "'s here" -> "are here", " has lost the keys" -> "have lost the keys": a doing said of several."""
+    if doing.startswith("'s "):
+        return "are " + doing[3:]
+    verb, _, rest = doing.strip().partition(" ")
+    return f"{ {'is': 'are', 'has': 'have', 'wants': 'want', 'needs': 'need'}.get(verb, verb)} {rest}"
+
+
+def remark(rng: random.Random) -> tuple[str, bool]:
+    """A remark beside a command (a listed one, or one made of a person and a doing, or a matter), and whether
+    it is a purpose ("for the farrier"), which follows with no "because"."""
+    roll = rng.random()
+    if roll < 0.3:
+        return rng.choice(REASONS), False
+    if roll < 0.45:
+        return rng.choice(PURPOSES), True
+    if roll < 0.55:
+        return f"for {rng.choice(PEOPLE)}", True
+    if roll < 0.8:
+        who, doing = rng.choice(PEOPLE), rng.choice(DOINGS)
+        if who.endswith(("s", "men")):  # the twins are, the builders have
+            return f"{who} {_plural(doing)}", False
+        return f"{who}{doing}", False
+    return rng.choice(MATTERS), False
+
+
 _REMARKED = frozenset({
     "HassTurnOn", "HassTurnOff", "HassLightSet", "HearthBrightnessStep", "HassClimateSetTemperature",
     "HassSetPosition", "HassFanSetSpeed", "HassSetVolume", "HassSetVolumeRelative", "HassMediaPause",
@@ -624,7 +682,8 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
     elif roll < 0.25:
         tagged += _outside(rng.choice(PREFIX))
     elif roll < 0.32:
-        tagged += _outside(rng.choice(LEAD_INS + REASONS) + rng.choice([" ,", "", " so", " ,"]))
+        lead = rng.choice(LEAD_INS + REASONS) if rng.random() < 0.6 else remark(rng)[0]
+        tagged += _outside(lead + rng.choice([" ,", "", " so", " ,"]))
     n = 1 if rng.random() < 0.82 else (2 if rng.random() < 0.85 else 3)
     for k in range(n):
         if k:
@@ -636,10 +695,9 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
             tagged += _outside(rng.choice(("and", "and", "and also", "plus", "as well as")))
             tagged += tag_clause(expand(node, SlotContext(rng, home)), intent)
     if intent in _REMARKED and rng.random() < 0.08:
-        if rng.random() < 0.5:
-            tagged += _outside(rng.choice((",", ",", "", ", because", " as")) + " " + rng.choice(REASONS))
-        else:
-            tagged += _outside(rng.choice((",", "", "")) + " " + rng.choice(PURPOSES))
+        said, purpose = remark(rng)
+        joint = (",", "", "") if purpose else (",", ",", "", ", because", " as")
+        tagged += _outside(rng.choice(joint) + " " + said)
     if rng.random() < 0.08:
         tagged += _outside(rng.choice(SUFFIX))
     if rng.random() < 0.12:

@@ -627,7 +627,7 @@ PROCESSES = (
     "print server",
     "home assistant",
     "jellyfin",
-    "the backup job",
+    "backup job",
     "torrent client",
     "photo import",
     "nightly build",

@@ -148,3 +148,21 @@ def test_speech_to_text_readings_carry_the_meant_tags() -> None:
     assert split.words == ("Um", "turn", "off", "the", "kit", "chin", "lights")
     assert split.intent_tags == ("O", "B-HassTurnOff", *("I-HassTurnOff",) * 5)  # a word before the clause: outside
     assert split.slot_tags == ("O", "O", "O", "O", "B-area", "I-area", "B-domain")
+
+
+def test_remarks_are_many_and_name_no_place_or_need() -> None:
+    """A remark is all "O": so the parts remarks are made of must not say what would count in a command (a
+    room, a floor, a need)."""
+    import random
+
+    from llm.data.generate import DOINGS, MATTERS, PEOPLE, remark
+    from llm.data.homes import AREAS, FLOORS
+    from llm.slots import NEEDS
+
+    rng = random.Random(5)
+    assert len({remark(rng)[0] for _ in range(3000)}) > 600
+    places = {w.casefold() for name in (*AREAS, *FLOORS) for w in str(name).split()} - {"the", "room"}
+    for text in (*PEOPLE, *DOINGS, *MATTERS):
+        words = set(text.replace("'s", "").split())
+        assert not words & places, text
+        assert not words & set(NEEDS), text
