@@ -1,19 +1,22 @@
 """Accuracy and wrong actions on hand-written JSONL sets: {"text", "intents": [{"intent", "slots"}]} per line.
 
 python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml]
-                       [--groups heldout5,heldout4,heldout3,heldout2,heldout,team]
+                       [--groups heldout6,heldout5,heldout4,heldout3,heldout2,heldout,team]
                        [--stages cascade|transformer|templates] [--weights OLD NEW] [--modes fp32,int8] [--errors]
                        [--device cuda --modes fp16]
 
-With no --data, every group of the suite is scored, each set over its own home: `heldout5` (two homes, a
-three-floor family townhouse whose generic names repeat across rooms and a smallholding with its outbuildings,
-written by hand on 2026-12-04 and never tuned on), `heldout4` (two homes, a two-floor flatshare named the way its
-integrations name things and an older couple's bungalow, written by hand on 2026-12-04 and never tuned on),
-`heldout3` (two homes, a cottage and a three-floor townhouse, written by hand on 2026-12-04; a dev set since its
-misses were read that afternoon), `heldout2` (three homes, written by hand before the retraining that follows
-issue 19; a dev set since its misses were read on 2026-12-04), `heldout` (issue 19's first free-phrasing
-sets) and `team` (the team's test and dev sets, demo home). Sentences go through the cascade Hearth runs
-(HA's templates, then the Transformer; `--stages` for one alone). Per set, and pooled per group, it prints:
+With no --data, every group of the suite is scored, each set over its own home: `heldout6` (two homes, an
+American ranch house with a finished basement, named the way a US household's Google/Alexa-era gear names things
+and set in Fahrenheit, and a one-room bedsit whose tenant names almost nothing, written by hand on 2026-12-04
+before the retraining that follows 74e5a4a and never tuned on), `heldout5` (two homes, a three-floor family
+townhouse whose generic names repeat across rooms and a smallholding with its outbuildings, written by hand on
+2026-12-04 and never tuned on), `heldout4` (two homes, a two-floor flatshare named the way its integrations name
+things and an older couple's bungalow, written by hand on 2026-12-04 and never tuned on), `heldout3` (two homes,
+a cottage and a three-floor townhouse, written by hand on 2026-12-04; a dev set since its misses were read that
+afternoon), `heldout2` (three homes, written by hand before the retraining that follows issue 19; a dev set since
+its misses were read on 2026-12-04), `heldout` (issue 19's first free-phrasing sets) and `team` (the team's
+test and dev sets, demo home). Sentences go through the cascade Hearth runs (HA's templates, then the
+Transformer; `--stages` for one alone). Per set, and pooled per group, it prints:
 - intent: the intent names match, in order;
 - exact: intents and slots all match;
 - wrong action: some resolved call would change a device (or a timer, list, file...) differently from what
@@ -50,7 +53,12 @@ HELDOUT2 = DATA / "heldout2"
 HELDOUT3 = DATA / "heldout3"
 HELDOUT4 = DATA / "heldout4"
 HELDOUT5 = DATA / "heldout5"
+HELDOUT6 = DATA / "heldout6"
 GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
+    "heldout6": (
+        (HELDOUT6 / "free_ranch.jsonl", HELDOUT6 / "ranch.yaml"),
+        (HELDOUT6 / "free_bedsit.jsonl", HELDOUT6 / "bedsit.yaml"),
+    ),
     "heldout5": (
         (HELDOUT5 / "free_townhouse.jsonl", HELDOUT5 / "townhouse.yaml"),
         (HELDOUT5 / "free_smallholding.jsonl", HELDOUT5 / "smallholding.yaml"),
@@ -273,7 +281,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, nargs="*", help="sets to score (default: the suite's groups)")
     parser.add_argument("--home", type=Path, default=DEMO_HOME, help="the home for --data sets")
-    parser.add_argument("--groups", default=",".join(GROUPS), help="the suite's groups to score (default: all)")
+    parser.add_argument("--groups", default=",".join(GROUPS), help="the suite's groups to score (default: all, heldout6 first)")
     parser.add_argument("--stages", choices=STAGES, default="cascade",
                         help="cascade (default): HA's templates, then the Transformer; or one of them alone")
     parser.add_argument(
