@@ -109,3 +109,16 @@ def test_a_device_called_by_the_thing_wins(home: Home) -> None:
     """A device whose name is the thing said is that device, not the one USES would pick."""
     named = parse_home(HOME + '  - {id: switch.tea, name: Tea, area: kitchen, state: "off"}\n')
     assert _slots(named, "HassTurnOn", "put on tea", name="tea") == [{"name": "Tea"}]
+
+
+def test_a_need_the_home_cannot_meet_is_no_device_whose_name_shares_its_word() -> None:
+    """"too hot" with no fan or air conditioner: not the Boiler whose alias is "hot water" (Hearth asks)."""
+    home = parse_home("""
+areas: [{id: utility, name: Utility Room, context_area: true}]
+entities:
+  - {id: switch.boiler, name: Boiler, area: utility, aliases: [hot water], state: "off"}
+""")
+    calls = slots.tool_calls([_clause("HassTurnOn", "he gets too hot", domain="hot")], HomeNames(home), 0.5)
+    assert all("name" not in c.slots for c in calls)
+    calls = slots.tool_calls([_clause("HassTurnOn", "put the hot water on", name="hot water")], HomeNames(home), 0.5)
+    assert [c.slots.get("name") for c in calls] == ["Boiler"]

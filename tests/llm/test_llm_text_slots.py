@@ -49,3 +49,60 @@ def test_a_name_tagged_in_a_timer_clause_names_the_timer() -> None:
 def test_a_search_loses_its_quantity_and_courtesy() -> None:
     said = _slots("HassMediaSearchAndPlay", "put on some jazz please", search_query="some jazz please")
     assert said[0]["search_query"] == "jazz"
+
+
+_YARD = """
+areas:
+  - {id: yard, name: Yard, context_area: true}
+  - {id: ellas_room, name: Ella's Room, aliases: [ella's bedroom]}
+  - {id: main_bedroom, name: Main Bedroom, aliases: [our room]}
+entities:
+  - {id: cover.paddock_gate, name: Paddock Gate, area: yard, device_class: gate, state: closed}
+  - {id: light.yard_floodlight, name: Yard Floodlight, area: yard, state: "off"}
+  - {id: light.ceiling_yard, name: Ceiling Light, area: yard, state: "on"}
+  - {id: light.ceiling_ella, name: Ceiling Light, area: ellas_room, state: "on"}
+  - {id: light.ceiling_main, name: Ceiling Light, area: main_bedroom, state: "on"}
+"""
+
+
+def _clause(intent: str, utterance: str, text: str, **spans: str) -> Clause:
+    first = len(utterance[:utterance.index(text)].split())
+    found = []
+    for kind, said in spans.items():
+        start = utterance.index(said)
+        word = len(utterance[:start].split())
+        found.append(Span(kind, said, word, word + len(said.split()) - 1, start, start + len(said)))
+    return Clause(intent, 0.95, first, first + len(text.split()) - 1, text, found, utterance, {intent: 0.95})
+
+
+def test_a_call_on_something_the_home_lacks_gives_way_to_one_it_has() -> None:
+    """A remark tagged as a second command ("... for the farrier") adds nothing beside a command the home can
+    carry out; alone, it stays, so Hearth says what it lacks."""
+    from devices.homefile import parse_home
+
+    names = HomeNames(parse_home(_YARD))
+    said = "open the paddock gate for the farrier"
+    gate = _clause("HassTurnOn", said, "open the paddock gate", name="paddock gate")
+    farrier = _clause("HassTurnOn", said, "for the farrier", name="farrier")
+    calls = slots.tool_calls([gate, farrier], names, 0.5)
+    assert [(c.intent, c.slots.get("name")) for c in calls] == [("HassTurnOn", "Paddock Gate")]
+    alone = slots.tool_calls([_clause("HassTurnOn", "the farrier on", "the farrier on", name="farrier")], names, 0.5)
+    assert [c.slots.get("name") for c in alone] == ["farrier"]
+    both = "yard floodlight on and the paddock gate open"
+    calls = slots.tool_calls([_clause("HassTurnOn", both, "yard floodlight on", name="yard floodlight"),
+                              _clause("HassTurnOn", both, "and the paddock gate open", name="paddock gate")],
+                             names, 0.5)
+    assert [c.slots.get("name") for c in calls] == ["Yard Floodlight", "Paddock Gate"]
+
+
+@pytest.mark.parametrize(("said", "span", "area"), [
+    ("ella's ceiling light off", "ella's ceiling light", "Ella's Room"),
+    ("the ceiling light in our room off", "ceiling light", "Main Bedroom"),
+    ("ceiling light off", "ceiling light", None),
+])
+def test_a_name_several_rooms_share_takes_the_room_said(said: str, span: str, area: str | None) -> None:
+    from devices.homefile import parse_home
+
+    names = HomeNames(parse_home(_YARD))
+    calls = slots.tool_calls([_clause("HassTurnOff", said, said, name=span)], names, 0.5)
+    assert [(c.slots.get("name"), c.slots.get("area")) for c in calls] == [("Ceiling Light", area)]
