@@ -10,7 +10,7 @@ American ranch house with a finished basement, named the way a US household's Go
 and set in Fahrenheit, and a one-room bedsit whose tenant names almost nothing, written by hand on 2026-12-04
 before the retraining that follows 74e5a4a and never tuned on), `heldout5` (two homes, a three-floor family
 townhouse whose generic names repeat across rooms and a smallholding with its outbuildings, written by hand on
-2026-12-04 and never tuned on), `heldout4` (two homes, a two-floor flatshare named the way its integrations name
+2026-12-04; a dev set since its misses were read that evening), `heldout4` (two homes, a two-floor flatshare named the way its integrations name
 things and an older couple's bungalow, written by hand on 2026-12-04 and never tuned on), `heldout3` (two homes,
 a cottage and a three-floor townhouse, written by hand on 2026-12-04; a dev set since its misses were read that
 afternoon), `heldout2` (three homes, written by hand before the retraining that follows issue 19; a dev set since
