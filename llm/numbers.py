@@ -29,7 +29,7 @@ ONES = [
 TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _WORD_VALUES = {w: i for i, w in enumerate(ONES)} | {w: 10 * i for i, w in enumerate(TENS) if i >= 2}
 _WORD_VALUES |= {"a": 1, "an": 1, "oh": 0, "o": 0, "nought": 0, "forty": 40, "fourty": 40}
-_FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3}
+_FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
 _UNIT_WORDS = {
     "percent",
     "per",
@@ -120,7 +120,8 @@ def parse_number(text: str) -> float | None:
                 current += float("0." + "".join(digits))
             break
         elif w in _FRACTIONS:
-            current += _FRACTIONS[w]
+            counted = _WORD_VALUES.get(words[i - 1], 0) if i and w.endswith("s") else 0
+            current += _FRACTIONS[w] * counted - counted if counted else _FRACTIONS[w]  # "three quarters": 3 × 1/4
             seen = True
         elif w in ("and", "a", "an", "about", "around", "to", "by", "of"):
             pass

@@ -421,13 +421,23 @@ def _number(spans: dict[str, list[str]], kind: str) -> int | float | None:
     return None if value is None else clean_number(value)
 
 
+def _percent(spans: dict[str, list[str]], kind: str) -> int | float | None:
+    """A share said as a percentage: a fraction in words ("half", "a quarter", "three quarters") is that share of
+    100, not 0.5 of a percent."""
+    value = _number(spans, kind)
+    text = _first(spans, kind) or ""
+    if value is not None and 0 < value < 1 and not any(c.isdigit() for c in text):
+        return clean_number(value * 100)
+    return value
+
+
 def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     value: int | float | None
     if intent == "HassLightSet":
         if (b := _first(spans, "brightness")) is not None:
             named = _BRIGHTNESS_WORDS.get(normalize_name(b))
-            value = named if named is not None else _number(spans, "brightness")
+            value = named if named is not None else _percent(spans, "brightness")
             if value is not None:
                 out["brightness"] = int(min(100, max(0, value)))
         if (c := _first(spans, "color")) is not None:
@@ -441,16 +451,16 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
         if (value := _number(spans, "temperature")) is not None:
             out["temperature"] = value
     elif intent == "HassSetPosition":
-        value = _number(spans, "position")
+        value = _percent(spans, "position")
         if value is None and _HALF.search(clause_text):
             value = 50
         if value is not None:
             out["position"] = int(value)
     elif intent == "HassFanSetSpeed":
-        if (value := _number(spans, "percentage")) is not None:
+        if (value := _percent(spans, "percentage")) is not None:
             out["percentage"] = int(value)
     elif intent == "HassSetVolume":
-        if (value := _number(spans, "volume")) is not None:
+        if (value := _percent(spans, "volume")) is not None:
             out["volume_level"] = int(value)
     elif intent == "HassSetVolumeRelative":
         up = _direction(spans, clause_text) == "up"

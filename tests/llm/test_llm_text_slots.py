@@ -106,3 +106,14 @@ def test_a_name_several_rooms_share_takes_the_room_said(said: str, span: str, ar
     names = HomeNames(parse_home(_YARD))
     calls = slots.tool_calls([_clause("HassTurnOff", said, said, name=span)], names, 0.5)
     assert [(c.slots.get("name"), c.slots.get("area")) for c in calls] == [("Ceiling Light", area)]
+
+
+@pytest.mark.parametrize(("intent", "text", "kind", "said", "slot", "value"), [
+    ("HassSetPosition", "shutters to half", "position", "half", "position", 50),
+    ("HassLightSet", "lamp to a quarter", "brightness", "a quarter", "brightness", 25),
+    ("HassFanSetSpeed", "fan to three quarters", "percentage", "three quarters", "percentage", 75),
+    ("HassSetPosition", "blind to 0.5", "position", "0.5", "position", 0),
+])
+def test_a_share_said_in_words_is_that_share_of_100(intent: str, text: str, kind: str, said: str, slot: str,
+                                                    value: int) -> None:
+    assert _slots(intent, text, **{kind: said})[0][slot] == value
