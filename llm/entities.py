@@ -97,6 +97,9 @@ class NameIndex(Generic[T]):
         return Match(self._names.get(key) or self._aliases[key], float(best[1]), fuzzy=True)
 
 
+_PLACE_NOUNS = frozenset({"floor", "storey", "story", "level", "room", "rooms", "area", "house", "flat"})
+"""Words for a kind of place, which end many places' names."""
+
 HEAD_SCORE = 90.0
 """The score of 'heater' for "Space Heater": the last word of one device's name, said alone."""
 
@@ -104,14 +107,15 @@ HEAD_SCORE = 90.0
 def _heads(items: list[tuple[T, tuple[str, ...]]]) -> dict[str, T]:
     """Last word of a name of two or more words -> the one item it ends (the 'heater' of "Space Heater").
 
-    A word that ends the names of two items ('lamp': Floor Lamp, Desk Lamp) names neither, and a domain word
-    ('fan', 'lights') keeps meaning every device of its kind."""
+    A word that ends the names of two items ('lamp': Floor Lamp, Desk Lamp) names neither, a domain word
+    ('fan', 'lights') keeps meaning every device of its kind, and a word for a kind of place ('floor' of
+    "Ground Floor", 'room' of "Living Room") names no one place: "the floor lamp" is no floor."""
     owners: dict[str, set[int]] = {}
     first: dict[str, T] = {}
     for item, names in items:
         for name in names:
             words = normalize_name(name).split()
-            if len(words) < 2 or words[-1] in DOMAIN_WORDS:
+            if len(words) < 2 or words[-1] in DOMAIN_WORDS or words[-1] in _PLACE_NOUNS:
                 continue
             owners.setdefault(words[-1], set()).add(id(item))
             first.setdefault(words[-1], item)

@@ -485,7 +485,7 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
     return out
 
 
-_DOWN = re.compile(r"\b(down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|softer|too loud|too bright)\b")
+_DOWN = re.compile(r"\b(down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|quieten|hush|softer|too loud|too bright)\b")
 
 
 def _direction(spans: dict[str, list[str]], clause_text: str) -> str:

@@ -81,3 +81,16 @@ def test_domain_words() -> None:
     assert domain_of("garage door") == ("cover", "garage")
     assert domain_of("toaster") is None
     assert is_here("in here") and is_here("this room") and not is_here("kitchen")
+
+
+def test_a_word_for_a_kind_of_place_names_no_one_place() -> None:
+    """'floor' ends "Ground Floor" alone, yet "the floor lamp" is no floor (nor 'room' a room)."""
+    from devices.homefile import parse_home
+
+    home = HomeNames(parse_home("""
+floors: [{id: cottage, name: Cottage, aliases: [ground floor]}]
+areas: [{id: living, name: Living Room, floor: cottage}]
+entities: [{id: light.floor_lamp, name: Signe Floor Lamp, area: living}]
+"""))
+    assert home.floor("floor") is None and home.area("room") is None
+    assert home.floor("ground floor") is not None and home.area("living room") is not None

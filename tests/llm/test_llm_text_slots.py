@@ -117,3 +117,8 @@ def test_a_name_several_rooms_share_takes_the_room_said(said: str, span: str, ar
 def test_a_share_said_in_words_is_that_share_of_100(intent: str, text: str, kind: str, said: str, slot: str,
                                                     value: int) -> None:
     assert _slots(intent, text, **{kind: said})[0][slot] == value
+
+
+@pytest.mark.parametrize("said", ["quieten the music", "hush the music", "the music's too loud"])
+def test_a_word_for_less_sound_turns_it_down(said: str) -> None:
+    assert _slots("HassSetVolumeRelative", said)[0]["volume_step"] == "down"
