@@ -485,12 +485,17 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
     return out
 
 
-_DOWN = re.compile(r"\b(down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|quieten|hush|softer|too loud|too bright)\b")
+_DIRECTION = re.compile(
+    r"\b(?:(?P<up>too dim|too dark|too quiet|up|brighter|brighten|lighter|raise|increase|more|louder|higher)"
+    r"|(?P<down>too loud|too bright|down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|quieten|hush"
+    r"|softer))\b")
+"""Words for a direction; the last one said wins: "it's a bit dim in here, brighten it up" is up."""
 
 
 def _direction(spans: dict[str, list[str]], clause_text: str) -> str:
     word = _first(spans, "direction")
-    return "down" if _DOWN.search(normalize_name(word if word is not None else clause_text)) else "up"
+    said = list(_DIRECTION.finditer(normalize_name(word if word is not None else clause_text)))
+    return "down" if said and said[-1].group("down") else "up"
 
 
 def _timer_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:

@@ -206,26 +206,31 @@ def _fits(device: DeviceWords, said: tuple[str, ...]) -> int | None:
 
 
 def one_of_kind_said(home: Home, slots: dict[str, Any], said: str) -> Entity | None:
-    """The one device an area-and-kind target means when the kind said is narrower than its domain's word.
+    """The one device an area-and-kind target means when the words single it out.
 
     "the lamp in bedroom 3" reads as every light in Bedroom 3 (as Home Assistant reads it); where one of them
-    is called a lamp ("Bedroom 3 Lamp") and the others are not, the lamp is meant. Only for one area, a kind
-    word of the target's domain other than the domain's own ("lamp", "bulb", "plug"; not "light"), said in
-    the singular: "the lamps", "the light" and a kind two devices there are named by keep every device."""
+    is called a lamp ("Bedroom 3 Lamp") and the others are not, the lamp is meant. And where a device there is
+    named the area and the kind said ("the conservatory light": Conservatory Light), it is meant, as Home
+    Assistant prefers a name to an area. Only for one area and a kind word of the target's domain said in the
+    singular: "the lamps", and a kind two devices there are named by, keep every device."""
     domain, area_said = slots.get("domain"), slots.get("area")
     if "name" in slots or "floor" in slots or not isinstance(domain, str) or not isinstance(area_said, str):
         return None
-    said_words = normalize_name(said).split()
-    kinds = {w for w in said_words if KIND_WORDS.get(w, ("",))[0] == domain and w != domain}
-    if not kinds or any(singular(w) != w for w in kinds) or len(kinds) > 1:
+    kinds = {w for w in normalize_name(said).split() if KIND_WORDS.get(w, ("",))[0] == domain}
+    if len(kinds) != 1 or singular(next(iter(kinds))) != next(iter(kinds)):
         return None
     word = kinds.pop()
     key = normalize_name(area_said)
-    areas = {a.id for a in home.areas if key in (normalize_name(n) for n in (a.name, *a.aliases))}
-    there = [d for d in device_words(home) if d.entity.area_id in areas and d.entity.domain == domain
+    areas = [a for a in home.areas if key in (normalize_name(n) for n in (a.name, *a.aliases))]
+    if len(areas) != 1:
+        return None
+    there = [d for d in device_words(home) if d.entity.area_id == areas[0].id and d.entity.domain == domain
              and slots.get("device_class") in (None, d.entity.device_class)]
-    named = [d.entity for d in there if word in d.name]
-    return named[0] if len(areas) == 1 and len(named) == 1 and len(there) > 1 else None
+    titled = {normalize_name(f"{n} {word}") for n in (areas[0].name, *areas[0].aliases)}
+    named = [d.entity for d in there if titled & {normalize_name(n) for n in d.entity.names()}]
+    if not named and word != domain:
+        named = [d.entity for d in there if word in d.name]
+    return named[0] if len(named) == 1 and len(there) > 1 else None
 
 
 def narrowed(home: Home, slots: dict[str, Any], said: str) -> dict[str, Any]:

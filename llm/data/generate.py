@@ -708,11 +708,40 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
     return Example(tuple(w for w, _, _ in tagged), tuple(i for _, i, _ in tagged), tuple(s for _, _, s in tagged))
 
 
+PLANS = ("coming for dinner", "coming round", "coming to stay", "got a football match", "got a party",
+         "got the dentist", "going swimming", "visiting", "got parents' evening", "doing the school run",
+         "flying home", "got an interview", "having the grandkids", "got a hospital appointment")
+"""What people have on: chatter that names a day or a time and asks for nothing ("sam's got a match on
+saturday" is no alarm)."""
+
+
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "today",
+         "tonight", "next week", "this weekend")
+
+
+def plans(rng: random.Random) -> str:
+    """"our sarah's coming for dinner on sunday", "the twins have got a party tomorrow at ten"."""
+    who = rng.choice(PEOPLE + ("our sarah", "our tom", "mum", "dad", "we"))
+    plan = rng.choice(PLANS)
+    several = who == "we" or who.endswith(("s", "men"))
+    if plan.startswith("got"):
+        aux = rng.choice(("'ve", " have")) if several else rng.choice(("'s", " has"))
+    else:
+        aux = rng.choice(("'re", " are")) if who == "we" else " are" if several else rng.choice(("'s", " is"))
+    when = rng.choice(_DAYS)
+    when = when if " " in when or when.startswith("to") or rng.random() < 0.3 else f"on {when}"
+    if rng.random() < 0.3:
+        when += f" at {rng.choice(('nine', 'half six', '7', 'ten thirty', 'noon', 'three'))}"
+    return f"{who}{aux} {plan} {when}"
+
+
 def negative(rng: random.Random) -> Example:
     """Chatter, other languages and gibberish: no intent, no slot."""
     roll = rng.random()
     if roll < 0.4:
         text = rng.choice(CHATTER)
+    elif roll < 0.5:
+        text = plans(rng)
     elif roll < 0.65:
         text = rng.choice(FOREIGN)
     else:

@@ -147,7 +147,10 @@ areas:
   - {id: bedroom_3, name: Bedroom 3}
   - {id: lounge, name: Lounge, aliases: [Sitting Room]}
   - {id: kitchen, name: Kitchen}
+  - {id: conservatory, name: Conservatory}
 entities:
+  - {id: light.conservatory_light, name: Conservatory Light, area: conservatory}
+  - {id: light.conservatory_lamp, name: Wicker Lamp, area: conservatory}
   - {id: light.bedroom_3_lamp, name: Bedroom 3 Lamp, area: bedroom_3}
   - {id: light.bedroom_3_ceiling, name: Bedroom 3 Ceiling Light, area: bedroom_3}
   - {id: light.reading_lamp, name: Reading Lamp, area: lounge}
@@ -162,6 +165,8 @@ entities:
     ({"area": "Bedroom 3", "domain": "light"}, "turn on the lamp in bedroom 3", "Bedroom 3 Lamp"),
     ({"area": "bedroom 3", "domain": "light"}, "bedroom three lamp off", "Bedroom 3 Lamp"),
     ({"area": "Kitchen", "domain": "switch"}, "the plug in the kitchen off", "Kettle Plug"),
+    ({"area": "Conservatory", "domain": "light"}, "turn the conservertory light on", "Conservatory Light"),
+    ({"area": "Conservatory", "domain": "light"}, "the light in the conservatory", "Conservatory Light"),
 ])
 def test_a_narrower_kind_said_in_an_area_means_the_one_device_named_so(slots: dict[str, str], said: str,
                                                                       meant: str) -> None:
@@ -171,7 +176,8 @@ def test_a_narrower_kind_said_in_an_area_means_the_one_device_named_so(slots: di
 
 @pytest.mark.parametrize(("slots", "said"), [
     ({"area": "Bedroom 3", "domain": "light"}, "turn on the lamps in bedroom 3"),  # plural: all of them
-    ({"area": "Bedroom 3", "domain": "light"}, "turn on the light in bedroom 3"),  # the domain's own word
+    ({"area": "Bedroom 3", "domain": "light"}, "turn on the light in bedroom 3"),  # no "Bedroom 3 Light"
+    ({"area": "Conservatory", "domain": "light"}, "the conservatory lights on"),  # plural: all of them
     ({"area": "Sitting Room", "domain": "light"}, "the lamp in the sitting room"),  # two lamps there
     ({"area": "Kitchen", "domain": "light"}, "the lamp in the kitchen"),  # no lamp there: as said
     ({"name": "Big Light", "area": "Lounge"}, "the big lamp in the lounge"),  # a device named already

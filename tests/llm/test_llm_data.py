@@ -166,3 +166,15 @@ def test_remarks_are_many_and_name_no_place_or_need() -> None:
         words = set(text.replace("'s", "").split())
         assert not words & places, text
         assert not words & set(NEEDS), text
+
+
+def test_chatter_about_plans_names_a_day_and_asks_for_nothing() -> None:
+    import random
+
+    from llm.data.generate import _DAYS, negative, plans
+
+    rng = random.Random(9)
+    said = [plans(rng) for _ in range(200)]
+    assert all(any(day in s for day in _DAYS) for s in said) and len(set(said)) > 150
+    examples = [negative(random.Random(k)) for k in range(400)]
+    assert all(set(ex.intent_tags) == {"O"} and set(ex.slot_tags) == {"O"} for ex in examples)

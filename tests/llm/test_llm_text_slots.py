@@ -122,3 +122,14 @@ def test_a_share_said_in_words_is_that_share_of_100(intent: str, text: str, kind
 @pytest.mark.parametrize("said", ["quieten the music", "hush the music", "the music's too loud"])
 def test_a_word_for_less_sound_turns_it_down(said: str) -> None:
     assert _slots("HassSetVolumeRelative", said)[0]["volume_step"] == "down"
+
+
+@pytest.mark.parametrize(("said", "direction"), [
+    ("it's a bit dim in here, brighten it up", "up"),
+    ("it's too dim", "up"),
+    ("turn it down, it's too bright", "down"),
+    ("dim the lamp", "down"),
+    ("lamp a bit brighter", "up"),
+])
+def test_the_last_direction_said_wins(said: str, direction: str) -> None:
+    assert _slots("HearthBrightnessStep", said)[0]["direction"] == direction
