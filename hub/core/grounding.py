@@ -73,14 +73,20 @@ def singular(word: str) -> str:
     return word
 
 
+def _numbered(words: list[str]) -> list[str]:
+    """Without the "number" before a number: 'light number one' is 'light one'."""
+    return [w for i, w in enumerate(words)
+            if not (w == "number" and i + 1 < len(words) and (words[i + 1] in _NUMBERS or words[i + 1].isdigit()))]
+
+
 def with_digits(text: str) -> str:
-    """'bedroom one' -> 'bedroom 1' (normalized)."""
-    return " ".join(_NUMBERS.get(w, w) for w in normalize_name(text).split())
+    """'bedroom one' / 'bedroom number one' -> 'bedroom 1' (normalized)."""
+    return " ".join(_NUMBERS.get(w, w) for w in _numbered(normalize_name(text).split()))
 
 
 def content_words(text: str) -> tuple[str, ...]:
     """The words of a span that can name something, singular: 'the Bedroom 1 fans' -> ('bedroom', '1', 'fan')."""
-    return tuple(_NUMBERS.get(w, singular(w)) for w in normalize_name(text).split() if w not in _STOPWORDS)
+    return tuple(_NUMBERS.get(w, singular(w)) for w in _numbered(normalize_name(text).split()) if w not in _STOPWORDS)
 
 
 def _words(names: tuple[str, ...]) -> frozenset[str]:

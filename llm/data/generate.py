@@ -408,6 +408,9 @@ MATTERS = (
     "it's chucking it down", "it's blowing a gale", "it's a lovely morning", "there's mud everywhere",
     "i need to print a letter", "i need to find my wellies", "i've got to post a letter",
     "i'm wrapping presents", "i'm ironing", "we're playing cards", "we're having a barbecue",
+    "the coach goes at eight", "i want a bath in an hour", "the taxi comes at six", "dinner's at seven thirty",
+    "they'll be round in twenty minutes", "i've got a meeting at nine", "the film starts in ten minutes",
+    "i spilled the cereal", "i've got emails to answer", "the shopping's just arrived", "the last ones have gone up",
     "we're going to the pub", "we're off to the shops", "the football's on", "who's eaten the last yoghurt",
 )
 """Remarks made of people, what they do and the matters of a day: many more than can be listed, with the

@@ -811,15 +811,32 @@ def make_home(rng: random.Random) -> SyntheticHome:
     chosen = rng.choices(domains, [DOMAIN_SHARE[d] for d in domains], k=n_devices)
     for domain in domains:  # every kind at least once, so every template has a device to name
         chosen.append(domain)
-    for domain in chosen:
-        area = rng.choice(home.areas)
-        name = _device_name(rng, domain, area)
+    placed = [(domain, rng.choice(home.areas)) for domain in chosen]
+    names = [(domain, area, _device_name(rng, domain, area)) for domain, area in placed]
+    if rng.random() < 0.3:
+        names += _numbered(rng, rng.choice(home.areas))
+    for domain, area, name in names:
         home.devices.setdefault(domain, []).append(name)
         home.placed.append(Device(name, domain, area))
         if domain == "cover":
             noun = next((k for k in COVER_CLASSES if name.endswith(k)), None)
             home.cover_classes[name] = COVER_CLASSES.get(noun or "", "blind")
     return home
+
+
+_NUMBERED_DOMAINS = ("light", "light", "switch", "fan", "media_player")
+
+
+def _numbered(rng: random.Random, area: str) -> list[tuple[str, str, str]]:
+    """Two to four devices named as an integration leaves them: a base and a number ("Living Room Light 1",
+    "Living Room Light 2", "Tradfri Bulb 3"), so that only the number tells them apart."""
+    domain = rng.choice(_NUMBERED_DOMAINS)
+    noun = rng.choice(DEVICE_NOUNS[domain])
+    roll = rng.random()
+    base = f"{area} {noun}" if roll < 0.5 else rng.choice(BRANDED[domain]) if domain in BRANDED and roll < 0.8 \
+        else noun
+    first = rng.choice((1, 1, 1, 2))
+    return [(domain, area, f"{base} {k}") for k in range(first, first + rng.randint(2, 4))]
 
 
 def spoken_aliases(name: str, table: dict[str, list[str]]) -> list[str]:
@@ -830,9 +847,15 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 
 def spoken_number(rng: random.Random, name: str) -> str:
-    """'Bedroom 1' said as 'bedroom one' a third of the time (speech-to-text writes either)."""
+    """'Bedroom 1' said as 'bedroom one' a third of the time (speech-to-text writes either), now and then as
+    'bedroom number one' or 'bedroom number 1'."""
     words = name.split()
-    if words and words[-1].isdigit() and len(words[-1]) == 1 and rng.random() < 0.35:
+    if not (words and words[-1].isdigit() and len(words[-1]) == 1):
+        return name
+    roll = rng.random()
+    if roll < 0.1:
+        return " ".join([*words[:-1], "number", rng.choice((words[-1], _NUMBER_WORDS[int(words[-1])]))])
+    if roll < 0.4:
         return " ".join([*words[:-1], _NUMBER_WORDS[int(words[-1])]])
     return name
 
@@ -872,7 +895,7 @@ def reference(rng: random.Random, home: SyntheticHome, device: Device) -> str:
     roll = rng.random()
     area = spoken_number(rng, device.area)
     if roll < 0.5 or device.domain == "scene":
-        return device.name
+        return spoken_number(rng, device.name)
     if roll < 0.68 and (parts := _partials(home, device)):
         return rng.choice(parts)
     alone = sum(d.area == device.area and d.domain == device.domain for d in home.placed) == 1

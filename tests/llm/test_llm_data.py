@@ -94,7 +94,9 @@ def test_generated_data_mixes_both_template_sets_and_disfluencies() -> None:
 def _refers_to(said: str, device: Device, home: SyntheticHome) -> bool:
     """Words of the device's name, or its area (a number said either way) and a kind word or its name."""
     name, area = device.name.lower(), device.area.lower()
-    if set(said.split()) <= set(name.split()):
+    said = said.replace(" number ", " ")
+    named = {name, " ".join(_number_said(w) for w in name.split())}
+    if any(set(said.split()) <= set(n.split()) for n in named):
         return True
     areas = {area, " ".join(_number_said(w) for w in area.split())}
     rests = {name, *kind_words(home, device)}
@@ -102,7 +104,8 @@ def _refers_to(said: str, device: Device, home: SyntheticHome) -> bool:
 
 
 def _number_said(word: str) -> str:
-    return ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")[int(word)] if word.isdigit() else word
+    digits = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    return digits[int(word)] if word.isdigit() and len(word) == 1 else word
 
 
 def test_devices_are_named_as_people_name_them_and_each_reference_picks_one_device() -> None:

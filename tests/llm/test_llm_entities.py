@@ -94,3 +94,21 @@ entities: [{id: light.floor_lamp, name: Signe Floor Lamp, area: living}]
 """))
     assert home.floor("floor") is None and home.area("room") is None
     assert home.floor("ground floor") is not None and home.area("living room") is not None
+
+
+@pytest.mark.parametrize(("spoken", "name"), [
+    ("living room light number one", "Living Room Light 1"),
+    ("living room light two", "Living Room Light 2"),
+    ("living room light number 2", "Living Room Light 2"),
+])
+def test_a_device_an_integration_numbered_is_named_by_its_number(spoken: str, name: str) -> None:
+    from devices.homefile import parse_home
+
+    home = HomeNames(parse_home("""
+areas: [{id: lr, name: Living Room}]
+entities:
+  - {id: light.l1, name: Living Room Light 1, area: lr}
+  - {id: light.l2, name: Living Room Light 2, area: lr}
+"""))
+    found = home.entity(spoken, cutoff=101)
+    assert found is not None and found.name == name
