@@ -5,24 +5,21 @@ python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml]
                        [--stages cascade|transformer|templates] [--weights OLD NEW] [--modes fp32,int8] [--errors]
                        [--device cuda --modes fp16]
 
-With no --data, every group of the suite is scored, each set over its own home: `heldout8` (two homes, a
-two-floor maisonette of a young couple who tinker with Home Assistant, tidy names of their own beside a few
-integration defaults, and an elderly widower's sheltered almshouse flat whose daughter set aliases in his words,
-written by hand on 2026-12-04 before the retraining that follows 4dd8358 and never tuned on), `heldout7` (two homes, a
-14th-floor city apartment whose names are its integrations' numbered defaults and a two-floor bed and breakfast
-run by its owners, written by hand on 2026-12-04 before the retraining that follows aca2823 and never tuned on),
-`heldout6` (two homes, an American ranch house with a finished basement, named the way a US household's
-Google/Alexa-era gear names things and set in Fahrenheit, and a one-room bedsit whose tenant names almost nothing,
-written by hand on 2026-12-04 before the retraining that follows 74e5a4a; scored, misses not read, never tuned
-on), `heldout5` (two homes, a three-floor family
-townhouse whose generic names repeat across rooms and a smallholding with its outbuildings, written by hand on
-2026-12-04; a dev set since its misses were read that evening), `heldout4` (two homes, a two-floor flatshare named the way its integrations name
-things and an older couple's bungalow, written by hand on 2026-12-04 and never tuned on), `heldout3` (two homes,
-a cottage and a three-floor townhouse, written by hand on 2026-12-04; a dev set since its misses were read that
-afternoon), `heldout2` (three homes, written by hand before the retraining that follows issue 19; a dev set since
-its misses were read on 2026-12-04), `heldout` (issue 19's first free-phrasing sets) and `team` (the team's
-test and dev sets, demo home). Sentences go through the cascade Hearth runs (HA's templates, then the
-Transformer; `--stages` for one alone). Per set, and pooled per group, it prints:
+With no --data, every group of the suite is scored, each set over its own home. The free-phrasing groups were
+written by hand by writers who read neither the training data nor the resolver, each before a retraining
+(heldout3 to heldout8 on 2026-12-04):
+- `heldout8`: a tinkering couple's two-floor maisonette and a widower's sheltered flat with his daughter's
+  aliases; misses not read;
+- `heldout7`: a 14th-floor flat named by its integrations' numbered defaults and a bed and breakfast; a dev set
+  since its misses were read that evening;
+- `heldout6`: an American ranch house (Fahrenheit) and a one-room bedsit; misses not read;
+- `heldout5` (a townhouse whose names repeat across rooms, a smallholding), `heldout4` (a flatshare named by
+  its integrations, a bungalow), `heldout3` (a cottage, a townhouse), `heldout2` (three homes), `heldout`
+  (issue 19's first sets): dev sets, their misses read;
+- `team`: the team's test and dev sets, demo home.
+
+Sentences go through the cascade Hearth runs (HA's templates, then the Transformer; `--stages` for one alone).
+Per set, and pooled per group, it prints:
 - intent: the intent names match, in order;
 - exact: intents and slots all match;
 - wrong action: some resolved call would change a device (or a timer, list, file...) differently from what
