@@ -123,6 +123,11 @@ QUERIES = frozenset(
 """Intents that change nothing by themselves (a confirmation only answers a question Hearth asked)."""
 _TARGET_SLOTS = frozenset({"name", "area", "floor", "domain", "device_class"})
 _LIST_INTENTS = frozenset({"HassListAddItem", "HassListRemoveItem", "HassListCompleteItem"})
+_ASKS_FOR = {
+    "HassLightSet": ("brightness", "color", "temperature"), "HassClimateSetTemperature": ("temperature",),
+    "HassSetPosition": ("position",), "HassFanSetSpeed": ("percentage",), "HassSetVolume": ("volume_level",),
+}
+"""Intents the executor carries out only with one of these values; without, it asks for one (`MissingValue`)."""
 
 
 def _list_key(name: Any) -> str:
@@ -192,6 +197,8 @@ def effect(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | 
         return (intent, tuple(sorted((k, json.dumps(v)) for k, v in slots.items())))
     if intent in SWITCHING and not says_which_devices(slots):
         return None  # the executor asks which devices
+    if intent in _ASKS_FOR and not any(k in slots for k in _ASKS_FOR[intent]):
+        return None  # the executor asks for the value
     try:
         targets = match_targets(home, query_for(slots, INTENT_DOMAINS[intent]))
     except (HearthError, ValueError):

@@ -50,3 +50,11 @@ def test_wrong_action_compares_lists_by_effect(demo_home: Home) -> None:
                             [{"intent": "HassListAddItem", "slots": {"item": "x", "name": "diy jobs"}}], demo_home)
     assert wrong_action(other_list, want, demo_home)
     assert wrong_action(other_item, want, demo_home)
+
+
+def test_a_call_the_executor_would_ask_about_is_no_wrong_action(demo_home: Home) -> None:
+    """A light set to nothing makes the executor ask for a value (`MissingValue`): nothing changes yet."""
+    want = [{"intent": "HassLightSet", "slots": {"name": "Desk Lamp", "brightness": 20}}]
+    assert not wrong_action([{"intent": "HassLightSet", "slots": {"name": "Desk Lamp"}}], want, demo_home)
+    assert wrong_action([{"intent": "HassLightSet", "slots": {"name": "Desk Lamp", "brightness": 80}}], want,
+                        demo_home)
