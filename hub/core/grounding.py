@@ -217,7 +217,8 @@ def one_of_kind_said(home: Home, slots: dict[str, Any], said: str) -> Entity | N
     "the lamp in bedroom 3" reads as every light in Bedroom 3 (as Home Assistant reads it); where one of them
     is called a lamp ("Bedroom 3 Lamp") and the others are not, the lamp is meant. And where a device there is
     named the area and the kind said ("the conservatory light": Conservatory Light), it is meant, as Home
-    Assistant prefers a name to an area. Only for one area and a kind word of the target's domain said in the
+    Assistant prefers a name to an area; with the number said after the kind, the one an integration numbered
+    so ("living room light two": Living Room Light 2). Only for one area and a kind word of the target's domain said in the
     singular: "the lamps", and a kind two devices there are named by, keep every device."""
     domain, area_said = slots.get("domain"), slots.get("area")
     if "name" in slots or "floor" in slots or not isinstance(domain, str) or not isinstance(area_said, str):
@@ -232,9 +233,12 @@ def one_of_kind_said(home: Home, slots: dict[str, Any], said: str) -> Entity | N
         return None
     there = [d for d in device_words(home) if d.entity.area_id == areas[0].id and d.entity.domain == domain
              and slots.get("device_class") in (None, d.entity.device_class)]
-    titled = {normalize_name(f"{n} {word}") for n in (areas[0].name, *areas[0].aliases)}
+    said_digits = with_digits(said).split()
+    at = said_digits.index(word) if word in said_digits else -1
+    number = said_digits[at + 1] if 0 <= at < len(said_digits) - 1 and said_digits[at + 1].isdigit() else ""
+    titled = {normalize_name(f"{n} {word} {number}") for n in (areas[0].name, *areas[0].aliases)}
     named = [d.entity for d in there if titled & {normalize_name(n) for n in d.entity.names()}]
-    if not named and word != domain:
+    if not named and word != domain and not number:
         named = [d.entity for d in there if word in d.name]
     return named[0] if len(named) == 1 and len(there) > 1 else None
 

@@ -186,3 +186,22 @@ def test_a_narrower_kind_said_in_an_area_means_the_one_device_named_so(slots: di
 def test_area_and_kind_keeps_every_device_when_the_words_do_not_single_one_out(slots: dict[str, str],
                                                                               said: str) -> None:
     assert narrowed(ROOMS, slots, said) == slots
+
+
+NUMBERED = parse_home("""
+areas: [{id: living_room, name: Living Room}]
+entities:
+  - {id: light.living_room_light_1, name: Living Room Light 1, area: living_room}
+  - {id: light.living_room_light_2, name: Living Room Light 2, area: living_room}
+""")
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("living room light number one off", {"name": "Living Room Light 1"}),
+    ("living room light two off", {"name": "Living Room Light 2"}),
+    ("living room light off", {"area": "Living Room", "domain": "light"}),  # no number: every light there
+    ("living room light 50 percent", {"area": "Living Room", "domain": "light"}),  # no Light 50
+])
+def test_a_number_said_after_the_kind_picks_the_device_an_integration_numbered(said: str,
+                                                                                meant: dict[str, str]) -> None:
+    assert narrowed(NUMBERED, {"area": "Living Room", "domain": "light"}, said) == meant
