@@ -19,7 +19,7 @@ from typing import Any
 
 from hub.core.days import RECURRING, parse_day
 from hub.core.home import Area, Entity, normalize_name
-from hub.core.errors import ExecutionError
+from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import ToolCall
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
 from llm.decode import Clause
@@ -193,18 +193,20 @@ def _carried_out(calls: list[ToolCall], names: HomeNames) -> list[ToolCall]:
 
 
 def _unknown_target(call: ToolCall, names: HomeNames) -> bool:
-    """A device, area, floor or kind of device the home has none of (or a yes or no nobody was asked for)."""
+    """A device, area, floor or kind of device said that the executor finds none of in the home (a name said in
+    part counts as found when it fits one: `hub.core.targets`), or a yes or no nobody was asked for."""
     if call.intent in _ANSWERS:
         return True
-    if call.intent not in TARGET_INTENTS:
+    if call.intent not in TARGET_INTENTS or not any(k in call.slots for k in _TARGET_SPANS):
         return False
-    slots = call.slots
-    if "name" in slots and names.entities.match(str(slots["name"]), cutoff=101) is None:
+    domains = INTENT_DOMAINS.get(call.intent) or tuple(sorted({e.domain for e in names.home.entities}))
+    try:
+        match_targets(names.home, query_for(call.slots, domains))
+    except AmbiguousTarget:
+        return False  # several fit: the executor asks which
+    except ExecutionError:
         return True
-    if any(key in slots and not _is_exact(index, slots[key]) for key, index in
-           (("area", names.areas), ("floor", names.floors))):
-        return True
-    return "domain" in slots and not any(e.domain == slots["domain"] for e in names.home.entities)
+    return False
 
 
 def _every_kind_unsaid(call: ToolCall, clause_text: str, names: HomeNames) -> bool:
@@ -602,6 +604,8 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         elif not is_here(text) and (fitted := _fitted(intent, text, names))[1] != text:
             (entity_names if fitted[0] == "name" else areas).append(fitted[1])  # "espresso": no area, a device
             domain = domain or fitted[2]
+        elif (named := _named_with_kind(intent, text, spans, names)) is not None:
+            entity_names.append(named)  # "the floor lamp": no area "floor", a device named so with its kind
         elif not is_here(text) and _content_words(text):
             areas.append(text)  # unknown area: the executor says so
     if (floor_text := _first(spans, "floor")) is not None:
@@ -661,6 +665,17 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         if "name" in call and "area" not in call and (place := area_said_for(names.home, call["name"], clause_text)):
             call["area"] = place  # a name several rooms' devices share, and the room said
     return calls
+
+
+def _named_with_kind(intent: str, text: str, spans: dict[str, list[str]], names: HomeNames) -> str | None:
+    """The one device whose name has every word of the words taken for an unknown area and the kind said after
+    them ("the floor lamp": the Hue Signe Floor Lamp, where no area is called "floor")."""
+    if is_here(text) or not spans.get("domain"):
+        return None
+    said = set(content_words(f"{text} {spans['domain'][0]}"))
+    found = fit(names.home, " ".join(said), INTENT_DOMAINS.get(intent)).entities
+    named = [e for e in found if said <= set(content_words(" ".join(e.names())))]
+    return named[0].name if len(named) == 1 else None
 
 
 def _no_thermostat_here(areas: list[str], names: HomeNames) -> bool:

@@ -133,3 +133,24 @@ def test_a_word_for_less_sound_turns_it_down(said: str) -> None:
 ])
 def test_the_last_direction_said_wins(said: str, direction: str) -> None:
     assert _slots("HearthBrightnessStep", said)[0]["direction"] == direction
+
+
+def test_an_unknown_place_and_a_kind_that_make_a_device_s_name_are_that_device() -> None:
+    """"the floor lamp", tagged as an area and a kind, where no area is called "floor" and a device's name has
+    both words; kept beside another call, as the executor finds it."""
+    from devices.homefile import parse_home
+
+    names = HomeNames(parse_home("""
+floors: [{id: cottage, name: Cottage, aliases: [ground floor]}]
+areas: [{id: living, name: Living Room, floor: cottage, context_area: true}]
+entities:
+  - {id: light.signe, name: Hue Signe Floor Lamp, area: living, state: "off"}
+  - {id: light.desk, name: Desk Lamp, area: living, state: "off"}
+  - {id: cover.blind, name: Living Room Blind, area: living, device_class: blind, state: open}
+"""))
+    said = "close the blinds and put the floor lamp on"
+    calls = slots.tool_calls([_clause("HassTurnOff", said, "close the blinds", domain="blinds"),
+                              _clause("HassTurnOn", said, "and put the floor lamp on", area="floor", domain="lamp")],
+                             names, 0.5)
+    assert [(c.intent, c.slots.get("name")) for c in calls] == [("HassTurnOff", None), ("HassTurnOn",
+                                                                                       "Hue Signe Floor Lamp")]
