@@ -491,7 +491,8 @@ _DIRECTION = re.compile(
     r"\b(?:(?P<up>too dim|too dark|too quiet|up|brighter|brighten|lighter|raise|increase|more|louder|higher)"
     r"|(?P<down>too loud|too bright|down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|quieten|hush"
     r"|softer))\b")
-"""Words for a direction; the last one said wins: "it's a bit dim in here, brighten it up" is up."""
+"""Words for a direction; in the words the tagger marked as the direction, else in the clause, the last one
+said wins: "it's a bit dim in here, brighten it up" is up when no word of it is marked."""
 
 
 def _direction(spans: dict[str, list[str]], clause_text: str) -> str:
