@@ -180,16 +180,13 @@ def _carried_out(calls: list[ToolCall], names: HomeNames) -> list[ToolCall]:
     the gate for the farrier", "unlock the front door, the childminder's here") is tagged now and then as a
     second command on something the home does not have, and the reading the home can carry out wins. One call,
     or none the home has targets for, stays as it is, so Hearth says what it lacks."""
-    if len(calls) < 2:
+    known = [call for call in calls if not _unknown_target(call, names)] if len(calls) > 1 else calls
+    if not known:
         return calls
-    known = [not _unknown_target(call, names) for call in calls]
-    if not any(known):
-        return calls
-    for call, kept in zip(calls, known):
-        if not kept:
-            _LOGGER.debug("dropped %s %s: no such target in the home, beside calls that have theirs", call.intent,
-                          call.slots)
-    return [call for call, kept in zip(calls, known) if kept]
+    if len(known) < len(calls):
+        _LOGGER.debug("dropped %s: no such target in the home, beside calls that have theirs",
+                      [(c.intent, c.slots) for c in calls if c not in known])
+    return known
 
 
 def _unknown_target(call: ToolCall, names: HomeNames) -> bool:
@@ -197,9 +194,9 @@ def _unknown_target(call: ToolCall, names: HomeNames) -> bool:
     part counts as found when it fits one: `hub.core.targets`), or a yes or no nobody was asked for."""
     if call.intent in _ANSWERS:
         return True
-    if call.intent not in TARGET_INTENTS or not any(k in call.slots for k in _TARGET_SPANS):
+    domains = _domains_of(call, names)
+    if call.intent not in TARGET_INTENTS or domains is None or not any(k in call.slots for k in _TARGET_SPANS):
         return False
-    domains = INTENT_DOMAINS.get(call.intent) or tuple(sorted({e.domain for e in names.home.entities}))
     try:
         match_targets(names.home, query_for(call.slots, domains))
     except AmbiguousTarget:
@@ -313,6 +310,13 @@ def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = Fa
     return True
 
 
+def _domains_of(call: ToolCall, names: HomeNames) -> tuple[str, ...] | None:
+    """The domains a call's target is looked for in (any, for a question about state); None when it has none."""
+    if call.intent == "HassGetState" and call.intent not in INTENT_DOMAINS:
+        return tuple(sorted({e.domain for e in names.home.entities}))  # any device can be asked about
+    return INTENT_DOMAINS.get(call.intent)
+
+
 _ZERO_TO_100 = ("brightness", "percentage", "position", "volume_level")
 """Slots the executor takes as percentages."""
 
@@ -323,9 +327,7 @@ def _can_be_done(call: ToolCall, names: HomeNames) -> bool:
     slots = call.slots
     if any(slot in slots and not _within(slots[slot], 0, 100) for slot in _ZERO_TO_100):
         return False
-    domains = INTENT_DOMAINS.get(call.intent)
-    if domains is None and call.intent == "HassGetState":
-        domains = tuple(sorted({e.domain for e in names.home.entities}))  # any device can be asked about
+    domains = _domains_of(call, names)
     if domains is None:
         return True
     try:
@@ -673,8 +675,9 @@ def _named_with_kind(intent: str, text: str, spans: dict[str, list[str]], names:
     them ("the floor lamp": the Hue Signe Floor Lamp, where no area is called "floor")."""
     if is_here(text) or not spans.get("domain"):
         return None
-    said = set(content_words(f"{text} {spans['domain'][0]}"))
-    found = fit(names.home, " ".join(said), INTENT_DOMAINS.get(intent)).entities
+    spoken = f"{text} {spans['domain'][0]}"
+    said = set(content_words(spoken))
+    found = fit(names.home, spoken, INTENT_DOMAINS.get(intent)).entities
     named = [e for e in found if said <= set(content_words(" ".join(e.names())))]
     return named[0].name if len(named) == 1 else None
 

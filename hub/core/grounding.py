@@ -218,15 +218,15 @@ def one_of_kind_said(home: Home, slots: dict[str, Any], said: str) -> Entity | N
     is called a lamp ("Bedroom 3 Lamp") and the others are not, the lamp is meant. And where a device there is
     named the area and the kind said ("the conservatory light": Conservatory Light), it is meant, as Home
     Assistant prefers a name to an area; with the number said after the kind, the one an integration numbered
-    so ("living room light two": Living Room Light 2). Only for one area and a kind word of the target's domain said in the
-    singular: "the lamps", and a kind two devices there are named by, keep every device."""
+    so ("living room light two": Living Room Light 2). Only for one area and a kind word of the target's
+    domain said in the singular: "the lamps", and a kind two devices there are named by, keep every device."""
     domain, area_said = slots.get("domain"), slots.get("area")
     if "name" in slots or "floor" in slots or not isinstance(domain, str) or not isinstance(area_said, str):
         return None
     kinds = {w for w in normalize_name(said).split() if KIND_WORDS.get(w, ("",))[0] == domain}
-    if len(kinds) != 1 or singular(next(iter(kinds))) != next(iter(kinds)):
+    word = kinds.pop() if len(kinds) == 1 else ""
+    if not word or singular(word) != word:
         return None
-    word = kinds.pop()
     key = normalize_name(area_said)
     areas = [a for a in home.areas if key in (normalize_name(n) for n in (a.name, *a.aliases))]
     if len(areas) != 1:
@@ -267,9 +267,13 @@ def area_said_for(home: Home, name: str, said: str) -> str | None:
     whole = [a for a in areas.values() if any(f" {normalize_name(n)} " in text for n in (a.name, *a.aliases))]
     if len(whole) == 1:
         return whole[0].name
-    words = set(content_words(said)) - set(content_words(name))
+    said_words = set(content_words(said)) - set(content_words(name))
     own = {i: set(content_words(" ".join((a.name, *a.aliases)))) for i, a in areas.items()}
-    told = [areas[i] for i, w in own.items() if words & (w - set().union(*(v for j, v in own.items() if j != i)))]
+    told = []
+    for i, words in own.items():
+        others = set().union(*(v for j, v in own.items() if j != i))
+        if said_words & (words - others):  # a word of this area's names that no other area has
+            told.append(areas[i])
     return told[0].name if len(told) == 1 else None
 
 
