@@ -43,7 +43,11 @@ _BRIGHTNESS_WORDS = {
     "lowest": 1,
     "half": 50,
     "dimmest": 1,
+    "full blast": 100,
+    "full whack": 100,
 }
+_FULL_WORDS = frozenset(("full", "full blast", "full whack", "max", "maximum", "highest", "top"))
+"""A share said as the most there is (a fan "on full", a cover "open to max"): 100%."""
 _COLOR_TEMPS = {
     "candle light": 1900,
     "candlelight": 1900,
@@ -427,9 +431,11 @@ def _number(spans: dict[str, list[str]], kind: str) -> int | float | None:
 
 def _percent(spans: dict[str, list[str]], kind: str) -> int | float | None:
     """A share said as a percentage: a fraction in words ("half", "a quarter", "three quarters") is that share of
-    100, not 0.5 of a percent."""
+    100, not 0.5 of a percent; the most there is ("full", "max", `_FULL_WORDS`) is 100."""
     value = _number(spans, kind)
     text = _first(spans, kind) or ""
+    if normalize_name(text) in _FULL_WORDS:
+        return 100
     if value is not None and 0 < value < 1 and not any(c.isdigit() for c in text):
         return clean_number(value * 100)
     return value

@@ -119,6 +119,17 @@ def test_a_share_said_in_words_is_that_share_of_100(intent: str, text: str, kind
     assert _slots(intent, text, **{kind: said})[0][slot] == value
 
 
+@pytest.mark.parametrize(("intent", "text", "kind", "said", "slot"), [
+    ("HassFanSetSpeed", "extractor on full", "percentage", "full", "percentage"),
+    ("HassFanSetSpeed", "fan up to max", "percentage", "max", "percentage"),
+    ("HassSetPosition", "blind open to maximum", "position", "maximum", "position"),
+    ("HassSetVolume", "radio on full blast", "volume", "full blast", "volume_level"),
+    ("HassLightSet", "lamp on full whack", "brightness", "full whack", "brightness"),
+])
+def test_the_most_there_is_said_in_words_is_100(intent: str, text: str, kind: str, said: str, slot: str) -> None:
+    assert _slots(intent, text, **{kind: said})[0][slot] == 100
+
+
 @pytest.mark.parametrize("said", ["quieten the music", "hush the music", "the music's too loud"])
 def test_a_word_for_less_sound_turns_it_down(said: str) -> None:
     assert _slots("HassSetVolumeRelative", said)[0]["volume_step"] == "down"
