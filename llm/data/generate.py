@@ -428,7 +428,6 @@ MATTERS = (
     "the film's finished", "my list is endless", "the paper's late again", "the twins are playing up",
     "i'm running behind", "the notes are on the table", "the school shirts are ironed", "the printer needs paper",
     "the match has finished", "i've finished the ironing", "my skin's so dry", "the timer on the oven's broken",
-    "we're full tonight", "we're fully booked", "the bin's full", "the car park's full", "i'm full up",
 )
 """Remarks made of people, what they do and the matters of a day: many more than can be listed, with the
 nouns (a farrier, a strimmer, a hay lorry) that a command's targets are made of, so that the model learns a

@@ -46,7 +46,6 @@ TEMPLATES: dict[str, list[str]] = {
         "<can> <turn_on> <the> {name_any} <pls>",
         "<can> (get|start|fire up|run) <the> {name_switch} [(going|running)] <pls>",
         "<can> (run|start) <the> {name_fan} [(for a bit|for a while)] <pls>",
-        "<can> (get|start|fire up) <the> ({name_climate}|{name_fan}|{name_media}) (going|running|on) <pls>",
         "<turn_on> everything (on|on the|in the) {floor}",
         "<turn_on> everything {floor_bare}",
         "<turn_on> <the> {area} {name_onoff}",
