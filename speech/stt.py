@@ -83,8 +83,8 @@ class WhisperOptions:
     window_s: float = 10.0
     """What whisper's encoder hears of a command read with a judge (n-best): the audio padded with silence to this
     many seconds, or to its own length plus `WINDOW_TAIL_S` when longer (30 at most). Whisper was trained on 30 s
-    windows; the encoder's cost grows with the window, and a command is a few seconds (docs/benchmarks.md). A
-    greedy reading (no judge) is made in the 30 s."""
+    windows; the encoder's cost grows with the window, and a command is a few seconds (docs/benchmarks.md). Under
+    30, `WINDOW_LEAD_S` of silence goes before the command. A greedy reading (no judge) is made in the 30 s."""
 
 
 def bundled_tiny_en() -> Path:
