@@ -55,52 +55,25 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DEV_SET = DATA / "intent_dev.jsonl"
 HELDOUT = DATA / "heldout"
 HELDOUT2 = DATA / "heldout2"
-HELDOUT3 = DATA / "heldout3"
-HELDOUT4 = DATA / "heldout4"
 HELDOUT5 = DATA / "heldout5"
 HELDOUT6 = DATA / "heldout6"
-HELDOUT7 = DATA / "heldout7"
-HELDOUT8 = DATA / "heldout8"
-HELDOUT9 = DATA / "heldout9"
+
+
+def _homes(group: str, *homes: str) -> tuple[tuple[Path, Path], ...]:
+    """A held-out group's (set, home) pairs: `free_<home>.jsonl` against `<home>.yaml` in its folder."""
+    return tuple((DATA / group / f"free_{home}.jsonl", DATA / group / f"{home}.yaml") for home in homes)
+
+
 GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
-    "heldout9": (
-        (HELDOUT9 / "free_semi.jsonl", HELDOUT9 / "semi.yaml"),
-        (HELDOUT9 / "free_narrowboat.jsonl", HELDOUT9 / "narrowboat.yaml"),
-    ),
-    "heldout8": (
-        (HELDOUT8 / "free_maisonette.jsonl", HELDOUT8 / "maisonette.yaml"),
-        (HELDOUT8 / "free_almshouse.jsonl", HELDOUT8 / "almshouse.yaml"),
-    ),
-    "heldout7": (
-        (HELDOUT7 / "free_highrise.jsonl", HELDOUT7 / "highrise.yaml"),
-        (HELDOUT7 / "free_guesthouse.jsonl", HELDOUT7 / "guesthouse.yaml"),
-    ),
-    "heldout6": (
-        (HELDOUT6 / "free_ranch.jsonl", HELDOUT6 / "ranch.yaml"),
-        (HELDOUT6 / "free_bedsit.jsonl", HELDOUT6 / "bedsit.yaml"),
-    ),
-    "heldout5": (
-        (HELDOUT5 / "free_townhouse.jsonl", HELDOUT5 / "townhouse.yaml"),
-        (HELDOUT5 / "free_smallholding.jsonl", HELDOUT5 / "smallholding.yaml"),
-    ),
-    "heldout4": (
-        (HELDOUT4 / "free_flatshare.jsonl", HELDOUT4 / "flatshare.yaml"),
-        (HELDOUT4 / "free_bungalow.jsonl", HELDOUT4 / "bungalow.yaml"),
-    ),
-    "heldout3": (
-        (HELDOUT3 / "free_cottage.jsonl", HELDOUT3 / "cottage.yaml"),
-        (HELDOUT3 / "free_townhouse.jsonl", HELDOUT3 / "townhouse.yaml"),
-    ),
-    "heldout2": (
-        (HELDOUT2 / "free_studio.jsonl", HELDOUT2 / "studio.yaml"),
-        (HELDOUT2 / "free_family.jsonl", HELDOUT2 / "family.yaml"),
-        (HELDOUT2 / "free_manor.jsonl", HELDOUT2 / "manor.yaml"),
-    ),
-    "heldout": (
-        (HELDOUT / "free_demo.jsonl", DEMO_HOME),
-        (HELDOUT / "free_flat.jsonl", HELDOUT / "flat.yaml"),
-        (HELDOUT / "free_house.jsonl", HELDOUT / "house.yaml"),
-    ),
+    "heldout9": _homes("heldout9", "semi", "narrowboat"),
+    "heldout8": _homes("heldout8", "maisonette", "almshouse"),
+    "heldout7": _homes("heldout7", "highrise", "guesthouse"),
+    "heldout6": _homes("heldout6", "ranch", "bedsit"),
+    "heldout5": _homes("heldout5", "townhouse", "smallholding"),
+    "heldout4": _homes("heldout4", "flatshare", "bungalow"),
+    "heldout3": _homes("heldout3", "cottage", "townhouse"),
+    "heldout2": _homes("heldout2", "studio", "family", "manor"),
+    "heldout": ((HELDOUT / "free_demo.jsonl", DEMO_HOME), *_homes("heldout", "flat", "house")),
     "team": ((DATA / "intent_test.jsonl", DEMO_HOME), (DEV_SET, DEMO_HOME)),
 }
 """(set, home) pairs by group, scored when no --data is given: held-out free phrasing first, then the team's."""

@@ -43,11 +43,9 @@ _BRIGHTNESS_WORDS = {
     "lowest": 1,
     "half": 50,
     "dimmest": 1,
-    "full blast": 100,
-    "full whack": 100,
 }
 _FULL_WORDS = frozenset(("full", "full blast", "full whack", "max", "maximum", "highest", "top"))
-"""A share said as the most there is (a fan "on full", a cover "open to max"): 100%."""
+"""A share said as the most there is (a fan "on full", a cover "open to max", a lamp "on full whack"): 100%."""
 _COLOR_TEMPS = {
     "candle light": 1900,
     "candlelight": 1900,

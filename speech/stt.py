@@ -34,6 +34,7 @@ WINDOW_LEAD_S = 0.25
 """Silence put before a command heard in a short window: there, speech from the very first sample loses its
 first word more often ("on the kitchen lights"), as a recording sent over Wyoming may start."""
 _FRAMES_PER_S = 100
+_WHOLE_FRAMES = _WINDOW_S * _FRAMES_PER_S
 
 COMMAND_WORDS = ("turn on", "turn off", "lock", "unlock", "open", "close", "set", "dim", "start", "stop", "pause",
                  "mute")
@@ -395,25 +396,24 @@ class WhisperStt:
         hear that the speech ended and say its last words over and over. A short window slips a little more
         often ("turn on the lap"): a reading nobody judges (a greedy one) is made in the whole window, while
         among n-best readings that are judged the meant one is still there."""
-        setup = self._decode_setup(audio, whole)
-        readings, no_speech = self._n_best(setup, n)
-        if not whole and setup[0].shape[1] < _WINDOW_S * _FRAMES_PER_S // 2 and any(loops(r.text) for r in readings):
+        heard_s = len(audio) / PIPELINE_RATE + WINDOW_LEAD_S
+        window = _WHOLE_FRAMES if whole else self._window_frames(int(heard_s * _FRAMES_PER_S))
+        readings, no_speech = self._n_best(self._decode_setup(audio, window), n)
+        if window < _WHOLE_FRAMES and any(loops(r.text) for r in readings):
             _LOGGER.info("a reading looped in a short window; heard again in whisper's own")
-            readings, no_speech = self._n_best(self._decode_setup(audio, whole=True), n)
+            readings, no_speech = self._n_best(self._decode_setup(audio, _WHOLE_FRAMES), n)
         return readings, no_speech
 
-    def _decode_setup(self, audio: np.ndarray, whole: bool = False) -> _Setup:
-        """Encode the audio once (in whisper's own window when `whole`); the prompt and decoding options every
-        reading of it shares."""
+    def _decode_setup(self, audio: np.ndarray, window: int) -> _Setup:
+        """Encode the audio once in a window of so many frames (after `WINDOW_LEAD_S` of silence when it is
+        shorter than whisper's own); the prompt and decoding options every reading of it shares."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.transcribe import get_suppressed_tokens
         model, tokenizer = self._model, self._tokenizer
-        if not whole and self.options.window_s < _WINDOW_S:
+        if window < _WHOLE_FRAMES:
             audio = np.concatenate([np.zeros(int(WINDOW_LEAD_S * PIPELINE_RATE), np.float32), audio])
         features = model.feature_extractor(audio)  # as faster-whisper: the last frame is padding, dropped
-        frames = max(1, features.shape[-1] - 1)
-        window = _WINDOW_S * _FRAMES_PER_S if whole else self._window_frames(frames)
-        encoded = model.encode(pad_or_trim(features[:, :frames], window))
+        encoded = model.encode(pad_or_trim(features[:, :max(1, features.shape[-1] - 1)], window))
         prompt = model.get_prompt(tokenizer, tokenizer.encode(" " + self.prompt) if self.prompt else [],
                                   without_timestamps=True,
                                   hotwords=self.prompt if self.options.use_hotwords else None)
@@ -424,9 +424,9 @@ class WhisperStt:
         return encoded, prompt, common
 
     def _window_frames(self, frames: int) -> int:
-        """The encoder's window for `frames` of audio (`WhisperOptions.window_s`)."""
+        """The encoder's window for `frames` of audio, the lead-in silence included (`WhisperOptions.window_s`)."""
         shortest = int(self.options.window_s * _FRAMES_PER_S)
-        return min(_WINDOW_S * _FRAMES_PER_S, max(shortest, frames + int(WINDOW_TAIL_S * _FRAMES_PER_S)))
+        return min(_WHOLE_FRAMES, max(shortest, frames + int(WINDOW_TAIL_S * _FRAMES_PER_S)))
 
     def _n_best(self, setup: _Setup, n: int) -> tuple[list[Reading], float]:
         """The `n` best readings, most probable first, and the probability that there is no speech at all
