@@ -741,6 +741,12 @@ _STOPWORDS = frozenset(
 )
 
 
+def _area_as_said(text: str, names: HomeNames) -> bool:
+    """The span is an area's name or alias, word for word."""
+    said = normalize_name(text)
+    return any(said == normalize_name(n) for a in names.home.areas for n in (a.name, *a.aliases))
+
+
 def _content_words(text: str) -> list[str]:
     return [w for w in normalize_name(text).split() if w not in _STOPWORDS]
 
@@ -749,9 +755,10 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
     """A name span -> ('name', entity name) | ('area', area name, domain) | ('none', '').
 
     A name spelled like the span loses to devices its words fit ("Olivia's Room lock": the lock there, not
-    "Olivia's Room Globe")."""
+    "Olivia's Room Globe"), and to an area named as said ("Master Bedroom" beside a kind word is the place, not
+    the "Master Bedroom Bulb" whose name begins with it)."""
     match = names.entities.match(text)
-    if match is not None and match.fuzzy and _fits_by_words(intent, text, names):
+    if match is not None and match.fuzzy and (_fits_by_words(intent, text, names) or _area_as_said(text, names)):
         match = None
     if match is None and domain_of(text):
         return "domain", "", domain_of(text)

@@ -87,6 +87,21 @@ def test_the_only_device_of_a_kind_in_an_area_is_found_in_generated_homes(resolv
     assert asked >= 5
 
 
+def test_an_area_said_whole_is_the_area_not_a_device_whose_name_begins_with_it() -> None:
+    """A span the tagger marks as a name that is an area's name, word for word ("Master Bedroom" in "open the
+    Master Bedroom blind"), is that area, though a device's name begins with it ("Master Bedroom Bulb")."""
+    checked = 0
+    for seed in range(1, 9):
+        home = generated_home(seed, 60)
+        names = HomeNames(home)
+        for area in home.areas:
+            match = names.entities.match(area.name)
+            if match is not None and match.fuzzy:
+                assert slots._resolve_name("HassTurnOn", area.name, names) == ("area", area.name, None)
+                checked += 1
+    assert checked >= 3
+
+
 _SAID_AS = {"lock": ("unlock", "lock", "HassTurnOff"), "vacuum": ("start", "vacuum", "HassVacuumStart"),
             "fan": ("turn on", "fan", "HassTurnOn"), "cover": ("open", "blind", "HassTurnOn")}
 
