@@ -216,6 +216,14 @@ def _device(span: str, *domains: str) -> Callable[[SlotContext], tuple[str, str]
     return lambda c: (span, c.device(*domains))
 
 
+def _awning(c: SlotContext) -> tuple[str, str]:
+    """An awning of the home by its name, or the kind said."""
+    awnings = [d for d in c.home.placed if d.domain == "cover" and c.home.cover_classes.get(d.name) == "awning"]
+    if awnings and c.rng.random() < 0.6:
+        return "name", spoken_name(c.rng, H.reference(c.rng, c.home, c.rng.choice(awnings)))
+    return "domain", c.pick(("awning", "awning", "awnings", "sun awning"))
+
+
 def _here(c: SlotContext) -> tuple[str, str]:
     return "area", c.pick(["in here", "here", "in this room", "in the room", "in here please"])
 
@@ -264,6 +272,9 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
     "st_open": _words("state", ("open", "closed", "shut", "opened")),
     "brightness": _percent("brightness"),
     "bright_word": _words("brightness", ("full", "maximum", "max", "minimum", "lowest", "highest", "half")),
+    "full": _words("brightness", ("full", "full", "max", "maximum", "full blast", "full whack")),
+    "fan_full": _words("percentage", ("full", "full", "max", "maximum", "full blast", "full whack")),
+    "awning": _awning,
     "color": lambda c: ("color", c.pick(H.COLORS)),
     "ctemp": _color_temp,
     "temp": _temperature,
@@ -398,6 +409,8 @@ DOINGS = (
     " is coming for tea", " is dropping off a parcel", " is revising", " wants a lift", " needs the ladder",
     " has lost the car keys", " is here for the meter", " is bringing the hay", " won't settle",
     " is practising the recorder", " is teething", " is on the school run", " is mending the fence",
+    " has finished the crossword", " is playing hide and seek", " is running late", " has got the paper",
+    " is writing a list", " is sorting the files", " has started a new job", " is playing the piano",
 )
 MATTERS = (
     "the beans have come up", "the bread's rising", "the paint's drying", "the quad bike won't start",
@@ -412,6 +425,10 @@ MATTERS = (
     "they'll be round in twenty minutes", "i've got a meeting at nine", "the film starts in ten minutes",
     "i spilled the cereal", "i've got emails to answer", "the shopping's just arrived", "the last ones have gone up",
     "we're going to the pub", "we're off to the shops", "the football's on", "who's eaten the last yoghurt",
+    "the film's finished", "my list is endless", "the paper's late again", "the twins are playing up",
+    "i'm running behind", "the notes are on the table", "the school shirts are ironed", "the printer needs paper",
+    "the match has finished", "i've finished the ironing", "my skin's so dry", "the timer on the oven's broken",
+    "we're full tonight", "we're fully booked", "the bin's full", "the car park's full", "i'm full up",
 )
 """Remarks made of people, what they do and the matters of a day: many more than can be listed, with the
 nouns (a farrier, a strimmer, a hay lorry) that a command's targets are made of, so that the model learns a

@@ -496,6 +496,19 @@ TIMER_NAMES = (
     "parking",
     "break",
     "steak",
+    # names of more than one word
+    "boiled eggs",
+    "fish fingers",
+    "roast potatoes",
+    "banana bread",
+    "jacket potatoes",
+    "sausage rolls",
+    "hair dye",
+    "face mask",
+    "slow cooker",
+    "lasagne",
+    "brownies",
+    "soup",
 )
 QUERIES = (
     "the beatles",
