@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from hub.core.grounding import DOMAIN_WORDS, with_digits
+from hub.core.grounding import DOMAIN_WORDS, NUMBER_HOMOPHONES, with_digits
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 
 T = TypeVar("T")
@@ -44,10 +44,18 @@ def _variants(text: str) -> list[str]:
     base = normalize_name(text)
     out = [base, _strip_fillers(base)]
     out += [with_digits(v) for v in out]
+    out += [_numbered_by_sound(v) for v in out]
     for v in list(out):
         out.append(v[:-1] if v.endswith("s") else v + "s")
         out.append(v.replace(" ", ""))
     return list(dict.fromkeys(v for v in out if v))
+
+
+def _numbered_by_sound(text: str) -> str:
+    """The last word, a number word's homophone, as the digit ('light too' -> 'light 2'); else unchanged. Only
+    a name said so can match: the variants are looked up as whole names and aliases."""
+    *head, last = text.split() or [""]
+    return " ".join([*head, NUMBER_HOMOPHONES[last]]) if head and last in NUMBER_HOMOPHONES else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,8 @@ _STOPWORDS = frozenset({"in", "on", "at", "the", "my", "our", "of", "a", "an", "
 _NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
             "eight": "8", "nine": "9", "ten": "10", "first": "1", "second": "2", "third": "3"}
 """Number words as names write them: "bedroom one" is "Bedroom 1"."""
+NUMBER_HOMOPHONES = {"won": "1", "to": "2", "too": "2", "for": "4", "ate": "8"}
+"""How speech-to-text may write a number word that ends a name: "living room light too" is "Living Room Light 2"."""
 
 
 def singular(word: str) -> str:
