@@ -100,6 +100,10 @@ entities: [{id: light.floor_lamp, name: Signe Floor Lamp, area: living}]
     ("living room light number one", "Living Room Light 1"),
     ("living room light two", "Living Room Light 2"),
     ("living room light number 2", "Living Room Light 2"),
+    ("living room light too", "Living Room Light 2"),  # speech-to-text's spelling of a number word
+    ("living room light to", "Living Room Light 2"),
+    ("living room light won", "Living Room Light 1"),
+    ("living room light for", "Living Room Light 4"),
 ])
 def test_a_device_an_integration_numbered_is_named_by_its_number(spoken: str, name: str) -> None:
     from devices.homefile import parse_home
@@ -109,6 +113,18 @@ areas: [{id: lr, name: Living Room}]
 entities:
   - {id: light.l1, name: Living Room Light 1, area: lr}
   - {id: light.l2, name: Living Room Light 2, area: lr}
+  - {id: light.l4, name: Living Room Light 4, area: lr}
 """))
     found = home.entity(spoken, cutoff=101)
     assert found is not None and found.name == name
+
+
+def test_a_homophone_of_a_number_is_no_number_where_no_name_has_it() -> None:
+    """'to' ending a span is a digit only when a name is said so: 'the kettle to' is not 'Kettle 2'."""
+    from devices.homefile import parse_home
+
+    home = HomeNames(parse_home("""
+areas: [{id: k, name: Kitchen}]
+entities: [{id: switch.kettle, name: Kettle, area: k}, {id: light.lamp_1, name: Lamp 1, area: k}]
+"""))
+    assert home.entity("kettle to", cutoff=101) is None and home.entity("lamp for", cutoff=101) is None
