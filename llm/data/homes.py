@@ -857,7 +857,6 @@ def spoken_aliases(name: str, table: dict[str, list[str]]) -> list[str]:
 
 
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_HOMOPHONES = {"two": ("to", "too"), "four": ("for",)}
 
 
 def spoken_number(rng: random.Random, name: str) -> str:
@@ -870,10 +869,7 @@ def spoken_number(rng: random.Random, name: str) -> str:
     if roll < 0.1:
         return " ".join([*words[:-1], "number", rng.choice((words[-1], _NUMBER_WORDS[int(words[-1])]))])
     if roll < 0.4:
-        word = _NUMBER_WORDS[int(words[-1])]
-        if word in _HOMOPHONES and rng.random() < 0.3:
-            word = rng.choice(_HOMOPHONES[word])  # speech-to-text's spelling: "light too", "plug for"
-        return " ".join([*words[:-1], word])
+        return " ".join([*words[:-1], _NUMBER_WORDS[int(words[-1])]])
     return name
 
 
