@@ -586,7 +586,10 @@ def _targets(intent: str, spans: dict[str, list[str]], names: HomeNames, clause_
         elif text in spans.get("domain", []):
             domain = domain or said_kind
             if said_kind is None and _content_words(text):
-                unknown_kind = text  # "open the bedroom kitchen": no kind of device
+                if (named := _named_by_words(intent, text, names)) is not None:
+                    entity_names.append(named)  # "turn off the tree": no kind, a word of one device's name
+                else:
+                    unknown_kind = text  # "open the bedroom kitchen": no kind of device
     for text in spans.get("name", []):
         kind, value, split_domain = _resolve_name(intent, text, names)
         if kind == "name":
@@ -849,6 +852,16 @@ def _meet_need(intent: str, need: tuple[tuple[str, ...], bool], areas: list[str]
         if local or (len(found) == 1 and not said):
             return None, [e.name for e in (local or found)]
     return None, []
+
+
+def _named_by_words(intent: str, text: str, names: HomeNames) -> str | None:
+    """The device a span taken for a kind that is no kind names as said: its name or alias, or the last word
+    of its name and no other's ("the tree": the Christmas Tree), of a domain the intent acts on; else None."""
+    match = names.entities.match(text)
+    if match is None or match.fuzzy:
+        return None
+    domains = INTENT_DOMAINS.get(intent)
+    return match.item.name if domains is None or match.item.domain in domains else None
 
 
 def _kind_of(text: str) -> tuple[str, str | None] | None:

@@ -168,3 +168,14 @@ entities:
     assert _targets(resolver, "turn off the lamp in bedroom 2", home) == [("HassTurnOff", ["Bedroom 2 Lamp"])]
     assert _targets(resolver, "turn off the lights in bedroom 2", home) == [
         ("HassTurnOff", ["Bedroom 2 Ceiling Light", "Bedroom 2 Lamp"])]
+
+
+def test_a_word_taken_for_a_kind_that_is_no_kind_is_the_one_device_named_with_it(demo_home: Home) -> None:
+    """The tagger marks "tree" in "turn off the tree" as a kind of device: no kind is called so, and one
+    device's name has the word (the Christmas Tree), so that device is meant. A place taken for a kind stays
+    unknown, for the executor to say there is none."""
+    names = HomeNames(demo_home)
+    assert slots._targets("HassTurnOff", {"domain": ["tree"]}, names, "turn off the tree") == [
+        {"name": "Christmas Tree"}]
+    assert slots._targets("HassTurnOn", {"domain": ["kitchen"]}, names, "open the bedroom kitchen") == [
+        {"domain": "kitchen"}]
