@@ -59,7 +59,8 @@ SETS = Path(__file__).resolve().parent / "sets" / "voice"
 transcripts can be compared exactly. Each set was written before the changes it first measured
 (docs/benchmarks.md tells which)."""
 SET_NAMES = ("bench", "held-out", "unseen", "fresh", "last", "fifth", "sixth", "seventh", "eighth", "ninth",
-             "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth")
+             "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+             "eighteenth")
 LEGACY_VOICES = ("joe", "flite")
 """The voices the sets were first measured with: piper's joe without sampling noise and flite's default."""
 LEGACY_CONDITIONS = ("clean", "noisy_10db")
