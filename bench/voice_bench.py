@@ -5,8 +5,8 @@ acoustic condition and per voice with the share of commands that needed a second
     .venv/bin/python bench/voice_bench.py [--set NAME] [--voices joe,flite] [--conditions clean,noisy_10db]
         [--stt-model tiny.en|base|DIR] [--device auto|cpu|cuda] [--commands N] [--e2e 12]
         [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
-        [--second-model base|none|DIR] [--budget SECONDS|none] [--n-best N] [--no-sound-alike]
-        [--early-commit P|none] [--torch-threads N] [--json]
+        [--second-model base|none|DIR] [--budget SECONDS|none] [--min-score LOGPROB|none] [--n-best N]
+        [--no-sound-alike] [--early-commit P|none] [--torch-threads N] [--json]
 
 Command sets live in bench/sets/voice/. Test speech is synthesised here: by default piper (joe) and Debian
 flite take turns and every command is heard clean and with white noise at 10 dB SNR, as the sets were first
@@ -189,7 +189,8 @@ def make_conditions(names: list[str], voices: Voices) -> dict[str, Condition]:
 
 def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands: list[str],
                      voice_names: tuple[str, ...] = LEGACY_VOICES,
-                     conditions: dict[str, Condition] | None = None, dump: TextIO | None = None) -> dict[str, Any]:
+                     conditions: dict[str, Condition] | None = None, dump: TextIO | None = None,
+                     min_score: float | None = PipelineOptions.min_score) -> dict[str, Any]:
     """Each command spoken by the voices in turn and heard in every condition: exact transcripts and intents per
     condition and per voice, STT time per condition, how often a second model listened (`Transcript.passes`).
     With `dump`, every utterance's n-best readings from both models go there as JSON lines (outside the timing),
@@ -198,7 +199,7 @@ def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands
     first = next(iter(conditions))
     audio_s = stt_s = 0.0
     ms: dict[str, list[float]] = {c: [] for c in conditions}
-    exact, intents_ok, rescued, second_asked = ({c: 0 for c in conditions} for _ in range(4))
+    exact, intents_ok, rescued, second_asked, unsure, otherwise = ({c: 0 for c in conditions} for _ in range(6))
     by_voice: dict[str, int] = {}
     totals: dict[str, int] = {}
     misses: list[str] = []
@@ -220,7 +221,14 @@ def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands
                 audio_s, stt_s = audio_s + len(audio) / PIPELINE_RATE, stt_s + elapsed
             said_right = normalize_transcript(heard) == normalize_transcript(text)
             exact[label] += said_right
-            right = said_right if reference is None else _same_intents(replier.resolve(heard), reference)  # type: ignore[misc]
+            sure = heard_as.heard_surely(min_score)  # else the pipeline asks again: no intents
+            unsure[label] += not sure
+            if reference is None:
+                right = said_right
+            else:
+                got = replier.resolve(heard) if sure else []  # type: ignore[misc]
+                right = _same_intents(got, reference)
+                otherwise[label] += bool(got) and not right
             intents_ok[label] += right
             if not right and len(misses) < 12:
                 misses.append(f"{label}/{voice}: {text!r} -> {heard!r}")
@@ -235,10 +243,12 @@ def measure_accuracy(stt: WhisperStt, voices: Voices, replier: Replier, commands
                    for c, v in ms.items()},
         "transcript_exact": {k: round(v / n, 3) for k, v in exact.items()}, "misses": misses,
         "exact_by_voice": {k: f"{v}/{totals[k]}" for k, v in sorted(by_voice.items())},
-        "alternative_chosen": rescued, "second_opinion_asked": second_asked,
+        "alternative_chosen": rescued, "second_opinion_asked": second_asked, "asked_again": unsure,
+        "min_score": min_score,
     }
     if replier.resolve is not None:
         result["intents_exact"] = {k: round(v / n, 3) for k, v in intents_ok.items()}
+        result["acted_otherwise"] = otherwise
     return result
 
 
@@ -342,6 +352,9 @@ def main() -> int:
     parser.add_argument("--second-model", help="whisper model asked about doubtful readings (default: base; none: off)")
     parser.add_argument("--budget", metavar="SECONDS",
                         help="compute budget per utterance for hearing it again (default: WhisperOptions's; none: off)")
+    parser.add_argument("--min-score", metavar="LOGPROB",
+                        help="ask again under this mean log-probability per token (default: PipelineOptions's; "
+                             "none: act on whatever was heard)")
     parser.add_argument("--window", type=float, metavar="SECONDS",
                         help="what whisper's encoder hears of a command (default: WhisperOptions's)")
     parser.add_argument("--n-best", type=int, help="readings whisper's beam search returns (default: WhisperOptions's)")
@@ -374,8 +387,11 @@ def main() -> int:
         words["window_s"] = args.window
     if args.no_sound_alike:
         words["sound_alike"] = False
-    pipeline_options = PipelineOptions(wake_required=True) if args.early_commit is None else PipelineOptions(
-        wake_required=True, early_commit_at=None if args.early_commit == "none" else float(args.early_commit))
+    min_score = PipelineOptions.min_score if args.min_score is None else (
+        None if args.min_score == "none" else float(args.min_score))
+    pipeline_options = PipelineOptions(wake_required=True, min_score=min_score) if args.early_commit is None else \
+        PipelineOptions(wake_required=True, min_score=min_score,
+                        early_commit_at=None if args.early_commit == "none" else float(args.early_commit))
     stt = WhisperStt(WhisperOptions(model=args.stt_model, device=args.device, names=() if args.no_bias else replier.names, **words))
     stt.warm_up()
     tts = PiperTts()
@@ -399,7 +415,7 @@ def main() -> int:
     voice_names = tuple(v.strip() for v in args.voices.split(",") if v.strip())
     with open(args.dump, "w") if args.dump else nullcontext() as dump:
         report["accuracy"] = measure_accuracy(stt, voices, replier, commands[:args.commands], voice_names, conditions,
-                                              dump)
+                                              dump, min_score)
     report["tts"] = measure_tts()
     report["wake_vad"] = measure_wake_vad_cpu(voices)
     report["end_to_end"] = asyncio.run(measure_end_to_end(stt, tts, voices, replier, args.e2e, pipeline_options))
@@ -431,13 +447,18 @@ def format_report(r: dict[str, Any]) -> str:
         f"{e2e['handled']}; first audio (ms): {', '.join(str(round(v)) for v in e2e['first_audio_ms'])}",
         "",
         f"{acc['commands']} commands, voices in turn: {', '.join(acc['voices'])}",
-        "| condition | intents exact | transcripts exact | STT p50 / p90 | second pass | alternative taken |",
-        "|---|---|---|---|---|---|",
+        f"(heard under {acc['min_score']} per token: asked again; acted otherwise: on other intents than the "
+        "typed command's)",
+        "| condition | intents exact | acted otherwise | asked again | transcripts exact | STT p50 / p90 | second pass "
+        "| alternative taken |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     n = acc["commands"]
     for c in acc["conditions"]:
         intents = f"{100 * acc['intents_exact'][c]:.0f}%" if "intents_exact" in acc else "-"
-        lines.append(f"| {c} | {intents} | {100 * acc['transcript_exact'][c]:.0f}% | "
+        acted = f"{acc['acted_otherwise'][c]}/{n}" if "acted_otherwise" in acc else "-"
+        lines.append(f"| {c} | {intents} | {acted} | {acc['asked_again'][c]}/{n} | "
+                     f"{100 * acc['transcript_exact'][c]:.0f}% | "
                      f"{acc['stt_ms'][c]['p50']} / {acc['stt_ms'][c]['p90']} ms | "
                      f"{acc['second_opinion_asked'][c]}/{n} | {acc['alternative_chosen'][c]}/{n} |")
     lines += [

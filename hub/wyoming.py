@@ -240,7 +240,13 @@ class HearthEventHandler(AsyncEventHandler):
             return
         async with self.engines.stt_lock:
             transcript = await asyncio.to_thread(stt.transcribe, audio, self.assistant.understands)
-        await self.write_event(Transcript(text=transcript.text.strip()).event())
+        from speech.pipeline import UNSURE_BELOW
+
+        text = transcript.text.strip()
+        if not transcript.heard_surely(UNSURE_BELOW):
+            _LOGGER.info("Wyoming: heard %r too unsurely (%.2f per token); nothing recognised", text, transcript.score)
+            text = ""  # Home Assistant then says it did not understand, as for silence: nothing is acted on
+        await self.write_event(Transcript(text=text).event())
 
     # --- text in ------------------------------------------------------------------------------
 

@@ -62,6 +62,19 @@ def _window(value: str) -> float:
     return seconds
 
 
+def _min_score(value: str) -> float | None:
+    """--stt-min-score: a mean log-probability per token, -5 to 0, or none."""
+    if value.strip().lower() == "none":
+        return None
+    try:
+        score = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a log-probability or none") from None
+    if not -5 <= score <= 0:
+        raise argparse.ArgumentTypeError("the minimum score must be between -5 and 0 (a log-probability), or none")
+    return score
+
+
 def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("speech")
     group.add_argument("--no-wake", action="store_true", help="treat every utterance as a command (no wake word)")
@@ -82,6 +95,9 @@ def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--stt-window", type=_window, default=WhisperOptions.window_s, metavar="SECONDS",
                        help="what whisper's encoder hears of a command, padded with silence (default: %(default)s; 30: "
                             "whisper's own window, slower)")
+    group.add_argument("--stt-min-score", type=_min_score, default=PipelineOptions.min_score, metavar="LOGPROB",
+                       help="ask again, rather than act, when whisper heard a command under this mean log-probability "
+                            "per token (default: %(default)s; none: act on whatever was heard)")
     group.add_argument("--endpoint-silence-ms", type=int, default=EndpointOptions.min_silence_ms,
                        help="trailing silence that ends a command (default: %(default)s)")
     group.add_argument("--voice", type=Path, help="piper .onnx voice (default: en_US-joe-medium)")
@@ -197,7 +213,8 @@ def build_pipeline(args: argparse.Namespace, handle_text: HandleText, names: Seq
         word=args.wake_word, second_word=args.second_wake_word, probability_cutoff=args.wake_cutoff))
     vad = Endpointer(EndpointOptions(min_silence_ms=args.endpoint_silence_ms))
     return VoicePipeline(stt, handle_text, tts=tts, sink=sink, wake=wake, vad=vad,
-                         options=PipelineOptions(wake_required=not args.no_wake), accept=accept)
+                         options=PipelineOptions(wake_required=not args.no_wake, min_score=args.stt_min_score),
+                         accept=accept)
 
 
 def _device(value: str | None) -> int | str | None:

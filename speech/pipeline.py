@@ -66,6 +66,13 @@ class TextReply:
 
 HandleText = Callable[[str], Awaitable["TextReply | str"]]
 
+UNSURE_BELOW = -0.7
+"""Whisper's mean log-probability per token under which a reading is too unsure to act on. Chosen on the
+spoken dev sets (`sixteenth`, `seventeenth`: 302 utterances by the tuning voices, clean and in white, pink and
+babble noise): at -0.7, 18 of 226 right readings would ask again and 41 of 69 wrong actions would not happen
+(docs/benchmarks.md)."""
+ASK_AGAIN = "Sorry, I didn't catch that. Could you say it again?"
+
 
 @dataclass(frozen=True)
 class PipelineOptions:
@@ -80,6 +87,9 @@ class PipelineOptions:
     max_utterance_s: float = 15.0
     min_no_speech_prob: float = 0.6
     """A transcript whose no-speech probability reaches this (and is short) is treated as noise."""
+    min_score: float | None = UNSURE_BELOW
+    """A command whisper heard with a mean log-probability per token under this is not acted on: Hearth asks to
+    hear it again (`Transcript.heard_surely`); None: act on whatever was heard."""
     early_commit_at: float | None = 0.8
     """A speculative reading (at a short pause) whose meaning is at least this probable (`Transcript.judgement`)
     is committed at once if speech has not resumed, without waiting for the endpoint; None: never early."""
@@ -218,12 +228,14 @@ class VoicePipeline:
             trace["stt_passes"] = transcript.passes
         if transcript.first_best is not None:
             trace["heard_first"] = transcript.first_best
+        if transcript.score is not None:
+            trace["heard_score"] = round(transcript.score, 3)
         if utterance.wake is not None:
             trace["wake"] = {"word": utterance.wake.word,
                              "at_ms": round(utterance.wake.timestamp_ms - utterance.end_ms, 1)}
         timings = {"speech_end": 0.0, "endpoint": round(utterance.decided_ms - utterance.end_ms, 1),
                    "transcript": since_end(transcript_at)}
-        reply = await self._reply(transcript.text, trace)
+        reply = await self._reply(transcript, trace)
         for stage, mark in reply.marks.items():
             timings[stage] = since_end(mark)
         timings.setdefault("executed", since_end(time.perf_counter()))
@@ -247,7 +259,13 @@ class VoicePipeline:
             return True
         return transcript.no_speech_prob >= self.options.min_no_speech_prob and len(text.split()) <= 2
 
-    async def _reply(self, text: str, trace: dict[str, Any]) -> TextReply:
+    async def _reply(self, transcript: Transcript, trace: dict[str, Any]) -> TextReply:
+        """handle_text's reply to what was heard; a question instead when it was heard too unsurely to act on."""
+        if not transcript.heard_surely(self.options.min_score):
+            _LOGGER.info("heard %r too unsurely (%.2f per token): asking again", transcript.text, transcript.score)
+            trace["unsure"] = True
+            return TextReply(ASK_AGAIN, follow_up=True)
+        text = transcript.text
         try:
             reply = await self.handle_text(text)
         except HearthError as err:

@@ -128,6 +128,11 @@ class Transcript:
     def normalized(self) -> str:
         return normalize_transcript(self.text)
 
+    def heard_surely(self, min_score: float | None) -> bool:
+        """Heard well enough to act on: the recogniser's mean log-probability per token of `text` is at least
+        `min_score` (always, with None or where it gives no score)."""
+        return min_score is None or self.score is None or self.score >= min_score
+
     def to_dict(self) -> dict[str, Any]:
         data = {"text": self.text, "language": self.language, "audio_ms": round(self.audio_ms, 1),
                 "no_speech_prob": round(self.no_speech_prob, 4)}

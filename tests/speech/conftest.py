@@ -96,6 +96,11 @@ def with_noise(samples: np.ndarray, snr_db: float, seed: int = 1) -> np.ndarray:
     return np.clip(noisy, -1.0, 1.0).astype(np.float32)
 
 
+DROWNED_SNR_DB = 0.0
+"""White noise as loud as the speech: whisper still writes words ("I'm off to get some light." for "Turn off
+the kitchen lights."), under `speech.pipeline.UNSURE_BELOW` per token."""
+
+
 def join(*parts: np.ndarray) -> np.ndarray:
     return np.concatenate(parts).astype(np.float32)
 

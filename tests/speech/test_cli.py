@@ -22,7 +22,7 @@ from speech.cli import (
     run_speak,
 )
 from speech.errors import AudioDeviceError, AudioFormatError
-from speech.pipeline import TextReply
+from speech.pipeline import PipelineOptions, TextReply
 from speech.wavfile import read_wav
 
 from .conftest import Speak, join, silence
@@ -136,4 +136,18 @@ def test_the_stt_window_is_seconds_up_to_whispers_own(capsys: pytest.CaptureFixt
     assert parser.parse_args(["--stt-window", "8"]).stt_window == 8.0
     with pytest.raises(SystemExit):
         parser.parse_args(["--stt-window", said])
+    assert error in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("said", "error"), [("low", "'low' is not a log-probability or none"),
+                                             ("0.5", "between -5 and 0")])
+def test_the_stt_min_score_is_a_log_probability_or_none(capsys: pytest.CaptureFixture[str], said: str,
+                                                        error: str) -> None:
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    assert parser.parse_args([]).stt_min_score == PipelineOptions.min_score
+    assert parser.parse_args(["--stt-min-score", "-1.2"]).stt_min_score == -1.2
+    assert parser.parse_args(["--stt-min-score", "none"]).stt_min_score is None
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--stt-min-score", said])
     assert error in capsys.readouterr().err

@@ -13,7 +13,7 @@ import pytest
 from hub.core.errors import ExecutionError
 from speech.audio import float_to_int16, resample
 from hub.core.seams import ReadingJudge
-from speech.pipeline import PipelineOptions, TextReply, VoicePipeline
+from speech.pipeline import ASK_AGAIN, UNSURE_BELOW, PipelineOptions, TextReply, VoicePipeline
 from speech.protocols import AudioChunk, Transcript, normalize_transcript
 from speech.stt import WhisperStt
 from speech.tts import PiperTts
@@ -21,7 +21,7 @@ from speech.vad import Endpointer
 from speech.wake import MicroWakeDetector
 from speech.wavfile import WavSink, WavSource
 
-from .conftest import Speak, join, noise, silence, with_noise
+from .conftest import DROWNED_SNR_DB, Speak, join, noise, silence, with_noise
 
 
 class RecordingHandler:
@@ -337,3 +337,27 @@ async def test_speech_that_resumes_after_a_sure_reading_is_not_committed(stt: Wh
     assert handler.heard == ["turn off the kitchen lights and start the vacuum"]  # but speech went on: one command
     assert len(traces) == 1 and traces[0]["audio"]["end_ms"] > resumed_ms  # cut after the resumed speech
     assert counting.calls == 2  # read at the first pause, and again at the end (when that pause is sure, early)
+
+
+async def test_a_command_heard_too_unsurely_is_asked_again_not_acted_on(stt: WhisperStt, joe: Speak,
+                                                                        judge: ReadingJudge) -> None:
+    """Whisper's reading of a command drowned in noise scores under `UNSURE_BELOW` per token: the pipeline asks
+    to hear it again and the handler never sees it. The same audio with the gate off reaches the handler, and a
+    clean command is acted on with the gate on."""
+    drowned = join(silence(0.5), with_noise(joe("Turn off the kitchen lights."), DROWNED_SNR_DB), silence(1.2))
+    clean = join(silence(0.5), joe("Open the garage door."), silence(1.2))
+
+    async def run(audio: np.ndarray, min_score: float | None) -> tuple[RecordingHandler, list[dict[str, Any]]]:
+        handler = RecordingHandler()
+        pipeline = VoicePipeline(stt, handler, vad=Endpointer(), accept=judge,
+                                 options=PipelineOptions(wake_required=False, min_score=min_score))
+        return handler, await pipeline.run(WavSource.from_samples(audio))
+
+    handler, traces = await run(drowned, UNSURE_BELOW)
+    assert handler.texts == [] and len(traces) == 1
+    assert traces[0]["unsure"] is True and traces[0]["heard_score"] < UNSURE_BELOW
+    assert traces[0]["response"] == ASK_AGAIN and traces[0]["follow_up"] is True
+    handler, traces = await run(drowned, None)
+    assert len(handler.texts) == 1 and "unsure" not in traces[0]
+    handler, traces = await run(clean, UNSURE_BELOW)
+    assert handler.heard == ["open the garage door"] and traces[0]["heard_score"] >= UNSURE_BELOW

@@ -11,7 +11,7 @@ import pytest
 
 from hub.core.seams import Judgement
 from speech.errors import ModelLoadError
-from speech.protocols import normalize_transcript
+from speech.protocols import Transcript, normalize_transcript
 from speech.stt import (bundled_tiny_en, WhisperOptions, WhisperStt, build_prompt, loops, pick_device,
                         resolve_model)
 
@@ -169,3 +169,10 @@ def test_cuda_asked_for_by_name_is_not_silently_replaced() -> None:
         pytest.skip("this machine's GPU works")
     with pytest.raises(ModelLoadError, match="on cuda"):
         WhisperStt(WhisperOptions(device="cuda", second_model=None))
+
+
+@pytest.mark.parametrize(("score", "gate", "sure"), [(-0.2, -0.7, True), (-0.7, -0.7, True), (-1.3, -0.7, False),
+                                                     (-1.3, None, True), (None, -0.7, True)])
+def test_a_reading_is_heard_surely_at_or_above_the_gate(score: float | None, gate: float | None, sure: bool) -> None:
+    """Under the gate the pipeline asks again; no gate, or no score from the recogniser, acts as before."""
+    assert Transcript("turn on the lamp", score=score).heard_surely(gate) is sure

@@ -20,7 +20,9 @@ from wyoming.wake import Detect, Detection, NotDetected
 from devices.mqtt.broker import free_port
 from hub.app import Hub, HubOptions
 from hub.wyoming import Engines, WyomingServer
+from speech.pipeline import UNSURE_BELOW
 from tests.conftest import DEMO_HOME, Mosquitto, hub_config
+from tests.speech.conftest import DROWNED_SNR_DB, join, silence, with_noise
 
 
 @pytest.fixture
@@ -97,6 +99,17 @@ async def test_transcribe_any_rate_and_channels(server, joe) -> None:
     assert Transcript.from_event(reply).text.lower() == "turn on the kitchen lights."
     (reply,) = await ask(uri, Transcribe(), *audio_events(resample(speech, 44100), 44100, channels=2))
     assert Transcript.from_event(reply).text.lower() == "turn on the kitchen lights."
+
+
+async def test_speech_heard_too_unsurely_is_no_transcript(server, joe, stt) -> None:
+    """Whisper's reading of a command drowned in noise is under the hub's gate: Home Assistant is told nothing
+    was recognised (and says so), rather than handed words to act on."""
+    uri, hub = server
+    drowned = join(silence(0.5), with_noise(joe("Turn off the kitchen lights."), DROWNED_SNR_DB - 5), silence(1.2))
+    heard = await asyncio.to_thread(stt.transcribe, drowned, hub.conversation.understands)
+    assert heard.text.strip() and heard.score < UNSURE_BELOW  # words, unsurely
+    (reply,) = await ask(uri, Transcribe(language="en"), *audio_events(drowned))
+    assert Transcript.from_event(reply).text == ""
 
 
 async def test_synthesize(server) -> None:
