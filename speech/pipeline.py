@@ -147,6 +147,8 @@ class VoicePipeline:
         self.traces: list[dict[str, Any]] = []
         self._speculation: _Speculation | None = None
         self._follow_up = False
+        self._asked_again = False
+        """The last reply asked to hear a command again: a second unsure one does not keep listening."""
 
     async def run(self, source: AudioSource) -> list[dict[str, Any]]:
         """Process the source until it ends; returns (and reports through on_trace) one trace per command."""
@@ -264,7 +266,9 @@ class VoicePipeline:
         if not transcript.heard_surely(self.options.min_score):
             _LOGGER.info("heard %r too unsurely (%.2f per token): asking again", transcript.text, transcript.score)
             trace["unsure"] = True
-            return TextReply(ASK_AGAIN, follow_up=True)
+            again, self._asked_again = self._asked_again, True
+            return TextReply(ASK_AGAIN, follow_up=not again)  # twice in a row (a noisy room): wait for the wake word
+        self._asked_again = False
         text = transcript.text
         try:
             reply = await self.handle_text(text)

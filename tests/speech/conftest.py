@@ -98,7 +98,8 @@ def with_noise(samples: np.ndarray, snr_db: float, seed: int = 1) -> np.ndarray:
 
 DROWNED_SNR_DB = 0.0
 """White noise as loud as the speech: whisper still writes words ("I'm off to get some light." for "Turn off
-the kitchen lights."), under `speech.pipeline.UNSURE_BELOW` per token."""
+the kitchen lights."), under `speech.pipeline.UNSURE_BELOW` per token. Some cuts of it read surely at 0 dB
+("Turn off the victim life."): the tests that use them drown it 5 dB deeper, and each checks the score."""
 
 
 def join(*parts: np.ndarray) -> np.ndarray:

@@ -361,3 +361,19 @@ async def test_a_command_heard_too_unsurely_is_asked_again_not_acted_on(stt: Whi
     assert len(handler.texts) == 1 and "unsure" not in traces[0]
     handler, traces = await run(clean, UNSURE_BELOW)
     assert handler.heard == ["open the garage door"] and traces[0]["heard_score"] >= UNSURE_BELOW
+
+
+async def test_a_second_unsure_command_in_a_row_goes_back_to_waiting_for_the_wake_word(stt: WhisperStt, joe: Speak,
+                                                                                     judge: ReadingJudge) -> None:
+    """In a noisy room, asking again must not become a loop: after the second unsure command in a row the
+    pipeline waits for the wake word, so a third one without it is not even transcribed."""
+    drowned = with_noise(joe("Turn off the kitchen lights."), DROWNED_SNR_DB - 5)
+    audio = join(silence(0.5), joe("Hey Jarvis."), silence(0.3), drowned, silence(1.2), drowned, silence(1.2),
+                 drowned, silence(1.2))
+    handler = RecordingHandler()
+    pipeline = VoicePipeline(stt, handler, vad=Endpointer(), wake=MicroWakeDetector(), accept=judge,
+                             options=PipelineOptions(wake_required=True))
+    traces = await pipeline.run(WavSource.from_samples(audio))
+    assert handler.texts == [] and [t["unsure"] for t in traces] == [True, True]
+    assert all(t["heard_score"] < UNSURE_BELOW for t in traces)
+    assert traces[0]["follow_up"] is True and "follow_up" not in traces[1]
