@@ -237,6 +237,8 @@ class VoicePipeline:
                              "at_ms": round(utterance.wake.timestamp_ms - utterance.end_ms, 1)}
         timings = {"speech_end": 0.0, "endpoint": round(utterance.decided_ms - utterance.end_ms, 1),
                    "transcript": since_end(transcript_at)}
+        if utterance.wake is not None:
+            self._asked_again = False  # woken anew: an unsure command may be asked again once more
         reply = await self._reply(transcript, trace)
         for stage, mark in reply.marks.items():
             timings[stage] = since_end(mark)

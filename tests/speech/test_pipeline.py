@@ -366,7 +366,8 @@ async def test_a_command_heard_too_unsurely_is_asked_again_not_acted_on(stt: Whi
 async def test_a_second_unsure_command_in_a_row_goes_back_to_waiting_for_the_wake_word(stt: WhisperStt, joe: Speak,
                                                                                      judge: ReadingJudge) -> None:
     """In a noisy room, asking again must not become a loop: after the second unsure command in a row the
-    pipeline waits for the wake word, so a third one without it is not even transcribed."""
+    pipeline waits for the wake word, so a third one without it is not even transcribed. Woken again, it asks
+    again once more."""
     drowned = with_noise(joe("Turn off the kitchen lights."), DROWNED_SNR_DB - 5)
     audio = join(silence(0.5), joe("Hey Jarvis."), silence(0.3), drowned, silence(1.2), drowned, silence(1.2),
                  drowned, silence(1.2))
@@ -377,3 +378,6 @@ async def test_a_second_unsure_command_in_a_row_goes_back_to_waiting_for_the_wak
     assert handler.texts == [] and [t["unsure"] for t in traces] == [True, True]
     assert all(t["heard_score"] < UNSURE_BELOW for t in traces)
     assert traces[0]["follow_up"] is True and "follow_up" not in traces[1]
+    woken = await pipeline.run(WavSource.from_samples(join(silence(0.5), joe("Hey Jarvis."), silence(0.3), drowned,
+                                                           silence(1.2))))
+    assert len(traces) == 3 and woken[-1]["unsure"] is True and woken[-1]["follow_up"] is True
