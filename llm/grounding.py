@@ -8,7 +8,9 @@ Two general steps, neither of which quotes a sentence:
 2. Intent x target. The tagger gives a distribution over intents; intents that are one act on different kinds
    of device (`ACTS`: setting a level is a light's brightness, a cover's position, a fan's speed) share their
    probability. A clause that names one device is carried out by the member of its act that the device's
-   domain takes (`hub.core.targets.INTENT_DOMAINS`), as surely as the act was heard (`fit_intent`).
+   domain takes (`hub.core.targets.INTENT_DOMAINS`), as surely as the act was heard given that device: the
+   probability of device intents the device cannot take is ruled out (`fit_intent`). "set the nest to 21",
+   torn between a thermostat's temperature and a cover's position, is the thermostat's.
 """
 
 from __future__ import annotations
@@ -27,22 +29,24 @@ from llm.entities import HomeNames
 _LOGGER = logging.getLogger(__name__)
 
 ACTS: tuple[frozenset[str], ...] = (
-    frozenset({"HassLightSet", "HassSetPosition", "HassFanSetSpeed", "HassSetVolume"}),
+    frozenset({"HassLightSet", "HassSetPosition", "HassFanSetSpeed", "HassSetVolume", "HassClimateSetTemperature"}),
     frozenset({"HassMediaPause", "HassVacuumReturnToBase", "HassLawnMowerDock"}),
     frozenset({"HassMediaUnpause", "HassVacuumStart", "HassLawnMowerStartMowing", "HassTurnOn", "HassStartTimer"}),
 )
-"""Intents that are one act said of different kinds of device: set a level; stop (a player pauses, a vacuum
-or mower goes home); start (a scene is turned on, a paused player carries on, a vacuum starts)."""
+"""Intents that are one act said of different kinds of device: set a level (a thermostat's is its temperature);
+stop (a player pauses, a vacuum or mower goes home); start (a scene is turned on, a paused player carries on, a
+vacuum starts)."""
 
-LEVEL_SPANS = {"HassLightSet": "brightness", "HassSetPosition": "position", "HassFanSetSpeed": "percentage",
-               "HassSetVolume": "volume"}
-"""The span that carries the level of each level-setting intent: a level heard for one is the other's."""
-LEVEL_SLOTS = {"HassLightSet": "brightness", "HassSetPosition": "position", "HassFanSetSpeed": "percentage",
-               "HassSetVolume": "volume_level"}
-"""The same, as slots of a call."""
-_LEVELS = frozenset(LEVEL_SPANS.values())
+_LEVELS = frozenset(("brightness", "position", "percentage", "volume"))
 """A level tagged as any of them is the level of the intent the named device takes ("set the tv strip to 20%",
 its 20 tagged as a cover's position, is a light's brightness)."""
+LEVEL_SPANS = {"HassLightSet": "brightness", "HassSetPosition": "position", "HassFanSetSpeed": "percentage",
+               "HassSetVolume": "volume", "HassClimateSetTemperature": "temperature"}
+"""The span that carries the level of each level-setting intent: a level heard for one is the other's (a
+thermostat's level is its temperature)."""
+LEVEL_SLOTS = {"HassLightSet": "brightness", "HassSetPosition": "position", "HassFanSetSpeed": "percentage",
+               "HassSetVolume": "volume_level", "HassClimateSetTemperature": "temperature"}
+"""The same, as slots of a call."""
 _TARGET_SPANS = ("name", "area", "floor", "domain")
 
 
@@ -55,13 +59,34 @@ def fit_intent(clause: Clause, names: HomeNames) -> Clause:
     heard (the sum of its intents' probabilities); unchanged when it names no one device, or the device takes
     the intent heard and the clause is already sure of it."""
     entity = named_entity(clause, names)
-    intent = carrier(clause.intent, entity, clause.intents) if entity is not None else clause.intent
-    if entity is None or intent is None:
+    if entity is None or not any(i in INTENT_DOMAINS for i in act_of(clause.intent)):  # a question: no act to fit
         return with_level_of(clause, clause.intent)
-    surely = max(clause.confidence, sum(clause.intents.get(i, 0.0) for i in act_of(clause.intent)))
+    intent = carrier(clause.intent, entity, clause.intents) or _likeliest_taken(entity, clause.intents)
+    if intent is None:
+        return with_level_of(clause, clause.intent)
+    act = act_of(intent) | ({clause.intent} if intent in act_of(clause.intent) else set())
+    heard = max(clause.confidence if clause.intent in act else 0.0, sum(clause.intents.get(i, 0.0) for i in act))
+    ruled_out = sum(p for i, p in clause.intents.items() if i not in act and not _takes(entity, i))
+    surely = min(1.0, heard / max(1.0 - ruled_out, 1e-6))
     if intent != clause.intent:
         _LOGGER.debug("%s on %s (a %s): %s", clause.intent, entity.name, entity.domain, intent)
     return with_level_of(replace(clause, intent=intent, confidence=surely), intent)
+
+
+_NAMED_DOMAINS = {**INTENT_DOMAINS, "HassVacuumCleanArea": ("vacuum",)}
+"""The domains of the device an intent's name slot names (a vacuum sent to clean an area names the vacuum)."""
+
+
+def _takes(entity: Entity, intent: str) -> bool:
+    """Whether the device can be what `intent` names; intents that act on no device (timers, lists, the time,
+    questions) are readings that stay possible whatever the clause names."""
+    return intent not in _NAMED_DOMAINS or entity.domain in _NAMED_DOMAINS[intent]
+
+
+def _likeliest_taken(entity: Entity, heard: dict[str, float]) -> str | None:
+    """When the act heard means nothing for the device, the likeliest other device intent heard that it takes."""
+    taken = [i for i in sorted(heard) if i in INTENT_DOMAINS and entity.domain in INTENT_DOMAINS[i]]
+    return max(taken, key=lambda i: heard[i]) if taken else None
 
 
 def with_level_of(clause: Clause, intent: str) -> Clause:
@@ -90,7 +115,8 @@ def fit_call(intent: str, slots: dict[str, Any], names: HomeNames, heard: dict[s
         return intent, slots
     kept = {k: v for k, v in slots.items() if k not in ("domain", "device_class", LEVEL_SLOTS.get(intent))}
     if (level := LEVEL_SLOTS.get(intent)) in slots and fitted in LEVEL_SLOTS:
-        kept[LEVEL_SLOTS[fitted]] = max(0, min(100, int(slots[level])))
+        value = slots[level]
+        kept[LEVEL_SLOTS[fitted]] = value if fitted == "HassClimateSetTemperature" else max(0, min(100, int(value)))
     return fitted, kept
 
 

@@ -22,7 +22,7 @@ from hub.core.home import Area, Entity, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import ToolCall
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
-from llm.decode import Clause
+from llm.decode import Clause, Span
 from hub.core.grounding import area_said_for, content_words, distinctive_words, fit, narrowed
 from llm.freetext import bare, search
 from llm.entities import HomeNames, NameIndex, domain_of, is_here
@@ -51,11 +51,14 @@ _COLOR_TEMPS = {
     "candlelight": 1900,
     "warm white": 2700,
     "warm": 2700,
+    "warmer": 2700,
     "soft white": 2700,
     "cool white": 4000,
     "cold white": 4000,
     "cool": 4000,
     "cold": 4000,
+    "cooler": 4000,
+    "colder": 4000,
     "neutral white": 4000,
     "daylight": 6500,
     "day light": 6500,
@@ -165,6 +168,9 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             call = ToolCall(intent, slots, round(clause.confidence, 4))
             if calls and (calls[-1].intent, calls[-1].slots) == (call.intent, call.slots):
                 continue  # "Let's get to the next song": one clause heard twice, not two skips
+            if calls and (whole := _completed(calls[-1], call)) is not None:
+                calls[-1] = whole  # "three minutes for the poached eggs": the timer's name heard as a clause
+                continue
             if _unsaid_lock_verb(call, said, names):
                 _LOGGER.debug("dropped %s on a lock: no lock or unlock said in %r", call.intent, said)
                 continue
@@ -175,6 +181,19 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
     return _carried_out(calls, names)
+
+
+def _completed(before: ToolCall, call: ToolCall) -> ToolCall | None:
+    """A clause of the same deviceless intent as the call before, lacking every slot the intent needs and adding
+    only slots that call lacks, completes that call (a timer's, alarm's or list's words tagged apart); else None."""
+    needs = _NEEDS.get(call.intent)
+    if call.intent != before.intent or call.intent in TARGET_INTENTS or not needs or not call.slots:
+        return None
+    if any(k in call.slots for k in needs) or not any(k in before.slots for k in needs):
+        return None
+    if set(call.slots) & set(before.slots):
+        return None
+    return replace(before, slots={**before.slots, **call.slots}, confidence=min(before.confidence, call.confidence))
 
 
 def _carried_out(calls: list[ToolCall], names: HomeNames) -> list[ToolCall]:
@@ -393,7 +412,7 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
     if intent in TARGET_INTENTS:
         clause_spans = merge_name_spans(clause.spans, clause.utterance, names)
     spans: dict[str, list[str]] = {}
-    for span in clause_spans:
+    for span in durations_as_said(clause_spans, clause.utterance or clause.text):
         spans.setdefault(span.kind, []).append(span.text)
     values = _value_slots(intent, spans, clause.text.casefold())
     if intent not in TARGET_INTENTS:
@@ -450,6 +469,8 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
                 out["brightness"] = int(min(100, max(0, value)))
         if (c := _first(spans, "color")) is not None:
             out["color"] = normalize_name(c)
+            if out["color"] in _COLOR_TEMPS:  # "a warmer colour": a white, said as a colour, is its temperature
+                out["temperature"] = _COLOR_TEMPS[out.pop("color")]
         if (t := _first(spans, "temperature")) is not None:
             kelvin = _COLOR_TEMPS.get(normalize_name(t))
             number = parse_number(re.sub(r"(?i)\s*(kelvin|k)\b", "", t))
@@ -494,9 +515,10 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
 
 
 _DIRECTION = re.compile(
-    r"\b(?:(?P<up>too dim|too dark|too quiet|up|brighter|brighten|lighter|raise|increase|more|louder|higher)"
+    r"\b(?:(?P<up>too dim|too dark|too quiet|up|brighter|brighten|lighter|raise|increase|more|louder|higher|boost"
+    r"|crank|pump)"
     r"|(?P<down>too loud|too bright|down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|quieten|hush"
-    r"|softer))\b")
+    r"|softer|quiet|shush|shh|silence))\b")
 """Words for a direction; in the words the tagger marked as the direction, else in the clause, the last one
 said wins: "it's a bit dim in here, brighten it up" is up when no word of it is marked."""
 
@@ -505,6 +527,32 @@ def _direction(spans: dict[str, list[str]], clause_text: str) -> str:
     word = _first(spans, "direction")
     said = list(_DIRECTION.finditer(normalize_name(word if word is not None else clause_text)))
     return "down" if said and said[-1].group("down") else "up"
+
+
+_UNIT_AFTER = re.compile(r"\s*(?:and an? (?:half|quarter)\s+)?(hours?|hrs?|minutes?|mins?|seconds?|secs?)\b",
+                         re.IGNORECASE)
+_UNIT_AND = re.compile(r"\b(hours?|hrs?|minutes?|mins?|seconds?|secs?)\s+and(?:\s+an?)?\s+$", re.IGNORECASE)
+_DURATION_SPANS = {"h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def durations_as_said(spans: list[Span], utterance: str) -> list[Span]:
+    """A duration is in the unit said after its number, whatever unit the tagger marked ("three minutes" tagged
+    as hours is 3 minutes); a number after "<unit> and" with no unit of its own is more of that unit ("an hour
+    and a half" is 1.5 hours). Other spans pass unchanged."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.kind not in _DURATION_SPANS.values():
+            out.append(span)
+            continue
+        after = _UNIT_AFTER.match(utterance, span.end)
+        before = _UNIT_AND.search(utterance[: span.start])
+        unit = after.group(1) if after else before.group(1) if before else None
+        kind = _DURATION_SPANS[unit[0].lower()] if unit else span.kind
+        if after is None and before is not None and out and out[-1].kind == kind:
+            out[-1] = replace(out[-1], text=f"{out[-1].text} and {span.text}", end=span.end, last_word=span.last_word)
+            continue
+        out.append(replace(span, kind=kind))
+    return out
 
 
 def _timer_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:

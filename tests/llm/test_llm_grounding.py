@@ -8,6 +8,7 @@ from hub.core.errors import ExecutionError
 from hub.core.home import Home
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for
 from llm import slots
+from llm.decode import Clause, Span
 from llm.entities import HomeNames
 from llm.resolver import Resolver
 
@@ -179,3 +180,71 @@ def test_a_word_taken_for_a_kind_that_is_no_kind_is_the_one_device_named_with_it
         {"name": "Christmas Tree"}]
     assert slots._targets("HassTurnOn", {"domain": ["kitchen"]}, names, "open the bedroom kitchen") == [
         {"domain": "kitchen"}]
+
+
+_NEST_HOME = """
+areas:
+  - {id: lounge, name: Lounge, context_area: true}
+entities:
+  - {id: climate.nest, name: Nest Thermostat, area: lounge, state: heat, attributes: {min_temp: 7, max_temp: 30}}
+  - {id: cover.patio, name: Patio Blind, area: lounge, state: open}
+  - {id: light.lamp, name: Lamp, area: lounge, state: "off"}
+"""
+
+
+def _clause(text: str, name: str, level: str, intents: dict[str, float]) -> Clause:
+    start, at = text.index(name), text.index(level)
+    words = text.split()
+    return Clause(max(intents, key=intents.__getitem__), max(intents.values()), 0, len(words) - 1, text,
+                  [Span("name", name, words.index(name.split()[0]), words.index(name.split()[-1]), start,
+                        start + len(name)),
+                   Span("position", level, words.index(level), words.index(level), at, at + len(level))],
+                  text, intents)
+
+
+def test_intents_the_named_device_cannot_take_are_ruled_out() -> None:
+    """The tagger torn between a thermostat's temperature and a cover's position (0.52 / 0.40) on "the nest": the
+    Nest Thermostat takes no position, so the temperature is as sure as the rest of what was heard allows, and the
+    level said is its temperature. Torn between two intents the device takes, the clause stays unsure."""
+    from llm.grounding import fit_intent
+
+    names = HomeNames(parse_home(_NEST_HOME))
+    torn = {"HassClimateSetTemperature": 0.52, "HassSetPosition": 0.40, "HassLightSet": 0.04}
+    fitted = fit_intent(_clause("set the nest to 21", "nest", "21", torn), names)
+    assert fitted.intent == "HassClimateSetTemperature" and fitted.confidence > 0.9
+    assert [s.kind for s in fitted.spans] == ["name", "temperature"]
+    fitted = fit_intent(_clause("set the patio blind to 21", "patio blind", "21", torn), names)
+    assert fitted.intent == "HassSetPosition" and [s.kind for s in fitted.spans] == ["name", "position"]
+    on_or_off = {"HassTurnOn": 0.5, "HassTurnOff": 0.45, "HassStartTimer": 0.02}
+    assert fit_intent(_clause("turn the lamp on 2", "lamp", "2", on_or_off), names).confidence < 0.6
+    # what names no device, or a device no heard intent acts on, is left as heard
+    assert fit_intent(_clause("set the nest to 21", "nest", "21", {"HassGetState": 0.6, "HassSetPosition": 0.3}),
+                      names).intent == "HassGetState"
+
+
+def test_a_clause_that_only_completes_the_call_before_joins_it() -> None:
+    """"three minutes for the poached eggs": the timer's name tagged as a clause of its own is that timer's name,
+    not a second timer with no duration. A clause that repeats a slot, or one with what its intent needs, stays."""
+    from hub.core.events import ToolCall
+
+    timer = ToolCall("HassStartTimer", {"minutes": 3}, 0.99)
+    assert slots._completed(timer, ToolCall("HassStartTimer", {"name": "eggs"}, 0.9)) == ToolCall(
+        "HassStartTimer", {"minutes": 3, "name": "eggs"}, 0.9)
+    assert slots._completed(timer, ToolCall("HassStartTimer", {"minutes": 10}, 0.9)) is None  # a second timer
+    assert slots._completed(ToolCall("HassListAddItem", {"item": "milk", "name": "shopping"}),
+                            ToolCall("HassListAddItem", {"name": "party"})) is None
+    assert slots._completed(ToolCall("HassTurnOn", {"name": "Lamp"}), ToolCall("HassTurnOn", {"area": "Lounge"})) is None
+
+
+@pytest.mark.parametrize(("said", "direction"), [
+    ("be quiet", "down"), ("shush", "down"), ("it's too quiet in here", "up"), ("boost the volume", "up"),
+    ("crank it", "up"), ("turn it down", "down"),
+])
+def test_a_step_goes_the_way_its_words_say(said: str, direction: str) -> None:
+    assert slots._direction({}, said) == direction
+
+
+def test_a_white_said_as_a_colour_is_its_temperature() -> None:
+    assert slots._value_slots("HassLightSet", {"color": ["warmer"]}, "give the lamp a warmer colour") == {
+        "temperature": 2700}
+    assert slots._value_slots("HassLightSet", {"color": ["blue"]}, "make the lamp blue") == {"color": "blue"}

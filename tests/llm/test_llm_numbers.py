@@ -70,3 +70,25 @@ def test_durations_carry_fractions_down() -> None:
 @pytest.mark.parametrize("n", [0, 7, 13, 20, 22, 99, 100, 105, 250, 1000, 2700])
 def test_words_round_trip(n: int) -> None:
     assert parse_number(to_words(n)) == n
+
+
+def _duration_spans(text: str, *marked: tuple[str, str]) -> list[tuple[str, str]]:
+    from llm.decode import Span
+    from llm.slots import durations_as_said
+
+    spans = []
+    for kind, said in marked:
+        at = text.index(said, spans[-1].end if spans else 0)
+        spans.append(Span(kind, said, 0, 0, at, at + len(said)))
+    return [(s.kind, s.text) for s in durations_as_said(spans, text)]
+
+
+def test_a_duration_is_in_the_unit_said_after_it() -> None:
+    assert _duration_spans("three minutes for the eggs", ("hours", "three")) == [("minutes", "three")]
+    assert _duration_spans("two hours for the ham", ("minutes", "two")) == [("hours", "two")]
+    assert _duration_spans("timer for an hour and a half", ("hours", "an"), ("seconds", "a half")) == [
+        ("hours", "an and a half")]
+    assert _duration_spans("1 hour and 20 minutes", ("hours", "1"), ("minutes", "20")) == [
+        ("hours", "1"), ("minutes", "20")]
+    assert _duration_spans("a timer for ten", ("minutes", "ten")) == [("minutes", "ten")]  # no unit said: as marked
+    assert parse_duration("an and a half", None, None) == {"hours": 1, "minutes": 30}
