@@ -233,9 +233,6 @@ TEMPLATES: dict[str, list[str]] = {
         "<set> <the> {area} {d_light} to {ctemp}",
         "(make|set) <the> {d_light} {ctemp} [{here}]",
         "(set|change) <the> (color temperature|colour temperature|white balance) of <the> {name_light} to {ctemp}",
-        "<can> (make|set|change|turn) <the> {d_light} [<in> {area}] [to] a {ctemp_rel} (colour|color|light|white|tone)",
-        "<can> (give|make) <the> {name_light} a {ctemp_rel} (colour|color|light|white|tone) <pls>",
-        "(make|turn) <the> {name_light} {ctemp_rel} <pls>",
     ],
     "HearthBrightnessStep": [
         "{dim} <the> {name_light} (a bit|a little|a touch|slightly|a notch)",
@@ -375,9 +372,6 @@ TEMPLATES: dict[str, list[str]] = {
         "pause [(it|that|this)] <pls>",
         "pause (the music|playback) <in> {area}",
         "(stop|pause) (the|my) (music|song|playback|movie|podcast)",
-        "(turn|switch) (the|my|that) (music|tunes|radio|podcast|song) off <pls>",
-        "(turn|switch|shut) off (the|my|that) (music|tunes|radio|podcast|song) <pls>",
-        "(kill|cut) the (music|tunes|radio) <pls>",
         "(hold on|wait) pause (it|that|the music)",
         "(stop|pause) <the> {name_media}",
         "pause [playback] (on|in) <the> {name_media}",
@@ -409,7 +403,6 @@ TEMPLATES: dict[str, list[str]] = {
         "mute <pls>",
         "(turn|switch) off the sound [(on|of) <the> {name_media}]",
         "(silence|hush) <the> {name_media}",
-        "(shut up|be quiet|quiet|hush|shush|shh|silence|pipe down|zip it|quiet down) <pls>",
     ],
     "HassMediaPlayerUnmute": [
         "<can> unmute <the> {name_media} <pls>",
