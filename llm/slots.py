@@ -1007,6 +1007,9 @@ def _spot_sensor(clause_text: str, areas: list[str], names: HomeNames) -> list[s
 _VERB_ALONE = re.compile(r"^(?:please\s+)?\w+(?:\s+(?:the\s+)?(?:up|everything|all|it|them|house|home|place))*"
                          r"(?:\s+(?:please|now|right now))*\W*$")
 """'lock up', 'unlock please': a lock or cover verb with nothing else said means every device of its kind."""
+_VERB_UP = re.compile(r"^(?:please\s+)?\w+\s+up(?:\s+(?:please|now|right now))*\W*$")
+"""'shut up', 'open up': a cover verb with only "up" is an idiom (be quiet; let someone in), not every cover.
+'lock up' still locks."""
 
 
 def _verb_domain(
@@ -1027,4 +1030,6 @@ def _verb_domain(
         if door:
             del base["device_class"]
     elif _COVER_VERBS.search(clause_text) and (entity.domain == "cover" if entity else said in (None, "cover")):
+        if said is None and entity is None and not placed and _VERB_UP.match(clause_text.strip()):
+            return
         base["domain"] = "cover"

@@ -248,3 +248,20 @@ def test_a_white_said_as_a_colour_is_its_temperature() -> None:
     assert slots._value_slots("HassLightSet", {"color": ["warmer"]}, "give the lamp a warmer colour") == {
         "temperature": 2700}
     assert slots._value_slots("HassLightSet", {"color": ["blue"]}, "make the lamp blue") == {"color": "blue"}
+
+
+def test_a_cover_verb_with_only_up_is_no_cover_command(resolver: Resolver, demo_home: Home) -> None:
+    """"shut up" is no order to close every blind in the room, nor "open up" to open them; "lock up" locks and
+    "close everything" closes every cover."""
+    names = HomeNames(demo_home)
+    for said in ("shut up", "open up", "close up please"):
+        base: dict[str, object] = {}
+        slots._verb_domain("HassTurnOff", base, [], names, said)
+        assert base == {}, said
+    base = {}
+    slots._verb_domain("HassTurnOn", base, [], names, "lock up")
+    assert base == {"domain": "lock"}
+    base = {}
+    slots._verb_domain("HassTurnOff", base, [], names, "close everything")
+    assert base == {"domain": "cover"}
+    assert not slots.grounded(resolver.resolve("shut up", demo_home), names)
