@@ -10,11 +10,11 @@ With no --data, every group of the suite is scored, each set over its own home. 
 written by hand by writers who read neither the training data nor the resolver, each before a retraining
 (heldout3 to heldout9 on 2026-12-04, heldout10 and heldout11 on 2026-12-05):
 - `heldout11`: ordinary people's casual requests to a voice assistant (vocatives, no device names, indirect
-  needs, chatter), over a frozen copy of the demo home; not yet scored;
+  needs, chatter), over a frozen copy of the demo home; misses not read;
 - `heldout10`: a retired couple's farmhouse with a holiday-let annexe and a country vet's flat above her
-  practice, with her partner's motorbike workshop; not yet scored;
+  practice, with her partner's motorbike workshop; misses not read;
 - `heldout9`: a busy family's semi-detached house (three children, a dog) and a folk fiddler's liveaboard
-  narrowboat; not yet scored;
+  narrowboat; misses not read;
 - `heldout8`: a tinkering couple's two-floor maisonette and a widower's sheltered flat with his daughter's
   aliases; misses not read;
 - `heldout7`: a 14th-floor flat named by its integrations' numbered defaults and a bed and breakfast; a dev set
