@@ -414,7 +414,7 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
     spans: dict[str, list[str]] = {}
     for span in durations_as_said(clause_spans, clause.utterance or clause.text):
         spans.setdefault(span.kind, []).append(span.text)
-    values = _value_slots(intent, spans, clause.text.casefold())
+    values = _value_slots(intent, spans, clause.text.casefold(), clause.utterance.casefold())
     if intent not in TARGET_INTENTS:
         if intent in _LIST_INTENTS and "list" in spans:
             values["name"] = list_name(spans["list"][0])
@@ -458,7 +458,7 @@ def _percent(spans: dict[str, list[str]], kind: str) -> int | float | None:
     return value
 
 
-def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> dict[str, Any]:
+def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utterance: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     value: int | float | None
     if intent == "HassLightSet":
@@ -492,11 +492,11 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str) -> 
         if (value := _percent(spans, "volume")) is not None:
             out["volume_level"] = int(value)
     elif intent == "HassSetVolumeRelative":
-        up = _direction(spans, clause_text) == "up"
+        up = _direction(spans, clause_text, utterance) == "up"
         step = _number(spans, "step")
         out["volume_step"] = (step if up else -step) if step is not None else ("up" if up else "down")
     elif intent == "HearthBrightnessStep":
-        out["direction"] = _direction(spans, clause_text)
+        out["direction"] = _direction(spans, clause_text, utterance)
         if (step := _number(spans, "step")) is not None:
             out["step"] = step
     elif intent == "HassGetState" and (s := _first(spans, "state") or _asked_state(clause_text)) is not None:
@@ -519,14 +519,18 @@ _DIRECTION = re.compile(
     r"|crank|pump)"
     r"|(?P<down>too loud|too bright|down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|quieten|hush"
     r"|softer|quiet|shush|shh|silence))\b")
-"""Words for a direction; in the words the tagger marked as the direction, else in the clause, the last one
-said wins: "it's a bit dim in here, brighten it up" is up when no word of it is marked."""
+"""Words for a direction; in the words the tagger marked as the direction, else in the clause, else in the whole
+sentence, the last one said wins: "it's a bit dim in here, brighten it up" is up when no word of it is marked,
+and "the kitchen's too bright" is down when the tagger made a clause of "too" alone. Up when none is said."""
 
 
-def _direction(spans: dict[str, list[str]], clause_text: str) -> str:
+def _direction(spans: dict[str, list[str]], clause_text: str, utterance: str = "") -> str:
     word = _first(spans, "direction")
-    said = list(_DIRECTION.finditer(normalize_name(word if word is not None else clause_text)))
-    return "down" if said and said[-1].group("down") else "up"
+    for text in (word, clause_text, utterance):
+        said = list(_DIRECTION.finditer(normalize_name(text))) if text else []
+        if said:
+            return "down" if said[-1].group("down") else "up"
+    return "up"
 
 
 _UNIT_AFTER = re.compile(r"\s*(?:and an? (?:half|quarter)\s+)?(hours?|hrs?|minutes?|mins?|seconds?|secs?)\b",

@@ -265,3 +265,9 @@ def test_a_cover_verb_with_only_up_is_no_cover_command(resolver: Resolver, demo_
     slots._verb_domain("HassTurnOff", base, [], names, "close everything")
     assert base == {"domain": "cover"}
     assert not slots.grounded(resolver.resolve("shut up", demo_home), names)
+
+
+def test_a_step_with_no_direction_word_in_its_clause_takes_the_sentence_s() -> None:
+    assert slots._direction({}, "too", "the kitchen's too bright") == "down"
+    assert slots._direction({"direction": ["dim"]}, "dim it", "it's too dark, dim it") == "down"  # marked word first
+    assert slots._direction({}, "the lamp", "the lamp") == "up"  # none said: up, as the executor's default
