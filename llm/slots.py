@@ -22,6 +22,7 @@ from hub.core.home import Area, Entity, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import ToolCall
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
+from devices.colors import COLORS
 from llm.decode import Clause, Span
 from hub.core.grounding import area_said_for, content_words, distinctive_words, fit, narrowed
 from llm.freetext import bare, search
@@ -151,6 +152,8 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             previous = last[2]
         elif i and _VERBLESS.match(clause.text) and clauses[i - 1].intent in TARGET_INTENTS:
             clause.intent = clauses[i - 1].intent  # "turn off the lamp and the fan"
+            if clause.intent in _ON_OFF and (own := _OWN_STATE.search(clause.text.casefold())):
+                clause.intent = "HassTurnOn" if own.group(1) == "on" else "HassTurnOff"  # "... and the lamp on"
             said = f"{clauses[i - 1].text} {clause.text}"
             if not any(s.kind in ("name", "domain") for s in clause.spans):  # "the kitchen lights and the bedroom"
                 clause = replace(clause, spans=[*clause.spans, *(s for s in clauses[i - 1].spans if s.kind == "domain")])
@@ -171,6 +174,7 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             if calls and (whole := _completed(calls[-1], call)) is not None:
                 calls[-1] = whole  # "three minutes for the poached eggs": the timer's name heard as a clause
                 continue
+            call = _turned_as_said(call, said, names)
             if _unsaid_lock_verb(call, said, names):
                 _LOGGER.debug("dropped %s on a lock: no lock or unlock said in %r", call.intent, said)
                 continue
@@ -238,6 +242,36 @@ def _every_kind_unsaid(call: ToolCall, clause_text: str, names: HomeNames) -> bo
     area, floor = call.slots.get("area"), call.slots.get("floor")
     known = (area and _is_exact(names.areas, area)) or (floor and _is_exact(names.floors, floor))
     return bool(known) and not _ALL_WORDS.search(clause_text.casefold())
+
+
+_OWN_STATE = re.compile(r"\b(on|off)\W*$")
+_OPENING = re.compile(r"\b(open|opening|raise|lift|up)\b")
+_CLOSING = re.compile(r"\b(close|closing|shut|lower|down)\b")
+_LOCKING = re.compile(r"\block(?:ed|ing)?\b")
+_UNLOCKING = re.compile(r"\bunlock")
+
+
+def _turned_as_said(call: ToolCall, clause_text: str, names: HomeNames) -> ToolCall:
+    """A lock or cover turned on or off the way the clause's words say, when they say one way only: "front door
+    lock" locks (HassTurnOn) whatever way the tagger turned it, "blinds down" closes, "roll the blind back up"
+    opens. Words both ways, or neither ("draw the curtains"), leave the call as tagged."""
+    if call.intent not in ("HassTurnOn", "HassTurnOff"):
+        return call
+    entity = _named(call.slots, names)
+    domain = entity.domain if entity is not None else call.slots.get("domain")
+    text = clause_text.casefold()
+    if domain == "lock":
+        on, off = bool(_LOCKING.search(text)), bool(_UNLOCKING.search(text))
+    elif domain == "cover":
+        on, off = bool(_OPENING.search(text)), bool(_CLOSING.search(text))
+    else:
+        return call
+    if on == off:
+        return call
+    intent = "HassTurnOn" if on else "HassTurnOff"
+    if intent != call.intent:
+        _LOGGER.debug("%s of a %s turned %s as said in %r", call.intent, domain, intent, clause_text)
+    return replace(call, intent=intent)
 
 
 def _unsaid_lock_verb(call: ToolCall, clause_text: str, names: HomeNames) -> bool:
@@ -458,6 +492,18 @@ def _percent(spans: dict[str, list[str]], kind: str) -> int | float | None:
     return value
 
 
+def _colour_named(said: str) -> str:
+    """The colour a light takes in what was said as one: "calm blue" is blue, "yellowy warm white" warm white;
+    said as a whole when it is a colour or has none in it (the executor says what it understands)."""
+    if said in COLORS or said in _COLOR_TEMPS:
+        return said
+    for names in (COLORS, _COLOR_TEMPS):  # a hue before a white: "warm red" is red
+        for name in sorted(names, key=len, reverse=True):
+            if re.search(rf"\b{re.escape(name)}\b", said):
+                return name
+    return said
+
+
 def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utterance: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     value: int | float | None
@@ -468,7 +514,7 @@ def _value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utt
             if value is not None:
                 out["brightness"] = int(min(100, max(0, value)))
         if (c := _first(spans, "color")) is not None:
-            out["color"] = normalize_name(c)
+            out["color"] = _colour_named(normalize_name(c))
             if out["color"] in _COLOR_TEMPS:  # "a warmer colour": a white, said as a colour, is its temperature
                 out["temperature"] = _COLOR_TEMPS[out.pop("color")]
         if (t := _first(spans, "temperature")) is not None:
@@ -518,7 +564,7 @@ _DIRECTION = re.compile(
     r"\b(?:(?P<up>too dim|too dark|too quiet|up|brighter|brighten|lighter|raise|increase|more|louder|higher|boost"
     r"|crank|pump)"
     r"|(?P<down>too loud|too bright|down|dim|dimmer|darker|darken|lower|decrease|reduce|less|quieter|quieten|hush"
-    r"|softer|quiet|shush|shh|silence))\b")
+    r"|softer|quiet|shush|shh|silence|blinding|glaring|dazzling))\b")
 """Words for a direction; in the words the tagger marked as the direction, else in the clause, else in the whole
 sentence, the last one said wins: "it's a bit dim in here, brighten it up" is up when no word of it is marked,
 and "the kitchen's too bright" is down when the tagger made a clause of "too" alone. Up when none is said."""

@@ -271,3 +271,37 @@ def test_a_step_with_no_direction_word_in_its_clause_takes_the_sentence_s() -> N
     assert slots._direction({}, "too", "the kitchen's too bright") == "down"
     assert slots._direction({"direction": ["dim"]}, "dim it", "it's too dark, dim it") == "down"  # marked word first
     assert slots._direction({}, "the lamp", "the lamp") == "up"  # none said: up, as the executor's default
+
+
+@pytest.mark.parametrize(("intent", "slots_", "said", "turned"), [
+    ("HassTurnOff", {"name": "Front Door", "domain": "lock"}, "then front door lock", "HassTurnOn"),
+    ("HassTurnOn", {"name": "Front Door", "domain": "lock"}, "unlock the front door", "HassTurnOff"),
+    ("HassTurnOn", {"domain": "cover", "device_class": "blind"}, "blinds down its getting dark", "HassTurnOff"),
+    ("HassTurnOff", {"name": "Living Room Blinds"}, "roll the blinds back up", "HassTurnOn"),
+    ("HassTurnOn", {"domain": "cover"}, "draw the curtains", "HassTurnOn"),  # no way said: as tagged
+    ("HassTurnOn", {"name": "Garage Door"}, "open the garage and shut the gate", "HassTurnOn"),  # both ways
+    ("HassTurnOff", {"name": "Floor Lamp"}, "lamp up", "HassTurnOff"),  # not a lock or cover
+])
+def test_a_lock_or_cover_turns_the_way_its_words_say(demo_home: Home, intent: str, slots_: dict[str, object],
+                                                     said: str, turned: str) -> None:
+    from hub.core.events import ToolCall
+
+    call = slots._turned_as_said(ToolCall(intent, dict(slots_), 0.9), said, HomeNames(demo_home))
+    assert call.intent == turned and call.slots == slots_
+
+
+def test_a_clause_without_a_verb_keeps_its_own_on_or_off(resolver: Resolver, demo_home: Home) -> None:
+    assert _calls(resolver, "turn the bedroom light off and the bedside lamp on", demo_home) == [
+        ("HassTurnOff", {"name": "Bedroom Light"}), ("HassTurnOn", {"name": "Bedside Lamp"})]
+
+
+@pytest.mark.parametrize(("said", "colour"), [
+    ("calm blue", "blue"), ("warm red", "red"), ("yellowy warm white", "warm white"), ("deep purple", "purple"),
+    ("romantic", "romantic"), ("warmer", "warmer"),
+])
+def test_a_colour_said_with_other_words_is_the_colour_in_them(said: str, colour: str) -> None:
+    assert slots._colour_named(said) == colour
+
+
+def test_glare_dims() -> None:
+    assert slots._direction({}, "the bathroom light is blinding me") == "down"
