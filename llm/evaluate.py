@@ -10,7 +10,7 @@ With no --data, every group of the suite is scored, each set over its own home. 
 written by hand by writers who read neither the training data nor the resolver, each before a retraining
 (heldout3 to heldout9 on 2026-12-04, heldout10 and heldout11 on 2026-12-05):
 - `heldout11`: ordinary people's casual requests to a voice assistant (vocatives, no device names, indirect
-  needs, chatter), over a frozen copy of the demo home; misses not read;
+  needs, chatter), over a frozen copy of the demo home; a dev set since its misses were read (2026-12-05);
 - `heldout10`: a retired couple's farmhouse with a holiday-let annexe and a country vet's flat above her
   practice, with her partner's motorbike workshop; misses not read;
 - `heldout9`: a busy family's semi-detached house (three children, a dog) and a folk fiddler's liveaboard
