@@ -64,7 +64,7 @@ def fit_intent(clause: Clause, names: HomeNames) -> Clause:
     intent = carrier(clause.intent, entity, clause.intents) or _likeliest_taken(entity, clause.intents)
     if intent is None:
         return with_level_of(clause, clause.intent)
-    act = act_of(intent) | ({clause.intent} if intent in act_of(clause.intent) else set())
+    act = act_of(intent)  # the act heard, or the other act the device takes
     heard = max(clause.confidence if clause.intent in act else 0.0, sum(clause.intents.get(i, 0.0) for i in act))
     ruled_out = sum(p for i, p in clause.intents.items() if i not in act and not _takes(entity, i))
     surely = min(1.0, heard / max(1.0 - ruled_out, 1e-6))
