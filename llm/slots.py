@@ -136,6 +136,7 @@ _GENERIC_NAMES = {
 }
 _TIMER_START = {"HassCancelTimer", "HassPauseTimer", "HassUnpauseTimer", "HassTimerStatus"}
 _LIST_INTENTS = {"HassListAddItem", "HassListRemoveItem", "HassListCompleteItem", "HearthListQuery"}
+_ADDING = frozenset({"HassListAddItem", "HassShoppingListAddItem"})
 
 
 def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> list[ToolCall]:
@@ -452,6 +453,8 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
     if intent not in TARGET_INTENTS:
         if intent in _LIST_INTENTS and "list" in spans:
             values["name"] = list_name(spans["list"][0])
+        if intent in _ADDING and len(spans.get("item", ())) > 1:  # "eggs and bread": an item a call, as HA adds
+            return [dict(values, item=bare(item)) for item in spans["item"]]
         return [values]
     has_target = any(k in spans for k in ("name", "area", "floor", "domain"))
     if previous and not has_target and _PRONOUN.search(clause.text.casefold()):

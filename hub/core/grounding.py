@@ -53,9 +53,11 @@ KIND_WORDS: dict[str, tuple[str, str | None]] = {
     "thermostat": ("climate", None), "heating": ("climate", None), "ac": ("climate", None),
     "valve": ("valve", None), "scene": ("scene", None), "sensor": ("sensor", None),
     "temperature": ("sensor", "temperature"), "humidity": ("sensor", "humidity"), "cover": ("cover", None),
+    "machine": ("switch", None), "maker": ("switch", None), "appliance": ("switch", None),
 }
 """Words that describe a device's kind, for fitting a span to one device ("the entry lock"): the domain
-words and the words Home Assistant's sentences use for a kind they target one device of."""
+words and the words Home Assistant's sentences use for a kind they target one device of; an appliance on a
+smart plug is a "machine" or "maker" ("the coffee machine": the Coffee Maker)."""
 
 _STOPWORDS = frozenset({"in", "on", "at", "the", "my", "our", "of", "a", "an", "to", "please", "there", "here",
                         "this", "that", "it", "inside", "by", "from", "for", "with", "and"})

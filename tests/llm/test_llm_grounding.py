@@ -305,3 +305,23 @@ def test_a_colour_said_with_other_words_is_the_colour_in_them(said: str, colour:
 
 def test_glare_dims() -> None:
     assert slots._direction({}, "the bathroom light is blinding me") == "down"
+
+
+def test_an_appliance_on_a_plug_is_its_machine(demo_home: Home) -> None:
+    """"the coffee machine" is the Coffee Maker (a switch): "machine" is a kind word of a switch. A machine the
+    home has no word of ("the washing machine") fits nothing, not a light with "washing" in its name."""
+    from hub.core.grounding import fit
+
+    assert [e.name for e in fit(demo_home, "coffee machine").entities] == ["Coffee Maker"]
+    home = parse_home("""
+areas: [{id: utility, name: Utility}]
+entities:
+  - {id: light.washing_up, name: Washing Up Light, area: utility, state: "off"}
+  - {id: switch.kettle, name: Kettle, area: utility, state: "off"}
+""")
+    assert fit(home, "washing machine").entities == ()
+
+
+def test_several_items_said_are_added_one_a_call(resolver: Resolver, demo_home: Home) -> None:
+    calls = _calls(resolver, "put eggs and bread on the shopping list", demo_home)
+    assert calls == [("HassShoppingListAddItem", {"item": "eggs"}), ("HassShoppingListAddItem", {"item": "bread"})]
