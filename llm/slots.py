@@ -495,15 +495,18 @@ def _percent(spans: dict[str, list[str]], kind: str) -> int | float | None:
     return value
 
 
+_COLOUR_WORDS = (*sorted(COLORS, key=len, reverse=True), *sorted(_COLOR_TEMPS, key=len, reverse=True))
+"""Colour names longest first, a hue before a white: "warm red" is red."""
+
+
 def _colour_named(said: str) -> str:
     """The colour a light takes in what was said as one: "calm blue" is blue, "yellowy warm white" warm white;
     said as a whole when it is a colour or has none in it (the executor says what it understands)."""
     if said in COLORS or said in _COLOR_TEMPS:
         return said
-    for names in (COLORS, _COLOR_TEMPS):  # a hue before a white: "warm red" is red
-        for name in sorted(names, key=len, reverse=True):
-            if re.search(rf"\b{re.escape(name)}\b", said):
-                return name
+    for name in _COLOUR_WORDS:
+        if re.search(rf"\b{re.escape(name)}\b", said):
+            return name
     return said
 
 

@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,41 +38,38 @@ async def echo_handle_text(text: str) -> TextReply:
 # --- arguments ----------------------------------------------------------------------------------
 
 
+def _bounded(value: str, noun: str, ok: Callable[[float], bool], must: str, none_ok: bool) -> float | None:
+    """A number that `ok` accepts, or none where `none_ok`; else a clear argparse error."""
+    if none_ok and value.strip().lower() == "none":
+        return None
+    or_none = " or none" if none_ok else ""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not {noun}{or_none}") from None
+    if not ok(number):
+        raise argparse.ArgumentTypeError(must + ("," + or_none if none_ok else ""))
+    return number
+
+
 def _budget(value: str) -> float | None:
     """--stt-budget: seconds (> 0), or none."""
-    if value.strip().lower() == "none":
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds or none") from None
-    if not 0 < seconds < 600:
-        raise argparse.ArgumentTypeError("the budget must be between 0 and 600 seconds, or none")
-    return seconds
+    return _bounded(value, "a number of seconds", lambda s: 0 < s < 600,
+                    "the budget must be between 0 and 600 seconds", none_ok=True)
 
 
 def _window(value: str) -> float:
     """--stt-window: seconds whisper's encoder hears of a command, 1 to 30."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds") from None
-    if not 1 <= seconds <= 30:
-        raise argparse.ArgumentTypeError("the window must be between 1 and 30 seconds")
+    seconds = _bounded(value, "a number of seconds", lambda s: 1 <= s <= 30,
+                       "the window must be between 1 and 30 seconds", none_ok=False)
+    assert seconds is not None
     return seconds
 
 
 def _min_score(value: str) -> float | None:
     """--stt-min-score: a mean log-probability per token, -5 to 0, or none."""
-    if value.strip().lower() == "none":
-        return None
-    try:
-        score = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a log-probability or none") from None
-    if not -5 <= score <= 0:
-        raise argparse.ArgumentTypeError("the minimum score must be between -5 and 0 (a log-probability), or none")
-    return score
+    return _bounded(value, "a log-probability", lambda s: -5 <= s <= 0,
+                    "the minimum score must be between -5 and 0 (a log-probability)", none_ok=True)
 
 
 def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
