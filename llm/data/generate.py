@@ -310,7 +310,7 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
     "folder": lambda c: ("folder", c.pick(H.FOLDERS)),
     "process": lambda c: ("process", c.pick(H.PROCESSES)),
     "location": lambda c: ("location", c.pick(H.LOCATIONS)),
-    # needs said instead of devices: the span is what `llm.slots` maps onto a kind of device or a direction
+    # needs said instead of devices: the span is what `llm.targets` maps onto a kind of device or a direction
     "dark": _words("domain", ("dark", "dark", "gloomy", "pitch black", "pitch dark")),
     "too_bright": _words("direction", ("too bright", "so bright", "way too bright", "a bit too bright", "blinding")),
     "drink": _words("name", ("coffee", "coffee", "espresso", "tea", "cappuccino", "latte", "cuppa", "caffeine",

@@ -32,7 +32,7 @@ TEMPLATES: dict[str, list[str]] = {
         "<can> switch (it|them) on",
         "(i'd like|i want|i need|let's have) <the> {area} (lit|lit up|bright|brighter)",
         "{d_light} on [(<in> {area}|{floor_bare})] <pls>",
-        # needs said instead of devices: cold -> heating, hot -> a fan or the AC (`llm.slots` NEEDS)
+        # needs said instead of devices: cold -> heating, hot -> a fan or the AC (`llm.targets` NEEDS)
         "(i'm|i am|we're|we are|it's|it is|its) [(so|really|very|a bit|a little|pretty|super|kind of)] {cold} [(in here|<in> {area}|today|tonight)]",
         "(brr|ugh|man) (i'm|it's) {cold}",
         "[the] {area} is [(so|really|very|way too|a bit|too)] {cold}",
@@ -50,14 +50,14 @@ TEMPLATES: dict[str, list[str]] = {
         "<turn_on> everything (on|on the|in the) {floor}",
         "<turn_on> everything {floor_bare}",
         "<turn_on> <the> {area} {name_onoff}",
-        # indirect requests: a need, mapped onto devices by kind (`llm.slots` NEEDS) or by name
+        # indirect requests: a need, mapped onto devices by kind (`llm.targets` NEEDS) or by name
         "(it's|it is|its) [(too|so|really|very|a bit|way too|pretty|rather)] {dark} <in> {area}",
         "(it's|it is|its) [(too|so|really|very|a bit|way too)] {dark} {here}",
         "[the] {area} is [(too|so|really|very|way too|a bit)] {dark}",
         "(make|brew|get|fix|pour) me a {drink} <pls>",
         "(i want|i'd like|i need|i fancy|i could use|i'd love) a [(cup of|hot|fresh|quick)] {drink}",
         "(time for|ready for) [a] {drink}",
-        # a thing said where a device goes: met by the device that serves it (`llm.slots` USES)
+        # a thing said where a device goes: met by the device that serves it (`llm.targets` USES)
         "<can> (charge|start charging|plug in) <the> {car} <pls>",
         "<can> water <the> {plants} <pls>",
         "<the> {plants} (need|needs) (water|watering)",
@@ -112,7 +112,7 @@ TEMPLATES: dict[str, list[str]] = {
         "<can> turn (it|them) off <pls>",
         "<can> switch (it|them) off",
         "{d_light} out [(<in> {area}|{floor_bare}|(on|on the) {floor})] <pls>",
-        # bedtime and leaving: the lights go off (`llm.slots` NEEDS)
+        # bedtime and leaving: the lights go off (`llm.targets` NEEDS)
         "(i'm|i am|we're|we are) (off to|going to|heading to|going to go to) {bed} <pls>",
         "(time for|time to go to) {bed}",
         "(i'm|we're) {out} [(now|for the day|bye)]",
@@ -189,7 +189,7 @@ TEMPLATES: dict[str, list[str]] = {
         "is <the> {name_binary} {st_open}",
         "(is|are) <the> {name_onoff} (still|) {st_onoff}",
         "how many {d_light} are {st_onoff}",
-        # humidity: asked of the sensor that measures it (`llm.slots._spot_sensor`); no climate intent says it
+        # humidity: asked of the sensor that measures it (`llm.targets._spot_sensor`); no climate intent says it
         "<whats> <the> humidity [(level|reading)] [<in> {area}] <pls>",
         "<whats> <the> {area} humidity",
         "how (humid|damp|dry) is (it|the air) [(in here|<in> {area})]",
@@ -206,7 +206,7 @@ TEMPLATES: dict[str, list[str]] = {
         "(set|change) <the> brightness (of|for|on) <the> {name_light} to {brightness} <percent>",
         "(set|change) <the> {area} brightness to {brightness} <percent>",
         "{name_light} (to|at) {brightness} <percent>",
-        # a level said as a word: "full", "max" (`llm.slots` level words)
+        # a level said as a word: "full", "max" (`llm.values` level words)
         "<can> (turn|put|bring) <the> {name_light} (up|on) [(to|at)] {full} <pls>",
         "{name_light} (up|on) [(to|at)] {full} <pls>",
         "<can> (turn|put|bring) <the> {area} {d_light} (up|on) [(to|at)] {full}",

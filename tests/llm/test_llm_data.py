@@ -160,7 +160,7 @@ def test_remarks_are_many_and_name_no_place_or_need() -> None:
 
     from llm.data.generate import DOINGS, MATTERS, PEOPLE, remark
     from llm.data.homes import AREAS, FLOORS
-    from llm.slots import NEEDS
+    from llm.targets import NEEDS
 
     rng = random.Random(5)
     assert len({remark(rng)[0] for _ in range(3000)}) > 600

@@ -7,7 +7,7 @@ from devices.homefile import parse_home
 from hub.core.errors import ExecutionError
 from hub.core.home import Home
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for
-from llm import slots
+from llm import slots, targets, values
 from llm.decode import Clause, Span
 from llm.entities import HomeNames
 from llm.resolver import Resolver
@@ -98,7 +98,7 @@ def test_an_area_said_whole_is_the_area_not_a_device_whose_name_begins_with_it()
         for area in home.areas:
             match = names.entities.match(area.name)
             if match is not None and match.fuzzy:
-                assert slots._resolve_name("HassTurnOn", area.name, names) == ("area", area.name, None)
+                assert targets._resolve_name("HassTurnOn", area.name, names) == ("area", area.name, None)
                 checked += 1
     assert checked >= 3
 
@@ -108,9 +108,9 @@ _SAID_AS = {"lock": ("unlock", "lock", "HassTurnOff"), "vacuum": ("start", "vacu
 
 
 def test_a_need_names_a_kind_of_device() -> None:
-    assert slots._kind_of("dark") is None and slots.need_kinds("dark") == (("light",), False)  # a need
-    assert slots._kind_of("blinds") == ("cover", "blind")
-    assert slots._kind_of("sandwich") is None
+    assert targets._kind_of("dark") is None and targets.need_kinds("dark") == (("light",), False)  # a need
+    assert targets._kind_of("blinds") == ("cover", "blind")
+    assert targets._kind_of("sandwich") is None
 
 
 def _calls(resolver: Resolver, text: str, home: Home) -> list[tuple[str, dict[str, object]]]:
@@ -176,9 +176,9 @@ def test_a_word_taken_for_a_kind_that_is_no_kind_is_the_one_device_named_with_it
     device's name has the word (the Christmas Tree), so that device is meant. A place taken for a kind stays
     unknown, for the executor to say there is none."""
     names = HomeNames(demo_home)
-    assert slots._targets("HassTurnOff", {"domain": ["tree"]}, names, "turn off the tree") == [
+    assert targets.targets_of("HassTurnOff", {"domain": ["tree"]}, names, "turn off the tree") == [
         {"name": "Christmas Tree"}]
-    assert slots._targets("HassTurnOn", {"domain": ["kitchen"]}, names, "open the bedroom kitchen") == [
+    assert targets.targets_of("HassTurnOn", {"domain": ["kitchen"]}, names, "open the bedroom kitchen") == [
         {"domain": "kitchen"}]
 
 
@@ -241,13 +241,13 @@ def test_a_clause_that_only_completes_the_call_before_joins_it() -> None:
     ("crank it", "up"), ("turn it down", "down"),
 ])
 def test_a_step_goes_the_way_its_words_say(said: str, direction: str) -> None:
-    assert slots._direction({}, said) == direction
+    assert values._direction({}, said) == direction
 
 
 def test_a_white_said_as_a_colour_is_its_temperature() -> None:
-    assert slots._value_slots("HassLightSet", {"color": ["warmer"]}, "give the lamp a warmer colour") == {
+    assert values.value_slots("HassLightSet", {"color": ["warmer"]}, "give the lamp a warmer colour") == {
         "temperature": 2700}
-    assert slots._value_slots("HassLightSet", {"color": ["blue"]}, "make the lamp blue") == {"color": "blue"}
+    assert values.value_slots("HassLightSet", {"color": ["blue"]}, "make the lamp blue") == {"color": "blue"}
 
 
 def test_a_cover_verb_with_only_up_is_no_cover_command(resolver: Resolver, demo_home: Home) -> None:
@@ -256,21 +256,21 @@ def test_a_cover_verb_with_only_up_is_no_cover_command(resolver: Resolver, demo_
     names = HomeNames(demo_home)
     for said in ("shut up", "open up", "close up please"):
         base: dict[str, object] = {}
-        slots._verb_domain("HassTurnOff", base, [], names, said)
+        targets._verb_domain("HassTurnOff", base, [], names, said)
         assert base == {}, said
     base = {}
-    slots._verb_domain("HassTurnOn", base, [], names, "lock up")
+    targets._verb_domain("HassTurnOn", base, [], names, "lock up")
     assert base == {"domain": "lock"}
     base = {}
-    slots._verb_domain("HassTurnOff", base, [], names, "close everything")
+    targets._verb_domain("HassTurnOff", base, [], names, "close everything")
     assert base == {"domain": "cover"}
     assert not slots.grounded(resolver.resolve("shut up", demo_home), names)
 
 
 def test_a_step_with_no_direction_word_in_its_clause_takes_the_sentence_s() -> None:
-    assert slots._direction({}, "too", "the kitchen's too bright") == "down"
-    assert slots._direction({"direction": ["dim"]}, "dim it", "it's too dark, dim it") == "down"  # marked word first
-    assert slots._direction({}, "the lamp", "the lamp") == "up"  # none said: up, as the executor's default
+    assert values._direction({}, "too", "the kitchen's too bright") == "down"
+    assert values._direction({"direction": ["dim"]}, "dim it", "it's too dark, dim it") == "down"  # marked word first
+    assert values._direction({}, "the lamp", "the lamp") == "up"  # none said: up, as the executor's default
 
 
 @pytest.mark.parametrize(("intent", "slots_", "said", "turned"), [
@@ -300,11 +300,11 @@ def test_a_clause_without_a_verb_keeps_its_own_on_or_off(resolver: Resolver, dem
     ("romantic", "romantic"), ("warmer", "warmer"),
 ])
 def test_a_colour_said_with_other_words_is_the_colour_in_them(said: str, colour: str) -> None:
-    assert slots._colour_named(said) == colour
+    assert values._colour_named(said) == colour
 
 
 def test_glare_dims() -> None:
-    assert slots._direction({}, "the bathroom light is blinding me") == "down"
+    assert values._direction({}, "the bathroom light is blinding me") == "down"
 
 
 def test_an_appliance_on_a_plug_is_its_machine(demo_home: Home) -> None:

@@ -1,5 +1,5 @@
 """A need said where a kind of device goes ("I'm cold", "off to bed") is met by the devices the home has for
-it (`llm.slots.NEEDS`): built from tagged clauses, so the mechanism is tested apart from the model's tags."""
+it (`llm.targets.NEEDS`): built from tagged clauses, so the mechanism is tested apart from the model's tags."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from bench.ha_homes import generated_home
 from devices.homefile import parse_home
 from hub.core.home import Home
-from llm import slots
+from llm import slots, targets
 from llm.decode import Clause, Span
 from llm.entities import HomeNames
 
@@ -73,10 +73,10 @@ def test_a_need_the_home_cannot_meet_names_nothing(home: Home) -> None:
 
 
 def test_no_need_word_is_no_need() -> None:
-    assert slots.need_kinds("the lamp") == ((), False)
-    assert slots.need_kinds("really cold")[0][0] == "heater"
-    assert slots.need_kinds("heading out", "HassTurnOff") == (("light",), True)
-    assert slots.need_kinds("the bed", "HassTurnOn") == ((), False)  # "warm up the bed" is no bedtime
+    assert targets.need_kinds("the lamp") == ((), False)
+    assert targets.need_kinds("really cold")[0][0] == "heater"
+    assert targets.need_kinds("heading out", "HassTurnOff") == (("light",), True)
+    assert targets.need_kinds("the bed", "HassTurnOn") == ((), False)  # "warm up the bed" is no bedtime
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
@@ -96,7 +96,7 @@ def test_needs_in_generated_homes_pick_only_devices_that_meet_them(seed: int) ->
     ("car", "Zappi EV Charger"), ("the electric car", "Zappi EV Charger"), ("the bed", "Electric Blanket"),
 ])
 def test_a_thing_said_for_a_device_is_met_by_the_device_that_serves_it(home: Home, said: str, device: str) -> None:
-    """`llm.slots.USES`: "a cup of tea" is the kettle's job, "charge the car" the charger's."""
+    """`llm.targets.USES`: "a cup of tea" is the kettle's job, "charge the car" the charger's."""
     assert _slots(home, "HassTurnOn", f"put on {said}", name=said) == [{"name": device}]
 
 

@@ -74,7 +74,7 @@ def test_words_round_trip(n: int) -> None:
 
 def _duration_spans(text: str, *marked: tuple[str, str]) -> list[tuple[str, str]]:
     from llm.decode import Span
-    from llm.slots import durations_as_said
+    from llm.values import durations_as_said
 
     spans = []
     for kind, said in marked:
