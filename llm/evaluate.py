@@ -108,9 +108,11 @@ QUERIES = frozenset(
         "HassNevermind",
         "HearthConfirm",
         "HearthDeny",
+        "HassRespond",
     }
 )
-"""Intents that change nothing by themselves (a confirmation only answers a question Hearth asked)."""
+"""Intents that change nothing by themselves (a confirmation only answers a question Hearth asked; HA's
+"hello" is only answered)."""
 _TARGET_SLOTS = frozenset({"name", "area", "floor", "domain", "device_class"})
 _LIST_INTENTS = frozenset({"HassListAddItem", "HassListRemoveItem", "HassListCompleteItem"})
 _ASKS_FOR = {

@@ -20,12 +20,12 @@ from hub.core.home import Entity
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.events import ToolCall
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperature_range
-from llm.decode import Clause
+from llm.decode import Clause, Span
 from llm.freetext import bare
-from llm.entities import HomeNames, NameIndex
+from llm.entities import HomeNames, NameIndex, domain_of
 from llm.grounding import fit_call, fit_intent, merge_name_spans
 from llm.schema import INTENTS
-from llm.targets import ALL_WORDS, ARTICLE, IMPLIED_TARGET, LOCK_VERBS, targets_of
+from llm.targets import ALL_WORDS, ARTICLE, IMPLIED_TARGET, LOCK_VERBS, need_kinds, spot_names, targets_of
 from llm.values import durations_as_said, list_name, value_slots
 
 _LOGGER = logging.getLogger(__name__)
@@ -46,7 +46,11 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
     calls: list[ToolCall] = []
     previous: dict[str, Any] | None = None
     last: tuple[Clause, int, dict[str, Any] | None] | None = None  # the clause that made the last calls
+    commanded = any(c.intent in TARGET_INTENTS and c.confidence >= threshold and not only_a_need(c) for c in clauses)
     for i, clause in enumerate(clauses):
+        if commanded and only_a_need(clause):
+            _LOGGER.debug("dropped %r: a need said beside a command is its reason", clause.text)
+            continue  # "it's freezing, put the heating on 22": the heating, not the heater as well
         said = clause.text  # the words that carry its verb
         if last is not None and _only_a_place(clause, names) and not _has_place(last[0]):
             # "turn on the lights and the kitchen": whisper's "and" for "in"; the place belongs to the clause before
@@ -60,10 +64,11 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             said = f"{clauses[i - 1].text} {clause.text}"
             if not any(s.kind in ("name", "domain") for s in clause.spans):  # "the kitchen lights and the bedroom"
                 clause = replace(clause, spans=[*clause.spans, *(s for s in clauses[i - 1].spans if s.kind == "domain")])
-        elif i and calls and clause.intent in _ON_OFF and not clause.spans and not _PRONOUN.search(clause.text):
+        elif i and calls and clause.intent in _ON_OFF and not clause.spans and not _PRONOUN.search(clause.text) \
+                and not spot_names(clause.text, names, INTENT_DOMAINS[clause.intent]):
             _LOGGER.debug("dropped %r: a follow-on clause that names nothing", clause.text)
             continue  # "lock the front door right away": "right away" adds no call of its own
-        clause = fit_intent(clause, names)  # its intent fitted to the device it names
+        clause = fit_intent(_switched_as_said(clause), names)  # its intent fitted to the device it names
         if clause.confidence < threshold:
             _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
             continue
@@ -88,6 +93,13 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
     return _carried_out(calls, names)
+
+
+def only_a_need(clause: Clause) -> bool:
+    """A clause that says only a need where a kind of device goes ("it's freezing", "I can't see"), no name."""
+    kinds = [s.text for s in clause.spans if s.kind == "domain"]
+    return (clause.intent in _ON_OFF and bool(kinds) and not any(s.kind == "name" for s in clause.spans)
+            and all(domain_of(k) is None and need_kinds(k, clause.intent)[0] for k in kinds))
 
 
 def _completed(before: ToolCall, call: ToolCall) -> ToolCall | None:
@@ -148,6 +160,19 @@ def _every_kind_unsaid(call: ToolCall, clause_text: str, names: HomeNames) -> bo
 
 
 _OWN_STATE = re.compile(r"\b(on|off)\W*$")
+_SWITCHING = ("HassTurnOn", "HassTurnOff")
+
+
+def _switched_as_said(clause: Clause) -> Clause:
+    """A clause heard as switching something that ends on "on" or "off" ("... and fairy lights on") switches it
+    that way, as surely as switching was heard at all: the word says which way, whatever the clause before
+    made the tagger lean to."""
+    own = _OWN_STATE.search(clause.text.casefold()) if clause.intent in _SWITCHING else None
+    if own is None:
+        return clause
+    intent = "HassTurnOn" if own.group(1) == "on" else "HassTurnOff"
+    heard = sum(clause.intents.get(i, 0.0) for i in _SWITCHING)
+    return replace(clause, intent=intent, confidence=max(heard, clause.confidence if intent == clause.intent else 0.0))
 _OPENING = re.compile(r"\b(open|opening|raise|lift|up)\b")
 _CLOSING = re.compile(r"\b(close|closing|shut|lower|down)\b")
 _LOCKING = re.compile(r"\block(?:ed|ing)?\b")
@@ -355,8 +380,42 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
     has_target = any(k in spans for k in ("name", "area", "floor", "domain"))
     if previous and not has_target and _PRONOUN.search(clause.text.casefold()):
         return [{**previous, **values}]
-    targets = targets_of(intent, spans, names, clause.text.casefold())
+    parts = _kind_and_device(clause_spans, clause, names) or [(clause_spans, clause.text)]
+    targets = [t for part, text in parts for t in targets_of(intent, _by_kind(part), names, text.casefold())]
     return [{**t, **values} for t in targets]
+
+
+def _by_kind(spans: list[Span]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for span in spans:
+        out.setdefault(span.kind, []).append(span.text)
+    return out
+
+
+_AND = re.compile(r"\band\b")
+
+
+def _kind_and_device(spans: list[Span], clause: Clause, names: HomeNames) -> list[tuple[list[Span], str]] | None:
+    """A kind of device and a device of another kind joined by "and" in one clause ("the kitchen lights and the
+    kettle on") are two targets: the kind with the place said beside it, and the device. None otherwise."""
+    kinds = [s for s in spans if s.kind == "domain" and domain_of(s.text) is not None]
+    named = [s for s in spans if s.kind == "name"]
+    if len(kinds) != 1 or len(named) != 1:
+        return None
+    kind, name = kinds[0], named[0]
+    entity, said = names.entity(name.text), domain_of(kind.text)
+    first, second = sorted((kind, name), key=lambda s: s.start)
+    utterance = clause.utterance or clause.text
+    begin = utterance.find(clause.text)
+    joint = _AND.search(utterance, first.end, second.start)
+    if entity is None or said is None or entity.domain == said[0] or joint is None or begin < 0:
+        return None
+    cut, resume = joint.span()
+    before = [s for s in spans if s.end <= cut]
+    after = [s for s in spans if s.start >= resume]
+    if len(before) + len(after) != len(spans):
+        return None
+    return [(before, utterance[begin:cut]), (after, utterance[resume: begin + len(clause.text)])]
 
 
 _TARGET_SPANS = ("name", "area", "floor", "domain")

@@ -123,11 +123,13 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
     if intent in ("HassClimateSetTemperature", "HassClimateGetTemperature"):
         entity_names, areas = _climate_targets(entity_names, areas, names)
         if not entity_names:
-            entity_names += _spot_names(clause_text, names, ("climate",))
+            entity_names += spot_names(clause_text, names, ("climate",))
     if not entity_names and intent in _MEDIA_INTENTS:
-        entity_names += _spot_names(clause_text, names, ("media_player",))
+        entity_names += spot_names(clause_text, names, ("media_player",))
     if not (entity_names or areas or domain or "floor" in base or needs[0]) and intent in ("HassTurnOn", "HassTurnOff"):
-        entity_names += _spot_names(clause_text, names, INTENT_DOMAINS[intent])  # "start movie time right now"
+        entity_names += spot_names(clause_text, names, INTENT_DOMAINS[intent])  # "start movie time right now"
+    if not (entity_names or areas or domain or "floor" in base) and intent == "HassGetState":
+        entity_names += spot_names(clause_text, names, tuple({e.domain for e in names.home.entities}))  # "the washing"
     if intent == "HassGetState" and _HUMIDITY.search(clause_text):
         # "what is the humidity in the living room place": the sensor of the room said or of the device named
         places = areas or [a.name for n in entity_names if (a := _area_of(n, names)) is not None]
@@ -276,8 +278,10 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
 
 NEEDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("dark", "gloomy", "black", "see", "bed", "sleep", "out", "leaving", "work"), ("light",)),
-    **dict.fromkeys(("cold", "freezing", "chilly", "frozen", "cool"), ("heater", "radiator", "heating")),
-    **dict.fromkeys(("hot", "boiling", "warm", "roasting", "stuffy", "sweating"),
+    **dict.fromkeys(("cold", "freezing", "chilly", "frozen", "cool", "ice", "icy", "baltic", "arctic", "nippy", "parky"),
+                    ("heater", "radiator", "heating")),
+    **dict.fromkeys(("hot", "boiling", "warm", "roasting", "stuffy", "sweating", "sauna", "sweltering", "baking",
+                     "muggy", "humid", "steamy", "tropical"),
                     ("fan", "air conditioner", "air conditioning", "ac")),
 }
 """A need said where a kind of device goes ("it's dark in the kitchen", "I'm cold", "off to bed"): the kinds
@@ -404,7 +408,7 @@ def _climate_targets(entity_names: list[str], areas: list[str], names: HomeNames
     return keep, areas
 
 
-def _spot_names(clause_text: str, names: HomeNames, domains: tuple[str, ...]) -> list[str]:
+def spot_names(clause_text: str, names: HomeNames, domains: tuple[str, ...]) -> list[str]:
     """The one device of `domains` a clause names without the tagger marking it ('the thermostat', 'make me
     a coffee'): its whole name said word for word, else a word only its name has
     (`hub.core.grounding.distinctive_words`); none when that picks out several."""

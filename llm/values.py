@@ -183,7 +183,7 @@ def value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utte
             out["search_query"] = search(q)
         if (m := first(spans, "media_class")) is not None:
             out["media_class"] = _MEDIA_CLASSES.get(normalize_name(m), normalize_name(m))
-    out |= _timer_slots(intent, spans)
+    out |= _timer_slots(intent, spans, clause_text)
     out |= _text_slots(intent, spans)
     return out
 
@@ -235,11 +235,28 @@ def durations_as_said(spans: list[Span], utterance: str) -> list[Span]:
     return out
 
 
-def _timer_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
+_TIMED = frozenset({"HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"})
+_UNIT_ALONE = re.compile(r"\b(?:(?P<half>half)\s+an?|(?P<quarter>a\s+quarter\s+of)\s+an?|an?|one)\s+"
+                         r"(?P<unit>hour|minute|second)\b(?P<more>\s+and\s+a\s+half)?")
+
+
+def _unit_alone(clause_text: str) -> dict[str, str | None]:
+    """A duration said with no number ("an hour", "half an hour", "a minute and a half"): {unit: its amount}."""
+    found = _UNIT_ALONE.search(clause_text)
+    if found is None:
+        return {}
+    amount = 0.5 if found["half"] else 0.25 if found["quarter"] else 1.0
+    return {f"{found['unit']}s": str(amount + (0.5 if found["more"] else 0.0))}
+
+
+def _timer_slots(intent: str, spans: dict[str, list[str]], clause_text: str = "") -> dict[str, Any]:
     if not intent.startswith("Hass") or "Timer" not in intent:
         return {}
     out: dict[str, Any] = {}
-    duration = parse_duration(first(spans, "hours"), first(spans, "minutes"), first(spans, "seconds"))
+    said = {unit: first(spans, unit) for unit in ("hours", "minutes", "seconds")}
+    if intent in _TIMED and not any(said.values()):
+        said |= _unit_alone(clause_text)  # "time an hour for me": no number tagged, one unit said
+    duration = parse_duration(said["hours"], said["minutes"], said["seconds"])
     prefix = "start_" if intent in _TIMER_START else ""
     out |= {f"{prefix}{k}": v for k, v in duration.items()}
     name = first(spans, "timer_name") or first(spans, "name")  # a timer targets no device: a name is its own

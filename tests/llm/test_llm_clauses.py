@@ -1,0 +1,124 @@
+"""Clauses to calls, model-free: the clauses are written as the tagger gives them (intent, its probabilities, the
+spans), so each test holds whatever the weights do, and fails when the mechanism it names breaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from devices.homefile import parse_home
+from llm import targets, values
+from llm.decode import Clause, Span
+from llm.entities import HomeNames
+from llm.slots import tool_calls
+
+HOME = """
+areas:
+  - {id: living_room, name: Living Room, context_area: true}
+  - {id: kitchen, name: Kitchen}
+  - {id: bedroom, name: Bedroom}
+  - {id: office, name: Office}
+  - {id: hallway, name: Hallway}
+entities:
+  - {id: light.big_light, name: Big Light, area: living_room, state: "on"}
+  - {id: media_player.tv, name: TV, area: living_room, aliases: [telly], state: "off"}
+  - {id: light.kitchen_spots, name: Kitchen Spots, area: kitchen, state: "off"}
+  - {id: switch.kettle, name: Kettle, area: kitchen, state: "off", device_class: outlet}
+  - {id: binary_sensor.washing_machine, name: Washing Machine, area: kitchen, device_class: running, state: "on"}
+  - {id: light.bedroom_light, name: Bedroom Light, area: bedroom, state: "on"}
+  - {id: light.fairy_lights, name: Fairy Lights, area: bedroom, state: "off"}
+  - {id: switch.heater, name: Heater, area: office, state: "off", device_class: outlet}
+  - {id: climate.heating, name: Heating, area: hallway, state: heat, attributes: {min_temp: 7, max_temp: 30}}
+"""
+NAMES = HomeNames(parse_home(HOME))
+
+
+def clause(utterance: str, text: str, intents: dict[str, float], *spans: tuple[str, str]) -> Clause:
+    """The clause `text` of `utterance` as the tagger gives it: its likeliest intent, and `spans` (kind, words)."""
+    at = utterance.index(text)
+    words = utterance[:at].split()
+    marked = []
+    for kind, said in spans:
+        start = utterance.index(said, at)
+        first = len(utterance[:start].split())
+        marked.append(Span(kind, said, first, first + len(said.split()) - 1, start, start + len(said)))
+    intent = max(intents, key=intents.__getitem__)
+    return Clause(intent, intents[intent], len(words), len(words) + len(text.split()) - 1, text, marked, utterance,
+                  intents)
+
+
+def calls(*clauses: Clause) -> list[tuple[str, dict[str, object]]]:
+    return [(c.intent, c.slots) for c in tool_calls(list(clauses), NAMES, 0.7)]
+
+
+ON, OFF = {"HassTurnOn": 0.99}, {"HassTurnOff": 0.99}
+
+
+def test_a_switching_clause_ending_on_its_state_switches_that_way() -> None:
+    """The tagger torn 0.56 / 0.41 after an "off" earlier in the sentence: the word at the clause's end decides,
+    as surely as switching was heard at all."""
+    said = "bedroom lights off and fairy lights on"
+    torn = {"HassTurnOn": 0.56, "HassTurnOff": 0.41, "HassGetState": 0.02}
+    assert calls(clause(said, "bedroom lights off", OFF, ("area", "bedroom"), ("domain", "lights")),
+                 clause(said, "fairy lights on", torn, ("name", "fairy lights"))) == [
+        ("HassTurnOff", {"domain": "light", "area": "Bedroom"}), ("HassTurnOn", {"name": "Fairy Lights"})]
+    leaning_on = {"HassTurnOn": 0.6, "HassTurnOff": 0.38}
+    assert calls(clause("fairy lights off", "fairy lights off", leaning_on, ("name", "fairy lights"))) == [
+        ("HassTurnOff", {"name": "Fairy Lights"})]
+    unsure = {"HassTurnOn": 0.5, "HassGetState": 0.45}  # switching itself is in doubt: still asked
+    assert calls(clause("fairy lights on", "fairy lights on", unsure, ("name", "fairy lights"))) == []
+
+
+def test_a_follow_on_clause_naming_a_device_by_its_words_is_a_command() -> None:
+    """"telly" untagged: the words name the TV (an alias), so the clause is no filler to drop."""
+    said = "lights off and telly off"
+    assert calls(clause(said, "lights off", OFF, ("domain", "lights")), clause(said, "telly off", OFF)) == [
+        ("HassTurnOff", {"domain": "light", "area": "Living Room"}), ("HassTurnOff", {"name": "TV"})]
+    said = "lights off right away"
+    assert calls(clause(said, "lights off", OFF, ("domain", "lights")), clause(said, "right away", OFF)) == [
+        ("HassTurnOff", {"domain": "light", "area": "Living Room"})]
+
+
+def test_a_need_said_beside_a_command_is_its_reason() -> None:
+    said = "its freezing can you put the heating on 22"
+    assert calls(clause(said, "its freezing", ON, ("domain", "freezing")),
+                 clause(said, "can you put the heating on 22", {"HassClimateSetTemperature": 0.99},
+                        ("name", "heating"), ("temperature", "22"))) == [
+        ("HassClimateSetTemperature", {"name": "Heating", "temperature": 22})]
+    said = "the office is baltic and its dark in the kitchen"  # two needs, no command: both are met
+    assert calls(clause(said, "the office is baltic", ON, ("area", "office"), ("domain", "baltic")),
+                 clause(said, "its dark in the kitchen", ON, ("domain", "dark"), ("area", "kitchen"))) == [
+        ("HassTurnOn", {"name": "Heater", "area": "Office"}), ("HassTurnOn", {"domain": "light", "area": "Kitchen"})]
+
+
+def test_a_kind_and_a_device_of_another_kind_joined_by_and_are_both_targets() -> None:
+    said = "kitchen lights and the kettle on"
+    assert calls(clause(said, said, ON, ("area", "kitchen"), ("domain", "lights"), ("name", "kettle"))) == [
+        ("HassTurnOn", {"domain": "light", "area": "Kitchen"}), ("HassTurnOn", {"name": "Kettle"})]
+    said = "the kitchen spots and lights on"  # a device of the kind said: one target, as before
+    assert calls(clause(said, said, ON, ("name", "kitchen spots"), ("domain", "lights"))) == [
+        ("HassTurnOn", {"name": "Kitchen Spots"})]
+
+
+@pytest.mark.parametrize(("said", "slots"), [
+    ("alexa time an hour for me", {"hours": 1}),
+    ("set a timer for half an hour", {"minutes": 30}),
+    ("timer for a minute and a half", {"minutes": 1, "seconds": 30}),
+    ("a quarter of an hour on the timer", {"minutes": 15}),
+    ("set a timer", {}),  # none said: Hearth asks how long
+])
+def test_a_duration_said_without_a_number(said: str, slots: dict[str, int]) -> None:
+    assert values.value_slots("HassStartTimer", {}, said) == slots
+    assert values.value_slots("HassStartTimer", {"minutes": ["5"]}, f"{said} 5 minutes") == {"minutes": 5}
+
+
+def test_a_question_that_names_a_device_by_a_word_only_its_name_has_asks_about_it() -> None:
+    said = "has the washing finished yet"
+    assert calls(clause(said, said, {"HassGetState": 0.95})) == [("HassGetState", {"name": "Washing Machine"})]
+
+
+@pytest.mark.parametrize(("said", "kind"), [
+    ("baltic", "heater"), ("like ice", "heater"), ("nippy", "heater"), ("a sauna", "fan"), ("steamy", "fan"),
+    ("muggy", "fan"),
+])
+def test_a_need_is_said_in_many_words(said: str, kind: str) -> None:
+    assert targets.need_kinds(said)[0][0] == kind
