@@ -153,7 +153,7 @@ def merge_name_spans(spans: list[Span], utterance: str, names: HomeNames) -> lis
             j += 1
         merged = _longest_exact_name(spans[i : j + 1], utterance, names)
         if merged is None:
-            merged = (_extend_to_name(spans[i], utterance, names), 1)
+            merged = (_extend_to_area(spans[i], utterance, names) or _extend_to_name(spans[i], utterance, names), 1)
         out.append(merged[0])
         i += merged[1]
         while i < len(spans) and spans[i].start < merged[0].end:
@@ -183,6 +183,35 @@ def _extend_to_name(span: Span, utterance: str, names: HomeNames) -> Span:
             offset = utterance.index(text, start)
             return Span("name", text, span.word, span.last_word, offset, offset + len(text))
     return span
+
+
+def _extend_to_area(span: Span, utterance: str, names: HomeNames) -> Span | None:
+    """A place span that is no place as said, which with the word or two before or after it is an area's name or
+    alias word for word ("room" of "our room", the tagger taking "our" for a determiner; "in our" of "in our
+    room"); None otherwise."""
+    if span.kind != "area" or _is_area(span.text, names):
+        return None
+    before = _PREVIOUS_WORDS.search(utterance[: span.start])
+    after = _NEXT_WORDS.match(utterance, span.end)
+    starts = [span.start] + ([i for i in (before.start(1), before.start(2)) if 0 <= i < span.start] if before else [])
+    ends = [span.end] + ([i for i in (after.end(1), after.end(2)) if i > span.end] if after else [])
+    for start, end in sorted(((a, b) for a in starts for b in ends), key=lambda r: r[1] - r[0]):
+        text = _LEADING.sub("", utterance[start:end].strip(" .,!?;:"))
+        if (start, end) == (span.start, span.end) or not _is_area(text, names):
+            continue
+        at = utterance.index(text, start)
+        first = span.word - len(utterance[at : span.start].split())
+        last = span.last_word + len(utterance[span.end : at + len(text)].split())
+        return Span("area", text, first, last, at, at + len(text))
+    return None
+
+
+_LEADING = re.compile(r"(?i)^(?:(?:in|on|at|to|of)\s+)?(?:the\s+)?")
+
+
+def _is_area(text: str, names: HomeNames) -> bool:
+    said = normalize_name(text)
+    return any(said == normalize_name(n) for a in names.home.areas for n in (a.name, *a.aliases))
 
 
 def _longest_exact_name(run: list[Span], utterance: str, names: HomeNames) -> tuple[Span, int] | None:

@@ -105,6 +105,8 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
             entity_names.append(named)  # "the floor lamp": no area "floor", a device named so with its kind
         elif not is_here(text) and _content_words(text):
             areas.append(text)  # unknown area: the executor says so
+    if not (areas or entity_names or spans.get("area") or spans.get("floor")) and (place := _place_said(clause_text, names)):
+        areas.append(place)  # "curtains open in our room": a place said after "in", untagged
     if (floor_text := first(spans, "floor")) is not None:
         floor = names.floor(floor_text)
         area = names.area(floor_text) if floor is None else None
@@ -231,6 +233,14 @@ _STOPWORDS = frozenset(
         "inside",
     ]
 )
+
+
+def _place_said(clause_text: str, names: HomeNames) -> str | None:
+    """The one area whose name or alias is said word for word after "in" ("in our room", "in the office")."""
+    said = normalize_name(clause_text)
+    found = {a.name for a in names.home.areas for n in (a.name, *a.aliases)
+             if re.search(rf"\bin (?:the |our |my )?{re.escape(normalize_name(n))}\b", said)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _area_as_said(text: str, names: HomeNames) -> bool:

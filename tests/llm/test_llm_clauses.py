@@ -15,7 +15,7 @@ HOME = """
 areas:
   - {id: living_room, name: Living Room, context_area: true}
   - {id: kitchen, name: Kitchen}
-  - {id: bedroom, name: Bedroom}
+  - {id: bedroom, name: Bedroom, aliases: [our room]}
   - {id: office, name: Office}
   - {id: hallway, name: Hallway}
 entities:
@@ -26,6 +26,8 @@ entities:
   - {id: binary_sensor.washing_machine, name: Washing Machine, area: kitchen, device_class: running, state: "on"}
   - {id: light.bedroom_light, name: Bedroom Light, area: bedroom, state: "on"}
   - {id: light.fairy_lights, name: Fairy Lights, area: bedroom, state: "off"}
+  - {id: cover.bedroom_curtains, name: Bedroom Curtains, area: bedroom, device_class: curtain, state: closed}
+  - {id: light.spare_room_light, name: Spare Room Light, area: office, state: "off"}
   - {id: switch.heater, name: Heater, area: office, state: "off", device_class: outlet}
   - {id: climate.heating, name: Heating, area: hallway, state: heat, attributes: {min_temp: 7, max_temp: 30}}
 """
@@ -122,3 +124,21 @@ def test_a_question_that_names_a_device_by_a_word_only_its_name_has_asks_about_i
 ])
 def test_a_need_is_said_in_many_words(said: str, kind: str) -> None:
     assert targets.need_kinds(said)[0][0] == kind
+
+
+def test_a_place_the_tagger_cut_short_is_the_area_its_words_name() -> None:
+    """"our" taken for a determiner leaves "room", which fits the Spare Room Light by spelling; "in our" taken as
+    the place leaves "room" out. Either way the words are the Bedroom's alias."""
+    said = "our room lights a little less bright"
+    step = {"HearthBrightnessStep": 0.99}
+    assert calls(clause(said, said, step, ("area", "room"), ("domain", "lights"), ("direction", "less bright"))) == [
+        ("HearthBrightnessStep", {"domain": "light", "area": "Bedroom", "direction": "down"})]
+    said = "turn off the lights in our room"
+    assert calls(clause(said, said, OFF, ("domain", "lights"), ("area", "in our"))) == [
+        ("HassTurnOff", {"domain": "light", "area": "Bedroom"})]
+
+
+def test_a_place_said_after_in_and_left_untagged_is_the_place() -> None:
+    said = "curtains open in our room"
+    assert calls(clause(said, said, ON, ("domain", "curtains"))) == [
+        ("HassTurnOn", {"domain": "cover", "device_class": "curtain", "area": "Bedroom"})]
