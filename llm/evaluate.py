@@ -12,7 +12,7 @@ written by hand by writers who read neither the training data nor the resolver, 
 - `heldout13`: young people's casual requests (slang, speech slips, vocatives, indirect needs, chatter) over a
   shared student house of its own, four students on two floors; not yet scored;
 - `heldout12`: ordinary people's casual requests (vocatives, no device names, indirect needs, chatter) over a
-  young couple's two-bedroom city flat of its own, on one level; not yet scored;
+  young couple's two-bedroom city flat of its own, on one level; a dev set since its misses were read (2026-12-05);
 - `heldout11`: ordinary people's casual requests to a voice assistant (vocatives, no device names, indirect
   needs, chatter), over a frozen copy of the demo home; a dev set since its misses were read (2026-12-05);
 - `heldout10`: a retired couple's farmhouse with a holiday-let annexe and a country vet's flat above her
