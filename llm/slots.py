@@ -99,7 +99,7 @@ def only_a_need(clause: Clause) -> bool:
     """A clause that says only a need where a kind of device goes ("it's freezing", "I can't see"), no name."""
     kinds = [s.text for s in clause.spans if s.kind == "domain"]
     return (clause.intent in _ON_OFF and bool(kinds) and not any(s.kind == "name" for s in clause.spans)
-            and all(domain_of(k) is None and need_kinds(k, clause.intent)[0] for k in kinds))
+            and all(need_kinds(k, clause.intent)[0] and not any(domain_of(w) for w in [k, *k.split()]) for k in kinds))
 
 
 def _completed(before: ToolCall, call: ToolCall) -> ToolCall | None:

@@ -86,6 +86,10 @@ def test_a_need_said_beside_a_command_is_its_reason() -> None:
                  clause(said, "can you put the heating on 22", {"HassClimateSetTemperature": 0.99},
                         ("name", "heating"), ("temperature", "22"))) == [
         ("HassClimateSetTemperature", {"name": "Heating", "temperature": 22})]
+    said = "im going to bed lights off and the kettle off"  # a kind said with the need: a command of its own
+    assert calls(clause(said, "im going to bed lights off", OFF, ("domain", "bed lights")),
+                 clause(said, "the kettle off", OFF, ("name", "kettle"))) == [
+        ("HassTurnOff", {"domain": "light", "area": "Living Room"}), ("HassTurnOff", {"name": "Kettle"})]
     said = "the office is baltic and its dark in the kitchen"  # two needs, no command: both are met
     assert calls(clause(said, "the office is baltic", ON, ("area", "office"), ("domain", "baltic")),
                  clause(said, "its dark in the kitchen", ON, ("domain", "dark"), ("area", "kitchen"))) == [
