@@ -10,7 +10,7 @@ With no --data, every group of the suite is scored, each set over its own home. 
 written by hand by writers who read neither the training data nor the resolver, each before a retraining
 (heldout3 to heldout9 on 2026-12-04, heldout10 to heldout13 on 2026-12-05):
 - `heldout13`: young people's casual requests (slang, speech slips, vocatives, indirect needs, chatter) over a
-  shared student house of its own, four students on two floors; not yet scored;
+  shared student house of its own, four students on two floors; scored, misses not read;
 - `heldout12`: ordinary people's casual requests (vocatives, no device names, indirect needs, chatter) over a
   young couple's two-bedroom city flat of its own, on one level; a dev set since its misses were read (2026-12-05);
 - `heldout11`: ordinary people's casual requests to a voice assistant (vocatives, no device names, indirect

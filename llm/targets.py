@@ -196,16 +196,8 @@ def _has_kind(names: HomeNames, area_id: str, base: dict[str, Any]) -> bool:
 
 
 _VAGUE_NAMES = frozenset({"music", "media", "sound", "audio", "it"})
-_MEDIA_INTENTS = {
-    "HassMediaPause",
-    "HassMediaUnpause",
-    "HassMediaNext",
-    "HassMediaPrevious",
-    "HassMediaPlayerMute",
-    "HassMediaPlayerUnmute",
-    "HassSetVolume",
-    "HassSetVolumeRelative",
-}
+_MEDIA_INTENTS = {"HassMediaPause", "HassMediaUnpause", "HassMediaNext", "HassMediaPrevious", "HassMediaPlayerMute",
+                  "HassMediaPlayerUnmute", "HassSetVolume", "HassSetVolumeRelative"}
 IMPLIED_TARGET = _MEDIA_INTENTS | {
     "HassVacuumStart", "HassVacuumReturnToBase", "HassVacuumCleanArea", "HassClimateSetTemperature",
     "HassClimateGetTemperature", "HassFanSetSpeed",

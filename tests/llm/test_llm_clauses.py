@@ -29,6 +29,9 @@ entities:
   - {id: cover.bedroom_curtains, name: Bedroom Curtains, area: bedroom, device_class: curtain, state: closed}
   - {id: light.spare_room_light, name: Spare Room Light, area: office, state: "off"}
   - {id: switch.heater, name: Heater, area: office, state: "off", device_class: outlet}
+  - {id: sensor.bedroom_temperature, name: Bedroom Temperature, area: bedroom, device_class: temperature, state: "19"}
+  - {id: climate.bedroom_radiator, name: Bedroom Radiator, area: bedroom, state: heat,
+     attributes: {min_temp: 7, max_temp: 30}}
   - {id: climate.heating, name: Heating, area: hallway, state: heat, attributes: {min_temp: 7, max_temp: 30}}
 """
 NAMES = HomeNames(parse_home(HOME))
@@ -146,3 +149,24 @@ def test_a_place_said_after_in_and_left_untagged_is_the_place() -> None:
     said = "curtains open in our room"
     assert calls(clause(said, said, ON, ("domain", "curtains"))) == [
         ("HassTurnOn", {"domain": "cover", "device_class": "curtain", "area": "Bedroom"})]
+
+
+def test_a_duration_is_in_the_unit_said_after_its_number() -> None:
+    said = "three minutes for the poached eggs"  # "three" tagged as hours: 3 minutes, not 3 hours
+    assert calls(clause(said, said, {"HassStartTimer": 0.99}, ("hours", "three"), ("timer_name", "poached eggs"))) == [
+        ("HassStartTimer", {"minutes": 3, "name": "poached eggs"})]
+
+
+def test_a_room_s_temperature_sensor_named_for_the_heating_is_the_room() -> None:
+    said = "set the bedroom temperature to 20"
+    assert calls(clause(said, said, {"HassClimateSetTemperature": 0.99}, ("name", "bedroom temperature"),
+                        ("temperature", "20"))) == [("HassClimateSetTemperature", {"area": "Bedroom", "temperature": 20})]
+
+
+def test_a_level_said_of_it_is_the_level_its_device_takes() -> None:
+    """"set it to 50 percent" heard as a cover's position: "it" is the light just switched on, so a brightness."""
+    said = "turn on the big light and set it to 50 percent"
+    assert calls(clause(said, "turn on the big light", ON, ("name", "big light")),
+                 clause(said, "and set it to 50 percent", {"HassSetPosition": 0.9, "HassLightSet": 0.08},
+                        ("position", "50"))) == [
+        ("HassTurnOn", {"name": "Big Light"}), ("HassLightSet", {"name": "Big Light", "brightness": 50})]
