@@ -189,7 +189,7 @@ def _extend_to_area(span: Span, utterance: str, names: HomeNames) -> Span | None
     """A place span that is no place as said, which with the word or two before or after it is an area's name or
     alias word for word ("room" of "our room", the tagger taking "our" for a determiner; "in our" of "in our
     room"); None otherwise."""
-    if span.kind != "area" or _is_area(span.text, names):
+    if span.kind != "area" or area_as_said(span.text, names):
         return None
     before = _PREVIOUS_WORDS.search(utterance[: span.start])
     after = _NEXT_WORDS.match(utterance, span.end)
@@ -197,7 +197,7 @@ def _extend_to_area(span: Span, utterance: str, names: HomeNames) -> Span | None
     ends = [span.end] + ([i for i in (after.end(1), after.end(2)) if i > span.end] if after else [])
     for start, end in sorted(((a, b) for a in starts for b in ends), key=lambda r: r[1] - r[0]):
         text = _LEADING.sub("", utterance[start:end].strip(" .,!?;:"))
-        if (start, end) == (span.start, span.end) or not _is_area(text, names):
+        if (start, end) == (span.start, span.end) or not area_as_said(text, names):
             continue
         at = utterance.index(text, start)
         first = span.word - len(utterance[at : span.start].split())
@@ -209,7 +209,8 @@ def _extend_to_area(span: Span, utterance: str, names: HomeNames) -> Span | None
 _LEADING = re.compile(r"(?i)^(?:(?:in|on|at|to|of)\s+)?(?:the\s+)?")
 
 
-def _is_area(text: str, names: HomeNames) -> bool:
+def area_as_said(text: str, names: HomeNames) -> bool:
+    """The words are an area's name or alias, word for word."""
     said = normalize_name(text)
     return any(said == normalize_name(n) for a in names.home.areas for n in (a.name, *a.aliases))
 

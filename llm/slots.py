@@ -367,9 +367,7 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
     clause_spans = clause.spans
     if intent in TARGET_INTENTS:
         clause_spans = merge_name_spans(clause.spans, clause.utterance, names)
-    spans: dict[str, list[str]] = {}
-    for span in durations_as_said(clause_spans, clause.utterance or clause.text):
-        spans.setdefault(span.kind, []).append(span.text)
+    spans = _by_kind(durations_as_said(clause_spans, clause.utterance or clause.text))
     values = value_slots(intent, spans, clause.text.casefold(), clause.utterance.casefold())
     if intent not in TARGET_INTENTS:
         if intent in _LIST_INTENTS and "list" in spans:

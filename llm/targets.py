@@ -18,7 +18,7 @@ from hub.core.home import Area, normalize_name
 from hub.core.targets import INTENT_DOMAINS
 from hub.core.grounding import area_said_for, content_words, distinctive_words, fit, narrowed
 from llm.entities import HomeNames, domain_of, is_here
-from llm.grounding import singular_of_name
+from llm.grounding import area_as_said, singular_of_name
 from llm.values import first
 
 _LOGGER = logging.getLogger(__name__)
@@ -235,12 +235,6 @@ def _place_said(clause_text: str, names: HomeNames) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _area_as_said(text: str, names: HomeNames) -> bool:
-    """The span is an area's name or alias, word for word."""
-    said = normalize_name(text)
-    return any(said == normalize_name(n) for a in names.home.areas for n in (a.name, *a.aliases))
-
-
 def _content_words(text: str) -> list[str]:
     return [w for w in normalize_name(text).split() if w not in _STOPWORDS]
 
@@ -252,7 +246,7 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
     "Olivia's Room Globe"), and to an area named as said ("Master Bedroom" beside a kind word is the place, not
     the "Master Bedroom Bulb" whose name begins with it)."""
     match = names.entities.match(text)
-    if match is not None and match.fuzzy and (_fits_by_words(intent, text, names) or _area_as_said(text, names)):
+    if match is not None and match.fuzzy and (_fits_by_words(intent, text, names) or area_as_said(text, names)):
         match = None
     if match is None and domain_of(text):
         return "domain", "", domain_of(text)
