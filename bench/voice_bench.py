@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import importlib
 import json
 import multiprocessing
@@ -89,11 +90,21 @@ class Voices:
     The voices speak in a child process, so their models (up to four piper voices) do not count in the resident
     memory measured here, which is the hub's: whisper, piper for replies, the wake word and the resolver."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Path | None = None) -> None:
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._cache = cache
 
     def speak(self, text: str, voice: str) -> np.ndarray:
-        return self._pool.submit(_speak, text, voice).result()
+        """The voice saying `text`; with a cache folder, said once and read back ever after, so that two builds
+        (or two runs) are measured on the same audio: piper samples its voice afresh each time."""
+        path = self._cache / voice / f"{hashlib.sha256(text.encode()).hexdigest()[:24]}.npy" if self._cache else None
+        if path is not None and path.is_file():
+            return np.load(path)
+        samples = self._pool.submit(_speak, text, voice).result()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, samples.astype(np.float32))
+        return samples
 
     def legacy(self, text: str, index: int) -> np.ndarray:
         """joe and flite in turn, as the sets were first measured."""
@@ -387,6 +398,8 @@ def main() -> int:
     parser.add_argument("--torch-threads", type=int,
                         help="torch.set_num_threads for the resolver (1 avoids spin-waiting when cores are busy)")
     parser.add_argument("--dump", type=Path, help="write every utterance's n-best readings here (JSON lines)")
+    parser.add_argument("--audio-cache", type=Path, metavar="DIR",
+                        help="keep the test voices' audio here and reuse it: runs compare on the same audio")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.torch_threads:
@@ -417,7 +430,7 @@ def main() -> int:
     tts.warm_up()
     loaded_s = time.perf_counter() - started
     rss_loaded = rss_mb()
-    voices = Voices()
+    voices = Voices(args.audio_cache)
 
     report: dict[str, Any] = {
         "machine": f"{os.cpu_count()} CPU cores", "stt_model": stt.model_path,

@@ -1,0 +1,23 @@
+"""The voice bench's audio cache: a text is synthesised once and read back, so two runs hear the same audio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from bench.voice_bench import Voices
+
+
+def test_with_an_audio_cache_each_text_is_said_once_and_read_back(tmp_path: Path) -> None:
+    """joe-slow is piper with its sampling noise on: said twice afresh it differs, read back it does not."""
+    voices, fresh = Voices(tmp_path), Voices()
+    try:
+        first, again = voices.speak("turn on the lamp", "joe-slow"), voices.speak("turn on the lamp", "joe-slow")
+        other, another = fresh.speak("turn on the lamp", "joe-slow"), fresh.speak("turn on the lamp", "joe-slow")
+    finally:
+        voices.close()
+        fresh.close()
+    assert [p.parent.name for p in tmp_path.rglob("*.npy")] == ["joe-slow"]
+    assert np.array_equal(first, again) and first.dtype == np.float32 and len(first) > 8000
+    assert not np.array_equal(other, another)  # what the cache is for
