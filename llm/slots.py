@@ -119,14 +119,23 @@ def _carried_out(calls: list[ToolCall], names: HomeNames) -> list[ToolCall]:
     """Of several calls, those whose targets the home has, when some have: a remark beside a command ("open
     the gate for the farrier", "unlock the front door, the childminder's here") is tagged now and then as a
     second command on something the home does not have, and the reading the home can carry out wins. One call,
-    or none the home has targets for, stays as it is, so Hearth says what it lacks."""
-    known = [call for call in calls if not _unknown_target(call, names)] if len(calls) > 1 else calls
-    if not known:
-        return calls
-    if len(known) < len(calls):
-        _LOGGER.debug("dropped %s: no such target in the home, beside calls that have theirs",
-                      [(c.intent, c.slots) for c in calls if c not in known])
-    return known
+    or none the home has targets for, stays as it is, so Hearth says what it lacks. A call lacking every slot
+    its intent needs, beside calls that have theirs, is such a remark too."""
+    for unfit in (lambda c: _unknown_target(c, names), _lacks_needs):
+        fit = [c for c in calls if not unfit(c)] if len(calls) > 1 else calls
+        if fit and len(fit) < len(calls):
+            _LOGGER.debug("dropped %s: no such target in the home, or none of what it needs, beside calls that "
+                          "have theirs", [(c.intent, c.slots) for c in calls if c not in fit])
+            calls = fit
+    return calls
+
+
+def _lacks_needs(call: ToolCall) -> bool:
+    """A call on no device with none of the slots its intent cannot do without: a timer with no length, a
+    broadcast with no message, a program started with none named ("start a fourteen minute timer, pizza's in").
+    A device named with no value ("... and the under cabinet lights") is still a request: Hearth asks for it."""
+    needs = _NEEDS.get(call.intent, ())
+    return bool(needs) and call.intent not in TARGET_INTENTS and not any(k in call.slots for k in needs)
 
 
 def _unknown_target(call: ToolCall, names: HomeNames) -> bool:

@@ -108,6 +108,24 @@ def test_a_kind_and_a_device_of_another_kind_joined_by_and_are_both_targets() ->
         ("HassTurnOn", {"name": "Kitchen Spots"})]
 
 
+def test_a_deviceless_call_with_nothing_it_needs_beside_a_command_is_a_remark() -> None:
+    """The remark after a command tagged as a timer or a broadcast of its own, with no length or message: the
+    command is carried out and the remark adds nothing. Alone, such a call stays (Hearth asks how long); a
+    device named with no value stays too (Hearth asks for the value)."""
+    said = "start a fourteen minute timer pizzas in"
+    timer = {"HassStartTimer": 0.98}
+    assert calls(clause(said, "start a fourteen minute timer", timer, ("minutes", "fourteen")),
+                 clause(said, "pizzas in", timer)) == [("HassStartTimer", {"minutes": 14})]
+    said = "kettle on everyones home"
+    assert calls(clause(said, "kettle on", ON, ("name", "kettle")),
+                 clause(said, "everyones home", {"HassBroadcast": 0.86})) == [("HassTurnOn", {"name": "Kettle"})]
+    assert calls(clause("set a timer", "set a timer", timer)) == [("HassStartTimer", {})]
+    said = "kettle on and the big light"
+    assert calls(clause(said, "kettle on", ON, ("name", "kettle")),
+                 clause(said, "and the big light", {"HassLightSet": 0.9}, ("name", "big light"))) == [
+        ("HassTurnOn", {"name": "Kettle"}), ("HassLightSet", {"name": "Big Light"})]
+
+
 @pytest.mark.parametrize(("said", "slots"), [
     ("alexa time an hour for me", {"hours": 1}),
     ("set a timer for half an hour", {"minutes": 30}),
