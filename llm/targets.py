@@ -130,6 +130,10 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
         entity_names += spot_names(clause_text, names, ("media_player",))
     if not (entity_names or areas or domain or "floor" in base or needs[0]) and intent in ("HassTurnOn", "HassTurnOff"):
         entity_names += spot_names(clause_text, names, INTENT_DOMAINS[intent])  # "start movie time right now"
+    if not (entity_names or areas or "floor" in base) and intent in _LIGHT_INTENTS and base.get("domain", "light") == "light":
+        if spotted := spot_names(clause_text, names, ("light",)):  # "strip red": the TV Strip, not every light here
+            entity_names += spotted
+            base.pop("domain", None)
     if not (entity_names or areas or domain or "floor" in base) and intent == "HassGetState":
         entity_names += spot_names(clause_text, names, tuple({e.domain for e in names.home.entities}))  # "the washing"
     if intent == "HassGetState" and _HUMIDITY.search(clause_text):
@@ -166,6 +170,9 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
         if "name" in call and "area" not in call and (place := area_said_for(names.home, call["name"], clause_text)):
             call["area"] = place  # a name several rooms' devices share, and the room said
     return calls
+
+
+_LIGHT_INTENTS = ("HassLightSet", "HearthBrightnessStep")
 
 
 def _named_with_kind(intent: str, text: str, spans: dict[str, list[str]], names: HomeNames) -> str | None:

@@ -121,15 +121,25 @@ _COLOUR_WORDS = (*sorted(COLORS, key=len, reverse=True), *sorted(_COLOR_TEMPS, k
 """Colour names longest first, a hue before a white: "warm red" is red."""
 
 
-def _colour_named(said: str) -> str:
-    """The colour a light takes in what was said as one: "calm blue" is blue, "yellowy warm white" warm white;
-    said as a whole when it is a colour or has none in it (the executor says what it understands)."""
+def _colour_named(said: str, clause_text: str = "", others: tuple[str, ...] = ()) -> str:
+    """The colour a light takes in what was said as one: "calm blue" is blue, "yellowy warm white" warm white.
+    A word that names no colour ("salt" of "salt lamp on red") is the colour the clause says outside its other
+    spans (the light's name may hold a colour word), if any; else it is kept as said (the executor says what it
+    understands)."""
     if said in COLORS or said in _COLOR_TEMPS:
         return said
-    for name in _COLOUR_WORDS:
-        if re.search(rf"\b{re.escape(name)}\b", said):
-            return name
+    for text in (said, _without(normalize_name(clause_text), (said, *others))):
+        for name in _COLOUR_WORDS:
+            if re.search(rf"\b{re.escape(name)}\b", text):
+                return name
     return said
+
+
+def _without(text: str, parts: tuple[str, ...]) -> str:
+    """`text` with each of `parts` (whole words) blanked out."""
+    for part in parts:
+        text = re.sub(rf"\b{re.escape(part)}\b", " ", text) if part else text
+    return text
 
 
 def value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utterance: str = "") -> dict[str, Any]:
@@ -142,7 +152,8 @@ def value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utte
             if value is not None:
                 out["brightness"] = int(min(100, max(0, value)))
         if (c := first(spans, "color")) is not None:
-            out["color"] = _colour_named(normalize_name(c))
+            others = tuple(normalize_name(x) for kind in ("name", "area") for x in spans.get(kind, ()))
+            out["color"] = _colour_named(normalize_name(c), clause_text, others)
             if out["color"] in _COLOR_TEMPS:  # "a warmer colour": a white, said as a colour, is its temperature
                 out["temperature"] = _COLOR_TEMPS[out.pop("color")]
         if (t := first(spans, "temperature")) is not None:

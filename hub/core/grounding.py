@@ -84,8 +84,21 @@ def _numbered(words: list[str]) -> list[str]:
 
 
 def with_digits(text: str) -> str:
-    """'bedroom one' / 'bedroom number one' -> 'bedroom 1' (normalized)."""
-    return " ".join(_NUMBERS.get(w, w) for w in _numbered(normalize_name(text).split()))
+    """'bedroom one' / 'bedroom number one' -> 'bedroom 1' (normalized); a numbered place's possessive too:
+    "room four's radiator" / "room 4's radiator" -> 'room 4 radiator'."""
+    return " ".join(_digit(w) for w in _numbered(normalize_name(text).split()))
+
+
+def _digit(word: str) -> str:
+    """A number word as its digit, and 'fours' or '4s' (normalized from "four's", "4's") as '4'."""
+    if word in _NUMBERS:
+        return _NUMBERS[word]
+    stem = word[:-1] if word.endswith("s") else ""
+    return _OWNED.get(stem, stem if stem.isdigit() else word)
+
+
+_OWNED = {w: d for w, d in _NUMBERS.items() if w not in ("one", "first", "second", "third")}
+"""Number words whose possessive ("room four's") is no other word ("ones", "seconds" are)."""
 
 
 def content_words(text: str) -> tuple[str, ...]:

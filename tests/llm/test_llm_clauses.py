@@ -188,3 +188,23 @@ def test_a_level_said_of_it_is_the_level_its_device_takes() -> None:
                  clause(said, "and set it to 50 percent", {"HassSetPosition": 0.9, "HassLightSet": 0.08},
                         ("position", "50"))) == [
         ("HassTurnOn", {"name": "Big Light"}), ("HassLightSet", {"name": "Big Light", "brightness": 50})]
+
+
+def test_a_colour_span_that_names_no_colour_is_the_colour_the_clause_says() -> None:
+    """The tagger took a word of the light's name for its colour: the colour is the one said beside it, never a
+    colour word of the name itself; with none said, the word is kept (the executor says it knows no such colour)."""
+    assert values.value_slots("HassLightSet", {"color": ["salt"], "name": ["salt lamp"]}, "salt lamp on red") == {
+        "color": "red"}
+    assert values.value_slots("HassLightSet", {"color": ["yellowy"], "temperature": ["warm white"]},
+                              "yellowy warm white on the bedroom light") == {"temperature": 2700}
+    assert values.value_slots("HassLightSet", {"color": ["salt"], "name": ["red lamp"]}, "red lamp salt") == {
+        "color": "salt"}
+
+
+def test_a_light_named_by_a_word_only_its_name_has_is_that_light() -> None:
+    """"fairy" untagged: the word names the Fairy Lights alone, so they are set, not every light in the room."""
+    light_set = {"HassLightSet": 0.74}
+    assert calls(clause("fairy red", "fairy red", light_set, ("color", "red"))) == [
+        ("HassLightSet", {"name": "Fairy Lights", "color": "red"})]
+    assert calls(clause("lights red", "lights red", light_set, ("domain", "lights"), ("color", "red"))) == [
+        ("HassLightSet", {"domain": "light", "area": "Living Room", "color": "red"})]

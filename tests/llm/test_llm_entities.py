@@ -119,6 +119,21 @@ entities:
     assert found is not None and found.name == name
 
 
+@pytest.mark.parametrize("spoken", ["room four's radiator", "room 4's radiator", "room four radiator"])
+def test_a_numbered_place_said_as_an_owner_is_its_number(spoken: str) -> None:
+    """"Room four's radiator" is Room 4's, not Room 1's (normalized, "four's" is "fours", no number word)."""
+    from devices.homefile import parse_home
+
+    home = HomeNames(parse_home("""
+areas: [{id: r1, name: Room 1}, {id: r4, name: Room 4}]
+entities:
+  - {id: climate.r1, name: Room 1 Radiator, area: r1}
+  - {id: climate.r4, name: Room 4 Radiator, area: r4}
+"""))
+    found = home.entity(spoken)
+    assert found is not None and found.name == "Room 4 Radiator"
+
+
 def test_a_homophone_of_a_number_is_no_number_where_no_name_has_it() -> None:
     """'to' ending a span is a digit only when a name is said so: 'the kettle to' is not 'Kettle 2'."""
     from devices.homefile import parse_home
