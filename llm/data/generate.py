@@ -277,7 +277,6 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
     "awning": _awning,
     "color": lambda c: ("color", c.pick(H.COLORS)),
     "ctemp": _color_temp,
-    "ctemp_rel": _words("temperature", ("warmer", "cooler", "colder", "warm", "cool", "warmer", "cooler")),
     "temp": _temperature,
     "position": _percent("position", 10),
     "percentage": _percent("percentage", 10),
@@ -330,15 +329,6 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
 # -- sentences ------------------------------------------------------------------------------------
 
 WAKE = ("hey jarvis", "jarvis", "ok nabu", "okay nabu", "hey mycroft", "alexa", "hey google", "computer")
-ASSISTANT_NAMES = (
-    "jarvis", "nabu", "mycroft", "alexa", "google", "computer", "siri", "olly", "cortana", "bixby", "rhasspy", "hal",
-    "karen", "homey", "hearth", "ada", "ziggy", "aria", "kitt", "jeeves", "alfred", "holly", "buddy", "mate",
-    "marvin", "zoe", "dexter", "tars", "fred", "wilson", "gertie",
-)
-"""What people call a voice assistant, by its wake word or a name they gave it: said before or after a command
-("olly turn the lights off", "dim the lights please siri") it is no part of the command. None is a name the
-generated homes give a device (`homes`), which would teach the tagger to drop a device's name."""
-GREETINGS = ("hey", "ok", "okay", "hi", "oi", "yo", "excuse me")
 PREFIX = ("um", "uh", "so", "okay", "ok", "well", "hey", "right", "please", "hmm", "erm", "oh", "yeah")
 SUFFIX = ("please", "thanks", "thank you", "now", "right now", "cheers", "if you can", "ta", "right away",
           "straight away", "away", "asap", "quickly")
@@ -704,17 +694,11 @@ def _style(rng: random.Random, tagged: list[tuple[str, str, str]]) -> list[tuple
     return tagged
 
 
-def vocative(rng: random.Random, greeting: bool = True) -> str:
-    """The assistant called by name, with a greeting half the time at the start of a sentence."""
-    name = rng.choice(ASSISTANT_NAMES)
-    return f"{rng.choice(GREETINGS)} {name}" if greeting and rng.random() < 0.5 else name
-
-
 def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weights: list[float]) -> Example:
     tagged: list[tuple[str, str, str]] = []
     roll = rng.random()
     if roll < 0.15:
-        tagged += _outside(rng.choice(WAKE) if rng.random() < 0.5 else vocative(rng))
+        tagged += _outside(rng.choice(WAKE))
     elif roll < 0.25:
         tagged += _outside(rng.choice(PREFIX))
     elif roll < 0.32:
@@ -736,8 +720,6 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
         tagged += _outside(rng.choice(joint) + " " + said)
     if rng.random() < 0.08:
         tagged += _outside(rng.choice(SUFFIX))
-    if rng.random() < 0.04:
-        tagged += _outside(rng.choice(("", "", "please", "thanks", "thank you", "cheers")) + " " + vocative(rng, False))
     if rng.random() < 0.12:
         tagged = _slip(rng, tagged)
     if rng.random() < 0.1:
@@ -788,7 +770,7 @@ def negative(rng: random.Random) -> Example:
             "".join(rng.choice(letters) for _ in range(rng.randint(2, 9))) for _ in range(rng.randint(1, 7))
         )
     if rng.random() < 0.2:
-        text = (rng.choice(WAKE) if rng.random() < 0.5 else vocative(rng)) + " " + text
+        text = rng.choice(WAKE) + " " + text
     words = tuple(text.split())
     return Example(words, ("O",) * len(words), ("O",) * len(words))
 
