@@ -411,6 +411,8 @@ DOINGS = (
     " is practising the recorder", " is teething", " is on the school run", " is mending the fence",
     " has finished the crossword", " is playing hide and seek", " is running late", " has got the paper",
     " is writing a list", " is sorting the files", " has started a new job", " is playing the piano",
+    " forgot again", " left them on again", " always forgets", " never switches anything off", " is done with it",
+    " has finished", " did it again", " is done for the day", " is working late",
 )
 MATTERS = (
     "the beans have come up", "the bread's rising", "the paint's drying", "the quad bike won't start",
@@ -433,6 +435,16 @@ MATTERS = (
 """Remarks made of people, what they do and the matters of a day: many more than can be listed, with the
 nouns (a farrier, a strimmer, a hay lorry) that a command's targets are made of, so that the model learns a
 remark by its shape, not by its words. No room, floor or need words: those count when said."""
+SELVES = ("i'm", "we're", "i am", "we are", "they're", "she's", "he's", "everyone's", "the twins are", "mum's")
+STATES = (
+    "done cooking", "done eating", "done working", "done with the hoovering", "finished working", "finished eating",
+    "finished the washing up", "in from the shops", "all in now", "in now", "off swimming", "running late",
+    "working late", "just in", "still eating", "about to eat", "trying to revise", "knackered", "starving",
+    "done for the day", "finished with it", "in by six", "watching the match", "doing homework", "having tea",
+    "done with the washing", "in from school",
+)
+"""What the speaker or the household is doing or has done: said after a command as its reason ("lights off,
+we're done cooking"); no need words (cold, dark, bed, out, work: `llm.targets.NEEDS`), which count when said."""
 
 
 def _plural(doing: str) -> str:
@@ -444,7 +456,8 @@ def _plural(doing: str) -> str:
 
 
 def remark(rng: random.Random) -> tuple[str, bool]:
-    """A remark beside a command (a listed one, or one made of a person and a doing, or a matter), and whether
+    """A remark beside a command (a listed one, one made of a person and a doing or of the household and what
+    it is doing, or a matter), and whether
     it is a purpose ("for the farrier"), which follows with no "because"."""
     roll = rng.random()
     if roll < 0.3:
@@ -453,7 +466,9 @@ def remark(rng: random.Random) -> tuple[str, bool]:
         return rng.choice(PURPOSES), True
     if roll < 0.55:
         return f"for {rng.choice(PEOPLE)}", True
-    if roll < 0.8:
+    if roll < 0.65:
+        return f"{rng.choice(SELVES)} {rng.choice(STATES)}", False
+    if roll < 0.85:
         who, doing = rng.choice(PEOPLE), rng.choice(DOINGS)
         if who.endswith(("s", "men")):  # the twins are, the builders have
             return f"{who} {_plural(doing)}", False
@@ -714,9 +729,9 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
             node = rng.choice(_ELLIPSIS[intent])
             tagged += _outside(rng.choice(("and", "and", "and also", "plus", "as well as")))
             tagged += tag_clause(expand(node, SlotContext(rng, home)), intent)
-    if intent in _REMARKED and rng.random() < 0.08:
+    if intent in _REMARKED and rng.random() < 0.12:
         said, purpose = remark(rng)
-        joint = (",", "", "") if purpose else (",", ",", "", ", because", " as")
+        joint = (",", "", "") if purpose else (",", ",", "", "", ", because", " as", " cause")
         tagged += _outside(rng.choice(joint) + " " + said)
     if rng.random() < 0.08:
         tagged += _outside(rng.choice(SUFFIX))

@@ -158,14 +158,14 @@ def test_remarks_are_many_and_name_no_place_or_need() -> None:
     room, a floor, a need)."""
     import random
 
-    from llm.data.generate import DOINGS, MATTERS, PEOPLE, remark
+    from llm.data.generate import DOINGS, MATTERS, PEOPLE, SELVES, STATES, remark
     from llm.data.homes import AREAS, FLOORS
     from llm.targets import NEEDS
 
     rng = random.Random(5)
     assert len({remark(rng)[0] for _ in range(3000)}) > 600
     places = {w.casefold() for name in (*AREAS, *FLOORS) for w in str(name).split()} - {"the", "room"}
-    for text in (*PEOPLE, *DOINGS, *MATTERS):
+    for text in (*PEOPLE, *DOINGS, *MATTERS, *SELVES, *STATES):
         words = set(text.replace("'s", "").split())
         assert not words & places, text
         assert not words & set(NEEDS), text
