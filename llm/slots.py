@@ -375,7 +375,7 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
     intent = clause.intent
     clause_spans = clause.spans
     if intent in TARGET_INTENTS:
-        clause_spans = merge_name_spans(clause.spans, clause.utterance, names)
+        clause_spans = _unaddressed(merge_name_spans(clause.spans, clause.utterance, names), clause, names)
     spans = _by_kind(durations_as_said(clause_spans, clause.utterance or clause.text))
     values = value_slots(intent, spans, clause.text.casefold(), clause.utterance.casefold())
     if intent not in TARGET_INTENTS:
@@ -390,6 +390,39 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
     parts = _kind_and_device(clause_spans, clause, names) or [(clause_spans, clause.text)]
     targets = [t for part, text in parts for t in targets_of(intent, _by_kind(part), names, text.casefold())]
     return [{**t, **values} for t in targets]
+
+
+ADDRESSED = frozenset({
+    "jarvis", "nabu", "mycroft", "alexa", "google", "computer", "siri", "olly", "cortana", "bixby", "rhasspy", "hal",
+    "homey", "hearth", "jeeves", "alfred", "assistant", "house",
+})
+"""What people call a voice assistant: the wake words Hearth offers, those of other assistants, and a few names
+people give one. Data, like `llm.targets.NEEDS`: said at the start or end of an utterance, beside a target, and
+naming nothing in the home, it is the one addressed ("olly, lights off"), not a device or a room."""
+
+
+def _unaddressed(spans: list[Span], clause: Clause, names: HomeNames) -> list[Span]:
+    """Without what names nothing in the home beside a target that does: the assistant called by name at the start
+    or end ("olly lights off", "the lights off please siri"), and a place the home has nothing called beside a
+    device it has ("bathroom light on olly", "towel rail on before my bath": the device says where it is). A word
+    said alone stays: the executor says there is none."""
+    utterance = clause.utterance or clause.text
+    targets = [s for s in spans if s.kind in ("name", "area", "floor", "domain")]
+    if len(targets) < 2:
+        return spans
+    device = any(s.kind == "name" and names.entity(s.text) is not None for s in spans)
+    return [s for s in spans if not (
+        s.kind in ("name", "area") and _names_nothing(s.text, names)
+        and ((device and s.kind == "area") or (s.text.casefold() in ADDRESSED and _at_an_edge(s, utterance))))]
+
+
+def _at_an_edge(span: Span, utterance: str) -> bool:
+    return not utterance[:span.start].strip(" ,.!?") or not utterance[span.end:].strip(" ,.!?")
+
+
+def _names_nothing(text: str, names: HomeNames) -> bool:
+    return (names.entity(text) is None and names.area(text) is None and names.floor(text) is None
+            and domain_of(text) is None)
 
 
 def _by_kind(spans: list[Span]) -> dict[str, list[str]]:

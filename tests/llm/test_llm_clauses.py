@@ -208,3 +208,23 @@ def test_a_light_named_by_a_word_only_its_name_has_is_that_light() -> None:
         ("HassLightSet", {"name": "Fairy Lights", "color": "red"})]
     assert calls(clause("lights red", "lights red", light_set, ("domain", "lights"), ("color", "red"))) == [
         ("HassLightSet", {"domain": "light", "area": "Living Room", "color": "red"})]
+
+
+def test_the_assistant_called_by_name_is_no_target() -> None:
+    """"olly" tagged as a device or a room at the start or end, beside a target said: the one addressed. Another
+    word the home has nothing called is kept, so the executor says there is none rather than guessing."""
+    assert calls(clause("olly lights off", "olly lights off", OFF, ("name", "olly"), ("domain", "lights"))) == [
+        ("HassTurnOff", {"domain": "light", "area": "Living Room"})]
+    assert calls(clause("lights off olly", "lights off olly", OFF, ("domain", "lights"), ("area", "olly"))) == [
+        ("HassTurnOff", {"domain": "light", "area": "Living Room"})]
+    assert calls(clause("brenda lights off", "brenda lights off", OFF, ("name", "brenda"), ("domain", "lights"))) == [
+        ("HassTurnOff", {"name": "brenda"})]
+
+
+def test_a_place_the_home_has_nothing_called_beside_a_device_it_has_is_no_place() -> None:
+    """"pls" or "bath" tagged as a room beside the Kettle: the device says where it is."""
+    assert calls(clause("kettle on pls", "kettle on pls", ON, ("name", "kettle"), ("area", "pls"))) == [
+        ("HassTurnOn", {"name": "Kettle"})]
+    said = "toaster on in the larder"  # beside no device the home has, the place stays: the executor says so
+    assert calls(clause(said, said, ON, ("name", "toaster"), ("area", "larder"))) == [
+        ("HassTurnOn", {"name": "toaster", "area": "larder"})]
