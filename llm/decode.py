@@ -183,9 +183,25 @@ def decode_spans(text: str, offsets: list[tuple[int, int]], words: list[list[int
             kind = None
             continue
         prefix, name = label.split("-", 1)
-        if name != kind or (prefix == "B" and w != last + 1):  # B- right after its own kind continues
+        if name == kind and prefix == "B" and w == last + 1 and last > first and _joins(text, offsets, words[last]) \
+                and float(slot_p[w, tag]) >= NEW_SPAN:
+            last -= 1  # "eggs and bread": the tagger sure "bread" begins an item; "and" belongs to neither
+            close()
+            first = w
+        elif name != kind or (prefix == "B" and w != last + 1):  # B- right after its own kind continues
             close()
             kind, first = name, w
         last = w
     close()
     return spans
+
+
+NEW_SPAN = 0.7
+"""How sure the tagger must be that a word after "and", "or" or a comma begins a span of the kind before it for
+the two to be two spans ("eggs and bread": two items; "fish and chips", begun at 0.58: one)."""
+_JOINING = frozenset({"and", "or", "&", "plus"})
+
+
+def _joins(text: str, offsets: list[tuple[int, int]], tokens: list[int]) -> bool:
+    """Whether a word joins two things said ("and", "or", "plus")."""
+    return text[offsets[tokens[0]][0]:offsets[tokens[-1]][1]].casefold() in _JOINING

@@ -13,6 +13,11 @@ _SLIPS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Unmute the sound" heard as "And mute the sound." (no command starts with "and"; inside a sentence,
     # "... and mute the tv" is a second command, so the training data cannot carry this one).
     (re.compile(r"^and\s+mute\b", re.IGNORECASE), "unmute"),
+    # "Is the bedroom light on?" heard as "It's the bedroom light on." - any device of up to three words and the
+    # state it is asked about, as the whole utterance (no comma: "It's the bedroom light, turn it on" is a remark
+    # and a command). Also taught as a noise pair; the tagger is torn on it from one training run to the next.
+    (re.compile(r"^it'?s\s+(the\s+(?:\w+\s+){0,2}\w+\s+(?:on|off|open|closed|locked|unlocked)"
+                r"(?:\s+(?:right now|now|still|yet))?)\s*[.?!]?$", re.IGNORECASE), r"is \1"),
 )
 
 

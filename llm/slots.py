@@ -25,7 +25,8 @@ from llm.freetext import bare
 from llm.entities import HomeNames, NameIndex, domain_of
 from llm.grounding import fit_call, fit_intent, merge_name_spans
 from llm.schema import INTENTS
-from llm.targets import ALL_WORDS, ARTICLE, IMPLIED_TARGET, LOCK_VERBS, need_kinds, spot_names, targets_of
+from llm.targets import (ALL_WORDS, ARTICLE, IMPLIED_TARGET, LOCK_VERBS, need_kinds, spot_names, targets_of,
+                          untagged_need)
 from llm.values import durations_as_said, list_name, value_slots
 
 _LOGGER = logging.getLogger(__name__)
@@ -96,10 +97,14 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
 
 
 def only_a_need(clause: Clause) -> bool:
-    """A clause that says only a need where a kind of device goes ("it's freezing", "I can't see"), no name."""
+    """A clause that says only a need where a kind of device goes ("it's freezing", "I can't see"), no name; the
+    need tagged, or said and left untagged where nothing else is (`llm.targets.untagged_need`)."""
     kinds = [s.text for s in clause.spans if s.kind == "domain"]
-    return (clause.intent in _ON_OFF and bool(kinds) and not any(s.kind == "name" for s in clause.spans)
-            and all(need_kinds(k, clause.intent)[0] and not any(domain_of(w) for w in [k, *k.split()]) for k in kinds))
+    if clause.intent not in _ON_OFF or any(s.kind == "name" for s in clause.spans):
+        return False
+    if not kinds:
+        return bool(untagged_need(clause.text, clause.intent)[0])
+    return all(need_kinds(k, clause.intent)[0] and not any(domain_of(w) for w in [k, *k.split()]) for k in kinds)
 
 
 def _completed(before: ToolCall, call: ToolCall) -> ToolCall | None:

@@ -142,6 +142,8 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
         entity_names = _spot_sensor(clause_text, places, names) or ["humidity"]  # no sensor: asked, not all
     elif not entity_names and intent == "HassGetState" and areas:
         entity_names += _spot_sensor(clause_text, areas, names)
+    if not (needs[0] or domain or entity_names) and intent in ("HassTurnOn", "HassTurnOff"):
+        needs = untagged_need(clause_text, intent)  # "it is so dark in the office"
     if needs[0] and domain is None and not entity_names:
         domain, met = _meet_need(intent, needs, areas, names)
         entity_names += met
@@ -306,6 +308,16 @@ device is called that."""
 HOME_WIDE_NEEDS = frozenset({"bed", "sleep", "out", "leaving", "work"})
 """Needs that concern the whole home when no area is said: off to bed or out, every light goes off — and
 only off ("warm up the bed" is no bedtime)."""
+
+
+def untagged_need(clause_text: str, intent: str) -> tuple[tuple[str, ...], bool]:
+    """A need said in a clause the tagger marked no kind or need in ("it is so dark in the office"); none when a
+    kind of device is said ("curtains shut, they can see in") or the need is one of the home-wide ones ("bed",
+    "out", "work"), which remarks are full of."""
+    if any(domain_of(w) for w in content_words(clause_text)):
+        return (), False
+    kinds, home_wide = need_kinds(clause_text, intent)
+    return ((), False) if home_wide else (kinds, False)
 
 
 def need_kinds(text: str, intent: str = "HassTurnOn") -> tuple[tuple[str, ...], bool]:

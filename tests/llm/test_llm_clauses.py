@@ -228,3 +228,18 @@ def test_a_place_the_home_has_nothing_called_beside_a_device_it_has_is_no_place(
     said = "toaster on in the larder"  # beside no device the home has, the place stays: the executor says so
     assert calls(clause(said, said, ON, ("name", "toaster"), ("area", "larder"))) == [
         ("HassTurnOn", {"name": "toaster", "area": "larder"})]
+
+
+def test_a_need_said_and_left_untagged_is_met() -> None:
+    """"dark" untagged, only the place marked: the need is still the light there. A kind of device said in the
+    clause is what is asked for, not a need ("curtains shut they can see in"); beside a command, an untagged need
+    is its reason."""
+    said = "it is so dark in the kitchen"
+    assert calls(clause(said, said, ON, ("area", "kitchen"))) == [("HassTurnOn", {"domain": "light", "area": "Kitchen"})]
+    said = "curtains on they can see in"
+    assert calls(clause(said, said, ON)) == [("HassTurnOn", {})]
+    said = "its freezing can you put the heating on 22"
+    assert calls(clause(said, "its freezing", ON),
+                 clause(said, "can you put the heating on 22", {"HassClimateSetTemperature": 0.99},
+                        ("name", "heating"), ("temperature", "22"))) == [
+        ("HassClimateSetTemperature", {"name": "Heating", "temperature": 22})]

@@ -64,3 +64,18 @@ def test_a_word_more_likely_in_a_span_than_out_is_in_one() -> None:
     assert [(s.kind, s.text) for s in spans] == [("domain", "door")]
     p = _probs({"O": 0.99}, {"O": 0.99}, {"O": 0.55, "B-domain": 0.3})
     assert decode_spans("unlock the door", [(0, 6), (7, 10), (11, 15)], [[0], [1], [2]], p) == []
+
+
+def test_a_span_the_tagger_begins_again_after_and_is_a_second_span() -> None:
+    """'put eggs and bread on the list': "and" torn between inside and out, "bread" surely beginning an item - two
+    items; "fish and chips", whose "chips" begins one only at 0.58 - one."""
+    text = "put eggs and bread on"
+    offsets = [(0, 3), (4, 8), (9, 12), (13, 18), (19, 21)]
+
+    def items(begins: float) -> list[str]:
+        p = _probs({"O": 0.99}, {"B-item": 0.99}, {"I-item": 0.52, "O": 0.44}, {"B-item": begins, "I-item": 0.99 - begins},
+                   {"O": 0.99})
+        return [s.text for s in decode_spans(text, offsets, [[i] for i in range(5)], p) if s.kind == "item"]
+
+    assert items(0.99) == ["eggs", "bread"]
+    assert items(0.58) == ["eggs and bread"]

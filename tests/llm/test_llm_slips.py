@@ -26,6 +26,7 @@ def test_a_slip_means_what_was_said(resolver: Resolver, demo_home: Home, heard: 
     "it's cold in here",
     "turn off the lights and mute the speaker",  # 'and mute' inside a sentence is a second command
     "is the bedroom light on",
+    "it's the bedroom light turn it on",  # too many words for a device: a remark and a command
 ])
 def test_sentences_that_only_contain_the_words_are_left_alone(text: str) -> None:
     assert mend(text) == text
