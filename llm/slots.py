@@ -399,7 +399,7 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
 
 ADDRESSED = frozenset({
     "jarvis", "nabu", "mycroft", "alexa", "google", "computer", "siri", "olly", "cortana", "bixby", "rhasspy", "hal",
-    "homey", "hearth", "jeeves", "alfred", "assistant", "house",
+    "homey", "hearth", "jeeves", "alfred", "assistant",
 })
 """What people call a voice assistant: the wake words Hearth offers, those of other assistants, and a few names
 people give one. Data, like `llm.targets.NEEDS`: said at the start or end of an utterance, beside a target, and
