@@ -197,8 +197,9 @@ def decode_spans(text: str, offsets: list[tuple[int, int]], words: list[list[int
 
 
 NEW_SPAN = 0.7
-"""How sure the tagger must be that a word after "and", "or" or a comma begins a span of the kind before it for
-the two to be two spans ("eggs and bread": two items; "fish and chips", begun at 0.58: one)."""
+"""How sure the tagger must be that a word after "and", "or" or "plus" begins a span of the kind before it for the
+two to be two spans ("eggs and bread": two items; "fish and chips", begun at 0.58: one). Commas never reach the
+tagger (`llm.resolver._PAUSE`)."""
 _JOINING = frozenset({"and", "or", "&", "plus"})
 
 

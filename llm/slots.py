@@ -139,8 +139,13 @@ def _lacks_needs(call: ToolCall) -> bool:
     """A call on no device with none of the slots its intent cannot do without: a timer with no length, a
     broadcast with no message, a program started with none named ("start a fourteen minute timer, pizza's in").
     A device named with no value ("... and the under cabinet lights") is still a request: Hearth asks for it."""
+    return call.intent not in TARGET_INTENTS and _missing_needs(call)
+
+
+def _missing_needs(call: ToolCall) -> bool:
+    """None of the slots the call's intent cannot do without (`_NEEDS`) is filled."""
     needs = _NEEDS.get(call.intent, ())
-    return bool(needs) and call.intent not in TARGET_INTENTS and not any(k in call.slots for k in needs)
+    return bool(needs) and not any(k in call.slots for k in needs)
 
 
 def _unknown_target(call: ToolCall, names: HomeNames) -> bool:
@@ -279,7 +284,7 @@ def grounded(calls: list[ToolCall], names: HomeNames, awaiting_answer: bool = Fa
         slots = call.slots
         if call.intent in _ANSWERS and not awaiting_answer:
             return False
-        if (needs := _NEEDS.get(call.intent)) and not any(k in slots for k in needs):
+        if _missing_needs(call):
             return False
         if call.intent in _ALARM_INTENTS and "time" in slots and not _is_clock(slots["time"]):
             return False  # whisper's "30m alarm for 90m": an alarm is set for a time like 07:30
