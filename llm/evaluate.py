@@ -76,6 +76,7 @@ def _homes(group: str, *homes: str) -> tuple[tuple[Path, Path], ...]:
 
 
 GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
+    "heldout15": ((DATA / "heldout15" / "free_demo.jsonl", DEMO_HOME),),
     "heldout14": _homes("heldout14", "retired"),
     "heldout13": _homes("heldout13", "student"),
     "heldout12": _homes("heldout12", "flat"),
