@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from hub.core.errors import HearthError
 
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = 0.8
 """As `llm.resolver.DEFAULT_THRESHOLD` (not imported here: that would load torch to build the parser)."""
 STAGES = ("cascade", "templates", "transformer")
 

@@ -61,6 +61,7 @@ from hub.core.errors import HearthError
 from hub.core.targets import INTENT_DOMAINS, SWITCHING, match_targets, query_for, says_which_devices
 from llm.cascade import TEMPLATES, TRANSFORMER, CascadeResolver
 from llm.resolver import DEFAULT_THRESHOLD, Resolver
+from llm.slots import QUESTIONS
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DEV_SET = DATA / "intent_dev.jsonl"
@@ -99,25 +100,7 @@ STAGES = ("cascade", TRANSFORMER, TEMPLATES)
 NEITHER = "neither"
 """The stage row of the sentences no stage answered."""
 
-QUERIES = frozenset(
-    {
-        "HassGetState",
-        "HassClimateGetTemperature",
-        "HassTimerStatus",
-        "HearthListQuery",
-        "HassGetCurrentTime",
-        "HassGetCurrentDate",
-        "HassGetWeather",
-        "HearthAlarmList",
-        "HearthFileList",
-        "HearthFileRead",
-        "HearthProcessList",
-        "HassNevermind",
-        "HearthConfirm",
-        "HearthDeny",
-        "HassRespond",
-    }
-)
+QUERIES = QUESTIONS | {"HassNevermind", "HearthConfirm", "HearthDeny", "HassRespond"}
 """Intents that change nothing by themselves (a confirmation only answers a question Hearth asked; HA's
 "hello" is only answered)."""
 _TARGET_SLOTS = frozenset({"name", "area", "floor", "domain", "device_class"})

@@ -49,6 +49,31 @@ LEVEL_SLOTS = {"HassLightSet": "brightness", "HassSetPosition": "position", "Has
 """The same, as slots of a call."""
 _TARGET_SPANS = ("name", "area", "floor", "domain")
 
+NEEDED_SLOTS: dict[str, tuple[str, ...]] = {
+    "HassLightSet": ("brightness", "color", "temperature"),
+    "HassClimateSetTemperature": ("temperature",),
+    "HassSetPosition": ("position",),
+    "HassFanSetSpeed": ("percentage",),
+    "HassSetVolume": ("volume_level",),
+    "HassMediaSearchAndPlay": ("search_query",),
+    "HassVacuumCleanArea": ("area",),
+    "HassStartTimer": ("hours", "minutes", "seconds"),
+    "HassIncreaseTimer": ("hours", "minutes", "seconds"),
+    "HassDecreaseTimer": ("hours", "minutes", "seconds"),
+    "HassListAddItem": ("item",),
+    "HassListRemoveItem": ("item",),
+    "HassListCompleteItem": ("item",),
+    "HassShoppingListAddItem": ("item",),
+    "HassBroadcast": ("message",),
+    "HearthAlarmSet": ("time",),
+    "HearthFileRead": ("file",),
+    "HearthFileDelete": ("file",),
+    "HearthFileAppend": ("text",),
+    "HearthProcessStart": ("process",),
+    "HearthProcessStop": ("process",),
+}
+"""Slots an intent cannot do without (any one of them), as Home Assistant's intents require them."""
+
 
 def act_of(intent: str) -> frozenset[str]:
     return next((act for act in ACTS if intent in act), frozenset({intent}))
@@ -66,7 +91,7 @@ def fit_intent(clause: Clause, names: HomeNames) -> Clause:
         return with_level_of(clause, clause.intent)
     act = act_of(intent)  # the act heard, or the other act the device takes
     heard = max(clause.confidence if clause.intent in act else 0.0, sum(clause.intents.get(i, 0.0) for i in act))
-    ruled_out = sum(p for i, p in clause.intents.items() if i not in act and not _takes(entity, i))
+    ruled_out = sum(p for i, p in clause.intents.items() if i not in act and not _could_be(i, entity, clause))
     surely = min(1.0, heard / max(1.0 - ruled_out, 1e-6))
     if intent != clause.intent:
         _LOGGER.debug("%s on %s (a %s): %s", clause.intent, entity.name, entity.domain, intent)
@@ -81,6 +106,22 @@ def _takes(entity: Entity, intent: str) -> bool:
     """Whether the device can be what `intent` names; intents that act on no device (timers, lists, the time,
     questions) are readings that stay possible whatever the clause names."""
     return intent not in _NAMED_DOMAINS or entity.domain in _NAMED_DOMAINS[intent]
+
+
+def _could_be(intent: str, entity: Entity, clause: Clause) -> bool:
+    """Whether the clause, naming `entity`, could be `intent`: the device takes it, or it acts on no device, names
+    nothing (`_NAMES_NOTHING`) and the clause has a span it needs. "start movie time" names the Movie Night scene:
+    asking the time names no scene, and an item added to a list would need an item, so neither is a reading and
+    the scene's is as sure as the rest allows."""
+    if not _takes(entity, intent) or intent in _NAMES_NOTHING:
+        return False
+    needs = NEEDED_SLOTS.get(intent, ()) if intent not in _NAMED_DOMAINS else ()
+    return not needs or any(span.kind in needs for span in clause.spans)
+
+
+_NAMES_NOTHING = frozenset({"HassGetCurrentTime", "HassGetCurrentDate", "HassNevermind", "HearthConfirm",
+                            "HearthDeny"})
+"""Intents with no slot at all that a device's name could fill: a clause that names a device is none of them."""
 
 
 def _likeliest_taken(entity: Entity, heard: dict[str, float]) -> str | None:

@@ -25,7 +25,7 @@ from llm.tokenizer import WordPiece
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = 0.8
 """Mean probability of a clause's intent below which the clause is dropped (no guessing)."""
 _PAUSE = re.compile(r"(?<!\d),|,(?!\d)")
 """A comma, except inside a number ("1,000"): whisper writes one where the speaker pauses ("Turn off, the

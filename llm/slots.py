@@ -23,7 +23,7 @@ from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, temperatu
 from llm.decode import Clause, Span
 from llm.freetext import bare
 from llm.entities import HomeNames, NameIndex, domain_of
-from llm.grounding import fit_call, fit_intent, merge_name_spans
+from llm.grounding import NEEDED_SLOTS, fit_call, fit_intent, merge_name_spans
 from llm.schema import INTENTS
 from llm.targets import (ALL_WORDS, ARTICLE, IMPLIED_TARGET, LOCK_VERBS, need_kinds, spot_names, targets_of,
                           untagged_need)
@@ -42,8 +42,22 @@ _LIST_INTENTS = {"HassListAddItem", "HassListRemoveItem", "HassListCompleteItem"
 _ADDING = frozenset({"HassListAddItem", "HassShoppingListAddItem"})
 
 
+QUESTIONS = frozenset({"HassGetState", "HassClimateGetTemperature", "HassTimerStatus", "HearthListQuery",
+                       "HassGetCurrentTime", "HassGetCurrentDate", "HassGetWeather", "HearthAlarmList",
+                       "HearthFileList", "HearthFileRead", "HearthProcessList"})
+"""Intents that only answer: a question misread is a wrong answer, never a wrong action."""
+ANSWER_GATE = 0.7
+"""The confidence from which a question is answered when the gate for acting is set higher: a wrong action is
+worse than a question back, a wrong answer is not (the gates chosen on the dev groups: `llm/weights/README.md`)."""
+
+
+def gate_for(intent: str, threshold: float) -> float:
+    """The confidence a clause of `intent` needs: `threshold`, or at most `ANSWER_GATE` for a question."""
+    return min(threshold, ANSWER_GATE) if intent in QUESTIONS else threshold
+
+
 def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> list[ToolCall]:
-    """Calls in spoken order; clauses below `threshold` are dropped rather than guessed."""
+    """Calls in spoken order; clauses below their gate (`gate_for`) are dropped rather than guessed."""
     calls: list[ToolCall] = []
     previous: dict[str, Any] | None = None
     last: tuple[Clause, int, dict[str, Any] | None] | None = None  # the clause that made the last calls
@@ -70,8 +84,8 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             _LOGGER.debug("dropped %r: a follow-on clause that names nothing", clause.text)
             continue  # "lock the front door right away": "right away" adds no call of its own
         clause = fit_intent(_switched_as_said(clause), names)  # its intent fitted to the device it names
-        if clause.confidence < threshold:
-            _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, threshold)
+        if clause.confidence < gate_for(clause.intent, threshold):
+            _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, gate_for(clause.intent, threshold))
             continue
         last = (clause, len(calls), previous)
         slot_sets = build_slots(clause, names, previous)
@@ -110,7 +124,7 @@ def only_a_need(clause: Clause) -> bool:
 def _completed(before: ToolCall, call: ToolCall) -> ToolCall | None:
     """A clause of the same deviceless intent as the call before, lacking every slot the intent needs and adding
     only slots that call lacks, completes that call (a timer's, alarm's or list's words tagged apart); else None."""
-    needs = _NEEDS.get(call.intent)
+    needs = NEEDED_SLOTS.get(call.intent)
     if call.intent != before.intent or call.intent in TARGET_INTENTS or not needs or not call.slots:
         return None
     if any(k in call.slots for k in needs) or not any(k in before.slots for k in needs):
@@ -143,8 +157,8 @@ def _lacks_needs(call: ToolCall) -> bool:
 
 
 def _missing_needs(call: ToolCall) -> bool:
-    """None of the slots the call's intent cannot do without (`_NEEDS`) is filled."""
-    needs = _NEEDS.get(call.intent, ())
+    """None of the slots the call's intent cannot do without (`NEEDED_SLOTS`) is filled."""
+    needs = NEEDED_SLOTS.get(call.intent, ())
     return bool(needs) and not any(k in call.slots for k in needs)
 
 
@@ -243,30 +257,6 @@ def _named(slots: dict[str, Any], names: HomeNames) -> Entity | None:
     return names.entity(str(slots["name"]), cutoff=101) if "name" in slots else None
 
 
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "HassLightSet": ("brightness", "color", "temperature"),
-    "HassClimateSetTemperature": ("temperature",),
-    "HassSetPosition": ("position",),
-    "HassFanSetSpeed": ("percentage",),
-    "HassSetVolume": ("volume_level",),
-    "HassMediaSearchAndPlay": ("search_query",),
-    "HassVacuumCleanArea": ("area",),
-    "HassStartTimer": ("hours", "minutes", "seconds"),
-    "HassIncreaseTimer": ("hours", "minutes", "seconds"),
-    "HassDecreaseTimer": ("hours", "minutes", "seconds"),
-    "HassListAddItem": ("item",),
-    "HassListRemoveItem": ("item",),
-    "HassListCompleteItem": ("item",),
-    "HassShoppingListAddItem": ("item",),
-    "HassBroadcast": ("message",),
-    "HearthAlarmSet": ("time",),
-    "HearthFileRead": ("file",),
-    "HearthFileDelete": ("file",),
-    "HearthFileAppend": ("text",),
-    "HearthProcessStart": ("process",),
-    "HearthProcessStop": ("process",),
-}
-"""Slots an intent cannot do without (any one of them), as Home Assistant's intents require them."""
 _ANSWERS = frozenset({"HearthConfirm", "HearthDeny"})
 _READ_ONLY_DOMAINS = frozenset({"sensor", "binary_sensor", "weather", "sun", "person", "device_tracker", "zone"})
 _ASKING = frozenset({"HassGetState", "HassClimateGetTemperature"})

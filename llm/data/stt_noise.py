@@ -1,13 +1,14 @@
 """Speech-to-text noise for the training data: generated sentences spoken by the project's own TTS, mixed
 with noise, read back by whisper, and labelled with what was meant.
 
-    nice -n 10 python -m llm.data.stt_noise [--n 1200] [--seed 7919] [--out llm/data/stt_noise.jsonl]
+    nice -n 10 python -m llm.data.stt_noise [--n 1200] [--seed 7919] [--out llm/data/stt_noise.jsonl] [--append]
 
 Only the tuning voices speak (piper's joe at varied speaking rates and noise scales, flite's kal, kal16 and
 rms; see `bench.sounds`): flite's slt/awb and espeak-ng's voices stay out, for evaluations nobody tuned on.
 Each reading's words are aligned to the meant words (difflib) and the meant words' intent and slot tags are
-carried over, so "turn of the kitchen lice" keeps its HassTurnOff and its span. The cache is JSONL: a header
-line (seed, versions, counts), then one reading per line; `load` reads it back as `Example`s.
+carried over, so "turn of the kitchen lice" keeps its HassTurnOff and its span. The cache is JSONL: blocks of a
+header line (seed, versions, counts) and one reading per line, one block per run (`--append` adds a run with
+another seed to the cache instead of replacing it); `load` reads every block back as `Example`s.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -215,12 +217,14 @@ def round_trip(n: int, seed: int) -> Iterator[Reading]:
         yield Reading(voice, noise, snr, meant, align_tags(meant, heard_words(text)))
 
 
-def write_cache(path: Path, n: int, seed: int) -> dict[str, float]:
-    """Run the round trip and write the JSONL cache; returns counts (readings, changed, seconds)."""
+def write_cache(path: Path, n: int, seed: int, append: bool = False) -> dict[str, float]:
+    """Run the round trip and write the JSONL cache (or add a block to it); returns readings, misheard, seconds."""
     t0 = time.perf_counter()
     header = {"format": FORMAT, "seed": seed, "n": n, "generator_commit": _git_commit(), "versions": versions()}
+    if append and path.is_file() and seed in {block["seed"] for block in headers(path)}:
+        raise ValueError(f"{path} already holds a run with seed {seed}")
     changed = 0
-    with path.open("w", encoding="utf-8") as out:
+    with path.open("a" if append else "w", encoding="utf-8") as out:
         out.write(json.dumps(header) + "\n")
         for k, reading in enumerate(round_trip(n, seed)):
             changed += [_key(w) for w in reading.heard.words] != [_key(w) for w in reading.meant.words]
@@ -234,13 +238,22 @@ MIN_MATCH = 0.5
 """A reading that kept less than half of the meant words is too far gone to carry its tags."""
 
 
+def _rows(path: Path) -> list[dict[str, object]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows and rows[0].get("format") == FORMAT, f"{path} is not a {FORMAT} cache"
+    return rows
+
+
+def headers(path: Path = DEFAULT_CACHE) -> list[dict[str, object]]:
+    """The header of each run in the cache (seed, n, generator commit, versions)."""
+    return [row for row in _rows(path) if "format" in row]
+
+
 def load(path: Path = DEFAULT_CACHE, min_match: float = MIN_MATCH) -> list[Example]:
-    """The cached readings that kept at least `min_match` of the meant words, as training examples."""
+    """The cached readings of every run that kept at least `min_match` of the meant words, as training examples."""
     if not path.is_file():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert json.loads(lines[0]).get("format") == FORMAT, f"{path} is not a {FORMAT} cache"
-    rows = [json.loads(line) for line in lines[1:]]
+    rows: list[Any] = [row for row in _rows(path) if "format" not in row]
     return [Example(tuple(r["words"]), tuple(r["intent_tags"]), tuple(r["slot_tags"])) for r in rows if r["match"] >= min_match]
 
 
@@ -249,9 +262,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1200, help="sentences to speak and read back")
     parser.add_argument("--seed", type=int, default=7919, help="generator and noise seed (not train/dev's)")
     parser.add_argument("--out", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--append", action="store_true", help="add this run to the cache instead of replacing it")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    print(write_cache(args.out, args.n, args.seed))
+    print(write_cache(args.out, args.n, args.seed, args.append))
 
 
 if __name__ == "__main__":

@@ -243,3 +243,15 @@ def test_a_need_said_and_left_untagged_is_met() -> None:
                  clause(said, "can you put the heating on 22", {"HassClimateSetTemperature": 0.99},
                         ("name", "heating"), ("temperature", "22"))) == [
         ("HassClimateSetTemperature", {"name": "Heating", "temperature": 22})]
+
+
+def test_a_question_is_answered_from_a_lower_gate_than_an_act() -> None:
+    """Gated at 0.8, a clause at 0.75 that would switch the kettle on is dropped (Hearth asks), while one that
+    only asks whether it is on is answered: a misread question is a wrong answer, never a wrong action."""
+    said = "is the kettle on"
+    asking = clause(said, said, {"HassGetState": 0.75, "HassTurnOn": 0.2}, ("name", "kettle"), ("state", "on"))
+    switching = clause(said, said, {"HassTurnOn": 0.75, "HassGetState": 0.2}, ("name", "kettle"), ("state", "on"))
+    assert [c.intent for c in tool_calls([asking], NAMES, 0.8)] == ["HassGetState"]
+    assert tool_calls([switching], NAMES, 0.8) == []
+    assert [c.intent for c in tool_calls([switching], NAMES, 0.7)] == ["HassTurnOn"]
+    assert tool_calls([asking], NAMES, 0.76) == tool_calls([asking], NAMES, 0.8)  # 0.7 at most, whatever the gate

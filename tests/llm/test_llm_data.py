@@ -1,6 +1,10 @@
 """The training-data generator: reproducible, aligned tags, every intent covered."""
 
+import json
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from llm import schema
 from llm.data.generate import generate, parse_template, tag_clause
@@ -151,6 +155,24 @@ def test_speech_to_text_readings_carry_the_meant_tags() -> None:
     assert split.words == ("Um", "turn", "off", "the", "kit", "chin", "lights")
     assert split.intent_tags == ("O", "B-HassTurnOff", *("I-HassTurnOff",) * 5)  # a word before the clause: outside
     assert split.slot_tags == ("O", "O", "O", "O", "B-area", "I-area", "B-domain")
+
+
+def test_speech_to_text_cache_keeps_every_run_and_refuses_a_seed_twice(tmp_path: Path) -> None:
+    from llm.data.stt_noise import FORMAT, headers, load, write_cache
+
+    def block(seed: int, words: list[str]) -> list[str]:
+        reading = {"voice": "kal", "noise": "clean", "snr_db": None, "meant": " ".join(words), "match": 1.0,
+                   "words": words, "intent_tags": ["B-HassTurnOn"] + ["I-HassTurnOn"] * (len(words) - 1),
+                   "slot_tags": ["O"] * len(words)}
+        return [json.dumps({"format": FORMAT, "seed": seed, "n": 1}), json.dumps(reading)]
+
+    cache = tmp_path / "stt.jsonl"
+    cache.write_text("\n".join(block(1, ["lights", "on"]) + block(2, ["fan", "on", "please"])) + "\n")
+    assert [h["seed"] for h in headers(cache)] == [1, 2]
+    assert [ex.words for ex in load(cache)] == [("lights", "on"), ("fan", "on", "please")]
+    with pytest.raises(ValueError, match="seed 2"):
+        write_cache(cache, 1, 2, append=True)  # refused before any speech is made
+    assert len(load(cache)) == 2
 
 
 def test_remarks_are_many_and_name_no_place_or_need() -> None:

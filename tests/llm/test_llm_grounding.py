@@ -222,6 +222,26 @@ def test_intents_the_named_device_cannot_take_are_ruled_out() -> None:
                       names).intent == "HassGetState"
 
 
+def test_readings_a_clause_naming_a_device_cannot_be_are_ruled_out() -> None:
+    """"start the lamp 2" torn between switching the Lamp on, adding to a list and asking the time (0.5 / 0.3 /
+    0.15): a clause that names a device is no question of the time, and an item added with no item is no reading,
+    so the switch is as sure as the rest allows. When an item was heard (the same word tagged as one), adding it
+    stays a reading and the clause stays unsure."""
+    from dataclasses import replace
+
+    from llm.grounding import fit_intent
+
+    names = HomeNames(parse_home(_NEST_HOME))
+    torn = {"HassTurnOn": 0.5, "HassListAddItem": 0.3, "HassGetCurrentTime": 0.15}
+    bare = _clause("start the lamp 2", "lamp", "2", torn)
+    bare = replace(bare, spans=bare.spans[:1])
+    fitted = fit_intent(bare, names)
+    assert fitted.intent == "HassTurnOn" and 0.9 < fitted.confidence < 0.91  # 0.5 / (1 - 0.3 - 0.15)
+    item = _clause("start the lamp 2", "lamp", "2", torn)
+    item = replace(item, spans=[item.spans[0], replace(item.spans[1], kind="item")])
+    assert 0.58 < fit_intent(item, names).confidence < 0.59  # 0.5 / (1 - 0.15)
+
+
 def test_a_clause_that_only_completes_the_call_before_joins_it() -> None:
     """"three minutes for the poached eggs": the timer's name tagged as a clause of its own is that timer's name,
     not a second timer with no duration. A clause that repeats a slot, or one with what its intent needs, stays."""
