@@ -47,7 +47,8 @@ def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
         "--threshold",
         type=float,
         default=DEFAULT_THRESHOLD,
-        help="confidence below which a clause is dropped (default %(default)s)",
+        help="confidence below which a clause that acts is dropped (default %(default)s; a question is answered "
+        "from 0.7, or from this when lower)",
     )
     parser.add_argument("--confidence", action="store_true", help="add each intent's confidence")
     parser.add_argument("--custom-sentences", type=Path, default=None,

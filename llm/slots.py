@@ -373,9 +373,9 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
 
     `previous` is the target of the clause before, which "it"/"them" refers back to."""
     intent = clause.intent
-    clause_spans = clause.spans
+    clause_spans = [_without_address(s, clause.utterance or clause.text, names) for s in clause.spans]
     if intent in TARGET_INTENTS:
-        clause_spans = _unaddressed(merge_name_spans(clause.spans, clause.utterance, names), clause, names)
+        clause_spans = _unaddressed(merge_name_spans(clause_spans, clause.utterance, names), clause, names)
     spans = _by_kind(durations_as_said(clause_spans, clause.utterance or clause.text))
     values = value_slots(intent, spans, clause.text.casefold(), clause.utterance.casefold())
     if intent not in TARGET_INTENTS:
@@ -385,11 +385,20 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
             return [dict(values, item=bare(item)) for item in spans["item"]]
         return [values]
     has_target = any(k in spans for k in ("name", "area", "floor", "domain"))
-    if previous and not has_target and _PRONOUN.search(clause.text.casefold()):
+    if previous and not has_target and (_PRONOUN.search(clause.text.casefold()) or _takes(intent, previous, names)):
         return [{**previous, **values}]
     parts = _kind_and_device(clause_spans, clause, names) or [(clause_spans, clause.text)]
     targets = [t for part, text in parts for t in targets_of(intent, _by_kind(part), names, text.casefold())]
     return [{**t, **values} for t in targets]
+
+
+def _takes(intent: str, target: dict[str, Any], names: HomeNames) -> bool:
+    """Whether the target of the clause before can take `intent`: a clause that names no target after one that
+    does goes on about it ("the left bedside on but dim, like ten percent"; "the telly on and volume to 20"), as
+    a pronoun would; otherwise it is about the room Hearth is in."""
+    entity = _named(target, names)
+    domain = entity.domain if entity is not None else target.get("domain")
+    return domain is not None and domain in INTENT_DOMAINS.get(intent, ())
 
 
 ADDRESSED = frozenset({
@@ -414,6 +423,23 @@ def _unaddressed(spans: list[Span], clause: Clause, names: HomeNames) -> list[Sp
     return [s for s in spans if not (
         s.kind in ("name", "area") and _names_nothing(s.text, names)
         and ((device and s.kind == "area") or (s.text.casefold() in ADDRESSED and _at_an_edge(s, utterance))))]
+
+
+def _without_address(span: Span, utterance: str, names: HomeNames) -> Span:
+    """A place or name span that runs into the assistant's name at the start or end of the utterance, naming
+    nothing with it and something without it, without that word ("hoover the kitchen alexa": the Kitchen)."""
+    words = span.text.split()
+    if span.kind not in ("name", "area", "floor") or len(words) < 2 or not _names_nothing(span.text, names):
+        return span
+    if words[0].casefold() in ADDRESSED and not utterance[:span.start].strip(" ,.!?"):
+        rest = span.text[len(words[0]):].lstrip(" ,")
+        trimmed = replace(span, text=rest, word=span.word + 1, start=span.end - len(rest))
+    elif words[-1].casefold() in ADDRESSED and not utterance[span.end:].strip(" ,.!?"):
+        rest = span.text[: span.text.rindex(words[-1])].rstrip(" ,")
+        trimmed = replace(span, text=rest, last_word=span.last_word - 1, end=span.start + len(rest))
+    else:
+        return span
+    return span if _names_nothing(trimmed.text, names) else trimmed
 
 
 def _at_an_edge(span: Span, utterance: str) -> bool:

@@ -251,11 +251,19 @@ _UNIT_ALONE = re.compile(r"\b(?:(?P<half>half)\s+an?|(?P<quarter>a\s+quarter\s+o
                          r"(?P<unit>hour|minute|second)\b(?P<more>\s+and\s+a\s+half)?")
 
 
+_UNIT_TIMER = re.compile(r"(?:^|(?<=\s))(?:(?P<before>[\w'-]+)\s+)?(?P<unit>hour|minute|second)\s+timer\b")
+"""A unit said as the timer's kind with no number before it ("hour timer please"): one of it."""
+
+
 def _unit_alone(clause_text: str) -> dict[str, str | None]:
-    """A duration said with no number ("an hour", "half an hour", "a minute and a half"): {unit: its amount}."""
+    """A duration said with no number ("an hour", "half an hour", "a minute and a half", "an hour timer", and
+    "hour timer" with no number before it): {unit: its amount}."""
     found = _UNIT_ALONE.search(clause_text)
     if found is None:
-        return {}
+        bare = _UNIT_TIMER.search(clause_text)
+        if bare is None or (bare["before"] is not None and parse_number(bare["before"]) is not None):
+            return {}
+        return {f"{bare['unit']}s": "1.0"}
     amount = 0.5 if found["half"] else 0.25 if found["quarter"] else 1.0
     return {f"{found['unit']}s": str(amount + (0.5 if found["more"] else 0.0))}
 

@@ -132,6 +132,10 @@ def test_a_deviceless_call_with_nothing_it_needs_beside_a_command_is_a_remark() 
     ("timer for a minute and a half", {"minutes": 1, "seconds": 30}),
     ("a quarter of an hour on the timer", {"minutes": 15}),
     ("set a timer", {}),  # none said: Hearth asks how long
+    ("alexa hour timer", {"hours": 1}),  # the unit as the timer's kind, no number before it: one
+    ("minute timer please", {"minutes": 1}),
+    ("start the hour timer", {"hours": 1}),  # a word that is no number before it
+    ("twenty minute timer", {}),  # a number the tagger missed is not guessed as one
 ])
 def test_a_duration_said_without_a_number(said: str, slots: dict[str, int]) -> None:
     assert values.value_slots("HassStartTimer", {}, said) == slots
@@ -255,3 +259,18 @@ def test_a_question_is_answered_from_a_lower_gate_than_an_act() -> None:
     assert tool_calls([switching], NAMES, 0.8) == []
     assert [c.intent for c in tool_calls([switching], NAMES, 0.7)] == ["HassTurnOn"]
     assert tool_calls([asking], NAMES, 0.76) == tool_calls([asking], NAMES, 0.8)  # 0.7 at most, whatever the gate
+
+
+def test_a_place_or_name_that_runs_into_the_assistants_name_at_an_edge_loses_it() -> None:
+    """Speech-to-text gives no comma before a name said last ("hoover the kitchen alexa"), and the tagger runs the
+    place into it: without the word, the span names the Kitchen. Only at the utterance's edge, only when the span
+    names nothing with the word."""
+    said = "hoover the kitchen alexa"
+    assert calls(clause(said, said, {"HassVacuumCleanArea": 0.95}, ("area", "kitchen alexa"))) == [
+        ("HassVacuumCleanArea", {"area": "Kitchen"})]
+    said = "computer bedroom light off"
+    assert calls(clause(said, said, OFF, ("name", "computer bedroom light"))) == [
+        ("HassTurnOff", {"name": "Bedroom Light"})]
+    said = "turn the kitchen alexa thing off"  # not at an edge: left as heard, so Hearth says it has no such place
+    assert calls(clause(said, said, OFF, ("area", "kitchen alexa"), ("domain", "thing"))) != [
+        ("HassTurnOff", {"area": "Kitchen"})]
