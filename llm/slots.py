@@ -385,14 +385,14 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
             return [dict(values, item=bare(item)) for item in spans["item"]]
         return [values]
     has_target = any(k in spans for k in ("name", "area", "floor", "domain"))
-    if previous and not has_target and (_PRONOUN.search(clause.text.casefold()) or _takes(intent, previous, names)):
+    if previous and not has_target and (_PRONOUN.search(clause.text.casefold()) or _goes_on_about(intent, previous, names)):
         return [{**previous, **values}]
     parts = _kind_and_device(clause_spans, clause, names) or [(clause_spans, clause.text)]
     targets = [t for part, text in parts for t in targets_of(intent, _by_kind(part), names, text.casefold())]
     return [{**t, **values} for t in targets]
 
 
-def _takes(intent: str, target: dict[str, Any], names: HomeNames) -> bool:
+def _goes_on_about(intent: str, target: dict[str, Any], names: HomeNames) -> bool:
     """Whether the target of the clause before can take `intent`: a clause that names no target after one that
     does goes on about it ("the left bedside on but dim, like ten percent"; "the telly on and volume to 20"), as
     a pronoun would; otherwise it is about the room Hearth is in."""
