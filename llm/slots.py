@@ -139,14 +139,20 @@ def _carried_out(calls: list[ToolCall], names: HomeNames) -> list[ToolCall]:
     the gate for the farrier", "unlock the front door, the childminder's here") is tagged now and then as a
     second command on something the home does not have, and the reading the home can carry out wins. One call,
     or none the home has targets for, stays as it is, so Hearth says what it lacks. A call lacking every slot
-    its intent needs, beside calls that have theirs, is such a remark too."""
-    for unfit in (lambda c: _unknown_target(c, names), _lacks_needs):
+    its intent needs, beside calls that have theirs, is such a remark too, and so is a switch or a question of
+    state that names nothing ("going out now, lock the front door": "going out now" is no "turn off")."""
+    for unfit in (lambda c: _unknown_target(c, names), _lacks_needs, _names_no_target):
         fit = [c for c in calls if not unfit(c)] if len(calls) > 1 else calls
         if fit and len(fit) < len(calls):
             _LOGGER.debug("dropped %s: no such target in the home, or none of what it needs, beside calls that "
                           "have theirs", [(c.intent, c.slots) for c in calls if c not in fit])
             calls = fit
     return calls
+
+
+def _names_no_target(call: ToolCall) -> bool:
+    """A switch or a question of state with no target: Hearth would ask "which devices?" or answer nothing."""
+    return call.intent in _ON_OFF | {"HassGetState"} and not any(k in call.slots for k in _TARGET_KEYS)
 
 
 def _lacks_needs(call: ToolCall) -> bool:
@@ -385,17 +391,21 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
             return [dict(values, item=bare(item)) for item in spans["item"]]
         return [values]
     has_target = any(k in spans for k in ("name", "area", "floor", "domain"))
-    if previous and not has_target and (_PRONOUN.search(clause.text.casefold()) or _goes_on_about(intent, previous, names)):
+    if previous and not has_target and (_PRONOUN.search(clause.text.casefold())
+                                        or _goes_on_about(intent, previous, clause.text, names)):
         return [{**previous, **values}]
     parts = _kind_and_device(clause_spans, clause, names) or [(clause_spans, clause.text)]
     targets = [t for part, text in parts for t in targets_of(intent, _by_kind(part), names, text.casefold())]
     return [{**t, **values} for t in targets]
 
 
-def _goes_on_about(intent: str, target: dict[str, Any], names: HomeNames) -> bool:
-    """Whether the target of the clause before can take `intent`: a clause that names no target after one that
-    does goes on about it ("the left bedside on but dim, like ten percent"; "the telly on and volume to 20"), as
-    a pronoun would; otherwise it is about the room Hearth is in."""
+def _goes_on_about(intent: str, target: dict[str, Any], text: str, names: HomeNames) -> bool:
+    """Whether a clause with no target span goes on about the target of the clause before: its words name no
+    device ("... and telly off", "telly" untagged, is the TV) and that target can take `intent` ("the left bedside
+    on but dim, like ten percent"; "the telly on and volume to 20"), as a pronoun would. Otherwise it is about
+    the room Hearth is in."""
+    if spot_names(text, names, INTENT_DOMAINS.get(intent, ())):
+        return False
     entity = _named(target, names)
     domain = entity.domain if entity is not None else target.get("domain")
     return domain is not None and domain in INTENT_DOMAINS.get(intent, ())

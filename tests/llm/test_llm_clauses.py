@@ -274,3 +274,33 @@ def test_a_place_or_name_that_runs_into_the_assistants_name_at_an_edge_loses_it(
     said = "turn the kitchen alexa thing off"  # not at an edge: left as heard, so Hearth says it has no such place
     assert calls(clause(said, said, OFF, ("area", "kitchen alexa"), ("domain", "thing"))) != [
         ("HassTurnOff", {"area": "Kitchen"})]
+
+
+def test_a_switch_or_state_question_naming_nothing_beside_a_command_is_a_remark() -> None:
+    """"going out now, kettle off": the remark tagged as a switch with no target would make Hearth ask "which
+    devices?" after doing what was asked; beside a call that names its target it is dropped. Alone it stays, and
+    so does a call that needs no target ("... and pause")."""
+    said = "going out now kettle off"
+    assert calls(clause(said, "going out now", OFF), clause(said, "kettle off", OFF, ("name", "kettle"))) == [
+        ("HassTurnOff", {"name": "Kettle"})]
+    said = "is the kettle on did someone leave it"
+    assert calls(clause(said, "is the kettle on", {"HassGetState": 0.95}, ("name", "kettle"), ("state", "on")),
+                 clause(said, "did someone leave", {"HassGetState": 0.9})) == [
+        ("HassGetState", {"name": "Kettle", "state": "on"})]
+    assert calls(clause("going out now", "going out now", OFF)) == [("HassTurnOff", {})]
+    said = "kettle off and pause"
+    assert calls(clause(said, "kettle off", OFF, ("name", "kettle")), clause(said, "and pause", {"HassMediaPause": 0.95})
+                 ) == [("HassTurnOff", {"name": "Kettle"}), ("HassMediaPause", {})]
+
+
+def test_a_clause_naming_no_target_goes_on_about_the_one_before_when_it_can() -> None:
+    """"big light on and ten percent": the level is the Big Light's, not the lights of the room Hearth is in. A
+    clause whose intent the target before cannot take ("... and pause") is about the room, as before."""
+    said = "big light on and ten percent"
+    assert calls(clause(said, "big light on", ON, ("name", "big light")),
+                 clause(said, "and ten percent", {"HassLightSet": 0.95}, ("brightness", "ten"))) == [
+        ("HassTurnOn", {"name": "Big Light"}), ("HassLightSet", {"name": "Big Light", "brightness": 10})]
+    said = "kitchen spots on and ten percent"
+    assert calls(clause(said, "kitchen spots on", ON, ("name", "kitchen spots")),
+                 clause(said, "and ten percent", {"HassLightSet": 0.95}, ("brightness", "ten"))) == [
+        ("HassTurnOn", {"name": "Kitchen Spots"}), ("HassLightSet", {"name": "Kitchen Spots", "brightness": 10})]
