@@ -305,6 +305,10 @@ _TEXT_SLOTS = {
 }
 
 
+_PART_OF_DAY = re.compile(r"\s+(morning|afternoon|evening|night)$")
+"""A part of the day after the day ("tomorrow morning") belongs to the time, which says it; the date is the day."""
+
+
 def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in _TEXT_SLOTS.get(intent, ()):
@@ -316,7 +320,7 @@ def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
         elif kind == "location":
             out["name"] = value
         elif kind == "date":
-            said = re.sub(r"^(on|for|at)\s+", "", value.casefold())
+            said = _PART_OF_DAY.sub("", re.sub(r"^(on|for|at)\s+", "", value.casefold()))
             if parse_day(said, dt.date.today()) is not None or RECURRING.search(said):
                 out[kind] = said  # a day, or days; a bare number ("7 alarm for 6 am") names no day
         elif kind in ("label", "process", "folder"):

@@ -304,3 +304,13 @@ def test_a_clause_naming_no_target_goes_on_about_the_one_before_when_it_can() ->
     assert calls(clause(said, "kitchen spots on", ON, ("name", "kitchen spots")),
                  clause(said, "and ten percent", {"HassLightSet": 0.95}, ("brightness", "ten"))) == [
         ("HassTurnOn", {"name": "Kitchen Spots"}), ("HassLightSet", {"name": "Kitchen Spots", "brightness": 10})]
+
+
+@pytest.mark.parametrize(("date", "slots"), [
+    ("tomorrow morning", {"time": "06:30", "date": "tomorrow"}),  # the part of the day is the time's
+    ("monday night", {"time": "06:30", "date": "monday"}),
+    ("tomorrow", {"time": "06:30", "date": "tomorrow"}),
+    ("7", {"time": "06:30"}),  # a bare number names no day
+])
+def test_an_alarms_day_is_the_day_without_its_part_of_the_day(date: str, slots: dict[str, str]) -> None:
+    assert values.value_slots("HearthAlarmSet", {"time": ["half 6"], "date": [date]}, f"alarm for half 6 {date}") == slots
