@@ -79,11 +79,12 @@ def act_of(intent: str) -> frozenset[str]:
     return next((act for act in ACTS if intent in act), frozenset({intent}))
 
 
-def fit_intent(clause: Clause, names: HomeNames) -> Clause:
-    """The clause's intent made the one its act takes for the one device it names, as surely as the act was
-    heard (the sum of its intents' probabilities); unchanged when it names no one device, or the device takes
-    the intent heard and the clause is already sure of it."""
-    entity = named_entity(clause, names)
+def fit_intent(clause: Clause, names: HomeNames, referred: Entity | None = None) -> Clause:
+    """The clause's intent made the one its act takes for the one device it names (or, naming none, the device
+    `referred` to: "... and set it to 50 percent"), as surely as the act was heard (the sum of its intents'
+    probabilities); unchanged when it names no one device, or the device takes the intent heard and the clause is
+    already sure of it."""
+    entity = named_entity(clause, names) or referred
     if entity is None or not any(i in INTENT_DOMAINS for i in act_of(clause.intent)):  # a question: no act to fit
         return with_level_of(clause, clause.intent)
     intent = carrier(clause.intent, entity, clause.intents) or _likeliest_taken(entity, clause.intents)

@@ -83,7 +83,8 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
                 and not spot_names(clause.text, names, INTENT_DOMAINS[clause.intent]):
             _LOGGER.debug("dropped %r: a follow-on clause that names nothing", clause.text)
             continue  # "lock the front door right away": "right away" adds no call of its own
-        clause = fit_intent(_switched_as_said(clause), names)  # its intent fitted to the device it names
+        referred = _named(previous, names) if previous and _refers_back(clause) else None
+        clause = fit_intent(_switched_as_said(clause), names, referred)  # its intent fitted to the device it names
         if clause.confidence < gate_for(clause.intent, threshold):
             _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, gate_for(clause.intent, threshold))
             continue
@@ -391,12 +392,31 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
             return [dict(values, item=bare(item)) for item in spans["item"]]
         return [values]
     has_target = any(k in spans for k in ("name", "area", "floor", "domain"))
-    if previous and not has_target and (_PRONOUN.search(clause.text.casefold())
-                                        or _goes_on_about(intent, previous, clause.text, names)):
+    if previous and not has_target and _PRONOUN.search(clause.text.casefold()):
+        return [{**_it(intent, previous, names), **values}]
+    if previous and not has_target and _goes_on_about(intent, previous, clause.text, names):
         return [{**previous, **values}]
     parts = _kind_and_device(clause_spans, clause, names) or [(clause_spans, clause.text)]
     targets = [t for part, text in parts for t in targets_of(intent, _by_kind(part), names, text.casefold())]
     return [{**t, **values} for t in targets]
+
+
+def _refers_back(clause: Clause) -> bool:
+    """A clause that names no target and says "it" or "them": it acts on the target before."""
+    return _PRONOUN.search(clause.text.casefold()) is not None and not any(
+        s.kind in ("name", "area", "floor", "domain") for s in clause.spans)
+
+
+def _it(intent: str, target: dict[str, Any], names: HomeNames) -> dict[str, Any]:
+    """What "it" refers back to: the target before, or for a temperature only its place. The "it" of "how warm is
+    it" after "kitchen light on" is the kitchen's air, not the light: a temperature is asked of a place, a
+    thermostat or a sensor."""
+    entity = _named(target, names)
+    domain = entity.domain if entity is not None else target.get("domain")
+    if intent != "HassClimateGetTemperature" or domain is None or domain in ("climate", "sensor"):
+        return target
+    area = names.home.area(entity.area_id) if entity is not None else None
+    return {"area": area.name} if area is not None else {k: v for k, v in target.items() if k in ("area", "floor")}
 
 
 def _goes_on_about(intent: str, target: dict[str, Any], text: str, names: HomeNames) -> bool:

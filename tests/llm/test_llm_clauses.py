@@ -314,3 +314,24 @@ def test_a_clause_naming_no_target_goes_on_about_the_one_before_when_it_can() ->
 ])
 def test_an_alarms_day_is_the_day_without_its_part_of_the_day(date: str, slots: dict[str, str]) -> None:
     assert values.value_slots("HearthAlarmSet", {"time": ["half 6"], "date": [date]}, f"alarm for half 6 {date}") == slots
+
+
+def test_it_is_the_device_before_and_its_act_is_as_sure_as_it_was_heard() -> None:
+    """"big light on and set it to 50 percent": the second clause torn between a cover's position, a volume and a
+    brightness (0.48 / 0.23 / 0.2) is the Big Light's brightness, as sure as setting a level was heard; a clause that
+    names its own target is fitted to that one instead."""
+    said = "big light on and set it to 50 percent"
+    torn = {"HassSetPosition": 0.48, "HassSetVolume": 0.23, "HassLightSet": 0.2}
+    got = tool_calls([clause(said, "big light on", ON, ("name", "big light")),
+                      clause(said, "and set it to 50 percent", torn, ("position", "50"))], NAMES, 0.8)
+    assert [(c.intent, c.slots) for c in got] == [("HassTurnOn", {"name": "Big Light"}),
+                                                  ("HassLightSet", {"name": "Big Light", "brightness": 50})]
+    assert got[1].confidence > 0.9
+
+
+def test_the_it_of_a_temperature_question_is_the_place_not_the_device() -> None:
+    """"kitchen spots on and how warm is it": the temperature of the Kitchen, not of its lights."""
+    said = "kitchen spots on and how warm is it"
+    assert calls(clause(said, "kitchen spots on", ON, ("name", "kitchen spots")),
+                 clause(said, "and how warm is it", {"HassClimateGetTemperature": 0.95})) == [
+        ("HassTurnOn", {"name": "Kitchen Spots"}), ("HassClimateGetTemperature", {"area": "Kitchen"})]
