@@ -411,8 +411,7 @@ def _it(intent: str, target: dict[str, Any], names: HomeNames) -> dict[str, Any]
     """What "it" refers back to: the target before, or for a temperature only its place. The "it" of "how warm is
     it" after "kitchen light on" is the kitchen's air, not the light: a temperature is asked of a place, a
     thermostat or a sensor."""
-    entity = _named(target, names)
-    domain = entity.domain if entity is not None else target.get("domain")
+    entity, domain = _target_domain(target, names)
     if intent != "HassClimateGetTemperature" or domain is None or domain in ("climate", "sensor"):
         return target
     area = names.home.area(entity.area_id) if entity is not None else None
@@ -426,9 +425,14 @@ def _goes_on_about(intent: str, target: dict[str, Any], text: str, names: HomeNa
     the room Hearth is in."""
     if spot_names(text, names, INTENT_DOMAINS.get(intent, ())):
         return False
-    entity = _named(target, names)
-    domain = entity.domain if entity is not None else target.get("domain")
+    domain = _target_domain(target, names)[1]
     return domain is not None and domain in INTENT_DOMAINS.get(intent, ())
+
+
+def _target_domain(target: dict[str, Any], names: HomeNames) -> tuple[Entity | None, str | None]:
+    """The device a target names, if it names one, and the kind of device it is about (None for a place alone)."""
+    entity = _named(target, names)
+    return entity, entity.domain if entity is not None else target.get("domain")
 
 
 ADDRESSED = frozenset({
