@@ -85,8 +85,8 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             continue  # "lock the front door right away": "right away" adds no call of its own
         referred = _named(previous, names) if previous and _refers_back(clause) else None
         clause = fit_intent(_switched_as_said(clause), names, referred)  # its intent fitted to the device it names
-        if clause.confidence < gate_for(clause.intent, threshold):
-            _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, gate_for(clause.intent, threshold))
+        if clause.confidence < (gate := gate_for(clause.intent, threshold)):
+            _LOGGER.debug("dropped %s (%.2f < %.2f)", clause.intent, clause.confidence, gate)
             continue
         last = (clause, len(calls), previous)
         slot_sets = build_slots(clause, names, previous)
@@ -463,21 +463,29 @@ def _without_address(span: Span, utterance: str, names: HomeNames) -> Span:
     """A place or name span that runs into the assistant's name at the start or end of the utterance, naming
     nothing with it and something without it, without that word ("hoover the kitchen alexa": the Kitchen)."""
     words = span.text.split()
-    if span.kind not in ("name", "area", "floor") or len(words) < 2 or not _names_nothing(span.text, names):
+    if span.kind not in ("name", "area", "floor") or len(words) < 2:
         return span
-    if words[0].casefold() in ADDRESSED and not utterance[:span.start].strip(" ,.!?"):
+    if words[0].casefold() in ADDRESSED and _first(span, utterance):
         rest = span.text[len(words[0]):].lstrip(" ,")
         trimmed = replace(span, text=rest, word=span.word + 1, start=span.end - len(rest))
-    elif words[-1].casefold() in ADDRESSED and not utterance[span.end:].strip(" ,.!?"):
+    elif words[-1].casefold() in ADDRESSED and _last(span, utterance):
         rest = span.text[: span.text.rindex(words[-1])].rstrip(" ,")
         trimmed = replace(span, text=rest, last_word=span.last_word - 1, end=span.start + len(rest))
     else:
-        return span
-    return span if _names_nothing(trimmed.text, names) else trimmed
+        return span  # the cheap test first: the name lookups below run only beside an assistant's name
+    return trimmed if _names_nothing(span.text, names) and not _names_nothing(trimmed.text, names) else span
+
+
+def _first(span: Span, utterance: str) -> bool:
+    return not utterance[:span.start].strip(" ,.!?")
+
+
+def _last(span: Span, utterance: str) -> bool:
+    return not utterance[span.end:].strip(" ,.!?")
 
 
 def _at_an_edge(span: Span, utterance: str) -> bool:
-    return not utterance[:span.start].strip(" ,.!?") or not utterance[span.end:].strip(" ,.!?")
+    return _first(span, utterance) or _last(span, utterance)
 
 
 def _names_nothing(text: str, names: HomeNames) -> bool:
