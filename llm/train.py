@@ -52,12 +52,6 @@ class TrainOptions:
     """Continue from these weights (a shipped file) instead of the bare MiniLM backbone."""
     freeze_layers: int = 0
     """Keep the lowest N encoder layers as they are (from --init): a cheaper continued fine-tune."""
-    soup: int = 1
-    """Train N members from the same start on N different generated pools and average their weights."""
-
-
-SOUP_STRIDE = 7919
-"""Member k draws its pool with seed + k * SOUP_STRIDE: member 0 is the single-run recipe, bit for bit."""
 
 
 def encode_example(tok: WordPiece, ex: Example) -> tuple[list[int], list[int], list[int]]:
@@ -167,9 +161,9 @@ def fit_temperature(model: IntentTagger, rows: list, pad_id: int) -> float:
     return round(grid[nll.index(min(nll))], 2)
 
 
-def training_examples(opts: TrainOptions, seed: int) -> list[Example]:
+def training_examples(opts: TrainOptions) -> list[Example]:
     """n_train generated sentences, plus the cached speech-to-text readings repeated to `stt_share` of the pool."""
-    examples = list(generate(opts.n_train, seed=seed))
+    examples = list(generate(opts.n_train, seed=opts.seed))
     readings = stt_noise.load() if opts.stt_share > 0 else []
     if readings:
         wanted = round(opts.stt_share * opts.n_train / (1 - opts.stt_share))
@@ -178,23 +172,30 @@ def training_examples(opts: TrainOptions, seed: int) -> list[Example]:
     return examples
 
 
-def train_member(opts: TrainOptions, k: int, tok: WordPiece) -> IntentTagger:
-    """One fine-tune: the same start (backbone, heads, dropout) for every k, the pool and its order drawn anew."""
-    seed = opts.seed + k * SOUP_STRIDE
-    random.seed(seed)
-    t0 = time.perf_counter()
-    train_rows = [encode_example(tok, ex) for ex in training_examples(opts, seed)]
-    _LOGGER.info("member %d: %d training sentences in %.1f s", k, len(train_rows), time.perf_counter() - t0)
+def train(opts: TrainOptions) -> dict[str, object]:
     torch.manual_seed(opts.seed)
+    random.seed(opts.seed)
+    if opts.device == "cpu":
+        torch.set_num_threads(opts.threads)
+    tok = WordPiece.load()
+    t0 = time.perf_counter()
+    train_rows = [encode_example(tok, ex) for ex in training_examples(opts)]
+    dev_rows = [encode_example(tok, ex) for ex in generate(opts.n_dev, seed=opts.seed + 1)]
+    _LOGGER.info(
+        "%d training sentences (speech-to-text readings included) and %d dev sentences in %.1f s",
+        len(train_rows),
+        len(dev_rows),
+        time.perf_counter() - t0,
+    )
     model = IntentTagger(tagger_config())
     load_backbone(model, only_embeddings=opts.init is not None)  # --init holds every other tensor
     if opts.init is not None:
         model.load_state_dict(fine_tuned_state(opts.init), strict=False)
     model.to(opts.device).train()
     optimizer = make_optimizer(model, opts)
-    rng = random.Random(seed)
+    rng = random.Random(opts.seed)
     order: list[int] = []
-    bar = tqdm(range(opts.steps), desc="training" if opts.soup == 1 else f"member {k + 1}/{opts.soup}", unit="step")
+    bar = tqdm(range(opts.steps), desc="training", unit="step")
     for step in bar:
         if len(order) < opts.batch_size:
             order = list(range(len(train_rows)))
@@ -210,33 +211,7 @@ def train_member(opts: TrainOptions, k: int, tok: WordPiece) -> IntentTagger:
         optimizer.step()
         if step % 20 == 0:
             bar.set_postfix(loss=f"{loss.item():.4f}")
-    return model.cpu().eval()
-
-
-def average_states(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
-    """The uniform soup (Wortsman et al. 2022): each floating tensor the mean of the members'."""
-    return {
-        name: torch.stack([s[name] for s in states]).mean(0) if t.is_floating_point() else t
-        for name, t in states[0].items()
-    }
-
-
-def train(opts: TrainOptions) -> dict[str, object]:
-    if opts.device == "cpu":
-        torch.set_num_threads(opts.threads)
-    tok = WordPiece.load()
-    t0 = time.perf_counter()
-    dev_rows = [encode_example(tok, ex) for ex in generate(opts.n_dev, seed=opts.seed + 1)]
-    states, members = [], []
-    for k in range(opts.soup):
-        member = train_member(opts, k, tok)
-        states.append({n: t.detach().clone() for n, t in member.state_dict().items()})
-        members.append(evaluate(member, dev_rows, tok.pad_id, "cpu")["sentence_exact"])
-        del member
-    model = IntentTagger(tagger_config())
-    model.load_state_dict(average_states(states))
-    del states
-    model.eval()
+    model.cpu().eval()
     dev_fp32 = evaluate(model, dev_rows, tok.pad_id, "cpu")
     info = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}
     if opts.init is not None:
@@ -248,7 +223,6 @@ def train(opts: TrainOptions) -> dict[str, object]:
     int8 = build_model(opts.out, "int8")
     dev_int8 = evaluate(int8, dev_rows, tok.pad_id, "cpu")
     return {
-        "members_fp32": members,
         "dev_fp32": dev_fp32,
         "dev_int8": dev_int8,
         "bytes": size,
@@ -286,7 +260,6 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warmup", type=int, default=d.warmup)
     parser.add_argument("--n-dev", type=int, default=d.n_dev)
     parser.add_argument("--stt-share", type=float, default=d.stt_share, help="share of speech-to-text readings")
-    parser.add_argument("--soup", type=int, default=d.soup, help="members averaged (default %(default)s)")
 
 
 def options_from_args(args: argparse.Namespace) -> TrainOptions:
@@ -305,10 +278,7 @@ def main() -> None:
 def format_report(report: dict[str, object]) -> str:
     fp32, int8 = report["dev_fp32"], report["dev_int8"]
     assert isinstance(fp32, dict) and isinstance(int8, dict)
-    members = report.get("members_fp32") or []
-    assert isinstance(members, list)
-    soup = f"members' exact tags fp32 {', '.join(f'{m:.2%}' for m in members)}\n" if len(members) > 1 else ""
-    return soup + (
+    return (
         f"dev (generated, unseen homes): exact tags fp32 {fp32['sentence_exact']:.2%}, "
         f"int8 {int8['sentence_exact']:.2%}; token accuracy fp32 {fp32['token_accuracy']:.2%}, "
         f"int8 {int8['token_accuracy']:.2%}\n"
