@@ -275,7 +275,7 @@ TEMPLATES: dict[str, list[str]] = {
         "(turn|put) <the> (heat|heating|{name_climate}) (up|down) to {temp} <degrees>",
         "temperature {temp} <degrees> <pls>",
         "(can you|please) (set|make) it {temp} <degrees> {here}",
-        # no value said: Hearth asks for it (`llm.slots` _NEEDS); a pronoun: the last target (`llm.grounding`)
+        # no value said: Hearth asks for it (`llm.grounding.NEEDED_SLOTS`); a pronoun: the last target (`llm.grounding`)
         "<can> (set|change|adjust) <the> {name_climate} <pls>",
         "<can> (set|change|adjust) <the> (temperature|heating|thermostat) [<in> {area}] <pls>",
         "<can> (set|put|turn) (it|them) to {temp} degrees",
