@@ -13,8 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hub.core.home import Home
+from hub.core.errors import AmbiguousTarget, HearthError
 from hub.core.events import ToolCall
+from hub.core.home import Home
+from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, says_which_devices
 from hub.core.seams import NOT_UNDERSTOOD, Judgement
 from llm.templates import TemplateMatcher
 
@@ -25,6 +27,25 @@ _LOGGER = logging.getLogger(__name__)
 
 TEMPLATES = "templates"
 TRANSFORMER = "transformer"
+
+
+def finds_its_target(call: ToolCall, home: Home) -> bool:
+    """Whether the executor would find what a device call (or a state question) names, or ask which of several;
+    False when it would say there is no such device. A template that matched the words of a place and a kind
+    ("the garage door": the Garage's door-class covers, where its covers are garage doors) may name nothing the
+    home has, where the Transformer's reading of the same words does."""
+    domains = INTENT_DOMAINS.get(call.intent)
+    if call.intent == "HassGetState":
+        domains = tuple(sorted({e.domain for e in home.entities}))
+    if domains is None or not says_which_devices(call.slots):
+        return True  # no device to find, or the executor asks which devices
+    try:
+        match_targets(home, query_for(call.slots, domains))
+    except AmbiguousTarget:
+        return True
+    except HearthError:
+        return False
+    return True
 
 
 class CascadeResolver:
@@ -66,14 +87,13 @@ class CascadeResolver:
     def resolve_staged(self, text: str, home: Home) -> tuple[list[ToolCall], str | None]:
         """The calls and the stage that answered (None when neither did)."""
         home = self._exposed_home(home)
-        if self.templates is not None:
-            call = self.templates.match(text, home)
-            if call is not None:
-                return [replace(call, stage=TEMPLATES)], TEMPLATES
+        matched = self.templates.match(text, home) if self.templates is not None else None
+        if matched is not None and finds_its_target(matched, home):
+            return [replace(matched, stage=TEMPLATES)], TEMPLATES
         transformer = self.transformer()
-        if transformer is None:
-            return [], None
-        calls = [replace(c, stage=TRANSFORMER) for c in transformer.resolve(text, home)]
+        calls = [replace(c, stage=TRANSFORMER) for c in transformer.resolve(text, home)] if transformer else []
+        if matched is not None and not (calls and all(finds_its_target(c, home) for c in calls)):
+            return [replace(matched, stage=TEMPLATES)], TEMPLATES  # neither can: Home Assistant's words say why
         return calls, TRANSFORMER if calls else None
 
     def tag(self, text: str) -> list[Any]:
@@ -82,13 +102,14 @@ class CascadeResolver:
         return transformer.tag(text) if transformer is not None else []
 
     def understands(self, text: str, home: Home, awaiting_answer: bool = False) -> Judgement:
-        """Sure (1.0, with its meaning) when the templates match; else the Transformer's judgement."""
+        """Sure (1.0, with its meaning) when the templates match a target the home has; else the Transformer's
+        judgement."""
         from llm.resolver import meaning_of
 
         home = self._exposed_home(home)
         if self.templates is not None:
             call = self.templates.match(text, home)
-            if call is not None:
+            if call is not None and finds_its_target(call, home):
                 return Judgement(1.0, meaning_of([call]))
         transformer = self.transformer()
         return transformer.understands(text, home, awaiting_answer) if transformer else NOT_UNDERSTOOD

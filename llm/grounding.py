@@ -85,6 +85,8 @@ def fit_intent(clause: Clause, names: HomeNames, referred: Entity | None = None)
     probabilities); unchanged when it names no one device, or the device takes the intent heard and the clause is
     already sure of it."""
     entity = named_entity(clause, names) or referred
+    if entity is not None and clause.intent in _NAMES_NOTHING and referred is None:
+        clause = _as_possible(clause, entity)  # "is the washer running", the Washer named: no list of processes
     if entity is None or not any(i in INTENT_DOMAINS for i in act_of(clause.intent)):  # a question: no act to fit
         return with_level_of(clause, clause.intent)
     intent = carrier(clause.intent, entity, clause.intents) or _likeliest_taken(entity, clause.intents)
@@ -121,8 +123,23 @@ def _could_be(intent: str, entity: Entity, clause: Clause) -> bool:
 
 
 _NAMES_NOTHING = frozenset({"HassGetCurrentTime", "HassGetCurrentDate", "HassNevermind", "HearthConfirm",
-                            "HearthDeny"})
-"""Intents with no slot at all that a device's name could fill: a clause that names a device is none of them."""
+                            "HearthDeny", "HearthProcessList", "HearthProcessStart", "HearthProcessStop"})
+"""Intents with no slot that a device of the home could fill (a process is the machine's, not the home's): a
+clause that names a device is none of them."""
+
+
+def _as_possible(clause: Clause, entity: Entity) -> Clause:
+    """The clause as the likeliest intent heard that it could be, naming `entity` (`_could_be`): the tagger's
+    probabilities over those readings alone, so it is as sure as the readings it cannot be allow; unchanged when
+    it could be none."""
+    possible = {i: p for i, p in clause.intents.items() if _could_be(i, entity, clause)}
+    if not possible:
+        return clause
+    total = max(1.0 - sum(p for i, p in clause.intents.items() if i not in possible), 1e-6)  # unlisted: possible
+    intents = {i: min(1.0, p / total) for i, p in possible.items()}
+    intent = max(sorted(intents), key=intents.__getitem__)
+    _LOGGER.debug("%s naming %s (a %s): %s", clause.intent, entity.name, entity.domain, intent)
+    return replace(clause, intent=intent, confidence=intents[intent], intents=intents)
 
 
 def _likeliest_taken(entity: Entity, heard: dict[str, float]) -> str | None:

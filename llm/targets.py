@@ -15,10 +15,10 @@ import re
 from typing import Any
 
 from hub.core.home import Area, normalize_name
-from hub.core.targets import INTENT_DOMAINS
-from hub.core.grounding import area_said_for, content_words, distinctive_words, fit, narrowed
+from hub.core.targets import INTENT_DOMAINS, one_at_a_time
+from hub.core.grounding import area_said_for, content_words, distinctive_words, fit, narrowed, singular
 from llm.entities import HomeNames, domain_of, is_here
-from llm.grounding import area_as_said, singular_of_name
+from llm.grounding import act_of, area_as_said, singular_of_name
 from llm.values import first
 
 _LOGGER = logging.getLogger(__name__)
@@ -77,8 +77,11 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
                     entity_names.append(named)  # "turn off the tree": no kind, a word of one device's name
                 else:
                     unknown_kind = text  # "open the bedroom kitchen": no kind of device
+    meant = _meant_domains(intent, spans, clause_text)
     for text in spans.get("name", []):
         kind, value, split_domain = _resolve_name(intent, text, names)
+        if kind == "name" and (other := _carried_by_another(intent, meant, text, value, names)) is not None:
+            value = other  # "unlock the front door": the lock at that door, not the door's sensor named so
         if kind == "name":
             entity_names.append(value)
         elif kind == "area":
@@ -103,6 +106,8 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
             domain = domain or fitted[2]
         elif (named := _named_with_kind(intent, text, spans, names)) is not None:
             entity_names.append(named)  # "the floor lamp": no area "floor", a device named so with its kind
+        elif not is_here(text) and _fits_by_words(intent, text, names):
+            entity_names.append(text)  # "the pendants": part of several devices' names; the executor asks which
         elif not is_here(text) and _content_words(text):
             areas.append(text)  # unknown area: the executor says so
     if not (areas or entity_names or spans.get("area") or spans.get("floor")) and (place := _place_said(clause_text, names)):
@@ -163,6 +168,8 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
         implied = intent in CONTEXT_INTENTS and "domain" in base and not ALL_WORDS.search(clause_text)
         if here or (implied and _has_kind(names, names.context_area.id, base)):
             areas.append(names.context_area.name)
+        elif implied and (one_of := _one_of_several(spans.get("domain", []), base, names)) is not None:
+            entity_names.append(one_of)  # "turn on the ceiling fan", none here, four in the house: which one?
     calls = [dict(base, name=n) for n in dict.fromkeys(entity_names)]
     if not calls:
         calls = [narrowed(names.home, dict(base, area=a), clause_text) for a in dict.fromkeys(areas)] or [base]
@@ -175,6 +182,34 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
 
 
 _LIGHT_INTENTS = ("HassLightSet", "HearthBrightnessStep")
+
+
+def _meant_domains(intent: str, spans: dict[str, list[str]], clause_text: str) -> tuple[str, ...] | None:
+    """The domains the clause can be said of: a lock verb or a lock's state ("unlock", "is it locked") is a
+    lock's; else those the intent acts on (None: any, as a question)."""
+    if intent in ("HassTurnOn", "HassTurnOff") and LOCK_VERBS.search(clause_text):
+        return ("lock",)
+    if intent == "HassGetState" and any(LOCK_VERBS.search(s) for s in spans.get("state", [])):
+        return ("lock",)
+    return INTENT_DOMAINS.get(intent)
+
+
+def _carried_by_another(
+    intent: str, meant: tuple[str, ...] | None, text: str, value: str, names: HomeNames
+) -> str | None:
+    """A device named as said that the clause cannot be said of (a door's sensor "Front Door" unlocked, asked
+    whether it is locked, or switched on) loses to the one device of a meant domain that the span's words fit (the
+    lock aliased "front door lock"); None when the named device can be meant, or no one other device fits."""
+    entity = names.entity(value, cutoff=101)
+    if meant is None or entity is None or entity.domain in meant:
+        return None
+    if any(entity.domain in INTENT_DOMAINS.get(i, ()) for i in act_of(intent)) and meant == INTENT_DOMAINS.get(intent):
+        return None  # "turn on the roborock": the vacuum starts (`llm.grounding.fit_intent`)
+    found = fit(names.home, text, meant)
+    if len(found.entities) != 1 or found.by_sound:
+        return None
+    _LOGGER.debug("%s of %r: %s, not %s (a %s)", intent, text, found.entities[0].name, value, entity.domain)
+    return found.entities[0].name
 
 
 def _named_with_kind(intent: str, text: str, spans: dict[str, list[str]], names: HomeNames) -> str | None:
@@ -202,6 +237,20 @@ def _has_kind(names: HomeNames, area_id: str, base: dict[str, Any]) -> bool:
     door, not nothing."""
     return any(e.area_id == area_id and e.domain == base["domain"]
                and base.get("device_class") in (None, e.device_class) for e in names.home.entities)
+
+
+def _one_of_several(kinds: list[str], base: dict[str, Any], names: HomeNames) -> str | None:
+    """A kind said in the singular ("the ceiling fan") where the room spoken in has none and the home several: the
+    words said, as a name, so that the executor asks which of them the words fit rather than switching them all
+    (as "the fans" would); None when the kind is said in the plural or the home has one such device."""
+    said = normalize_name(kinds[0]).split() if kinds else []
+    if not said or singular(said[-1]) != said[-1] or (_kind_of(kinds[0]) or ("",))[0] != base["domain"]:
+        return None  # the plural, or a kind the verb made another ("lock the door": a lock)
+    several = [e for e in names.home.entities if e.exposed and e.domain == base["domain"]
+               and base.get("device_class") in (None, e.device_class)]
+    if all(map(one_at_a_time, several)):
+        return None  # the executor asks which lock, vacuum or garage door itself
+    return kinds[0] if len(several) > 1 else None
 
 
 _VAGUE_NAMES = frozenset({"music", "media", "sound", "audio", "it"})

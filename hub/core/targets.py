@@ -144,12 +144,12 @@ def match_targets(home: Home, query: TargetQuery, ask_which: bool = False) -> Ta
             candidates = [e for e in candidates if e.area_id == area.id]
     if not candidates:
         raise ExecutionError(f"There are no {_wanted_noun(query)}{_where(area, floor)}")
-    if ask_which and area is None and floor is None and len(candidates) > 1 and all(map(_one_at_a_time, candidates)):
+    if ask_which and area is None and floor is None and len(candidates) > 1 and all(map(one_at_a_time, candidates)):
         raise AmbiguousTarget(which_one(home, candidates), tuple(e.id for e in candidates))
     return Targets(tuple(candidates), area, floor, by_name=False)
 
 
-def _one_at_a_time(entity: Entity) -> bool:
+def one_at_a_time(entity: Entity) -> bool:
     return entity.domain in ONE_AT_A_TIME or (
         entity.domain == "cover" and entity.device_class in _ONE_AT_A_TIME_CLASSES)
 

@@ -4,7 +4,7 @@ import pytest
 
 from bench.ha_homes import generated_home
 from devices.homefile import parse_home
-from hub.core.errors import ExecutionError
+from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.home import Home
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for
 from llm import slots, targets, values
@@ -240,6 +240,105 @@ def test_readings_a_clause_naming_a_device_cannot_be_are_ruled_out() -> None:
     item = _clause("start the lamp 2", "lamp", "2", torn)
     item = replace(item, spans=[item.spans[0], replace(item.spans[1], kind="item")])
     assert 0.58 < fit_intent(item, names).confidence < 0.59  # 0.5 / (1 - 0.15)
+
+
+def test_a_clause_naming_a_device_is_no_question_about_the_machine_s_processes() -> None:
+    """"is the washer running" torn between the machine's processes and a state question (0.72 / 0.23): the Washer
+    is a device of the home, not a process (and a sensor is not switched on), so the state question is as sure as
+    the rest allows. Naming nothing of the home, the processes stay the reading."""
+    from llm.grounding import fit_intent
+
+    names = HomeNames(parse_home(_NEST_HOME + "  - {id: binary_sensor.washer, name: Washer, area: lounge, "
+                                              "device_class: running, state: 'on'}\n"))
+    torn = {"HearthProcessList": 0.72, "HassGetState": 0.23, "HassTurnOn": 0.03}
+    text = "is the washer running"
+    washer = Clause("HearthProcessList", 0.72, 0, 3, text, [Span("name", "washer", 2, 2, 7, 13)], text, torn)
+    fitted = fit_intent(washer, names)
+    assert fitted.intent == "HassGetState" and 0.91 < fitted.confidence < 0.93  # 0.23 / (1 - 0.72 - 0.03)
+    text = "is the firefox running"
+    browser = Clause("HearthProcessList", 0.72, 0, 3, text, [Span("name", "firefox", 2, 2, 7, 14)], text, torn)
+    assert fit_intent(browser, names).intent == "HearthProcessList"
+
+
+_DOORS_HOME = """
+areas:
+  - {id: entryway, name: Entryway}
+  - {id: mudroom, name: Mudroom}
+  - {id: garage, name: Garage}
+entities:
+  - {id: binary_sensor.front_door, name: Front Door, area: entryway, device_class: door, state: "off"}
+  - {id: lock.yale, name: Yale Smart Lock, area: entryway, aliases: [front door lock], state: locked}
+  - {id: binary_sensor.back_door, name: Back Door, area: mudroom, device_class: door, state: "off"}
+  - {id: lock.back_door_lock, name: Back Door Lock, area: mudroom, state: locked}
+  - {id: binary_sensor.side_door, name: Side Door, area: garage, device_class: door, state: "off"}
+  - {id: light.side_door_light, name: Side Door Light, area: garage, state: "off"}
+"""
+
+
+@pytest.mark.parametrize(("intent", "spans", "said", "meant"), [
+    ("HassTurnOff", {"name": ["front door"]}, "unlock the front door", "Yale Smart Lock"),
+    ("HassTurnOn", {"name": ["back door"]}, "lock the back door", "Back Door Lock"),
+    ("HassGetState", {"name": ["front door"], "state": ["locked"]}, "is the front door locked", "Yale Smart Lock"),
+    ("HassGetState", {"name": ["back door"], "state": ["unlocked"]}, "is the back door unlocked", "Back Door Lock"),
+    ("HassGetState", {"name": ["front door"], "state": ["open"]}, "is the front door open", "Front Door"),
+    ("HassTurnOn", {"name": ["side door"]}, "lock the side door", "Side Door"),  # no lock there: the name stands
+])
+def test_a_door_s_sensor_named_as_said_loses_to_the_lock_at_that_door(intent: str, spans: dict[str, list[str]],
+                                                                       said: str, meant: str) -> None:
+    """A door sensor named "Front Door" and the lock at that door (named for its brand, aliased "front door
+    lock"): "unlock the front door" and "is the front door locked" are said of a lock, so the one lock the words
+    fit is meant, not the sensor named as said. A question the sensor answers keeps it; with no lock the words
+    fit, the name stands for the executor to refuse."""
+    names = HomeNames(parse_home(_DOORS_HOME))
+    assert targets.targets_of(intent, spans, names, said)[0]["name"] == meant
+
+
+def test_unlocking_a_door_named_for_its_sensor_unlocks_its_lock(resolver: Resolver) -> None:
+    assert _targets(resolver, "unlock the front door", parse_home(_DOORS_HOME)) == [
+        ("HassTurnOff", ["Yale Smart Lock"])]
+
+
+_FANS_HOME = """
+areas:
+  - {id: kitchen, name: Kitchen, context_area: true}
+  - {id: den, name: Den}
+  - {id: bedroom, name: Bedroom}
+  - {id: bath, name: Bath}
+entities:
+  - {id: light.pendants, name: Island Pendants, area: kitchen, state: "off"}
+  - {id: fan.den_ceiling_fan, name: Den Ceiling Fan, area: den, state: "off"}
+  - {id: fan.bedroom_ceiling_fan, name: Bedroom Ceiling Fan, area: bedroom, state: "off"}
+  - {id: fan.bath_exhaust_fan, name: Bath Exhaust Fan, area: bath, state: "off"}
+"""
+
+
+def test_a_kind_said_in_the_singular_where_the_room_has_none_asks_which(resolver: Resolver) -> None:
+    """"turn on the ceiling fan" spoken in a kitchen with no fan, in a home with three: which one is meant is
+    asked, among the devices the words fit, not every fan switched on. The plural, or a home with one such
+    device, keeps the kind."""
+    home = parse_home(_FANS_HOME)
+    names = HomeNames(home)
+    assert targets.targets_of("HassTurnOn", {"domain": ["ceiling fan"]}, names, "turn on the ceiling fan") == [
+        {"domain": "fan", "name": "ceiling fan"}]
+    assert targets.targets_of("HassTurnOn", {"domain": ["fans"]}, names, "turn on the fans") == [{"domain": "fan"}]
+    one_fan = HomeNames(parse_home(_FANS_HOME.split("  - {id: fan.bedroom")[0]))
+    assert targets.targets_of("HassTurnOn", {"domain": ["fan"]}, one_fan, "turn on the fan") == [{"domain": "fan"}]
+    assert _targets(resolver, "turn on the ceiling fan", home) == [
+        ("HassTurnOn", ["AmbiguousTarget: Which one: Den Ceiling Fan or Bedroom Ceiling Fan?"])]
+
+
+def test_a_word_taken_for_a_place_that_is_part_of_several_names_asks_which() -> None:
+    """"turn off the pendants", the tagger taking "pendants" for a place: no area is called so, and two devices'
+    names have the word, so it is a name said in part, for the executor to ask which; a word that is no place
+    and part of no name stays an unknown place, for the executor to say so."""
+    home = parse_home(_FANS_HOME + "  - {id: light.bar_pendants, name: Bar Pendants, area: den, state: 'off'}\n")
+    names = HomeNames(home)
+    assert targets.targets_of("HassTurnOff", {"area": ["pendants"]}, names, "turn off the pendants") == [
+        {"name": "pendants"}]
+    with pytest.raises(AmbiguousTarget, match="Island Pendants or Bar Pendants"):
+        match_targets(home, query_for({"name": "pendants"}, INTENT_DOMAINS["HassTurnOff"]), ask_which=True)
+    assert targets.targets_of("HassTurnOff", {"area": ["jacuzzi"]}, names, "turn off the jacuzzi") == [
+        {"area": "jacuzzi"}]
 
 
 def test_a_clause_that_only_completes_the_call_before_joins_it() -> None:

@@ -116,6 +116,39 @@ def test_cascade_says_which_stage_answered(resolver: object, demo_home: Home) ->
     assert cascade.understands("lock the door", demo_home)  # two locks: the executor asks which, but it is understood
 
 
+_GARAGE_HOME = """
+areas:
+  - {id: kitchen, name: Kitchen, context_area: true}
+  - {id: garage, name: Garage}
+entities:
+  - {id: light.kitchen, name: Kitchen Light, area: kitchen, state: "off"}
+  - {id: cover.myq, name: MyQ Garage Door, area: garage, device_class: garage, state: closed}
+"""
+
+
+def test_a_template_naming_nothing_the_home_has_yields_to_a_reading_it_has(resolver: object) -> None:
+    """HA's templates read "close the garage door" as the Garage's door-class covers; the home's garage door is a
+    garage-class cover, so that reading finds nothing and the Transformer's, which finds the MyQ Garage Door, is
+    taken. When neither reading finds a target ("close the garage window"), Home Assistant's stays, its error
+    said as HA says it."""
+    from devices.homefile import parse_home
+    from llm.cascade import finds_its_target
+    from llm.resolver import meaning_of
+
+    home = parse_home(_GARAGE_HOME)
+    matcher = TemplateMatcher.load()
+    template = matcher.match("close the garage door", home)
+    assert template is not None and not finds_its_target(template, home)
+    cascade = CascadeResolver(matcher, lambda: resolver)  # type: ignore[arg-type, return-value]
+    calls, stage = cascade.resolve_staged("close the garage door", home)
+    assert stage == "transformer" and [c.intent for c in calls] == ["HassTurnOff"]
+    assert all(finds_its_target(c, home) for c in calls)
+    assert cascade.understands("close the garage door", home).meaning == meaning_of(calls)  # voice hears it so
+    window = matcher.match("close the garage window", home)
+    assert window is not None and cascade.resolve_staged("close the garage window", home) == (
+        [replace(window, stage="templates")], "templates")
+
+
 def test_cascade_survives_bad_input(resolver: object, demo_home: Home) -> None:
     cascade = CascadeResolver(TemplateMatcher.load(), lambda: resolver)  # type: ignore[arg-type, return-value]
     for text in ("", "\x00\xff\x01" * 50, "ä" * 100_000, "schalte bitte das Licht in der Küche aus", "🙂" * 40,
