@@ -199,10 +199,13 @@ class Executor:
     async def get_state(self, call: ToolCall, confirmed: bool) -> Outcome:
         return await self._get_state(call, confirmed)
 
-    def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None) -> Targets:
-        """What the call acts on, among `domains` (default: those its intent's declaration names)."""
+    def _targets(self, call: ToolCall, domains: tuple[str, ...] | None = None, kind_said: bool = True) -> Targets:
+        """What the call acts on, among `domains` (default: those its intent's declaration names); `kind_said`
+        False when a kind in its slots is the handler's own, not the speaker's (`TargetQuery.kind_said`)."""
         domains = domains or self._domains(call.intent)
         query = query_for(call.slots, domains)
+        if not kind_said:
+            query = replace(query, kind_said=False)
         spec = self._specs.get(call.intent)
         ask_which = spec is None or not spec.question
         try:
@@ -345,9 +348,10 @@ class Executor:
         if call.slots.get("name"):
             return self._targets(call, ("climate", "sensor"))
         sensors = ToolCall(call.intent, {**call.slots, "device_class": "temperature"})
+        said = bool(call.slots.get("domain") or call.slots.get("device_class"))
         for query, domains in ((sensors, ("sensor",)), (call, ("climate",))):
             try:
-                return self._targets(query, domains)
+                return self._targets(query, domains, kind_said=said)
             except ExecutionError:
                 continue
         raise ExecutionError("No thermostat or temperature sensor is reporting here")

@@ -51,6 +51,9 @@ class TargetQuery:
     floor: str | None = None
     domains: tuple[str, ...] = ()
     device_classes: tuple[str, ...] = ()
+    kind_said: bool = False
+    """A kind of device was asked for ("all the lights"): the home's, not only the speaker's room's, when no
+    place is said. Otherwise the kinds are the intent's own ("pause", "volume to 30"): the speaker's room's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,8 @@ def query_for(slots: dict[str, object], domains: tuple[str, ...]) -> TargetQuery
     if slots.get("domain"):
         wanted = tuple(d for d in _as_list(slots["domain"]) if d in domains) or ("-",)
     classes = tuple(_as_list(slots["device_class"])) if slots.get("device_class") else ()
-    return TargetQuery(_text(slots.get("name")), _text(slots.get("area")), _text(slots.get("floor")), wanted, classes)
+    return TargetQuery(_text(slots.get("name")), _text(slots.get("area")), _text(slots.get("floor")), wanted, classes,
+                       kind_said=bool(slots.get("domain") or slots.get("device_class")))
 
 
 def _text(value: object) -> str | None:
@@ -138,7 +142,7 @@ def match_targets(home: Home, query: TargetQuery, ask_which: bool = False) -> Ta
         return _by_name(home, query, candidates, area, floor)
     if not query.domains and not query.device_classes:
         raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
-    if area is None and floor is None and query.area is None:
+    if area is None and floor is None and query.area is None and not query.kind_said:
         area = _context_area(home, candidates)
         if area is not None:
             candidates = [e for e in candidates if e.area_id == area.id]
@@ -177,7 +181,9 @@ def _fits(home: Home, e: Entity, q: TargetQuery, area: Area | None, floor: Floor
 
 
 def _context_area(home: Home, candidates: list[Entity]) -> Area | None:
-    """'turn on the lights' means the lights where the speaker is, when that area has some."""
+    """'pause' means the player where the speaker is, when that area has one. A kind said with no place ("all the
+    lights", "are any lights on") is the home's: the resolvers add the speaker's area themselves where the words
+    mean it ("turn on the lights"), as Home Assistant's sentences do."""
     context = home.context_area()
     if context is not None and any(e.area_id == context.id for e in candidates):
         return context

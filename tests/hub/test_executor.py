@@ -19,8 +19,11 @@ CASES: list[tuple[str, dict[str, Any], str, dict[str, str]]] = [
     ("HassTurnOn", {"floor": "upstairs", "domain": "light"}, "Turned on the lights on the First Floor",
      {"light.bedroom_ceiling": "on", "light.bedside": "on", "light.office_desk": "on",
       "light.bathroom": "on"}),
-    ("HassTurnOn", {"domain": "light"}, "Turned on the lights in the Living Room",
-     {"light.living_room_lamp": "on", "light.living_room_strip": "on"}),
+    ("HassTurnOn", {"domain": "light"}, "Turned on the lights",  # a kind and no place: the home's, as in HA
+     {f"light.{n}": "on" for n in ("kitchen_ceiling", "kitchen_counter", "living_room_lamp", "living_room_strip",
+                                   "hallway", "bedroom_ceiling", "bedside", "office_desk", "bathroom")}),
+    ("HassMediaUnpause", {}, "Resumed Living Room Speaker",  # nothing said: the speaker's room's
+     {"media_player.living_room_speaker": "playing"}),
     ("HassToggle", {"name": "Coffee Maker"}, "Toggled Coffee Maker", {"switch.coffee_maker": "on"}),
     ("HassTurnOn", {"device_class": "outlet", "area": "office"}, "Turned on Space Heater",
      {"switch.office_heater": "on"}),

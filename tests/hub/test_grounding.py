@@ -10,7 +10,7 @@ from devices.homefile import parse_home
 from hub.core.errors import AmbiguousTarget, ExecutionError
 from hub.core.grounding import KIND_WORDS, content_words, device_words, fit, narrowed, one_of_kind_said, phonetic_key
 from hub.core.home import Entity, Home
-from hub.core.targets import ON_OFF_DOMAINS, TargetQuery, match_targets
+from hub.core.targets import ON_OFF_DOMAINS, TargetQuery, match_targets, query_for
 
 SEEDS = (1, 2, 3, 4, 5)
 
@@ -205,3 +205,28 @@ entities:
 def test_a_number_said_after_the_kind_picks_the_device_an_integration_numbered(said: str,
                                                                                 meant: dict[str, str]) -> None:
     assert narrowed(NUMBERED, {"area": "Living Room", "domain": "light"}, said) == meant
+
+
+_SATELLITE_HOME = parse_home("""
+areas:
+  - {id: kitchen, name: Kitchen, context_area: true}
+  - {id: den, name: Den}
+entities:
+  - {id: light.pendant, name: Pendant, area: kitchen, state: "on"}
+  - {id: light.den_lamp, name: Den Lamp, area: den, state: "on"}
+  - {id: media_player.kitchen_speaker, name: Kitchen Speaker, area: kitchen, state: playing}
+  - {id: media_player.den_tv, name: Den TV, area: den, state: playing}
+""")
+
+
+def test_a_kind_said_with_no_place_is_the_home_s_and_an_implied_target_the_speaker_s_room_s() -> None:
+    """"turn off all the lights" and "are any lights on" (a kind, no place: `{domain: light}`) mean every light in
+    the home, as in Home Assistant, though the speaker's room has lights too; "pause" (no target said: the
+    intent's own domain) means the player in the speaker's room. "turn on the lights", meant for the room, comes
+    from the resolvers with the room in it."""
+    every_light = match_targets(_SATELLITE_HOME, query_for({"domain": "light"}, ON_OFF_DOMAINS))
+    assert _names(every_light.entities) == ["Den Lamp", "Pendant"] and every_light.area is None
+    here = match_targets(_SATELLITE_HOME, query_for({}, ("media_player",)))
+    assert _names(here.entities) == ["Kitchen Speaker"] and here.area is not None and here.area.name == "Kitchen"
+    in_room = match_targets(_SATELLITE_HOME, query_for({"domain": "light", "area": "Kitchen"}, ON_OFF_DOMAINS))
+    assert _names(in_room.entities) == ["Pendant"]
