@@ -58,7 +58,7 @@ from devices.homefile import DEMO_HOME, load_home
 from hub.core.events import ToolCall
 from hub.core.home import Home
 from hub.core.errors import HearthError
-from hub.core.targets import INTENT_DOMAINS, SWITCHING, match_targets, query_for, says_which_devices
+from hub.core.targets import INTENT_DOMAINS, SWITCHING, find_area, match_targets, query_for, says_which_devices
 from llm.cascade import TEMPLATES, TRANSFORMER, CascadeResolver
 from llm.resolver import DEFAULT_THRESHOLD, Resolver
 from llm.slots import QUESTIONS
@@ -177,6 +177,8 @@ def effect(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | 
     values = tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in slots.items() if k not in _TARGET_SLOTS))
     if intent in _LIST_INTENTS or intent == "HassShoppingListAddItem":
         return _list_effect(intent, slots)
+    if intent == "HassVacuumCleanArea":
+        return _clean_area_effect(slots, home)
     if intent not in INTENT_DOMAINS:
         return (intent, tuple(sorted((k, json.dumps(v)) for k, v in slots.items())))
     if intent in SWITCHING and not says_which_devices(slots):
@@ -188,6 +190,18 @@ def effect(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | 
     except (HearthError, ValueError):
         return None  # the executor would refuse: nothing changes
     return (intent, tuple(sorted(e.id for e in targets.entities)), values)
+
+
+def _clean_area_effect(slots: dict[str, Any], home: Home) -> tuple[Any, ...] | None:
+    """A vacuum sent to clean an area: the vacuums the executor sends (`hub.ha_intents`: the one named, else the
+    one there is; several unnamed, it asks) and the area, however either was said; None when it would not."""
+    try:
+        area = find_area(home, str(slots.get("area") or ""))
+        named = {"name": slots["name"]} if slots.get("name") else {}
+        vacuums = match_targets(home, query_for(named, ("vacuum",)), ask_which=True)
+    except (HearthError, ValueError):
+        return None
+    return ("HassVacuumCleanArea", tuple(sorted(e.id for e in vacuums.entities)), area.id)
 
 
 def wrong_action(got: list[dict[str, Any]], want: list[dict[str, Any]], home: Home) -> bool:

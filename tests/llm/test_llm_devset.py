@@ -58,3 +58,14 @@ def test_a_call_the_executor_would_ask_about_is_no_wrong_action(demo_home: Home)
     assert not wrong_action([{"intent": "HassLightSet", "slots": {"name": "Desk Lamp"}}], want, demo_home)
     assert wrong_action([{"intent": "HassLightSet", "slots": {"name": "Desk Lamp", "brightness": 80}}], want,
                         demo_home)
+
+
+def test_a_vacuum_sent_to_an_area_is_compared_by_which_vacuum_and_which_area(demo_home: Home) -> None:
+    """"hoover the kitchen": the one vacuum there is, sent to the Kitchen, whether or not the call names it or says
+    the area by its alias; another area is a wrong action, and no area (the executor asks which room) is none."""
+    want = [{"intent": "HassVacuumCleanArea", "slots": {"name": "Robot Vacuum", "area": "Kitchen"}}]
+    assert not wrong_action([{"intent": "HassVacuumCleanArea", "slots": {"area": "kitchen"}}], want, demo_home)
+    assert not wrong_action([{"intent": "HassVacuumCleanArea", "slots": {"name": "roomba", "area": "Kitchen"}}],
+                            want, demo_home)
+    assert wrong_action([{"intent": "HassVacuumCleanArea", "slots": {"area": "Bedroom"}}], want, demo_home)
+    assert not wrong_action([{"intent": "HassVacuumCleanArea", "slots": {}}], want, demo_home)
