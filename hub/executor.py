@@ -29,7 +29,6 @@ from hub.core.targets import (
     match_targets,
     query_for,
     temperature_range,
-    which_one,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -266,7 +265,6 @@ class Executor:
         if not says_which_devices(call.slots):
             raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
         targets = self._targets(call)
-        _ask_which_room(call, targets, self.backend.home)
         commands: list[DeviceCommand] = []
         for entity in targets.entities:
             service = service_of(entity)
@@ -501,16 +499,6 @@ DEVICE_INTENTS: tuple[DeviceIntent, ...] = (
                  Risk.BY_RESULT),
 )
 """The device intents the executor carries out itself (installed by every executor)."""
-
-def _ask_which_room(call: ToolCall, targets: Targets, home: Home) -> None:
-    """'Turn off the light' understood by the Transformer, naming no place, with such devices in several rooms
-    and no speaker's room: ask. HA's sentences give an area-less call only for 'all the lights', and
-    automations and structured commands mean what they say: those act on all."""
-    if call.stage != "transformer" or targets.by_name or targets.area or targets.floor or call.slots.get("area"):
-        return
-    rooms = {e.area_id for e in targets.entities}
-    if len(rooms) > 1:
-        raise AmbiguousTarget(which_one(home, list(targets.entities)), tuple(e.id for e in targets.entities))
 
 
 def scene_commands(scene: Entity, home: Home) -> list[DeviceCommand]:

@@ -164,10 +164,11 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
         del base["domain"]  # "set the fan to 30%": the fan there is, however the tagger took "fan"
     if intent == "HassClimateSetTemperature" and here and not entity_names and _no_thermostat_here(areas, names):
         areas, here = [], False  # "make it 19 degrees in here": the home's thermostat heats this room too
-    if not entity_names and not areas and "floor" not in base and names.context_area is not None:
+    if not entity_names and not areas and "floor" not in base:
         implied = intent in CONTEXT_INTENTS and "domain" in base and not ALL_WORDS.search(clause_text)
-        if here or (implied and _has_kind(names, names.context_area.id, base)):
-            areas.append(names.context_area.name)
+        context = names.context_area
+        if context is not None and (here or (implied and _has_kind(names, context.id, base))):
+            areas.append(context.name)
         elif implied and (one_of := _one_of_several(spans.get("domain", []), base, names)) is not None:
             entity_names.append(one_of)  # "turn on the ceiling fan", none here, four in the house: which one?
     calls = [dict(base, name=n) for n in dict.fromkeys(entity_names)]
@@ -240,17 +241,19 @@ def _has_kind(names: HomeNames, area_id: str, base: dict[str, Any]) -> bool:
 
 
 def _one_of_several(kinds: list[str], base: dict[str, Any], names: HomeNames) -> str | None:
-    """A kind said in the singular ("the ceiling fan") where the room spoken in has none and the home several: the
-    words said, as a name, so that the executor asks which of them the words fit rather than switching them all
-    (as "the fans" would); None when the kind is said in the plural or the home has one such device."""
+    """A kind said with no place where the room spoken in has none (or Hearth knows no such room), and "all" not
+    said: the words said, as a name, so that the executor asks which of the devices they fit rather than
+    switching them all. Said in the singular ("the ceiling fan"), when the home has several; in the plural ("the
+    lights"), when they are in several rooms (those of one room are meant). None otherwise: the kind stands."""
     said = normalize_name(kinds[0]).split() if kinds else []
-    if not said or singular(said[-1]) != said[-1] or (_kind_of(kinds[0]) or ("",))[0] != base["domain"]:
-        return None  # the plural, or a kind the verb made another ("lock the door": a lock)
+    if not said or (_kind_of(kinds[0]) or ("",))[0] != base["domain"]:
+        return None  # a kind the verb made another ("lock the door": a lock)
     several = [e for e in names.home.entities if e.exposed and e.domain == base["domain"]
                and base.get("device_class") in (None, e.device_class)]
     if all(map(one_at_a_time, several)):
         return None  # the executor asks which lock, vacuum or garage door itself
-    return kinds[0] if len(several) > 1 else None
+    plural = singular(said[-1]) != said[-1]
+    return kinds[0] if len({e.area_id for e in several} if plural else several) > 1 else None
 
 
 _VAGUE_NAMES = frozenset({"music", "media", "sound", "audio", "it"})

@@ -8,7 +8,7 @@ from typing import Protocol, TypeVar
 
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError
-from hub.core.grounding import KIND_WORDS, fit, singular
+from hub.core.grounding import KIND_WORDS, Fit, content_words, fit, kind_words, singular
 from hub.core.intent_domains import INTENT_DOMAINS as INTENT_DOMAINS  # derived from the declarations
 from hub.core.responses import join_names
 
@@ -229,7 +229,7 @@ def _by_words(home: Home, q: TargetQuery, candidates: list[Entity], area: Area |
     """A name said in part, or as an area and a kind ('the entry lock'), that fits devices by its words
     (`hub.core.grounding.fit`): the one it singles out; an area and a kind, every such device there; a partial
     name that fits several, a question which. A name that only sounds like one is left to the resolver."""
-    found = fit(home, q.name or "", q.domains or None)
+    found = _kind_only(q.name or "", candidates) or fit(home, q.name or "", q.domains or None)
     fitting = {e.id for e in candidates}
     entities = [e for e in found.entities if e.id in fitting]
     if not entities or found.by_sound:
@@ -237,6 +237,19 @@ def _by_words(home: Home, q: TargetQuery, candidates: list[Entity], area: Area |
     if len(entities) > 1 and (found.by_name or len({e.area_id for e in entities}) > 1):
         raise AmbiguousTarget(which_one(home, entities), tuple(e.id for e in entities))
     return Targets(tuple(entities), area, floor, by_name=found.by_name)
+
+
+_KIND_ONLY = frozenset(singular(w) for w in KIND_WORDS if " " not in w)
+
+
+def _kind_only(name: str, candidates: list[Entity]) -> Fit | None:
+    """'the lights', 'the fan' said where a name goes: every device of that kind (asked which of, when they are in
+    several rooms), not only those whose names happen to say the word; None for a name with any other word."""
+    said = content_words(name)
+    if not said or not all(w in _KIND_ONLY for w in said):
+        return None
+    kinds = tuple(e for e in candidates if all(w in kind_words(e) for w in said))
+    return Fit(kinds, by_name=False) if kinds else None
 
 
 def _no_such_name(home: Home, q: TargetQuery, area: Area | None, floor: Floor | None) -> Targets:

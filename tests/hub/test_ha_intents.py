@@ -167,8 +167,11 @@ async def test_lights_in_several_rooms_and_no_speaker_room(tmp_path: Path, mosqu
     path = tmp_path / "home.yaml"
     path.write_text(dump_home(home))
     async with Hub(hub_config(tmp_path, mosquitto.uri), HubOptions(home=path, simulate=True)) as hub:
-        spoken = await hub.executor.execute(ToolCall("HassTurnOn", {"domain": "light"}, stage="transformer"))
+        resolver = await hub.conversation.resolver()
+        said = resolver.resolve("turn on the lights", hub.home)  # no room to mean: which?
+        spoken = await hub.executor.execute(said[0])
         assert spoken.response.startswith("Which one: ") and len(spoken.choices) == 9 and not spoken.mqtt
         assert all(hub.devices.entity(e).state == "off" for e in ("light.kitchen_ceiling", "light.bathroom"))
-        every = await hub.executor.execute(ToolCall("HassTurnOn", {"domain": "light"}, stage="templates"))
-        assert every.ok and len(every.targets) == 9  # "turn on all the lights": HA's sentence said all
+        said = resolver.resolve("switch every single light in the house on please", hub.home)
+        every = await hub.executor.execute(said[0])
+        assert every.ok and len(every.targets) == 9  # "all" said, by either stage: every light

@@ -312,15 +312,19 @@ entities:
 """
 
 
-def test_a_kind_said_in_the_singular_where_the_room_has_none_asks_which(resolver: Resolver) -> None:
+def test_a_kind_said_where_the_room_has_none_asks_which(resolver: Resolver) -> None:
     """"turn on the ceiling fan" spoken in a kitchen with no fan, in a home with three: which one is meant is
-    asked, among the devices the words fit, not every fan switched on. The plural, or a home with one such
-    device, keeps the kind."""
+    asked, among the devices the words fit, not every fan switched on; "the fans", in three rooms, asks which of
+    every fan. "All the fans", or a home with one such device, keeps the kind: every fan, or the one."""
     home = parse_home(_FANS_HOME)
     names = HomeNames(home)
     assert targets.targets_of("HassTurnOn", {"domain": ["ceiling fan"]}, names, "turn on the ceiling fan") == [
         {"domain": "fan", "name": "ceiling fan"}]
-    assert targets.targets_of("HassTurnOn", {"domain": ["fans"]}, names, "turn on the fans") == [{"domain": "fan"}]
+    assert targets.targets_of("HassTurnOn", {"domain": ["fans"]}, names, "turn on the fans") == [
+        {"domain": "fan", "name": "fans"}]
+    with pytest.raises(AmbiguousTarget, match="Which one: Den Ceiling Fan, Bedroom Ceiling Fan or Bath Exhaust Fan"):
+        match_targets(home, query_for({"domain": "fan", "name": "fans"}, INTENT_DOMAINS["HassTurnOn"]), ask_which=True)
+    assert targets.targets_of("HassTurnOn", {"domain": ["fans"]}, names, "turn on all the fans") == [{"domain": "fan"}]
     one_fan = HomeNames(parse_home(_FANS_HOME.split("  - {id: fan.bedroom")[0]))
     assert targets.targets_of("HassTurnOn", {"domain": ["fan"]}, one_fan, "turn on the fan") == [{"domain": "fan"}]
     assert _targets(resolver, "turn on the ceiling fan", home) == [
