@@ -77,6 +77,7 @@ def _homes(group: str, *homes: str) -> tuple[tuple[Path, Path], ...]:
 
 
 GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
+    "heldout18": ((DATA / "heldout18" / "free_demo.jsonl", DEMO_HOME),),
     "heldout17": _homes("heldout17", "duplex"),
     "heldout16": _homes("heldout16", "suburban"),
     "heldout15": ((DATA / "heldout15" / "free_demo.jsonl", DEMO_HOME),),
