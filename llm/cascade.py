@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hub.core.errors import AmbiguousTarget, HearthError
 from hub.core.events import ToolCall
-from hub.core.home import Home
+from hub.core.home import Home, normalize_name
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, says_which_devices
 from hub.core.seams import NOT_UNDERSTOOD, Judgement
 from llm.templates import TemplateMatcher
@@ -26,7 +26,17 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 TEMPLATES = "templates"
+_PLACE_OR_KIND = frozenset({"area", "floor", "domain", "device_class"})
 TRANSFORMER = "transformer"
+
+
+def _named_domains(home: Home) -> dict[str, frozenset[str]]:
+    """Each exposed device's names and aliases, normalised, with the domains of the devices called so."""
+    out: dict[str, set[str]] = {}
+    for entity in home.entities:
+        for name in entity.names():
+            out.setdefault(normalize_name(name), set()).add(entity.domain)
+    return {name: frozenset(domains) for name, domains in out.items()}
 
 
 def finds_its_target(call: ToolCall, home: Home) -> bool:
@@ -60,6 +70,7 @@ class CascadeResolver:
         self._transformer: Resolver | None = None
         self._lock = threading.Lock()
         self._exposed: tuple[Home, Home] | None = None
+        self._names: tuple[Home | None, dict[str, frozenset[str]]] = (None, {})
 
     @classmethod
     def load(cls, custom_sentences: Path | None = None, transformer: Callable[[], Resolver] | None = None,
@@ -88,8 +99,8 @@ class CascadeResolver:
         """The calls and the stage that answered (None when neither did)."""
         home = self._exposed_home(home)
         matched = self.templates.match(text, home) if self.templates is not None else None
-        if matched is not None and finds_its_target(matched, home):
-            return [replace(matched, stage=TEMPLATES)], TEMPLATES
+        if matched is not None and (self._load_transformer is None or self._finds(matched, home)):
+            return [replace(matched, stage=TEMPLATES)], TEMPLATES  # (with no Transformer, nothing to yield to)
         transformer = self.transformer()
         calls = [replace(c, stage=TRANSFORMER) for c in transformer.resolve(text, home)] if transformer else []
         if matched is not None and not (calls and all(finds_its_target(c, home) for c in calls)):
@@ -109,7 +120,7 @@ class CascadeResolver:
         home = self._exposed_home(home)
         if self.templates is not None:
             call = self.templates.match(text, home)
-            if call is not None and finds_its_target(call, home):
+            if call is not None and self._finds(call, home):
                 return Judgement(1.0, meaning_of([call]))
         transformer = self.transformer()
         return transformer.understands(text, home, awaiting_answer) if transformer else NOT_UNDERSTOOD
@@ -117,4 +128,15 @@ class CascadeResolver:
     def _exposed_home(self, home: Home) -> Home:
         if self._exposed is None or self._exposed[0] is not home:
             self._exposed = (home, home.exposed())
+            self._names = (self._exposed[1], _named_domains(self._exposed[1]))
         return self._exposed[1]
+
+    def _finds(self, call: ToolCall, home: Home) -> bool:
+        """`finds_its_target`, with a call that names only a device the home has, of a domain its intent acts on,
+        answered from the names alone (HA's templates match the home's own names: most of their calls)."""
+        name, wanted = call.slots.get("name"), INTENT_DOMAINS.get(call.intent)
+        if isinstance(name, str) and set(call.slots).isdisjoint(_PLACE_OR_KIND) and self._names[0] is home:
+            domains = self._names[1].get(normalize_name(name), frozenset())
+            if domains and (wanted is None or not domains.isdisjoint(wanted)):
+                return True
+        return finds_its_target(call, home)
