@@ -26,12 +26,14 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 TEMPLATES = "templates"
-_PLACE_OR_KIND = frozenset({"area", "floor", "domain", "device_class"})
 TRANSFORMER = "transformer"
+_PLACE_OR_KIND = frozenset({"area", "floor", "domain", "device_class"})
+"""Slots that narrow a named call to a place or a kind: such a call is checked against the home in full."""
 
 
 def _named_domains(home: Home) -> dict[str, frozenset[str]]:
-    """Each exposed device's names and aliases, normalised, with the domains of the devices called so."""
+    """Each device's names and aliases, normalised, with the domains of the devices called so (of the exposed
+    home the cascade works on)."""
     out: dict[str, set[str]] = {}
     for entity in home.entities:
         for name in entity.names():
