@@ -84,9 +84,10 @@ def fit_intent(clause: Clause, names: HomeNames, referred: Entity | None = None)
     `referred` to: "... and set it to 50 percent"), as surely as the act was heard (the sum of its intents'
     probabilities); unchanged when it names no one device, or the device takes the intent heard and the clause is
     already sure of it."""
-    entity = named_entity(clause, names) or referred
-    if entity is not None and clause.intent in _NAMES_NOTHING and referred is None:
-        clause = _as_possible(clause, entity)  # "is the washer running", the Washer named: no list of processes
+    named = named_entity(clause, names)
+    if named is not None and clause.intent in _NAMES_NOTHING:
+        clause = _as_possible(clause, named)  # "is the washer running", the Washer named: no list of processes
+    entity = named or referred
     if entity is None or not any(i in INTENT_DOMAINS for i in act_of(clause.intent)):  # a question: no act to fit
         return with_level_of(clause, clause.intent)
     intent = carrier(clause.intent, entity, clause.intents) or _likeliest_taken(entity, clause.intents)
