@@ -510,7 +510,9 @@ def parse_command(payload: bytes) -> CommandRequest:
         raise ValueError("slots must be a JSON object")
     if isinstance(data.get("request_id"), str):  # the answer to a question may carry it at the top level
         slots = {**slots, "request_id": data["request_id"]}
-    return CommandRequest(ToolCall(data["intent"], slots), request_id, reply_to)
+    if not isinstance(every := data.get("every", False), bool):
+        raise ValueError("every must be true or false")
+    return CommandRequest(ToolCall(data["intent"], slots, every=every), request_id, reply_to)
 
 
 def _reply_topic(topic: Any) -> bool:

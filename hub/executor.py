@@ -206,7 +206,7 @@ class Executor:
         if not kind_said:
             query = replace(query, kind_said=False)
         spec = self._specs.get(call.intent)
-        ask_which = spec is None or not spec.question
+        ask_which = (spec is None or not spec.question) and not call.every
         try:
             return match_targets(self.backend.home, query, ask_which=ask_which)
         except AmbiguousTarget:

@@ -25,8 +25,8 @@ from llm.freetext import bare
 from llm.entities import HomeNames, NameIndex, domain_of
 from llm.grounding import NEEDED_SLOTS, fit_call, fit_intent, merge_name_spans
 from llm.schema import INTENTS
-from llm.targets import (ALL_WORDS, ARTICLE, IMPLIED_TARGET, LOCK_VERBS, need_kinds, spot_names, targets_of,
-                          untagged_need)
+from llm.targets import (ALL_WORDS, ARTICLE, IMPLIED_TARGET, LOCK_VERBS, need_kinds, says_every, spot_names,
+                          targets_of, untagged_need)
 from llm.values import durations_as_said, list_name, value_slots
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,10 +62,9 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
     previous: dict[str, Any] | None = None
     last: tuple[Clause, int, dict[str, Any] | None] | None = None  # the clause that made the last calls
     commanded = any(c.intent in TARGET_INTENTS and c.confidence >= threshold and not only_a_need(c) for c in clauses)
+    if commanded:  # "it's freezing, put the heating on 22": the heating, not the heater as well
+        clauses = _needs_as_reasons(clauses)
     for i, clause in enumerate(clauses):
-        if commanded and only_a_need(clause):
-            _LOGGER.debug("dropped %r: a need said beside a command is its reason", clause.text)
-            continue  # "it's freezing, put the heating on 22": the heating, not the heater as well
         said = clause.text  # the words that carry its verb
         if last is not None and _only_a_place(clause, names) and not _has_place(last[0]):
             # "turn on the lights and the kitchen": whisper's "and" for "in"; the place belongs to the clause before
@@ -92,7 +91,7 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
         slot_sets = build_slots(clause, names, previous)
         for slots in slot_sets:
             intent, slots = fit_call(*_play_without_query(clause.intent, slots), names, clause.intents)
-            call = ToolCall(intent, slots, round(clause.confidence, 4))
+            call = ToolCall(intent, slots, round(clause.confidence, 4), every=says_every(slots, said))
             if calls and (calls[-1].intent, calls[-1].slots) == (call.intent, call.slots):
                 continue  # "Let's get to the next song": one clause heard twice, not two skips
             if calls and (whole := _completed(calls[-1], call)) is not None:
@@ -108,7 +107,34 @@ def tool_calls(clauses: list[Clause], names: HomeNames, threshold: float) -> lis
             calls.append(call)
         target = {key: value for key, value in slot_sets[-1].items() if key in _TARGET_KEYS}
         previous = target or previous
-    return _carried_out(calls, names)
+    return _carried_out(_without_states_said(calls), names)
+
+
+def _needs_as_reasons(clauses: list[Clause]) -> list[Clause]:
+    """The clauses without the needs said beside a command (`only_a_need`): each is the command's reason. A place
+    the need says is the place of the command beside it that says none, the one after it first ("the kitchen's a
+    bit gloomy, make it brighter": the kitchen's lights; "turn the lamp on, it's dark in the study")."""
+    needs = [only_a_need(c) for c in clauses]
+    out = list(clauses)
+    for i, clause in enumerate(clauses):
+        if not needs[i]:
+            continue
+        _LOGGER.debug("dropped %r: a need said beside a command is its reason", clause.text)
+        places = [s for s in clause.spans if s.kind in _PLACE_KINDS]
+        beside = [j for j in (*range(i + 1, len(clauses)), *range(i - 1, -1, -1)) if not needs[j]
+                  and clauses[j].intent in TARGET_INTENTS]
+        placeless = [j for j in beside if not any(s.kind in (*_PLACE_KINDS, "name") for s in out[j].spans)]
+        if places and placeless:
+            out[placeless[0]] = replace(out[placeless[0]], spans=[*out[placeless[0]].spans, *places])
+    return [c for c, need in zip(out, needs) if not need]
+
+
+def _without_states_said(calls: list[ToolCall]) -> list[ToolCall]:
+    """Without a switch that a later call reverses on the same target: it was a state said as the reason ("the hot
+    water's been on for ages, turn it off" is no "turn on"). No one asks for a thing switched both ways at once."""
+    reverses = {"HassTurnOn": "HassTurnOff", "HassTurnOff": "HassTurnOn"}
+    return [c for i, c in enumerate(calls)
+            if not any(later.intent == reverses.get(c.intent) and later.slots == c.slots for later in calls[i + 1:])]
 
 
 def only_a_need(clause: Clause) -> bool:

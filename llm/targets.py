@@ -418,6 +418,17 @@ def _named_by_words(intent: str, text: str, names: HomeNames) -> str | None:
     return match.item.name if domains is None or match.item.domain in domains else None
 
 
+def says_every(slots: dict[str, Any], said: str) -> bool:
+    """Whether a call on a kind, naming no device and no place, was said of all of that kind: "all", "every",
+    "both" or "the house" said, or a kind in the plural ("lock the doors", "close the garage doors"). The
+    executor then acts on each such device rather than asking which one (`ToolCall.every`)."""
+    if not (slots.get("domain") or slots.get("device_class")) or any(k in slots for k in ("name", "area", "floor")):
+        return False
+    words = normalize_name(said).split()
+    return bool(ALL_WORDS.search(" ".join(words))) or "both" in words or any(
+        singular(w) != w and domain_of(singular(w)) is not None for w in words)
+
+
 def _kind_of(text: str) -> tuple[str, str | None] | None:
     return domain_of(text)
 

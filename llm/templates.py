@@ -20,6 +20,7 @@ from hub.core.errors import ConfigError
 from hub.core.events import ToolCall
 from hub.core.yamlfile import Path_, YamlDocument, load_yaml
 from llm.freetext import bare, polite, search
+from llm.targets import says_every
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -256,7 +257,8 @@ class TemplateMatcher:
                         if e.name in context and not e.text and e.value == context[e.name])
         key = result.response if result.response and result.response != "default" else ""
         slots = narrowed(home, _player_said(self._slots(result), home), text)
-        return ToolCall(result.intent.name, slots, 1.0, response_key=key, assumed=assumed)
+        return ToolCall(result.intent.name, slots, 1.0, response_key=key, assumed=assumed,
+                        every=says_every(slots, text))
 
     def _slots(self, result: Any) -> dict[str, Any]:
         slots: dict[str, Any] = {}

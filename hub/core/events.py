@@ -22,18 +22,21 @@ class ToolCall:
     assumed: tuple[str, ...] = ()
     """Slots filled from where the speaker is rather than said (the satellite's area, as Home Assistant's
     templates fill it): a preference, which the executor widens when nothing there fits."""
+    every: bool = False
+    """All of a kind were asked for ("lock all the doors", "close the garage doors"): a kind with no place means
+    every such device, where the executor would otherwise ask which lock, valve or garage door."""
 
     def to_dict(self) -> dict[str, Any]:
         out = {"intent": self.intent, "slots": dict(self.slots), "confidence": round(self.confidence, 4)}
         return out | ({"stage": self.stage} if self.stage else {}) | (
             {"response_key": self.response_key} if self.response_key else {}) | (
-            {"assumed": list(self.assumed)} if self.assumed else {})
+            {"assumed": list(self.assumed)} if self.assumed else {}) | ({"every": True} if self.every else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToolCall:
         return cls(str(data["intent"]), dict(data.get("slots") or {}), float(data.get("confidence", 1.0)),
                    str(data.get("stage") or ""), str(data.get("response_key") or ""),
-                   tuple(str(s) for s in data.get("assumed") or ()))
+                   tuple(str(s) for s in data.get("assumed") or ()), data.get("every") is True)
 
     def text(self, key: str) -> str | None:
         """The slot as one line of text (whitespace collapsed); None when it is missing, blank or not one value."""

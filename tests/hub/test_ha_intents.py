@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from devices.homefile import DEMO_HOME
-from hub.app import SPEAK_TOPIC, Hub, HubOptions
+from hub.app import SPEAK_TOPIC, Hub, HubOptions, parse_command
 from hub.core.events import ToolCall
 from hub.ha_intents import HaIntentOptions, ha_handlers
 from tests.conftest import Mosquitto, hub_config
@@ -63,6 +63,31 @@ async def test_ambiguous_lock_asks_and_acts_on_nothing(hub: Hub) -> None:
     assert "Which one" in trace.response and trace.outcomes[0]["choices"]
     assert hub.devices.entity("lock.front_door").state == "locked"
     assert hub.devices.entity("lock.side_door").state == "locked"
+
+
+async def test_all_the_doors_means_each_lock_and_unlocking_them_asks_first(hub: Hub) -> None:
+    cid = hub.conversation.begin(None, "text")
+    asked = await hub.conversation.handle("unlock all the doors", conversation_id=cid)
+    assert asked.outcomes[0]["needs_confirmation"], asked.to_dict()
+    assert {hub.devices.entity(e).state for e in ("lock.front_door", "lock.side_door")} == {"locked"}
+    done = await hub.conversation.handle("yes", conversation_id=cid)
+    assert done.ok and {hub.devices.entity(e).state for e in ("lock.front_door", "lock.side_door")} == {"unlocked"}
+    locked = await hub.conversation.handle("lock the doors", conversation_id=cid)  # a plural kind: each of them
+    assert locked.ok and {hub.devices.entity(e).state for e in ("lock.front_door", "lock.side_door")} == {"locked"}
+    both = await hub.conversation.handle("unlock both doors", conversation_id=cid)
+    assert both.outcomes[0]["needs_confirmation"] and not both.outcomes[0].get("choices"), both.to_dict()
+    await hub.conversation.handle("no", conversation_id=cid)
+    structured = await hub.executor.execute(ToolCall("HassTurnOff", {"domain": "lock"}, every=True))
+    assert structured.needs_confirmation and not structured.choices
+    assert {hub.devices.entity(e).state for e in ("lock.front_door", "lock.side_door")} == {"locked"}
+
+
+def test_a_structured_command_may_ask_for_every_device_of_a_kind() -> None:
+    request = parse_command(b'{"intent": "HassTurnOn", "slots": {"domain": "lock"}, "every": true}')
+    assert request.call is not None and request.call.every and request.call.to_dict()["every"] is True
+    assert ToolCall.from_dict(request.call.to_dict()) == request.call
+    with pytest.raises(ValueError, match="every must be true or false"):
+        parse_command(b'{"intent": "HassTurnOn", "slots": {"domain": "lock"}, "every": "yes"}')
 
 
 async def test_state_questions_answer_what_was_asked(hub: Hub) -> None:

@@ -249,6 +249,36 @@ def test_a_need_said_and_left_untagged_is_met() -> None:
         ("HassClimateSetTemperature", {"name": "Heating", "temperature": 22})]
 
 
+def test_the_place_of_a_need_said_as_a_reason_is_the_place_of_the_command_beside_it() -> None:
+    """The need is dropped as the command's reason; the room it names is where the command acts, when the command
+    says no place and names no device. The clause after the need is looked at first, then the one before."""
+    step = {"HearthBrightnessStep": 0.99}
+    said = "kitchens a bit gloomy make it brighter"
+    need = clause(said, "kitchens a bit gloomy", ON, ("area", "kitchens"), ("domain", "gloomy"))
+    assert calls(need, clause(said, "make it brighter", step, ("direction", "brighter"))) == [
+        ("HearthBrightnessStep", {"domain": "light", "area": "Kitchen", "direction": "up"})]
+    said = "turn the lights on its dark in the bedroom"
+    assert calls(clause(said, "turn the lights on", ON, ("domain", "lights")),
+                 clause(said, "its dark in the bedroom", ON, ("domain", "dark"), ("area", "bedroom"))) == [
+        ("HassTurnOn", {"domain": "light", "area": "Bedroom"})]
+    said = "its dark in the bedroom turn the big light on"  # a device named says where it is
+    assert calls(clause(said, "its dark in the bedroom", ON, ("domain", "dark"), ("area", "bedroom")),
+                 clause(said, "turn the big light on", ON, ("name", "big light"))) == [
+        ("HassTurnOn", {"name": "Big Light"})]
+
+
+def test_a_switch_that_a_later_clause_reverses_on_the_same_target_was_a_state_said() -> None:
+    """"the heating's been on for ages, turn it off": the first clause, read as "turn on", tells why; no one asks
+    for one device switched both ways at once. Switches of different devices both stand."""
+    said = "heatings been on for ages turn it off"
+    assert calls(clause(said, "heatings been on", ON, ("name", "heatings")),
+                 clause(said, "turn it off", OFF)) == [("HassTurnOff", {"name": "Heating"})]
+    said = "turn the big light off and the kettle on"
+    assert calls(clause(said, "turn the big light off", OFF, ("name", "big light")),
+                 clause(said, "and the kettle on", ON, ("name", "kettle"))) == [
+        ("HassTurnOff", {"name": "Big Light"}), ("HassTurnOn", {"name": "Kettle"})]
+
+
 def test_a_question_is_answered_from_a_lower_gate_than_an_act() -> None:
     """Gated at 0.8, a clause at 0.75 that would switch the kettle on is dropped (Hearth asks), while one that
     only asks whether it is on is answered: a misread question is a wrong answer, never a wrong action."""
