@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hassil import Intents, recognize
+from hassil import Intents, recognize_all
 
 from hub.core.home import Entity, Home
 from hub.dialogue import TARGET_SLOTS, DialogueState, Question
@@ -69,9 +69,12 @@ def _templates() -> Intents:
 
 
 def recognize_act(text: str) -> Act | None:
-    result = recognize(text, _templates())
-    if result is None:
+    """The dialogue template `text` matches, one with the fewest wildcards first ("the second one" is an ordinal,
+    not a target called "second")."""
+    results = list(recognize_all(text, _templates()))
+    if not results:
         return None
+    result = min(results, key=lambda r: sum(e.is_wildcard for e in r.entities_list))
     return Act(result.intent.name, {k: v.value for k, v in result.entities.items()})
 
 
@@ -151,8 +154,8 @@ def inherit_targets(calls: list[ToolCall], said_target: bool, refers_back: bool,
         return calls, False
     domain = _domain_of_targets(state, home)
 
-    def inherits(call: ToolCall) -> bool:
-        fits = domain is not None and domain in INTENT_DOMAINS.get(call.intent, ())
+    def inherits(call: ToolCall) -> bool:  # "both thermostats", "all the doors": its own targets, not the last
+        fits = domain is not None and domain in INTENT_DOMAINS.get(call.intent, ()) and not call.every
         return call.intent in DEVICE_INTENTS and (refers_back or fits)
 
     out = [with_targets(c, state.target_slots, domain) if inherits(c) else c for c in calls]

@@ -29,6 +29,8 @@ from hub.core.targets import (
     match_targets,
     query_for,
     temperature_range,
+    which_one,
+    zones_unsaid,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -319,6 +321,9 @@ class Executor:
         if "temperature" not in call.slots:
             raise MissingValue("To what temperature? Say for example 21 degrees", "temperature")
         targets = self._targets(call)
+        if zones_unsaid(targets, call.every):
+            raise AmbiguousTarget(which_one(self.backend.home, list(targets.entities)),
+                                  tuple(e.id for e in targets.entities))
         value = _number(call.slots["temperature"], -50, 100, "Temperature")
         for e in targets.entities:
             _number(value, *temperature_range(e), f"The temperature for {e.name}")

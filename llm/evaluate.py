@@ -58,7 +58,8 @@ from devices.homefile import DEMO_HOME, load_home
 from hub.core.events import ToolCall
 from hub.core.home import Home
 from hub.core.errors import HearthError
-from hub.core.targets import INTENT_DOMAINS, SWITCHING, find_area, match_targets, query_for, says_which_devices
+from hub.core.targets import (INTENT_DOMAINS, SWITCHING, find_area, match_targets, query_for, says_which_devices,
+                              zones_unsaid)
 from llm.cascade import TEMPLATES, TRANSFORMER, CascadeResolver
 from llm.resolver import DEFAULT_THRESHOLD, Resolver
 from llm.slots import QUESTIONS
@@ -190,6 +191,8 @@ def effect(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | 
         targets = match_targets(home, query_for(slots, INTENT_DOMAINS[intent]))
     except (HearthError, ValueError):
         return None  # the executor would refuse: nothing changes
+    if intent == "HassClimateSetTemperature" and zones_unsaid(targets):
+        return None  # the executor asks which thermostat
     return (intent, tuple(sorted(e.id for e in targets.entities)), values)
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from hub.core.home import Area, normalize_name
 from hub.core.targets import INTENT_DOMAINS, one_at_a_time
-from hub.core.grounding import area_said_for, content_words, distinctive_words, fit, narrowed, singular
+from hub.core.grounding import (KIND_WORDS, area_said_for, content_words, distinctive_words, fit, narrowed,
+                               singular)
 from llm.entities import HomeNames, domain_of, is_here
 from llm.grounding import act_of, area_as_said, singular_of_name
 from llm.values import first
@@ -419,14 +420,14 @@ def _named_by_words(intent: str, text: str, names: HomeNames) -> str | None:
 
 
 def says_every(slots: dict[str, Any], said: str) -> bool:
-    """Whether a call on a kind, naming no device and no place, was said of all of that kind: "all", "every",
-    "both" or "the house" said, or a kind in the plural ("lock the doors", "close the garage doors"). The
-    executor then acts on each such device rather than asking which one (`ToolCall.every`)."""
-    if not (slots.get("domain") or slots.get("device_class")) or any(k in slots for k in ("name", "area", "floor")):
+    """Whether a call naming no device and no place (a kind, or the device its intent implies) was said of all
+    of them: "all", "every", "both" or "the house" said, or a kind in the plural ("lock the doors", "set the
+    thermostats to 20"). The executor then acts on each such device rather than asking which (`ToolCall.every`)."""
+    if any(k in slots for k in ("name", "area", "floor")):
         return False
     words = normalize_name(said).split()
     return bool(ALL_WORDS.search(" ".join(words))) or "both" in words or any(
-        singular(w) != w and domain_of(singular(w)) is not None for w in words)
+        singular(w) != w and singular(w) in KIND_WORDS for w in words)
 
 
 def _kind_of(text: str) -> tuple[str, str | None] | None:

@@ -153,6 +153,12 @@ def match_targets(home: Home, query: TargetQuery, ask_which: bool = False) -> Ta
     return Targets(tuple(candidates), area, floor, by_name=False)
 
 
+def zones_unsaid(targets: Targets, every: bool = False) -> bool:
+    """Several thermostats found with no place and no name said, none where the speaker is, and not "all of
+    them": each heats its own zone, so the executor asks which rather than setting them all."""
+    return len(targets.entities) > 1 and not (targets.area or targets.floor or targets.by_name or every)
+
+
 def one_at_a_time(entity: Entity) -> bool:
     return entity.domain in ONE_AT_A_TIME or (
         entity.domain == "cover" and entity.device_class in _ONE_AT_A_TIME_CLASSES)

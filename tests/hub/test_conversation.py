@@ -146,6 +146,27 @@ async def test_a_missing_value_is_asked_for_and_taken(hub: Hub) -> None:
     assert hub.home.entity("climate.thermostat").attributes["temperature"] == 22
 
 
+async def test_a_thermostat_said_with_several_and_none_here_asks_which(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    """Each thermostat heats its own zone: "the thermostat", none in the speaker's room, is a question; "both
+    thermostats" is each of them."""
+    home = yaml.safe_load(DEMO_HOME.read_text())
+    thermostat = next(e for e in home["entities"] if e["id"] == "climate.thermostat")
+    thermostat["name"] = "Hallway Thermostat"
+    home["entities"].append({**thermostat, "id": "climate.bedroom", "name": "Bedroom Thermostat", "area": "bedroom"})
+    (tmp_path / "home.yaml").write_text(yaml.safe_dump(home))
+    config = hub_config(tmp_path, mosquitto.uri, confirm_timeout=3.0)
+    async with Hub(config, HubOptions(home=tmp_path / "home.yaml", simulate=True)) as hub:
+        cid = hub.conversation.begin(None, "text")
+        asked = await say(hub, "set the thermostat to 22", cid)
+        assert sorted(asked.outcomes[0]["choices"]) == ["climate.bedroom", "climate.thermostat"], asked.to_dict()
+        answered = await say(hub, "the bedroom one", cid)
+        assert answered.ok and hub.home.entity("climate.bedroom").attributes["temperature"] == 22
+        assert hub.home.entity("climate.thermostat").attributes.get("temperature") != 22
+        both = await say(hub, "set both thermostats to 19", cid)
+        assert both.ok, both.to_dict()
+        assert {hub.home.entity(e).attributes["temperature"] for e in ("climate.bedroom", "climate.thermostat")} == {19}
+
+
 def two_lamps_home(tmp_path: Path) -> Path:
     home = yaml.safe_load(DEMO_HOME.read_text())
     home["entities"].append({"id": "light.kitchen_lamp", "name": "Desk Lamp", "area": "kitchen", "state": "off",
