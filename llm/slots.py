@@ -480,9 +480,23 @@ def _unaddressed(spans: list[Span], clause: Clause, names: HomeNames) -> list[Sp
     if len(targets) < 2:
         return spans
     device = any(s.kind == "name" and names.entity(s.text) is not None for s in spans)
-    return [s for s in spans if not (
+    return [s for s in spans if not _the_home_itself(s, names) and not (
         s.kind in ("name", "area") and _names_nothing(s.text, names)
         and ((device and s.kind == "area") or (s.text.casefold() in ADDRESSED and _at_an_edge(s, utterance))))]
+
+
+def _the_home_itself(span: Span, names: HomeNames) -> bool:
+    """A place said that is the home itself ("in the flat", "the whole apartment"), where no area or floor of the
+    home is called so: the whole home, as "the house" is (`DWELLINGS`)."""
+    return (span.kind in _PLACE_KINDS and _WHOLE.sub("", span.text.casefold()).strip() in DWELLINGS
+            and _names_nothing(span.text, names))
+
+
+DWELLINGS = frozenset({"house", "home", "flat", "apartment", "place", "bungalow", "cottage", "condo", "unit",
+                       "maisonette", "studio", "building", "property"})
+"""What people call the home itself. Data, like `ADDRESSED`: said as a place beside a kind ("every light in the
+flat off") and naming no area of the home, it is the whole home; the span goes."""
+_WHOLE = re.compile(r"\b(the|our|my|this|whole|entire)\b")
 
 
 def _without_address(span: Span, utterance: str, names: HomeNames) -> Span:

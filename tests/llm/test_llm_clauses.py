@@ -267,6 +267,20 @@ def test_the_place_of_a_need_said_as_a_reason_is_the_place_of_the_command_beside
         ("HassTurnOn", {"name": "Big Light"})]
 
 
+def test_the_home_itself_said_as_a_place_is_the_whole_home() -> None:
+    """"in the flat", "the whole apartment": no area of the home is called so, and the words are what people call
+    the home itself, so the place goes and the kind is every such device, as with "the house"."""
+    said = "every light in the flat off please"
+    assert calls(clause(said, "every light in the flat off", OFF, ("domain", "light"), ("area", "flat"))) == [
+        ("HassTurnOff", {"domain": "light"})]
+    said = "turn off all the lights in the whole apartment"
+    assert calls(clause(said, said, OFF, ("domain", "lights"), ("floor", "whole apartment"))) == [
+        ("HassTurnOff", {"domain": "light"})]
+    said = "every light in the office off"  # an area the home has stays
+    assert calls(clause(said, "every light in the office off", OFF, ("domain", "light"), ("area", "office"))) == [
+        ("HassTurnOff", {"domain": "light", "area": "Office"})]
+
+
 def test_a_switch_that_a_later_clause_reverses_on_the_same_target_was_a_state_said() -> None:
     """"the heating's been on for ages, turn it off": the first clause, read as "turn on", tells why; no one asks
     for one device switched both ways at once. Switches of different devices both stand."""
