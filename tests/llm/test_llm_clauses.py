@@ -281,6 +281,15 @@ def test_the_home_itself_said_as_a_place_is_the_whole_home() -> None:
         ("HassTurnOff", {"domain": "light", "area": "Office"})]
 
 
+def test_a_domain_named_in_the_plural_is_that_domain() -> None:
+    """"the locks", "the valves": a kind is said by a domain's own name as well as by the words for one ("lights",
+    "blinds"), and in the plural it is every one of them, not a kind called "locks" that nothing is."""
+    said = "lock all the locks"
+    assert calls(clause(said, said, ON, ("domain", "locks"))) == [("HassTurnOn", {"domain": "lock"})]
+    said = "shut the valves"
+    assert calls(clause(said, said, OFF, ("domain", "valves"))) == [("HassTurnOff", {"domain": "valve"})]
+
+
 def test_a_switch_that_a_later_clause_reverses_on_the_same_target_was_a_state_said() -> None:
     """"the heating's been on for ages, turn it off": the first clause, read as "turn on", tells why; no one asks
     for one device switched both ways at once. Switches of different devices both stand."""
