@@ -195,7 +195,7 @@ def value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utte
         if (m := first(spans, "media_class")) is not None:
             out["media_class"] = _MEDIA_CLASSES.get(normalize_name(m), normalize_name(m))
     out |= _timer_slots(intent, spans, clause_text)
-    out |= _text_slots(intent, spans)
+    out |= _text_slots(intent, spans, clause_text)
     return out
 
 
@@ -309,10 +309,13 @@ _PART_OF_DAY = re.compile(r"\s+(morning|afternoon|evening|night)$")
 """A part of the day after the day ("tomorrow morning") belongs to the time, which says it; the date is the day."""
 
 
-def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
+def _text_slots(intent: str, spans: dict[str, list[str]], clause_text: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in _TEXT_SLOTS.get(intent, ()):
-        value = _clock_time(spans) if kind == "time" else first(spans, kind)
+        if kind == "time":
+            value = (_alarm_time(spans, clause_text) if intent == "HearthAlarmSet" else None) or _clock_time(spans)
+        else:
+            value = first(spans, kind)
         if value is None:
             continue
         if kind == "time":
@@ -331,6 +334,16 @@ def _text_slots(intent: str, spans: dict[str, list[str]]) -> dict[str, Any]:
 
 
 _CLOCK = re.compile(r"\d:\d|\b(am|pm|a\.m|p\.m|o'?clock|morning|evening|afternoon|night|noon|midnight)\b|\d(am|pm)\b")
+
+
+def _alarm_time(spans: dict[str, list[str]], clause_text: str) -> str | None:
+    """Of several times said, the alarm's: of those that read as a time (a clock word, or said after "at", "for",
+    "to", "till" or "until"), the earliest in the day, as an alarm rings before what it is for ("lecture at nine,
+    alarm for seven twenty": 7:20; "wake me at seven for my nine o'clock meeting": 7:00). None when none reads so:
+    `_clock_time` chooses."""
+    times = [t for t in spans.get("time") or [] if parse_time(t) is not None and (
+        _CLOCK.search(t.casefold()) or re.search(rf"\b(at|for|to|till|until)\s+{re.escape(t.casefold())}", clause_text))]
+    return min(times, key=lambda t: str(parse_time(t))) if times else None
 
 
 def _clock_time(spans: dict[str, list[str]]) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from devices.homefile import DEMO_HOME, load_home
-from llm import slots
+from llm import slots, values
 from llm.decode import Clause, Span
 from llm.entities import HomeNames
 
@@ -165,3 +165,15 @@ entities:
                              names, 0.5)
     assert [(c.intent, c.slots.get("name")) for c in calls] == [("HassTurnOff", None), ("HassTurnOn",
                                                                                        "Hue Signe Floor Lamp")]
+
+
+@pytest.mark.parametrize(("said", "times", "time"), [
+    ("lecture at nine tomorrow alarm for seven twenty", ["nine", "seven twenty"], "07:20"),
+    ("wake me at seven for my nine oclock meeting", ["seven", "nine oclock meeting"], "07:00"),
+    ("set an alarm for 6 pm dinner is at 7 pm", ["6 pm", "7 pm"], "18:00"),
+    ("7 alarm for 8 am", ["7", "8 am"], "08:00"),  # whisper's "set": a bare number said after nothing
+])
+def test_of_several_times_the_alarm_is_the_earliest_said_as_a_time(said: str, times: list[str], time: str) -> None:
+    """An alarm rings before what it is for; a time that does not read as one ("nine oclock meeting"), or a bare
+    number said after no "at" or "for", is not the alarm's."""
+    assert values.value_slots("HearthAlarmSet", {"time": times}, said)["time"] == time
