@@ -210,8 +210,8 @@ and "the kitchen's too bright" is down when the tagger made a clause of "too" al
 
 
 def _direction(spans: dict[str, list[str]], clause_text: str, utterance: str = "") -> str:
-    word = first(spans, "direction")
-    for text in (word, clause_text, utterance):
+    marked = " ".join(spans.get("direction", []))  # every word marked, in order: "a bit dim" ... "brighten" "up"
+    for text in (marked, clause_text, utterance):
         said = list(_DIRECTION.finditer(normalize_name(text))) if text else []
         if said:
             return "down" if said[-1].group("down") else "up"

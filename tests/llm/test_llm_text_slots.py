@@ -146,6 +146,14 @@ def test_the_last_direction_said_wins(said: str, direction: str) -> None:
     assert _slots("HearthBrightnessStep", said)[0]["direction"] == direction
 
 
+def test_the_last_direction_marked_wins() -> None:
+    """The tagger marks the room's state and the command alike: of all it marked, the last said wins."""
+    spans = {"direction": ["a bit dim", "brighten", "up"]}
+    assert values.value_slots("HearthBrightnessStep", spans, "it's a bit dim in here brighten it up")["direction"] == "up"
+    spans = {"direction": ["down", "too bright"]}
+    assert values.value_slots("HearthBrightnessStep", spans, "turn it down it's too bright")["direction"] == "down"
+
+
 def test_an_unknown_place_and_a_kind_that_make_a_device_s_name_are_that_device() -> None:
     """"the floor lamp", tagged as an area and a kind, where no area is called "floor" and a device's name has
     both words; kept beside another call, as the executor finds it."""
