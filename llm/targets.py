@@ -421,8 +421,9 @@ def _named_by_words(intent: str, text: str, names: HomeNames) -> str | None:
 
 def says_every(slots: dict[str, Any], said: str) -> bool:
     """Whether a call naming no device and no place (a kind, or the device its intent implies) was said of all
-    of them: "all", "every", "both" or "the house" said (`_EVERY`), or a kind in the plural ("lock the doors", "set the
-    thermostats to 20"). The executor then acts on each such device rather than asking which (`ToolCall.every`)."""
+    of them: "all", "every", "both" or "the house" said (`_EVERY`), or a kind in the plural ("lock the doors",
+    "set the thermostats to 20"). The executor then acts on each such device rather than asking which
+    (`ToolCall.every`)."""
     if any(k in slots for k in ("name", "area", "floor")):
         return False
     words = normalize_name(said).split()
@@ -436,11 +437,10 @@ _EVERY = re.compile(r"\b(all|every|each|both|everything|everywhere|whole|entire)
 def _kind_of(text: str) -> tuple[str, str | None] | None:
     """The kind a span says: a domain word ("lights", "blinds"), or a domain's own name in the plural ("the
     locks", "the valves": each of them, as "lock" is the lock)."""
-    kind = domain_of(text)
-    one = singular(normalize_name(text))
-    if kind is None and one != normalize_name(text) and KIND_WORDS.get(one, ("",))[0] == one:
-        return (one, None)
-    return kind
+    said = normalize_name(text)
+    one = singular(said)
+    kind = domain_of(said)
+    return (one, None) if kind is None and one != said and KIND_WORDS.get(one, ("",))[0] == one else kind
 
 
 def _fits_by_words(intent: str, text: str, names: HomeNames) -> bool:

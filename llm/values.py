@@ -341,9 +341,9 @@ def _alarm_time(spans: dict[str, list[str]], clause_text: str) -> str | None:
     "to", "till" or "until"), the earliest in the day, as an alarm rings before what it is for ("lecture at nine,
     alarm for seven twenty": 7:20; "wake me at seven for my nine o'clock meeting": 7:00). None when none reads so:
     `_clock_time` chooses."""
-    times = [t for t in spans.get("time") or [] if parse_time(t) is not None and (
+    times = [(clock, t) for t in spans.get("time") or [] if (clock := parse_time(t)) is not None and (
         _CLOCK.search(t.casefold()) or re.search(rf"\b(at|for|to|till|until)\s+{re.escape(t.casefold())}", clause_text))]
-    return min(times, key=lambda t: str(parse_time(t))) if times else None
+    return min(times)[1] if times else None
 
 
 def _clock_time(spans: dict[str, list[str]]) -> str | None:
