@@ -41,6 +41,8 @@ from hub.core.errors import ExecutionError, HearthError
 from hub.core.events import Outcome, ToolCall
 from hub.core.seams import Judgement
 from hub.learned import LearnedStore, LearnError, check_alias
+from llm.address import unaddressed
+from llm.entities import HomeNames
 from hub.core.targets import find_area
 from hub.executor import Executor
 from hub.traces import Trace, TraceStore
@@ -152,6 +154,7 @@ class Conversation:
         self._lock = asyncio.Lock()
         self._turn_locks: dict[str, asyncio.Lock] = {}
         self._homes: dict[str, tuple[Home, Home]] = {}
+        self._home_names: HomeNames | None = None
 
     @property
     def loaded_resolver(self) -> IntentResolver | None:
@@ -241,6 +244,12 @@ class Conversation:
             self.store.save(cid, new_state)
         return self._finish(trace)
 
+    def _names(self) -> HomeNames:
+        """The home's names, built again only when the home changes."""
+        if self._home_names is None or self._home_names.home is not self.services.home:
+            self._home_names = HomeNames(self.services.home)
+        return self._home_names
+
     def _home_for(self, state: DialogueState) -> Home:
         """The home with the speaker's area as its context area ('the lights', 'in here')."""
         home: Home = self.services.home
@@ -259,6 +268,7 @@ class Conversation:
         if turn.state.area is not None:
             turn.context["area"] = turn.state.area
         turn.text, aliases = self.learned.rewrite(turn.text, self.services.home)
+        turn.text = unaddressed(turn.text, self._names())  # "olly, the second one": an answer
         if aliases:
             turn.context["learned"] = [{"alias": a.phrase, "target": a.target} for a in aliases]
         turn.act = recognize_act(turn.text)

@@ -1,7 +1,8 @@
 """The IntentResolver Hearth uses: Home Assistant's templates first, the Transformer for everything else.
 
 Each ToolCall says which stage gave it (`stage`: "templates" or "transformer"), and the trace keeps it.
-Only the entities exposed to Assist are seen by either stage.
+Only the entities exposed to Assist are seen by either stage, and neither reads the assistant's name said with the
+request ("olly, lights off": `llm.address`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from hub.core.events import ToolCall
 from hub.core.home import Home, normalize_name
 from hub.core.targets import INTENT_DOMAINS, match_targets, query_for, says_which_devices
 from hub.core.seams import NOT_UNDERSTOOD, Judgement
+from llm.address import unaddressed
+from llm.entities import HomeNames
 from llm.templates import TemplateMatcher
 
 if TYPE_CHECKING:
@@ -73,6 +76,7 @@ class CascadeResolver:
         self._lock = threading.Lock()
         self._exposed: tuple[Home, Home] | None = None
         self._names: tuple[Home | None, dict[str, frozenset[str]]] = (None, {})
+        self._home_names: HomeNames | None = None
 
     @classmethod
     def load(cls, custom_sentences: Path | None = None, transformer: Callable[[], Resolver] | None = None,
@@ -100,6 +104,7 @@ class CascadeResolver:
     def resolve_staged(self, text: str, home: Home) -> tuple[list[ToolCall], str | None]:
         """The calls and the stage that answered (None when neither did)."""
         home = self._exposed_home(home)
+        text = self.unaddressed(text, home)
         matched = self.templates.match(text, home) if self.templates is not None else None
         if matched is not None and (self._load_transformer is None or self._finds(matched, home)):
             return [replace(matched, stage=TEMPLATES)], TEMPLATES  # (with no Transformer, nothing to yield to)
@@ -120,6 +125,7 @@ class CascadeResolver:
         from llm.resolver import meaning_of
 
         home = self._exposed_home(home)
+        text = self.unaddressed(text, home)
         if self.templates is not None:
             call = self.templates.match(text, home)
             if call is not None and self._finds(call, home):
@@ -127,8 +133,15 @@ class CascadeResolver:
         transformer = self.transformer()
         return transformer.understands(text, home, awaiting_answer) if transformer else NOT_UNDERSTOOD
 
+    def unaddressed(self, text: str, home: Home) -> str:
+        """`text` without the assistant's name said with it, by the names of `home` (`llm.address`)."""
+        exposed = self._exposed_home(home)
+        if self._home_names is None or self._home_names.home is not exposed:
+            self._home_names = HomeNames(exposed)
+        return unaddressed(text, self._home_names)
+
     def _exposed_home(self, home: Home) -> Home:
-        if self._exposed is None or self._exposed[0] is not home:
+        if self._exposed is None or (self._exposed[0] is not home and self._exposed[1] is not home):
             self._exposed = (home, home.exposed())
             self._names = (self._exposed[1], _named_domains(self._exposed[1]))
         return self._exposed[1]

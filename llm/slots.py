@@ -406,9 +406,9 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
 
     `previous` is the target of the clause before, which "it"/"them" refers back to."""
     intent = clause.intent
-    clause_spans = [_without_address(s, clause.utterance or clause.text, names) for s in clause.spans]
+    clause_spans = clause.spans
     if intent in TARGET_INTENTS:
-        clause_spans = _unaddressed(merge_name_spans(clause_spans, clause.utterance, names), clause, names)
+        clause_spans = _placed_by_device(merge_name_spans(clause_spans, clause.utterance, names), names)
     spans = _by_kind(durations_as_said(clause_spans, clause.utterance or clause.text))
     values = value_slots(intent, spans, clause.text.casefold(), clause.utterance.casefold())
     if intent not in TARGET_INTENTS:
@@ -461,28 +461,16 @@ def _target_domain(target: dict[str, Any], names: HomeNames) -> tuple[Entity | N
     return entity, entity.domain if entity is not None else target.get("domain")
 
 
-ADDRESSED = frozenset({
-    "jarvis", "nabu", "mycroft", "alexa", "google", "computer", "siri", "olly", "cortana", "bixby", "rhasspy", "hal",
-    "homey", "hearth", "jeeves", "alfred", "assistant",
-})
-"""What people call a voice assistant: the wake words Hearth offers, those of other assistants, and a few names
-people give one. Data, like `llm.targets.NEEDS`: said at the start or end of an utterance, beside a target, and
-naming nothing in the home, it is the one addressed ("olly, lights off"), not a device or a room."""
-
-
-def _unaddressed(spans: list[Span], clause: Clause, names: HomeNames) -> list[Span]:
-    """Without what names nothing in the home beside a target that does: the assistant called by name at the start
-    or end ("olly lights off", "the lights off please siri"), and a place the home has nothing called beside a
-    device it has ("bathroom light on olly", "towel rail on before my bath": the device says where it is). A word
+def _placed_by_device(spans: list[Span], names: HomeNames) -> list[Span]:
+    """Without a place the home has nothing called beside a device it has ("kettle on pls", "towel rail on before my
+    bath": the device says where it is), and without the home itself said as a place (`_the_home_itself`). A word
     said alone stays: the executor says there is none."""
-    utterance = clause.utterance or clause.text
     targets = [s for s in spans if s.kind in ("name", "area", "floor", "domain")]
     if len(targets) < 2:
         return spans
     device = any(s.kind == "name" and names.entity(s.text) is not None for s in spans)
     return [s for s in spans if not _the_home_itself(s, names) and not (
-        s.kind in ("name", "area") and _names_nothing(s.text, names)
-        and ((device and s.kind == "area") or (s.text.casefold() in ADDRESSED and _at_an_edge(s, utterance))))]
+        device and s.kind == "area" and _names_nothing(s.text, names))]
 
 
 def _the_home_itself(span: Span, names: HomeNames) -> bool:
@@ -494,38 +482,9 @@ def _the_home_itself(span: Span, names: HomeNames) -> bool:
 
 DWELLINGS = frozenset({"house", "home", "flat", "apartment", "place", "bungalow", "cottage", "condo", "unit",
                        "maisonette", "studio", "building", "property"})
-"""What people call the home itself. Data, like `ADDRESSED`: said as a place beside a kind ("every light in the
+"""What people call the home itself. Data, like `llm.address.ADDRESSED`: said as a place beside a kind ("every light in the
 flat off") and naming no area of the home, it is the whole home; the span goes."""
 _WHOLE = re.compile(r"\b(the|our|my|this|whole|entire)\b")
-
-
-def _without_address(span: Span, utterance: str, names: HomeNames) -> Span:
-    """A place or name span that runs into the assistant's name at the start or end of the utterance, naming
-    nothing with it and something without it, without that word ("hoover the kitchen alexa": the Kitchen)."""
-    words = span.text.split()
-    if span.kind not in ("name", "area", "floor") or len(words) < 2:
-        return span
-    if words[0].casefold() in ADDRESSED and _first(span, utterance):
-        rest = span.text[len(words[0]):].lstrip(" ,")
-        trimmed = replace(span, text=rest, word=span.word + 1, start=span.end - len(rest))
-    elif words[-1].casefold() in ADDRESSED and _last(span, utterance):
-        rest = span.text[: span.text.rindex(words[-1])].rstrip(" ,")
-        trimmed = replace(span, text=rest, last_word=span.last_word - 1, end=span.start + len(rest))
-    else:
-        return span  # the cheap test first: the name lookups below run only beside an assistant's name
-    return trimmed if _names_nothing(span.text, names) and not _names_nothing(trimmed.text, names) else span
-
-
-def _first(span: Span, utterance: str) -> bool:
-    return not utterance[:span.start].strip(" ,.!?")
-
-
-def _last(span: Span, utterance: str) -> bool:
-    return not utterance[span.end:].strip(" ,.!?")
-
-
-def _at_an_edge(span: Span, utterance: str) -> bool:
-    return _first(span, utterance) or _last(span, utterance)
 
 
 def _names_nothing(text: str, names: HomeNames) -> bool:

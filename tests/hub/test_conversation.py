@@ -327,3 +327,16 @@ async def test_two_requesters_at_once_keep_their_own_context(hub: Hub) -> None:
     assert first.outcomes[0]["targets"] == ["light.office_desk"]
     assert second.outcomes[0]["targets"] == ["light.bedroom_ceiling"]
     assert state(hub, "light.office_desk") == state(hub, "light.bedroom_ceiling") == "off"
+
+
+async def test_the_assistant_called_by_name_asks_and_is_answered(lamps_hub: Hub) -> None:
+    """"alexa, turn on the desk lamp" asks which, and "olly the second one" is the answer: the name is no part of
+    either."""
+    hub = lamps_hub
+    cid = hub.conversation.begin(None, "text")
+    asked = await say(hub, "alexa, turn on the desk lamp", cid)
+    assert asked.outcomes[0]["choices"] == ["light.kitchen_lamp", "light.office_desk"], asked.to_dict()
+    second = await say(hub, "olly the second one", cid)
+    assert second.ok and state(hub, "light.office_desk") == "on" and state(hub, "light.kitchen_lamp") == "off"
+    done = await say(hub, "hey siri, turn off the desk lamp in the office", cid)
+    assert done.ok and state(hub, "light.office_desk") == "off"

@@ -214,17 +214,6 @@ def test_a_light_named_by_a_word_only_its_name_has_is_that_light() -> None:
         ("HassLightSet", {"domain": "light", "area": "Living Room", "color": "red"})]
 
 
-def test_the_assistant_called_by_name_is_no_target() -> None:
-    """"olly" tagged as a device or a room at the start or end, beside a target said: the one addressed. Another
-    word the home has nothing called is kept, so the executor says there is none rather than guessing."""
-    assert calls(clause("olly lights off", "olly lights off", OFF, ("name", "olly"), ("domain", "lights"))) == [
-        ("HassTurnOff", {"domain": "light", "area": "Living Room"})]
-    assert calls(clause("lights off olly", "lights off olly", OFF, ("domain", "lights"), ("area", "olly"))) == [
-        ("HassTurnOff", {"domain": "light", "area": "Living Room"})]
-    assert calls(clause("brenda lights off", "brenda lights off", OFF, ("name", "brenda"), ("domain", "lights"))) == [
-        ("HassTurnOff", {"name": "brenda"})]
-
-
 def test_a_place_the_home_has_nothing_called_beside_a_device_it_has_is_no_place() -> None:
     """"pls" or "bath" tagged as a room beside the Kettle: the device says where it is."""
     assert calls(clause("kettle on pls", "kettle on pls", ON, ("name", "kettle"), ("area", "pls"))) == [
@@ -312,21 +301,6 @@ def test_a_question_is_answered_from_a_lower_gate_than_an_act() -> None:
     assert tool_calls([switching], NAMES, 0.8) == []
     assert [c.intent for c in tool_calls([switching], NAMES, 0.7)] == ["HassTurnOn"]
     assert tool_calls([asking], NAMES, 0.76) == tool_calls([asking], NAMES, 0.8)  # 0.7 at most, whatever the gate
-
-
-def test_a_place_or_name_that_runs_into_the_assistants_name_at_an_edge_loses_it() -> None:
-    """Speech-to-text gives no comma before a name said last ("hoover the kitchen alexa"), and the tagger runs the
-    place into it: without the word, the span names the Kitchen. Only at the utterance's edge, only when the span
-    names nothing with the word."""
-    said = "hoover the kitchen alexa"
-    assert calls(clause(said, said, {"HassVacuumCleanArea": 0.95}, ("area", "kitchen alexa"))) == [
-        ("HassVacuumCleanArea", {"area": "Kitchen"})]
-    said = "computer bedroom light off"
-    assert calls(clause(said, said, OFF, ("name", "computer bedroom light"))) == [
-        ("HassTurnOff", {"name": "Bedroom Light"})]
-    said = "turn the kitchen alexa thing off"  # not at an edge: left as heard, so Hearth says it has no such place
-    assert calls(clause(said, said, OFF, ("area", "kitchen alexa"), ("domain", "thing"))) != [
-        ("HassTurnOff", {"area": "Kitchen"})]
 
 
 def test_a_switch_or_state_question_naming_nothing_beside_a_command_is_a_remark() -> None:
