@@ -21,7 +21,7 @@ from hub.core.errors import AmbiguousTarget, ExecutionError, HearthError, Missin
 from hub.core.events import MqttMessage, Outcome, ToolCall
 from hub.core.intents import ANSWERS, TARGET_SLOTS, IntentSpec, Risk, by_name
 from hub.core.seams import Handler
-from hub.core.responses import confirm_question, join_names, number, state_phrase, turned
+from hub.core.responses import confirm_question, join_names, meant, number, state_phrase, turned
 from hub.core.targets import (
     says_which_devices,
     ON_OFF_DOMAINS,
@@ -61,6 +61,8 @@ class _Pending:
     call: ToolCall
     expires: float
     session: str
+    guessed: bool = False
+    """A reading asked about ("Did you mean …?"), not a risky action: a yes carries it out as if just said."""
 
 
 
@@ -129,6 +131,28 @@ class Executor:
             outcome = replace(outcome, request_id=request_id)
         return outcome
 
+    def ask_meant(self, call: ToolCall, *, session: str = "default") -> Outcome | None:
+        """"Did you mean: turn on the Study Blind? Say yes or no." for a call read with too little confidence to
+        carry out. A yes from `session` within the confirmation window carries it out as if just said, so a risky
+        one still asks first. None (nothing asked) when the call names no device the home has, would ask which of
+        several, or is not phrased (`hub.core.responses.meant`)."""
+        if call.intent not in self._handlers or not says_which_devices(call.slots):
+            return None
+        try:
+            targets = self._targets(call)
+        except (HearthError, ValueError, LookupError):
+            return None
+        domain = targets.entities[0].domain
+        service = {"HassTurnOn": _ON, "HassTurnOff": _OFF}.get(call.intent, {}).get(domain)
+        words = meant(call, targets.phrase(), service)
+        if words is None:
+            return None
+        self._drop_session(session)
+        request_id = secrets.token_urlsafe(16)
+        self._pending[request_id] = _Pending(call, self._clock() + self.options.confirmation_window, session, True)
+        return Outcome(call.intent, False, f"Did you mean: {words}? Say yes or no.", needs_confirmation=True,
+                       request_id=request_id)
+
     async def would_ask(self, call: ToolCall) -> bool:
         """Whether `call` would ask first if run now, found without carrying anything out."""
         spec = self._specs.get(call.intent)
@@ -186,7 +210,7 @@ class Executor:
             return _failed(call, reason)
         if call.intent == "HearthDeny":
             return Outcome(call.intent, True, "OK, I won't")
-        return await self.execute(pending.call, session=session, confirmed=True)
+        return await self.execute(pending.call, session=session, confirmed=not pending.guessed)
 
     # --- building blocks (public ones for handlers registered from other modules) ---------------
 

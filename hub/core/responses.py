@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hub.core.events import ToolCall
 from hub.core.home import Entity
 
 SPOKEN_NAMES = 10
@@ -23,6 +24,46 @@ def turned(service: str, entities: tuple[Entity, ...], phrase: str) -> str:
         "close_valve": "Closed", "start_mowing": "Started mowing with", "dock": "Docked",
     }
     return f"{verbs.get(service, 'Updated')} {phrase}"
+
+
+_DO = {
+    "turn_on": "turn on", "turn_off": "turn off", "open_cover": "open", "close_cover": "close", "lock": "lock",
+    "unlock": "unlock", "start": "start", "return_to_base": "send home", "activate": "activate",
+    "open_valve": "open", "close_valve": "close", "start_mowing": "start mowing with", "dock": "dock",
+}
+_MEANT = {
+    "HassToggle": "toggle {t}", "HassSetPosition": "set {t} to {position}%",
+    "HassClimateSetTemperature": "set {t} to {temperature} degrees", "HassFanSetSpeed": "set {t} to {percentage}%",
+    "HassSetVolume": "set the volume of {t} to {volume_level}%", "HassMediaPause": "pause {t}",
+    "HassMediaUnpause": "resume {t}", "HassMediaNext": "skip to the next track on {t}",
+    "HassMediaPrevious": "go back a track on {t}", "HassMediaPlayerMute": "mute {t}",
+    "HassMediaPlayerUnmute": "unmute {t}", "HassMediaSearchAndPlay": "play {search_query} on {t}",
+    "HassVacuumStart": "start {t}", "HassVacuumReturnToBase": "send {t} home",
+    "HassVacuumCleanArea": "have {t} clean the {area}", "HassLawnMowerStartMowing": "start mowing with {t}",
+    "HassLawnMowerDock": "dock {t}",
+}
+
+
+def meant(call: ToolCall, phrase: str, service: str | None = None) -> str | None:
+    """What a call on the targets called `phrase` would do, in the words of a question ("Did you mean: turn on the
+    Study Blind?"); `service` is what a switch does to them ('open_cover'). None for an intent not phrased here."""
+    slots = call.slots
+    if call.intent in ("HassTurnOn", "HassTurnOff"):
+        return f"{_DO.get(service or '', 'turn on' if call.intent == 'HassTurnOn' else 'turn off')} {phrase}"
+    if call.intent == "HassLightSet":
+        said = [f"to {slots['brightness']}%" if "brightness" in slots else "",
+                f"{slots['color']}" if "color" in slots else "",
+                f"to {slots['temperature']} K" if "temperature" in slots else ""]
+        return f"make {phrase} {' and '.join(s for s in said if s)}" if any(said) else None
+    if call.intent == "HearthBrightnessStep":
+        return f"{'dim' if slots.get('direction') == 'down' else 'brighten'} {phrase}"
+    if call.intent == "HassSetVolumeRelative":
+        return f"turn {phrase} {'down' if slots.get('volume_step') == 'down' else 'up'}"
+    template = _MEANT.get(call.intent)
+    try:
+        return template.format(t=phrase, **slots) if template else None
+    except (KeyError, IndexError, ValueError):
+        return None
 
 
 def state_phrase(entity: Entity) -> str:

@@ -340,3 +340,21 @@ async def test_the_assistant_called_by_name_asks_and_is_answered(lamps_hub: Hub)
     assert second.ok and state(hub, "light.office_desk") == "on" and state(hub, "light.kitchen_lamp") == "off"
     done = await say(hub, "hey siri, turn off the desk lamp in the office", cid)
     assert done.ok and state(hub, "light.office_desk") == "off"
+
+
+async def test_a_reading_below_the_gate_is_asked_about_not_carried_out(hub: Hub) -> None:
+    """"lamp by the bed would be nice" is read below the gate, as the Floor Lamp: Hearth asks rather than acts,
+    "no" leaves it, "yes" from the same conversation does it, and someone else's yes does nothing."""
+    assert (await say(hub, "turn off the floor lamp", hub.conversation.begin(None, "text"))).ok
+    cid = hub.conversation.begin(None, "text")
+    before = state(hub, "light.living_room_lamp")
+    assert before == "off"
+    asked = await say(hub, "lamp by the bed would be nice", cid)
+    assert asked.response == "Did you mean: turn on Floor Lamp? Say yes or no.", asked.to_dict()
+    assert asked.context["below_gate"]["intent"] == "HassTurnOn" and state(hub, "light.living_room_lamp") == before
+    assert (await say(hub, "no", cid)).response == "OK, I won't." and state(hub, "light.living_room_lamp") == before
+    await say(hub, "lamp by the bed would be nice", cid)
+    other = await say(hub, "yes", hub.conversation.begin(None, "text"))
+    assert not other.ok and state(hub, "light.living_room_lamp") == before
+    done = await say(hub, "yes", cid)
+    assert done.ok and state(hub, "light.living_room_lamp") == "on", done.to_dict()

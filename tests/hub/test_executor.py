@@ -176,6 +176,32 @@ async def test_risky_actions_wait_for_yes(hub: Hub) -> None:
     assert hub.devices.entity("cover.garage_door").state == "closed"
 
 
+async def test_a_reading_asked_about_is_carried_out_on_yes_and_a_risky_one_asks_again(hub: Hub) -> None:
+    """"Did you mean …?" names what the call would do; the yes of the one asked runs it as if just said, so an
+    unlock still asks its own question. A call naming nothing the home has, or several, is not asked about."""
+    ex = hub.executor
+    ask = ex.ask_meant(ToolCall("HassTurnOn", {"name": "Garage Door"}), session="a")
+    assert ask is not None and ask.needs_confirmation and ask.request_id
+    assert ask.response == "Did you mean: open Garage Door? Say yes or no."
+    assert (await ex.execute(ToolCall("HearthConfirm"), session="b")).response == "There is nothing to confirm"
+    again = await ex.execute(ToolCall("HearthConfirm"), session="a")
+    assert again.needs_confirmation and again.response == "Open Garage Door? Say yes or no."
+    assert hub.devices.entity("cover.garage_door").state == "closed"
+    await ex.execute(ToolCall("HearthConfirm"), session="a")
+    assert hub.devices.entity("cover.garage_door").state == "open"
+
+    ask = ex.ask_meant(ToolCall("HearthBrightnessStep", {"name": "Floor Lamp", "direction": "down"}), session="a")
+    assert ask is not None and ask.response == "Did you mean: dim Floor Lamp? Say yes or no."
+    assert (await ex.execute(ToolCall("HearthDeny"), session="a")).response == "OK, I won't"
+    ask = ex.ask_meant(ToolCall("HassTurnOn", {"domain": "light", "area": "Kitchen"}), session="a")
+    assert ask is not None and ask.response == "Did you mean: turn on the lights in the Kitchen? Say yes or no."
+    done = await ex.execute(ToolCall("HearthConfirm"), session="a")
+    assert done.ok and {hub.devices.entity(t).state for t in done.targets} == {"on"}
+    assert ex.ask_meant(ToolCall("HassTurnOn", {"name": "Jacuzzi"}), session="a") is None
+    assert ex.ask_meant(ToolCall("HassTurnOn", {"domain": "lock"}), session="a") is None  # which lock?
+    assert ex.ask_meant(ToolCall("HassGetWeather", {}), session="a") is None
+
+
 async def test_confirmation_expires(hub: Hub) -> None:
     now = [1000.0]
     hub.executor._clock = lambda: now[0]
