@@ -17,7 +17,7 @@ from devices.errors import DeviceError
 from devices.manager import CommandResult
 from hub.core.home import DeviceCommand, Entity, Home
 from hub.core.config import ExecutorConfig
-from hub.core.errors import AmbiguousTarget, ExecutionError, HearthError, MissingValue
+from hub.core.errors import AmbiguousTarget, ExecutionError, HearthError, MissingValue, NoSuchDevice
 from hub.core.events import MqttMessage, Outcome, ToolCall
 from hub.core.intents import ANSWERS, TARGET_SLOTS, IntentSpec, Risk, by_name
 from hub.core.seams import Handler
@@ -124,6 +124,10 @@ class Executor:
             outcome = await handler(call, confirmed)
         except (HearthError, ValueError) as err:  # DeviceError (Home Assistant too) is a HearthError
             _LOGGER.info("%s failed: %s", call.intent, err)
+            if isinstance(err, NoSuchDevice) and (near := self.backend.home.entity(err.near or "")) is not None:
+                slots = {k: v for k, v in call.slots.items() if k not in ("area", "floor")}
+                return self._ask(replace(call, slots={**slots, "name": near.name}),
+                                 f"{err}. Did you mean {near.name}? Say yes or no.", session)
             return _asked(call, err) if isinstance(err, (AmbiguousTarget, MissingValue)) else _failed(call, str(err))
         if outcome.needs_confirmation:
             request_id = secrets.token_urlsafe(16)
@@ -148,10 +152,13 @@ class Executor:
         if words is None:
             return None
         self._drop_session(session)
+        return self._ask(call, f"Did you mean: {words}? Say yes or no.", session)
+
+    def _ask(self, call: ToolCall, question: str, session: str) -> Outcome:
+        """`question` asked about `call`, which a yes from `session` carries out as if just said."""
         request_id = secrets.token_urlsafe(16)
         self._pending[request_id] = _Pending(call, self._clock() + self.options.confirmation_window, session, True)
-        return Outcome(call.intent, False, f"Did you mean: {words}? Say yes or no.", needs_confirmation=True,
-                       request_id=request_id)
+        return Outcome(call.intent, False, question, needs_confirmation=True, request_id=request_id)
 
     async def would_ask(self, call: ToolCall) -> bool:
         """Whether `call` would ask first if run now, found without carrying anything out."""

@@ -25,6 +25,15 @@ class AmbiguousTarget(ExecutionError):
         """The slot the answer fills, when it is not the target itself (a list's `name`)."""
 
 
+class NoSuchDevice(ExecutionError):
+    """A name that names no device; `near` is the one device it sounds nearest to, if any (Hearth asks "Did you
+    mean …?")."""
+
+    def __init__(self, message: str, near: str | None = None) -> None:
+        super().__init__(message)
+        self.near = near
+
+
 class MissingValue(ExecutionError):
     """A value the intent needs was not said; `slot` names it (Hearth asks for it)."""
 

@@ -202,6 +202,25 @@ async def test_a_reading_asked_about_is_carried_out_on_yes_and_a_risky_one_asks_
     assert ex.ask_meant(ToolCall("HassGetWeather", {}), session="a") is None
 
 
+async def test_a_name_that_sounds_like_a_device_asks_did_you_mean(hub: Hub) -> None:
+    """A name that names nothing but sounds like one device's asks whether that one was meant; a yes carries the
+    call out on it. A name like no device's, or like several, says there is none."""
+    ex = hub.executor
+    await ex.execute(ToolCall("HassTurnOff", {"name": "Floor Lamp"}), session="a")
+    ask = await ex.execute(ToolCall("HassTurnOn", {"name": "flora lamp"}), session="a")
+    assert ask.needs_confirmation
+    assert ask.response == "There is no device called flora lamp. Did you mean Floor Lamp? Say yes or no."
+    assert hub.devices.entity("light.living_room_lamp").state == "off"
+    done = await ex.execute(ToolCall("HearthConfirm"), session="a")
+    assert done.ok and hub.devices.entity("light.living_room_lamp").state == "on"
+    none = await ex.execute(ToolCall("HassTurnOn", {"name": "jacuzzi"}), session="a")
+    assert not none.ok and not none.needs_confirmation and none.response == "There is no device called jacuzzi"
+    risky = await ex.execute(ToolCall("HassTurnOff", {"name": "frunt dor", "domain": "lock"}), session="a")
+    assert risky.response.endswith("Did you mean Front Door? Say yes or no.")
+    again = await ex.execute(ToolCall("HearthConfirm"), session="a")
+    assert again.needs_confirmation and hub.devices.entity("lock.front_door").state == "locked"
+
+
 async def test_confirmation_expires(hub: Hub) -> None:
     now = [1000.0]
     hub.executor._clock = lambda: now[0]

@@ -8,7 +8,8 @@ import pytest
 from bench.ha_homes import generated_home
 from devices.homefile import parse_home
 from hub.core.errors import AmbiguousTarget, ExecutionError
-from hub.core.grounding import KIND_WORDS, content_words, device_words, fit, narrowed, one_of_kind_said, phonetic_key
+from hub.core.grounding import (KIND_WORDS, content_words, device_words, fit, narrowed, one_of_kind_said, phonetic_key,
+                                 sounds_like)
 from hub.core.home import Entity, Home
 from hub.core.targets import ON_OFF_DOMAINS, TargetQuery, match_targets, query_for
 
@@ -230,3 +231,29 @@ def test_a_kind_said_with_no_place_is_the_home_s_and_an_implied_target_the_speak
     assert _names(here.entities) == ["Kitchen Speaker"] and here.area is not None and here.area.name == "Kitchen"
     in_room = match_targets(_SATELLITE_HOME, query_for({"domain": "light", "area": "Kitchen"}, ON_OFF_DOMAINS))
     assert _names(in_room.entities) == ["Pendant"]
+
+
+NEAR = parse_home("""
+areas:
+  - {id: lounge, name: Lounge}
+entities:
+  - {id: light.nanoleaf, name: Nanoleaf Shapes, area: lounge}
+  - {id: light.fairy, name: Fairy Lights, area: lounge}
+  - {id: switch.plug_1, name: Zigbee Plug 1, area: lounge}
+  - {id: switch.plug_2, name: Zigbee Plug 2, area: lounge}
+  - {id: lock.side_door, name: Side Door, area: lounge}
+""")
+
+
+@pytest.mark.parametrize(("said", "near"), [
+    ("nanoleaf panels", "light.nanoleaf"),  # a word of its name said, the rest not
+    ("pop priyas fairy lights", "light.fairy"),
+    ("zigby plug", None),  # sounds like two alike: no guess
+    ("dishwasher", None),  # sounds somewhat like Side Door, but no word of it
+    ("kettle", None),
+])
+def test_a_name_that_names_nothing_sounds_like_one_device_or_none(said: str, near: str | None) -> None:
+    found = sounds_like(NEAR, said)
+    assert (found.id if found else None) == near
+    if near is not None:  # of another kind, nothing
+        assert sounds_like(NEAR, said, ("lock",)) is None
