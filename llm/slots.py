@@ -27,7 +27,7 @@ from llm.grounding import NEEDED_SLOTS, fit_call, fit_intent, merge_name_spans
 from llm.schema import INTENTS
 from llm.targets import (ALL_WORDS, ARTICLE, IMPLIED_TARGET, LOCK_VERBS, need_kinds, says_every, spot_names,
                           targets_of, untagged_need)
-from llm.values import durations_as_said, list_name, value_slots
+from llm.values import durations_as_said, items_as_said, list_name, value_slots
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -409,7 +409,8 @@ def build_slots(clause: Clause, names: HomeNames, previous: dict[str, Any] | Non
     clause_spans = clause.spans
     if intent in TARGET_INTENTS:
         clause_spans = _placed_by_device(merge_name_spans(clause_spans, clause.utterance, names), names)
-    spans = _by_kind(durations_as_said(clause_spans, clause.utterance or clause.text))
+    said = clause.utterance or clause.text
+    spans = _by_kind(items_as_said(durations_as_said(clause_spans, said), said))
     values = value_slots(intent, spans, clause.text.casefold(), clause.utterance.casefold())
     if intent not in TARGET_INTENTS:
         if intent in _LIST_INTENTS and "list" in spans:

@@ -246,6 +246,27 @@ def durations_as_said(spans: list[Span], utterance: str) -> list[Span]:
     return out
 
 
+_ITEM_GAP = re.compile(r"(?:\s*[\w'-]+){1,2}\s*")
+_ITEM_JOINT = re.compile(r",|&|\b(?:and|or|plus|then|also|as|to|on|onto|in|into|from|off|for|with|at|of)\b")
+"""Words between two items that keep them apart: a joint, or a word that leads to a list ("eggs to shopping")."""
+
+
+def items_as_said(spans: list[Span], utterance: str) -> list[Span]:
+    """Items are told apart by a joint said between them ("eggs, milk and bread"); two item spans with one or two
+    other words between them are one item the tagger split ("washing up liquid", "salt and vinegar crisps" stays
+    two: the "and" is said). Other spans pass unchanged."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        last = out[-1] if out else None
+        gap = utterance[last.end:span.start] if last is not None else ""
+        if (last is not None and span.kind == last.kind == "item" and _ITEM_GAP.fullmatch(gap)
+                and not _ITEM_JOINT.search(gap)):
+            out[-1] = replace(last, text=utterance[last.start:span.end], end=span.end, last_word=span.last_word)
+            continue
+        out.append(span)
+    return out
+
+
 _TIMED = frozenset({"HassStartTimer", "HassIncreaseTimer", "HassDecreaseTimer"})
 _UNIT_ALONE = re.compile(r"\b(?:(?P<half>half)\s+an?|(?P<quarter>a\s+quarter\s+of)\s+an?|an?|one)\s+"
                          r"(?P<unit>hour|minute|second)\b(?P<more>\s+and\s+a\s+half)?")

@@ -362,3 +362,19 @@ def test_the_it_of_a_temperature_question_is_the_place_not_the_device() -> None:
     assert calls(clause(said, "kitchen spots on", ON, ("name", "kitchen spots")),
                  clause(said, "and how warm is it", {"HassClimateGetTemperature": 0.95})) == [
         ("HassTurnOn", {"name": "Kitchen Spots"}), ("HassClimateGetTemperature", {"area": "Kitchen"})]
+
+
+def test_an_item_the_tagger_split_is_one_item_and_a_joint_keeps_two() -> None:
+    """Items are told apart by a joint said between them; one or two other words between two item spans make one
+    item ("washing up liquid"), a joint or a word leading to a list keeps them apart."""
+    add = {"HassShoppingListAddItem": 0.95}
+    said = "stick washing up liquid on the shopping"
+    assert calls(clause(said, said, add, ("item", "washing"), ("item", "liquid"))) == [
+        ("HassShoppingListAddItem", {"item": "washing up liquid"})]
+    said = "add eggs and bread"
+    assert calls(clause(said, said, add, ("item", "eggs"), ("item", "bread"))) == [
+        ("HassShoppingListAddItem", {"item": "eggs"}), ("HassShoppingListAddItem", {"item": "bread"})]
+    said = "add eggs, bread"
+    assert len(calls(clause(said, said, add, ("item", "eggs"), ("item", "bread")))) == 2
+    said = "add eggs to shopping"
+    assert len(calls(clause(said, said, add, ("item", "eggs"), ("item", "shopping")))) == 2
