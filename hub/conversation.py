@@ -54,6 +54,8 @@ from scenes.engine import AutomationEngine
 _LOGGER = logging.getLogger(__name__)
 NOT_UNDERSTOOD = "Sorry, I didn't understand that. Could you say it another way?"
 MAX_TEXT = 1000
+
+
 ANSWERS = ("HearthConfirm", "HearthDeny")
 
 

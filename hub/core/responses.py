@@ -51,10 +51,9 @@ def meant(call: ToolCall, phrase: str, service: str | None = None) -> str | None
     if call.intent in ("HassTurnOn", "HassTurnOff"):
         return f"{_DO.get(service or '', 'turn on' if call.intent == 'HassTurnOn' else 'turn off')} {phrase}"
     if call.intent == "HassLightSet":
-        said = [f"to {slots['brightness']}%" if "brightness" in slots else "",
-                f"{slots['color']}" if "color" in slots else "",
-                f"to {slots['temperature']} K" if "temperature" in slots else ""]
-        return f"make {phrase} {' and '.join(s for s in said if s)}" if any(said) else None
+        said = [f"{slots['brightness']}%" if "brightness" in slots else "", str(slots.get("color", "")),
+                f"{slots['temperature']} K" if "temperature" in slots else ""]
+        return f"set {phrase} to {' and '.join(s for s in said if s)}" if any(said) else None
     if call.intent == "HearthBrightnessStep":
         return f"{'dim' if slots.get('direction') == 'down' else 'brighten'} {phrase}"
     if call.intent == "HassSetVolumeRelative":

@@ -6,7 +6,7 @@ import pytest
 
 from hub.core.errors import ExecutionError
 from hub.core.events import ToolCall
-from hub.core.responses import capitalized, join_names, join_some
+from hub.core.responses import capitalized, join_names, join_some, meant
 
 
 def test_names_are_joined_with_commas_and_a_last_word() -> None:
@@ -36,3 +36,17 @@ def test_a_slot_is_read_as_one_line_of_text() -> None:
     assert call.required_text("file", "Which file?") == "my notes"
     with pytest.raises(ExecutionError, match="^What should I add[?] Say the text$"):
         call.required_text("text", "What should I add? Say the text")
+
+
+def test_a_call_is_said_as_what_it_would_do() -> None:
+    """"Did you mean: …?" says the action in words, by what a switch does to the device; None when not phrased."""
+    assert meant(ToolCall("HassTurnOn", {"name": "Study Blind"}), "Study Blind", "open_cover") == "open Study Blind"
+    assert meant(ToolCall("HassTurnOff", {"domain": "light"}), "the lights in the Kitchen") == \
+        "turn off the lights in the Kitchen"
+    assert meant(ToolCall("HassLightSet", {"name": "Lamp", "color": "red", "brightness": 50}), "Lamp") == \
+        "set Lamp to 50% and red"
+    assert meant(ToolCall("HassLightSet", {"name": "Lamp"}), "Lamp") is None
+    assert meant(ToolCall("HassMediaSearchAndPlay", {"search_query": "jazz"}), "Sonos") == "play jazz on Sonos"
+    assert meant(ToolCall("HassMediaSearchAndPlay", {}), "Sonos") is None  # no query said
+    assert meant(ToolCall("HassSetVolumeRelative", {"volume_step": "down"}), "TV") == "turn TV down"
+    assert meant(ToolCall("HassGetWeather", {}), "") is None
