@@ -21,6 +21,7 @@ from hub.core.errors import AmbiguousTarget, ExecutionError, HearthError, Missin
 from hub.core.events import MqttMessage, Outcome, ToolCall
 from hub.core.intents import ANSWERS, TARGET_SLOTS, IntentSpec, Risk, by_name
 from hub.core.seams import Handler
+from hub.core.grounding import sounds_like
 from hub.core.responses import confirm_question, join_names, meant, number, state_phrase, turned
 from hub.core.targets import (
     says_which_devices,
@@ -124,7 +125,8 @@ class Executor:
             outcome = await handler(call, confirmed)
         except (HearthError, ValueError) as err:  # DeviceError (Home Assistant too) is a HearthError
             _LOGGER.info("%s failed: %s", call.intent, err)
-            if isinstance(err, NoSuchDevice) and (near := self.backend.home.entity(err.near or "")) is not None:
+            if isinstance(err, NoSuchDevice) and (near := sounds_like(self.backend.home, err.name,
+                                                                     err.domains or None)) is not None:
                 slots = {k: v for k, v in call.slots.items() if k not in ("area", "floor")}
                 return self._ask(replace(call, slots={**slots, "name": near.name}),
                                  f"{err}. Did you mean {near.name}? Say yes or no.", session)

@@ -26,12 +26,13 @@ class AmbiguousTarget(ExecutionError):
 
 
 class NoSuchDevice(ExecutionError):
-    """A name that names no device; `near` is the one device it sounds nearest to, if any (Hearth asks "Did you
-    mean …?")."""
+    """A name that names no device (of `domains`, when given): Hearth may ask whether one that sounds like it was
+    meant ("Did you mean …?")."""
 
-    def __init__(self, message: str, near: str | None = None) -> None:
+    def __init__(self, message: str, name: str, domains: tuple[str, ...] = ()) -> None:
         super().__init__(message)
-        self.near = near
+        self.name = name
+        self.domains = domains
 
 
 class MissingValue(ExecutionError):

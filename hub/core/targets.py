@@ -8,7 +8,7 @@ from typing import Protocol, TypeVar
 
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError, NoSuchDevice
-from hub.core.grounding import KIND_WORDS, Fit, content_words, fit, kind_words, singular, sounds_like
+from hub.core.grounding import KIND_WORDS, Fit, content_words, fit, kind_words, singular
 from hub.core.intent_domains import INTENT_DOMAINS as INTENT_DOMAINS  # derived from the declarations
 from hub.core.responses import join_names
 
@@ -267,8 +267,7 @@ def _no_such_name(home: Home, q: TargetQuery, area: Area | None, floor: Floor | 
         raise ExecutionError(f"{q.name} cannot do that")
     if (place_and_kind := _place_and_kind(home, q.name or "")) is not None:
         raise ExecutionError(f"There are no {place_and_kind[1]} in the {place_and_kind[0].name}")
-    near = sounds_like(home, q.name or "", q.domains or None)
-    raise NoSuchDevice(f"There is no device called {q.name}", near.id if near is not None else None)
+    raise NoSuchDevice(f"There is no device called {q.name}", q.name or "", tuple(q.domains))
 
 
 def _place_and_kind(home: Home, spoken: str) -> tuple[Area, str] | None:
