@@ -25,6 +25,7 @@ from hub.core.grounding import sounds_like
 from hub.core.responses import confirm_question, join_names, meant, number, state_phrase, turned
 from hub.core.targets import (
     says_which_devices,
+    everything_off,
     ON_OFF_DOMAINS,
     Targets,
     match_targets,
@@ -297,8 +298,12 @@ class Executor:
         return await self._switch(call, confirmed, lambda e: "toggle")
 
     async def _switch(self, call: ToolCall, confirmed: bool, service_of: Callable[[Entity], str]) -> Outcome:
-        if not says_which_devices(call.slots):
-            raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
+        everything = not says_which_devices(call.slots)
+        if everything:
+            found = everything_off(call)
+            if found is None:
+                raise ExecutionError("Which devices? Say a name, or for example 'the lights in the kitchen'")
+            call = found
         targets = self._targets(call)
         commands: list[DeviceCommand] = []
         for entity in targets.entities:
@@ -311,7 +316,8 @@ class Executor:
                 commands.append(DeviceCommand(entity.id, service))
         services = {service_of(e) for e in targets.entities}
         verb = services.pop() if len(services) == 1 else "turn_on"
-        return await self._run(call, targets, commands, confirmed, turned(verb, targets.entities, targets.phrase()))
+        return await self._run(call, targets, commands, confirmed,
+                               turned(verb, targets.entities, targets.phrase(everything)))
 
     # --- lights -----------------------------------------------------------------------------
 

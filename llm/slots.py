@@ -213,9 +213,10 @@ def _unknown_target(call: ToolCall, names: HomeNames) -> bool:
 
 
 def _every_kind_unsaid(call: ToolCall, clause_text: str, names: HomeNames) -> bool:
-    """Turning on or off a whole area or floor of the home - every light, lock and cover in it - only when
-    "everything" or "all" is said; a place with no kind of device or name is not understood (Hearth asks) rather
-    than guessed. A place the home lacks is passed on: the executor says there is none."""
+    """Turning on or off a whole area or floor of the home only when "everything" or "all" is said (the executor
+    then turns off its lights, fans, players and switches: `hub.core.targets.everything_off`, and asks which
+    devices for "on"); a place with no kind of device or name is not understood rather than guessed. A place
+    the home lacks is passed on: the executor says there is none."""
     if call.intent not in _ON_OFF:
         return False
     if any(call.slots.get(k) for k in ("name", "domain", "device_class")):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from hub.core.home import Area, Entity, Floor, Home, normalize_name
 from hub.core.errors import AmbiguousTarget, ExecutionError, NoSuchDevice
+from hub.core.events import ToolCall
 from hub.core.grounding import KIND_WORDS, Fit, content_words, fit, kind_words, singular
 from hub.core.intent_domains import INTENT_DOMAINS as INTENT_DOMAINS  # derived from the declarations
 from hub.core.responses import join_names
@@ -63,13 +64,15 @@ class Targets:
     floor: Floor | None
     by_name: bool
 
-    def phrase(self) -> str:
-        """How a response names the targets: 'Kitchen Ceiling' or 'the lights in the Kitchen'."""
+    def phrase(self, everything: bool = False) -> str:
+        """How a response names the targets: 'Kitchen Ceiling', 'the lights in the Kitchen', or for
+        `everything_off` of more than one kind, 'everything in the Kitchen'."""
         if len(self.entities) == 1:
             return self.entities[0].name
         if self.by_name:
             return join_names([e.name for e in self.entities])
-        return f"the {_noun(self.entities)}{_where(self.area, self.floor)}"
+        noun = _noun(self.entities)
+        return f"{'everything' if everything and noun == 'devices' else 'the ' + noun}{_where(self.area, self.floor)}"
 
 
 def temperature_range(entity: Entity) -> tuple[float, float]:
@@ -83,8 +86,29 @@ SWITCHING = ("HassTurnOn", "HassTurnOff", "HassToggle")
 
 def says_which_devices(slots: dict[str, object]) -> bool:
     """Whether a switching call says which devices (a name, a kind or a class); an area or a floor alone
-    does not, and the executor asks instead of switching everything there."""
+    does not: only "off" is then meant for everything there (`everything_off`), and the executor asks otherwise."""
     return any(slots.get(k) for k in ("name", "domain", "device_class"))
+
+
+EVERYTHING_OFF = ("light", "fan", "media_player", "switch")
+"""What "everything off" switches off: lights, fans, players and switches (Google Home's reading of "turn off
+everything in the living room"). Off would unlock a lock, close a cover or a valve, stop a thermostat or send a
+vacuum home: nobody asks for those by saying "everything", so they stay as they are."""
+
+
+def everything_off(call: ToolCall) -> ToolCall | None:
+    """A call to turn off a place with no device said ("turn off everything downstairs": the resolver passes a
+    place alone only when "everything" or "all" was said) or everything ("turn everything off": the whole home,
+    not only the satellite's room) as the same call for the kinds of `EVERYTHING_OFF` there; None for any other
+    switching call that does not say which devices (the executor asks which)."""
+    if call.intent != "HassTurnOff" or says_which_devices(call.slots):
+        return None
+    said = {k: v for k, v in call.slots.items() if k not in call.assumed}
+    if not (said.get("area") or said.get("floor")):
+        if not call.every:
+            return None
+        return replace(call, slots=said | {"domain": list(EVERYTHING_OFF)}, assumed=())
+    return replace(call, slots=call.slots | {"domain": list(EVERYTHING_OFF)})
 
 
 def query_for(slots: dict[str, object], domains: tuple[str, ...]) -> TargetQuery:
@@ -147,6 +171,8 @@ def match_targets(home: Home, query: TargetQuery, ask_which: bool = False) -> Ta
         if area is not None:
             candidates = [e for e in candidates if e.area_id == area.id]
     if not candidates:
+        if query.domains == EVERYTHING_OFF:
+            raise ExecutionError(f"There is nothing to turn off{_where(area, floor)}")
         raise ExecutionError(f"There are no {_wanted_noun(query)}{_where(area, floor)}")
     if ask_which and area is None and floor is None and len(candidates) > 1 and all(map(one_at_a_time, candidates)):
         raise AmbiguousTarget(which_one(home, candidates), tuple(e.id for e in candidates))

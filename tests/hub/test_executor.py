@@ -118,6 +118,8 @@ async def test_media_controls(hub: Hub) -> None:
     ("HassTurnOn", {"area": "Attic", "domain": "light"}, "There is no area called Attic"),
     ("HassTurnOn", {"area": "Garage", "domain": "light"}, "There are no lights in the Garage"),
     ("HassTurnOn", {"area": "Kitchen"}, "Which devices? Say a name, or for example 'the lights in the kitchen'"),
+    ("HassTurnOff", {}, "Which devices? Say a name, or for example 'the lights in the kitchen'"),
+    ("HassTurnOff", {"area": "Garage"}, "There is nothing to turn off in the Garage"),  # a door, a lock: not "off"
     ("HassLightSet", {"name": "Floor Lamp", "brightness": 150}, "Brightness must be between 0 and 100"),
     ("HassLightSet", {"name": "Floor Lamp", "brightness": "bright"}, "Brightness must be a number, not 'bright'"),
     ("HassLightSet", {"name": "Floor Lamp", "color": "sparkly"}, "Unknown colour 'sparkly'"),
@@ -143,6 +145,40 @@ async def test_bad_requests_get_clear_answers_and_change_nothing(hub: Hub, inten
     assert marker.ok and hub.simulator.commands_received == sent + 1  # the bad request sent nothing before it
     after = {e.id: (e.state, dict(e.attributes)) for e in hub.home.entities if e.id != "light.office_desk"}
     assert after == {k: v for k, v in before.items() if k != "light.office_desk"}
+
+
+async def test_everything_off_in_a_place_leaves_locks_covers_heating_and_the_rest_of_the_home(hub: Hub) -> None:
+    """"Turn off everything downstairs": the lights, fans, players and switches there go off; the lock, the
+    blinds, the thermostat and the vacuum there stay as they are, and so does everything upstairs."""
+    ex = hub.executor
+    for call in (ToolCall("HassTurnOn", {"domain": "light"}), ToolCall("HassTurnOn", {"domain": "switch"}),
+                 ToolCall("HassTurnOn", {"name": "Ceiling Fan"}), ToolCall("HassMediaUnpause", {}),
+                 ToolCall("HassTurnOn", {"name": "Living Room Blinds"})):
+        assert (await ex.execute(call)).ok, call
+    before = {e.id: e.state for e in hub.home.entities}
+    outcome = await ex.execute(ToolCall("HassTurnOff", {"floor": "downstairs"}))
+    assert outcome.ok and outcome.response == "Turned off everything on the Ground Floor"
+    after = {e.id: e.state for e in hub.home.entities}
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed == {"light.kitchen_ceiling", "light.kitchen_counter", "light.living_room_lamp",
+                       "light.living_room_strip", "light.hallway", "switch.coffee_maker", "switch.christmas_tree",
+                       "media_player.living_room_speaker"}
+    assert {after[k] for k in changed} == {"off"}
+    assert after["cover.living_room_blinds"] == "open" and after["lock.front_door"] == "locked"
+    assert after["climate.thermostat"] == before["climate.thermostat"] and after["light.bedside"] == "on"
+
+
+async def test_everything_off_said_of_no_place_is_the_home_and_a_room_assumed_alone_asks(hub: Hub) -> None:
+    """"Turn everything off" from the living room's satellite is the whole home; a switch with only the
+    satellite's room to go on ("turn off", the room assumed) still asks which devices."""
+    ex = hub.executor
+    assert (await ex.execute(ToolCall("HassTurnOn", {"domain": "light"}))).ok
+    unsaid = await ex.execute(ToolCall("HassTurnOff", {"area": "Living Room"}, assumed=("area",)))
+    assert not unsaid.ok and unsaid.response.startswith("Which devices?")
+    every = await ex.execute(ToolCall("HassTurnOff", {"area": "Living Room"}, assumed=("area",), every=True))
+    assert every.ok and every.response == "Turned off everything"
+    assert {e.state for e in hub.home.entities if e.domain in ("light", "fan", "switch")} == {"off"}
+    assert hub.home.entity("lock.front_door").state == "locked"
 
 
 async def test_ambiguous_name_asks_which_one(hub: Hub, tmp_path) -> None:
