@@ -272,6 +272,8 @@ _UNIT_ALONE = re.compile(r"\b(?:(?P<half>half)\s+an?|(?P<quarter>a\s+quarter\s+o
                          r"(?P<unit>hour|minute|second)\b(?P<more>\s+and\s+a\s+half)?")
 
 
+_FRACTION = re.compile(r"(?:and\s+)?(?:an?\s+)?(?:half|quarter)")
+"""A duration span that is only a fraction: the share of a unit said before it ("an hour and a half")."""
 _UNIT_TIMER = re.compile(r"(?:^|(?<=\s))(?:(?P<before>[\w'-]+)\s+)?(?P<unit>hour|minute|second)\s+timer\b")
 """A unit said as the timer's kind with no number before it ("hour timer please"): one of it."""
 
@@ -294,8 +296,10 @@ def _timer_slots(intent: str, spans: dict[str, list[str]], clause_text: str = ""
         return {}
     out: dict[str, Any] = {}
     said = {unit: first(spans, unit) for unit in ("hours", "minutes", "seconds")}
-    if intent in _TIMED and not any(said.values()):
-        said |= _unit_alone(clause_text)  # "time an hour for me": no number tagged, one unit said
+    if intent in _TIMED and all(v is None or _FRACTION.fullmatch(v.casefold().strip()) for v in said.values()):
+        # "time an hour for me": no number tagged; "an hour and a half" with only "and a half" tagged
+        alone = _unit_alone(clause_text)
+        said = {unit: None for unit in said} | alone if alone else said
     duration = parse_duration(said["hours"], said["minutes"], said["seconds"])
     prefix = "start_" if intent in _TIMER_START else ""
     out |= {f"{prefix}{k}": v for k, v in duration.items()}

@@ -92,3 +92,19 @@ def test_a_duration_is_in_the_unit_said_after_it() -> None:
         ("hours", "1"), ("minutes", "20")]
     assert _duration_spans("a timer for ten", ("minutes", "ten")) == [("minutes", "ten")]  # no unit said: as marked
     assert parse_duration("an and a half", None, None) == {"hours": 1, "minutes": 30}
+
+
+@pytest.mark.parametrize(("said", "text", "slots"), [
+    ({"minutes": "and a half"}, "slow cooker needs an hour and a half set a timer", {"hours": 1, "minutes": 30}),
+    ({"seconds": "a half"}, "a minute and a half for the noodles", {"minutes": 1, "seconds": 30}),
+    ({"minutes": "half"}, "half an hour timer", {"minutes": 30}),
+    ({}, "time an hour for me", {"hours": 1}),
+    ({"minutes": "and a half"}, "the rest and a half please", {"minutes": 0, "seconds": 30}),  # no unit: as tagged
+])
+def test_a_duration_tagged_only_as_a_fraction_is_read_with_the_unit_said(said: dict[str, str], text: str,
+                                                                          slots: dict[str, int]) -> None:
+    """The tagger may mark only "and a half" of "an hour and a half": a span that is no more than a fraction is
+    the unit said with it, as a duration said with no number is (`llm.values._unit_alone`)."""
+    from llm.values import _timer_slots
+
+    assert _timer_slots("HassStartTimer", {k: [v] for k, v in said.items()}, text) == slots
