@@ -299,7 +299,7 @@ def _timer_slots(intent: str, spans: dict[str, list[str]], clause_text: str = ""
     if intent in _TIMED and all(v is None or _FRACTION.fullmatch(v.casefold().strip()) for v in said.values()):
         # "time an hour for me": no number tagged; "an hour and a half" with only "and a half" tagged
         alone = _unit_alone(clause_text)
-        said = {unit: None for unit in said} | alone if alone else said
+        said = {unit: alone.get(unit) for unit in said} if alone else said
     duration = parse_duration(said["hours"], said["minutes"], said["seconds"])
     prefix = "start_" if intent in _TIMER_START else ""
     out |= {f"{prefix}{k}": v for k, v in duration.items()}
