@@ -277,8 +277,7 @@ class Executor:
             if not isinstance(err, (DeviceError, HearthError)):
                 raise err  # a bug, not a device problem
         response = done if not errors else "; ".join(
-            ([done.replace(targets.phrase(), join_names([r.entity.name for r in ok]))] if ok else [])
-            + [_sentence(str(e)) for e in errors])
+            ([_named(done, targets, [r.entity.name for r in ok])] if ok else []) + [_sentence(str(e)) for e in errors])
         return Outcome(
             call.intent, not errors, response, targets=tuple(c.entity_id for c in commands),
             mqtt=tuple(MqttMessage(r.topic, r.payload) for r in ok),
@@ -345,14 +344,21 @@ class Executor:
         step = _number(call.slots.get("step", self.options.brightness_step), 1, 100, "Step")
         sign = 1 if direction == "up" else -1
         targets = self._targets(call)
+        lit = [e for e in targets.entities if e.state == "on" or sign > 0]
+        if not lit:  # dimming what is off leaves it off: it is as dim as it goes
+            one = len(targets.entities) == 1
+            said = targets.phrase()
+            return Outcome(call.intent, True, f"{said[:1].upper()}{said[1:]} {'is' if one else 'are'} off",
+                           targets=tuple(e.id for e in targets.entities))
         commands = []
-        for e in targets.entities:
+        for e in lit:
             current = round(e.attributes.get("brightness", 0) * 100 / 254) if e.state == "on" else 0
             new = max(1, min(100, current + sign * step))
             commands.append(DeviceCommand(e.id, "turn_on", {"brightness_pct": new}))
         verb = "Brightened" if sign > 0 else "Dimmed"
         level = f" to {number(commands[0].data['brightness_pct'])}%" if len(commands) == 1 else ""
-        return await self._run(call, targets, commands, confirmed, f"{verb} {targets.phrase()}{level}")
+        said = targets.phrase() if len(lit) == len(targets.entities) else join_names([e.name for e in lit])
+        return await self._run(call, targets, commands, confirmed, f"{verb} {said}{level}")
 
     # --- climate, covers, fans ----------------------------------------------------------------
 
@@ -650,6 +656,13 @@ def _text(value: Any) -> str | None:
 
 def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def _named(done: str, targets: Targets, names: list[str]) -> str:
+    """`done` ("Turned off the lights in the Kitchen", "... everything on the Ground Floor") of only `names`."""
+    for phrase in (targets.phrase(everything=True), targets.phrase()):
+        done = done.replace(phrase, join_names(names))
+    return done
 
 
 def _number(value: Any, low: float, high: float, what: str) -> float | int:

@@ -82,6 +82,26 @@ async def test_brightness_step_up_and_down(hub: Hub) -> None:
     assert down.response == "Dimmed Floor Lamp to 31%"
 
 
+async def test_dimming_leaves_what_is_off_off(hub: Hub) -> None:
+    """"Dim the bedside lamp a bit" on a lamp that is off says so and sends nothing (it turned the lamp on at
+    1% before); dimming a room dims only its lights that are on, and brightening still turns one on."""
+    ex, sim = hub.executor, hub.simulator
+    assert sim is not None
+    sent = sim.commands_received
+    off = await ex.execute(ToolCall("HearthBrightnessStep", {"name": "Bedside Lamp", "direction": "down"}))
+    assert off.ok and off.response == "Bedside Lamp is off" and off.mqtt == ()
+    room = await ex.execute(ToolCall("HearthBrightnessStep", {"area": "Bedroom", "domain": "light",
+                                                              "direction": "down"}))
+    assert room.response == "The lights in the Bedroom are off" and sim.commands_received == sent
+    assert (await ex.execute(ToolCall("HassLightSet", {"name": "Bedside Lamp", "brightness": 50}))).ok
+    room = await ex.execute(ToolCall("HearthBrightnessStep", {"area": "Bedroom", "domain": "light",
+                                                              "direction": "down"}))
+    assert room.response == "Dimmed Bedside Lamp to 40%"
+    assert hub.home.entity("light.bedroom_ceiling").state == "off"
+    up = await ex.execute(ToolCall("HearthBrightnessStep", {"name": "Desk Lamp", "direction": "up"}))
+    assert up.response == "Brightened Desk Lamp to 10%" and hub.home.entity("light.office_desk").state == "on"
+
+
 async def test_reads_answer_from_live_state(hub: Hub) -> None:
     ex = hub.executor
     assert (await ex.execute(ToolCall("HassClimateGetTemperature", {}))).response == \
