@@ -231,8 +231,12 @@ def chosen(question: Question, act: Act | None, text: str, home: Home) -> list[E
 
 
 def missing_value(question: Question, calls: list[ToolCall], text: str) -> Any:
-    """The value an answer gives for the slot the question asked for, if it gives one."""
+    """The value an answer gives for the slot the question asked for, if it gives one. A turn read as a request
+    of its own on a device ("which list?" answered with "is the front door locked") gives none: it is no answer,
+    and is heard as the request it is."""
     assert question.missing is not None
+    if any(c.intent != question.call.intent and c.intent in DEVICE_INTENTS for c in calls):
+        return None
     for call in calls:
         if question.missing in call.slots:
             return call.slots[question.missing]

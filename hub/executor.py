@@ -26,6 +26,7 @@ from hub.core.responses import confirm_question, join_names, meant, number, stat
 from hub.core.targets import (
     says_which_devices,
     everything_off,
+    kind_of_state,
     ON_OFF_DOMAINS,
     Targets,
     match_targets,
@@ -433,6 +434,7 @@ class Executor:
 
     async def _get_state(self, call: ToolCall, confirmed: bool) -> Outcome:
         domains = tuple(sorted({e.domain for e in self.backend.home.entities}))
+        call = kind_of_state(call)
         targets = self._targets(call, domains)
         entities = targets.entities
         wanted = _text(call.slots.get("state"))
@@ -446,6 +448,9 @@ class Executor:
                 response = f"{'Yes' if matching else 'No'}, {entities[0].name} is {state_phrase(entities[0])}"
             elif matching:
                 response = f"Yes, {join_names([e.name for e in matching])} {'is' if len(matching) == 1 else 'are'} {key}"
+                rest = [e.name for e in entities if e not in matching]
+                if 0 < len(rest) <= _NAMED_BESIDE:  # "are the doors locked": the one that is not, too
+                    response = f"{response[5:]}, but {join_names(rest)} {'is' if len(rest) == 1 else 'are'} not"
             else:
                 response = f"No, none of {targets.phrase()} are {key}"
         return Outcome(call.intent, True, response, targets=tuple(e.id for e in entities),
@@ -656,6 +661,10 @@ def _text(value: Any) -> str | None:
 
 def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+_NAMED_BESIDE = 3
+"""A state question over several devices names those not in the asked state too, up to this many."""
 
 
 def _named(done: str, targets: Targets, names: list[str]) -> str:

@@ -19,7 +19,7 @@ from hub.core.events import Outcome, ToolCall
 from hub.core.intents import TARGET_SLOTS, IntentSpec, Risk
 from hub.executor import DeviceIntent, Executor, Handler, sends
 from hub.core.responses import join_names, number, state_phrase
-from hub.core.targets import find_area
+from hub.core.targets import find_area, kind_of_state
 
 Speak = Callable[[str], Awaitable[None]]
 
@@ -155,7 +155,7 @@ class _State:
         if call.response_key not in ("how_many", "which", "any", "all") or not wanted:
             return await self.executor.get_state(call, confirmed)
         domains = tuple(sorted({e.domain for e in self.executor.backend.home.entities}))
-        entities = self.executor.targets(call, domains).entities
+        entities = self.executor.targets(kind_of_state(call), domains).entities
         matching = [e for e in entities if e.state == wanted or state_phrase(e).lower() == wanted]
         names = join_names([e.name for e in matching]) if matching else ""
         said = {

@@ -111,6 +111,23 @@ def everything_off(call: ToolCall) -> ToolCall | None:
     return replace(call, slots=call.slots | {"domain": list(EVERYTHING_OFF)})
 
 
+STATE_KINDS = {"locked": ("lock",), "unlocked": ("lock",), "jammed": ("lock",), "on": EVERYTHING_OFF,
+               "off": EVERYTHING_OFF}
+"""The kinds of device a state asked about is said of, when the question names no device or kind ("are the
+doors locked" with only "locked" read, "is anything still on upstairs")."""
+
+
+def kind_of_state(call: ToolCall) -> ToolCall:
+    """A question of a state (`STATE_KINDS`) that names no device, kind or class, as the same question of the
+    kinds that state is said of: across the home unless a place is said, not only the satellite's room (as a
+    kind said with no place is the home's)."""
+    wanted = str(call.slots.get("state") or "").strip().lower()
+    if says_which_devices(call.slots) or wanted not in STATE_KINDS:
+        return call
+    said = {k: v for k, v in call.slots.items() if k not in call.assumed}
+    return replace(call, slots=said | {"domain": list(STATE_KINDS[wanted])}, assumed=())
+
+
 def query_for(slots: dict[str, object], domains: tuple[str, ...]) -> TargetQuery:
     """What a call's slots ask for among `domains` (the intent's): a 'domain' slot outside them matches nothing."""
     wanted = domains

@@ -146,6 +146,16 @@ async def test_a_missing_value_is_asked_for_and_taken(hub: Hub) -> None:
     assert hub.home.entity("climate.thermostat").attributes["temperature"] == 22
 
 
+async def test_a_request_of_its_own_is_no_answer_to_the_open_question(hub: Hub) -> None:
+    """"Which list?" then "is the front door locked": the door's name fills no list, the question is answered."""
+    cid = hub.conversation.begin(None, "text")
+    asked = await say(hub, "read me the list", cid)
+    assert asked.response.startswith("Which list"), asked.to_dict()
+    other = await say(hub, "is the front door locked", cid)
+    assert other.ok and other.response == "Yes, Front Door is locked.", other.to_dict()
+    assert "answered" not in other.context
+
+
 async def test_a_thermostat_said_with_several_and_none_here_asks_which(tmp_path: Path, mosquitto: Mosquitto) -> None:
     """Each thermostat heats its own zone: "the thermostat", none in the speaker's room, is a question; "both
     thermostats" is each of them."""

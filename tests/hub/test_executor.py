@@ -102,6 +102,20 @@ async def test_dimming_leaves_what_is_off_off(hub: Hub) -> None:
     assert up.response == "Brightened Desk Lamp to 10%" and hub.home.entity("light.office_desk").state == "on"
 
 
+async def test_a_state_asked_of_no_device_is_asked_of_its_kinds_across_the_home(hub: Hub) -> None:
+    """"Are the doors locked" read as the state alone: the locks of the home, not the devices of the speaker's
+    room; one that is not locked is named. "Is anything on": lights, fans, players and switches."""
+    ex = hub.executor
+    locked = ToolCall("HassGetState", {"area": "Living Room", "state": "locked"}, assumed=("area",))
+    assert (await ex.execute(locked)).response == "Yes, Front Door and Side Door are locked"
+    assert (await ex.execute(ToolCall("HassTurnOff", {"name": "Side Door"}), confirmed=True)).ok
+    assert (await ex.execute(locked)).response == "Front Door is locked, but Side Door is not"
+    assert (await ex.execute(ToolCall("HassTurnOn", {"name": "Ceiling Fan"}))).ok
+    on = await ex.execute(ToolCall("HassGetState", {"floor": "upstairs", "state": "on"}))
+    assert on.response == "Yes, Ceiling Fan is on" and set(on.targets) >= {"fan.bedroom", "light.bedside"}
+    assert "lock.front_door" not in on.targets
+
+
 async def test_reads_answer_from_live_state(hub: Hub) -> None:
     ex = hub.executor
     assert (await ex.execute(ToolCall("HassClimateGetTemperature", {}))).response == \
