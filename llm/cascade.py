@@ -106,6 +106,8 @@ class CascadeResolver:
         home = self._exposed_home(home)
         text = self.unaddressed(text, home)
         matched = self.templates.match(text, home) if self.templates is not None else None
+        if matched is not None and matched.slots.get("conversation_command"):
+            matched = self._delayed(matched, home)
         if matched is not None and (self._load_transformer is None or self._finds(matched, home)):
             return [replace(matched, stage=TEMPLATES)], TEMPLATES  # (with no Transformer, nothing to yield to)
         transformer = self.transformer()
@@ -139,6 +141,15 @@ class CascadeResolver:
         if self._home_names is None or self._home_names.home is not exposed:
             self._home_names = HomeNames(exposed)
         return unaddressed(text, self._home_names)
+
+    def _delayed(self, call: ToolCall, home: Home) -> ToolCall:
+        """HA's delayed command ("turn off the lights in ten minutes": a timer that runs the words before "in")
+        when the words are a request Hearth understands; else a plain timer ("remind me in 20 minutes" would
+        run "remind me", which asks for nothing)."""
+        command = str(call.slots["conversation_command"])
+        if self.resolve(command, home):
+            return call
+        return replace(call, slots={k: v for k, v in call.slots.items() if k != "conversation_command"})
 
     def _exposed_home(self, home: Home) -> Home:
         if self._exposed is None or (self._exposed[0] is not home and self._exposed[1] is not home):

@@ -116,6 +116,15 @@ def test_cascade_says_which_stage_answered(resolver: object, demo_home: Home) ->
     assert cascade.understands("lock the door", demo_home)  # two locks: the executor asks which, but it is understood
 
 
+def test_a_delayed_command_is_kept_only_when_its_words_are_a_request(resolver: object, demo_home: Home) -> None:
+    """HA's "<command> in <duration>": "remind me" is no request Hearth understands, so that is a plain timer."""
+    cascade = CascadeResolver(TemplateMatcher.load(), lambda: resolver)  # type: ignore[arg-type, return-value]
+    assert [(c.intent, c.slots) for c in cascade.resolve("remind me in 20 minutes", demo_home)] == [
+        ("HassStartTimer", {"minutes": 20})]
+    assert [(c.intent, c.slots) for c in cascade.resolve("turn off the kitchen lights in 10 minutes", demo_home)] == [
+        ("HassStartTimer", {"conversation_command": "turn off the kitchen lights", "minutes": 10})]
+
+
 _GARAGE_HOME = """
 areas:
   - {id: kitchen, name: Kitchen, context_area: true}
