@@ -175,7 +175,7 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def effect(intent: str, slots: dict[str, Any], home: Home, every: bool = False) -> tuple[Any, ...] | None:
+def effect(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | None:
     """What a call would change: (intent, entity ids, values), or None when it changes nothing."""
     if intent in QUERIES:
         return None
@@ -187,7 +187,7 @@ def effect(intent: str, slots: dict[str, Any], home: Home, every: bool = False) 
     if intent not in INTENT_DOMAINS:
         return (intent, tuple(sorted((k, json.dumps(v)) for k, v in slots.items())))
     if intent in SWITCHING and not says_which_devices(slots):
-        everything = everything_off(ToolCall(intent, slots, every=every))
+        everything = everything_off(ToolCall(intent, slots))
         if everything is None:
             return None  # the executor asks which devices
         slots = everything.slots
@@ -215,10 +215,8 @@ def _clean_area_effect(slots: dict[str, Any], home: Home) -> tuple[Any, ...] | N
 
 
 def wrong_action(got: list[dict[str, Any]], want: list[dict[str, Any]], home: Home) -> bool:
-    """Whether a call in `got` (dicts of intent, slots and, from `ToolCall.to_dict`, "every") would change
-    something none of `want` would."""
     meant = {effect(w["intent"], w["slots"], home) for w in want}
-    done = [effect(g["intent"], g["slots"], home, g.get("every") is True) for g in got]
+    done = [effect(g["intent"], g["slots"], home) for g in got]
     return any(e is not None and e not in meant for e in done)
 
 
@@ -228,7 +226,7 @@ def answer(resolve: Callable[[str, Home], tuple[list[ToolCall], str | None]], ca
     calls, stage = resolve(case["text"], home)
     ms = (time.perf_counter() - t0) * 1000
     got = [{"intent": c.intent, "slots": c.slots} for c in calls]
-    return Answer(case["text"], case["intents"], got, stage, wrong_action([c.to_dict() for c in calls], case["intents"], home), ms)
+    return Answer(case["text"], case["intents"], got, stage, wrong_action(got, case["intents"], home), ms)
 
 
 def judge(answers: list[Answer]) -> Score:

@@ -98,16 +98,14 @@ vacuum home: nobody asks for those by saying "everything", so they stay as they 
 
 def everything_off(call: ToolCall) -> ToolCall | None:
     """A call to turn off a place with no device said ("turn off everything downstairs": the resolver passes a
-    place alone only when "everything" or "all" was said) or everything ("turn everything off": the whole home,
-    not only the satellite's room) as the same call for the kinds of `EVERYTHING_OFF` there; None for any other
-    switching call that does not say which devices (the executor asks which)."""
+    place alone only when "everything" or "all" was said) as the same call for the kinds of `EVERYTHING_OFF`
+    there; None for any other switching call that does not say which devices, the executor asking which. So
+    "turn everything off" with no place said asks too: a place the tagger missed ("kitchen can all go off now")
+    must not turn off the whole home, and the satellite's room is no place said."""
     if call.intent != "HassTurnOff" or says_which_devices(call.slots):
         return None
-    said = {k: v for k, v in call.slots.items() if k not in call.assumed}
-    if not (said.get("area") or said.get("floor")):
-        if not call.every:
-            return None
-        return replace(call, slots=said | {"domain": list(EVERYTHING_OFF)}, assumed=())
+    if not any(call.slots.get(k) and k not in call.assumed for k in ("area", "floor")):
+        return None
     return replace(call, slots=call.slots | {"domain": list(EVERYTHING_OFF)})
 
 

@@ -73,11 +73,11 @@ def test_a_vacuum_sent_to_an_area_is_compared_by_which_vacuum_and_which_area(dem
 
 def test_everything_off_in_a_place_is_an_action_the_lights_alone_are_not(demo_home: Home) -> None:
     """A place alone turned off is everything there that goes off (`hub.core.targets.everything_off`): the same
-    as a label saying so, more than a label wanting only the lights; "turn everything off" (every, no place) is
-    the home's, and a place-less "turn off" changes nothing (the executor asks which devices)."""
+    as a label saying so, more than a label wanting only the lights; a place-less "turn (everything) off" changes
+    nothing (the executor asks which devices)."""
     floor = [{"intent": "HassTurnOff", "slots": {"floor": "Ground Floor"}}]
     lights = [{"intent": "HassTurnOff", "slots": {"floor": "Ground Floor", "domain": "light"}}]
     assert not wrong_action(floor, [{"intent": "HassTurnOff", "slots": {"floor": "downstairs"}}], demo_home)
     assert wrong_action(floor, lights, demo_home)
-    assert wrong_action([{"intent": "HassTurnOff", "slots": {}, "every": True}], floor, demo_home)
+    assert not wrong_action([{"intent": "HassTurnOff", "slots": {}, "every": True}], floor, demo_home)
     assert not wrong_action([{"intent": "HassTurnOff", "slots": {}}], floor, demo_home)
