@@ -364,18 +364,36 @@ class Executor:
     # --- climate, covers, fans ----------------------------------------------------------------
 
     async def _set_temperature(self, call: ToolCall, confirmed: bool) -> Outcome:
-        if "temperature" not in call.slots:
+        direction = str(call.slots.get("direction") or "").lower()
+        if "temperature" not in call.slots and direction not in ("up", "down"):
             raise MissingValue("To what temperature? Say for example 21 degrees", "temperature")
         targets = self._targets(call)
         if zones_unsaid(targets, call.every):
             raise AmbiguousTarget(which_one(self.backend.home, list(targets.entities)),
                                   tuple(e.id for e in targets.entities))
+        if "temperature" not in call.slots:
+            return await self._step_temperature(call, targets, 1 if direction == "up" else -1, confirmed)
         value = _number(call.slots["temperature"], -50, 100, "Temperature")
         for e in targets.entities:
             _number(value, *temperature_range(e), f"The temperature for {e.name}")
         commands = [DeviceCommand(e.id, "set_temperature", {"temperature": value}) for e in targets.entities]
         return await self._run(call, targets, commands, confirmed,
                                f"Set {targets.phrase()} to {number(value)} degrees")
+
+    async def _step_temperature(self, call: ToolCall, targets: Targets, sign: int, confirmed: bool) -> Outcome:
+        """"Turn the heating up": each thermostat's set temperature a degree (`TEMPERATURE_STEP`) that way, within
+        what it takes; one already at its limit stays there."""
+        commands = []
+        for e in targets.entities:
+            current = e.attributes.get("temperature")
+            if not isinstance(current, (int, float)) or isinstance(current, bool):
+                raise ExecutionError(f"{e.name} has no set temperature to turn {'up' if sign > 0 else 'down'}")
+            low, high = temperature_range(e)
+            commands.append(DeviceCommand(e.id, "set_temperature",
+                                          {"temperature": min(high, max(low, current + sign * TEMPERATURE_STEP))}))
+        level = f" to {number(commands[0].data['temperature'])} degrees" if len(commands) == 1 else " a degree"
+        done = f"Turned {targets.phrase()} {'up' if sign > 0 else 'down'}{level}"
+        return await self._run(call, targets, commands, confirmed, done)
 
     async def _get_temperature(self, call: ToolCall, confirmed: bool) -> Outcome:
         targets = self._temperature_source(call)
@@ -524,7 +542,8 @@ DEVICE_INTENTS: tuple[DeviceIntent, ...] = (
                  ("light",), Risk.BY_RESULT),
     IntentSpec("HearthBrightnessStep", lambda ex, _: ex._brightness_step, (*TARGET_SLOTS, "direction", "step"),
                  ("light",), Risk.BY_RESULT),
-    IntentSpec("HassClimateSetTemperature", lambda ex, _: ex._set_temperature, (*TARGET_SLOTS, "temperature"),
+    IntentSpec("HassClimateSetTemperature", lambda ex, _: ex._set_temperature,
+               (*TARGET_SLOTS, "temperature", "direction"),
                  ("climate",), Risk.BY_RESULT),
     IntentSpec("HassClimateGetTemperature", lambda ex, _: ex._get_temperature, TARGET_SLOTS,
                  risk=Risk.BY_RESULT, question=True),  # a named thermostat or sensor, else a sensor, else a thermostat
@@ -663,6 +682,8 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
 
 
+TEMPERATURE_STEP = 1
+"""Degrees a thermostat is turned up or down when no temperature is said (the home's unit, °C or °F)."""
 _NAMED_BESIDE = 3
 """A state question over several devices names those not in the asked state too, up to this many."""
 

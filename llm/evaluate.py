@@ -113,7 +113,7 @@ QUERIES = QUESTIONS | {"HassNevermind", "HearthConfirm", "HearthDeny", "HassResp
 _TARGET_SLOTS = frozenset({"name", "area", "floor", "domain", "device_class"})
 _LIST_INTENTS = frozenset({"HassListAddItem", "HassListRemoveItem", "HassListCompleteItem"})
 _ASKS_FOR = {
-    "HassLightSet": ("brightness", "color", "temperature"), "HassClimateSetTemperature": ("temperature",),
+    "HassLightSet": ("brightness", "color", "temperature"), "HassClimateSetTemperature": ("temperature", "direction"),
     "HassSetPosition": ("position",), "HassFanSetSpeed": ("percentage",), "HassSetVolume": ("volume_level",),
 }
 """Intents the executor carries out only with one of these values; without, it asks for one (`MissingValue`)."""

@@ -164,6 +164,8 @@ def value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utte
     elif intent == "HassClimateSetTemperature":
         if (value := _number(spans, "temperature")) is not None:
             out["temperature"] = value
+        elif said := list(_WARMER.finditer(normalize_name(clause_text))):
+            out["direction"] = "down" if said[-1].group("down") else "up"  # a degree that way (the executor)
     elif intent == "HassSetPosition":
         value = _percent(spans, "position")
         if value is None and _HALF.search(clause_text):
@@ -199,6 +201,9 @@ def value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utte
     return out
 
 
+_WARMER = re.compile(r"\b(?:(?P<up>up|higher|warmer|hotter|raise|increase|boost|crank)"
+                     r"|(?P<down>down|lower|cooler|colder|decrease|reduce))\b")
+"""The way a thermostat is turned when no temperature is said ("turn the heating up", "make it cooler")."""
 _DIRECTION = re.compile(
     r"\b(?:(?P<up>too dim|too dark|too quiet|up|brighter|brighten|lighter|raise|increase|more|louder|higher|boost"
     r"|crank|pump)"

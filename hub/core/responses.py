@@ -56,6 +56,8 @@ def meant(call: ToolCall, phrase: str, service: str | None = None) -> str | None
         return f"set {phrase} to {' and '.join(s for s in said if s)}" if any(said) else None
     if call.intent == "HearthBrightnessStep":
         return f"{'dim' if slots.get('direction') == 'down' else 'brighten'} {phrase}"
+    if call.intent == "HassClimateSetTemperature" and "temperature" not in slots and "direction" in slots:
+        return f"turn {phrase} {'down' if slots['direction'] == 'down' else 'up'}"
     if call.intent == "HassSetVolumeRelative":
         return f"turn {phrase} {'down' if slots.get('volume_step') == 'down' else 'up'}"
     template = _MEANT.get(call.intent)

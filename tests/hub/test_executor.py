@@ -82,6 +82,22 @@ async def test_brightness_step_up_and_down(hub: Hub) -> None:
     assert down.response == "Dimmed Floor Lamp to 31%"
 
 
+async def test_a_thermostat_turned_up_or_down_goes_a_degree_within_its_range(hub: Hub) -> None:
+    """"Turn the heating up" with no temperature: a degree from its set temperature; not past what it takes."""
+    ex, stat = hub.executor, "climate.thermostat"
+    assert (await ex.execute(ToolCall("HassClimateSetTemperature", {"temperature": 20}))).ok
+    up = await ex.execute(ToolCall("HassClimateSetTemperature", {"direction": "up"}))
+    assert up.response == "Turned Thermostat up to 21 degrees"
+    assert hub.home.entity(stat).attributes["temperature"] == 21
+    down = await ex.execute(ToolCall("HassClimateSetTemperature", {"name": "Thermostat", "direction": "down"}))
+    assert down.response == "Turned Thermostat down to 20 degrees"
+    high = (await ex.execute(ToolCall("HassClimateSetTemperature", {"temperature": 30}))).ok
+    top = await ex.execute(ToolCall("HassClimateSetTemperature", {"direction": "up"}))
+    assert high and top.response == "Turned Thermostat up to 30 degrees"
+    asked = await ex.execute(ToolCall("HassClimateSetTemperature", {"direction": "sideways"}))
+    assert not asked.ok and asked.response.startswith("To what temperature?")
+
+
 async def test_dimming_leaves_what_is_off_off(hub: Hub) -> None:
     """"Dim the bedside lamp a bit" on a lamp that is off says so and sends nothing (it turned the lamp on at
     1% before); dimming a room dims only its lights that are on, and brightening still turns one on."""

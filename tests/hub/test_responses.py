@@ -50,3 +50,5 @@ def test_a_call_is_said_as_what_it_would_do() -> None:
     assert meant(ToolCall("HassMediaSearchAndPlay", {}), "Sonos") is None  # no query said
     assert meant(ToolCall("HassSetVolumeRelative", {"volume_step": "down"}), "TV") == "turn TV down"
     assert meant(ToolCall("HassGetWeather", {}), "") is None
+    assert meant(ToolCall("HassClimateSetTemperature", {"direction": "up"}), "Hive") == "turn Hive up"
+    assert meant(ToolCall("HassClimateSetTemperature", {"temperature": 19}), "Hive") == "set Hive to 19 degrees"

@@ -108,3 +108,17 @@ def test_a_duration_tagged_only_as_a_fraction_is_read_with_the_unit_said(said: d
     from llm.values import _timer_slots
 
     assert _timer_slots("HassStartTimer", {k: [v] for k, v in said.items()}, text) == slots
+
+
+@pytest.mark.parametrize(("said", "text", "slots"), [
+    ({}, "can you turn the thermostat up", {"direction": "up"}),
+    ({}, "turn down the heating", {"direction": "down"}),
+    ({}, "make it a bit cooler in here", {"direction": "down"}),
+    ({"temperature": ["21"]}, "put the heating up to 21", {"temperature": 21}),
+    ({}, "set the thermostat", {}),  # neither: the executor asks to what
+])
+def test_a_thermostat_turned_with_no_temperature_goes_the_way_said(said: dict[str, list[str]], text: str,
+                                                                   slots: dict[str, object]) -> None:
+    from llm.values import value_slots
+
+    assert value_slots("HassClimateSetTemperature", said, text) == slots
