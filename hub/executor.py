@@ -25,6 +25,7 @@ from hub.core.grounding import sounds_like
 from hub.core.responses import confirm_question, join_names, meant, number, state_phrase, turned
 from hub.core.targets import (
     says_which_devices,
+    SWITCHING,
     everything_off,
     kind_of_state,
     ON_OFF_DOMAINS,
@@ -143,8 +144,9 @@ class Executor:
         """"Did you mean: turn on the Study Blind? Say yes or no." for a call read with too little confidence to
         carry out. A yes from `session` within the confirmation window carries it out as if just said, so a risky
         one still asks first. None (nothing asked) when the call names no device the home has, would ask which of
-        several, or is not phrased (`hub.core.responses.meant`)."""
-        if call.intent not in self._handlers or not says_which_devices(call.slots):
+        several, switches a place alone, or is not phrased (`hub.core.responses.meant`). A call whose intent implies
+        its device ("turn the heat down": the home's one thermostat) is asked about on that device."""
+        if call.intent not in self._handlers or (call.intent in SWITCHING and not says_which_devices(call.slots)):
             return None
         try:
             targets = self._targets(call)

@@ -287,6 +287,9 @@ async def test_a_reading_asked_about_is_carried_out_on_yes_and_a_risky_one_asks_
     assert ex.ask_meant(ToolCall("HassTurnOn", {"name": "Jacuzzi"}), session="a") is None
     assert ex.ask_meant(ToolCall("HassTurnOn", {"domain": "lock"}), session="a") is None  # which lock?
     assert ex.ask_meant(ToolCall("HassGetWeather", {}), session="a") is None
+    assert ex.ask_meant(ToolCall("HassTurnOff", {"area": "Kitchen"}), session="a") is None  # a place alone
+    ask = ex.ask_meant(ToolCall("HassClimateSetTemperature", {"direction": "down"}), session="a")  # the one there is
+    assert ask is not None and ask.response == "Did you mean: turn Thermostat down? Say yes or no."
 
 
 async def test_a_name_that_sounds_like_a_device_asks_did_you_mean(hub: Hub) -> None:
