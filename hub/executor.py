@@ -22,7 +22,7 @@ from hub.core.events import MqttMessage, Outcome, ToolCall
 from hub.core.intents import ANSWERS, TARGET_SLOTS, IntentSpec, Risk, by_name
 from hub.core.seams import Handler
 from hub.core.grounding import sounds_like
-from hub.core.responses import confirm_question, join_names, meant, number, state_phrase, turned
+from hub.core.responses import capitalized, confirm_question, join_names, meant, number, state_phrase, turned
 from hub.core.targets import (
     says_which_devices,
     SWITCHING,
@@ -350,8 +350,7 @@ class Executor:
         lit = [e for e in targets.entities if e.state == "on" or sign > 0]
         if not lit:  # dimming what is off leaves it off: it is as dim as it goes
             one = len(targets.entities) == 1
-            said = targets.phrase()
-            return Outcome(call.intent, True, f"{said[:1].upper()}{said[1:]} {'is' if one else 'are'} off",
+            return Outcome(call.intent, True, f"{capitalized(targets.phrase())} {'is' if one else 'are'} off",
                            targets=tuple(e.id for e in targets.entities))
         commands = []
         for e in lit:
@@ -467,10 +466,10 @@ class Executor:
             if len(entities) == 1:
                 response = f"{'Yes' if matching else 'No'}, {entities[0].name} is {state_phrase(entities[0])}"
             elif matching:
-                response = f"Yes, {join_names([e.name for e in matching])} {'is' if len(matching) == 1 else 'are'} {key}"
+                said = f"{join_names([e.name for e in matching])} {'is' if len(matching) == 1 else 'are'} {key}"
                 rest = [e.name for e in entities if e not in matching]
-                if 0 < len(rest) <= _NAMED_BESIDE:  # "are the doors locked": the one that is not, too
-                    response = f"{response[5:]}, but {join_names(rest)} {'is' if len(rest) == 1 else 'are'} not"
+                response = (f"{said}, but {join_names(rest)} {'is' if len(rest) == 1 else 'are'} not"
+                            if 0 < len(rest) <= _NAMED_BESIDE else f"Yes, {said}")  # "are the doors locked"
             else:
                 response = f"No, none of {targets.phrase()} are {key}"
         return Outcome(call.intent, True, response, targets=tuple(e.id for e in entities),
