@@ -195,6 +195,11 @@ TEMPLATES: dict[str, list[str]] = {
         "how (humid|damp|dry) is (it|the air) [(in here|<in> {area})]",
         "how (humid|damp|dry) is <the> {area}",
         "(is it|is the air) (humid|damp|too humid|too dry) [<in> {area}]",
+        # anything left on in a place: the place, not a list ("is anything on upstairs" is no list query)
+        "is (anything|there anything) (still|left|) {st_onoff} [(<in> {area}|{floor_bare}|on <the> {floor})] <pls>",
+        "(is everything|has everything been) [(switched|turned)] {st_onoff} [(<in> {area}|{floor_bare}|on <the> {floor})]",
+        "(what's|what is|whats|anything) (still|left) {st_onoff} [(<in> {area}|{floor_bare}|on <the> {floor})]",
+        "did (i|we|someone|anyone) leave anything {st_onoff} [(<in> {area}|{floor_bare}|on <the> {floor})]",
     ],
     "HassLightSet": [
         # a pronoun: what it stands for is the last target (`llm.slots.build_slots`)
@@ -473,6 +478,7 @@ TEMPLATES: dict[str, list[str]] = {
         "(wake me|ping me) in {hours} (hours|hour)",
         "count down (from|) {minutes} minutes",
         "{seconds} second <timer>",
+        "{timer_name} {minutes} (minute|min|minutes) <timer> <pls>",
     ],
     "HassCancelTimer": [
         "<can> (cancel|stop|delete|end|turn off|remove) <the> <timer> <pls>",
@@ -605,6 +611,9 @@ TEMPLATES: dict[str, list[str]] = {
         "(set|create) an alarm (for|at) {time} (on|for) {date}",
         "wake me (up|) at {time} on {date}",
         "(i need to|i have to) (get up|wake up) at {time} [{date}]",
+        # what the alarm is for said first ("milking alarm at five fifteen")
+        "{label} alarm (at|for) {time} [{date}] <pls>",
+        "(set|put on|stick on) (my|the|a|an) {label} alarm (for|at) {time} [{date}]",
     ],
     "HearthAlarmList": [
         "(what|which) alarms (do i have|are set|have i set|are on) [({date}|tonight)]",
@@ -621,6 +630,8 @@ TEMPLATES: dict[str, list[str]] = {
         "(don't|do not) wake me (up|) at {time}",
         "(cancel|turn off|delete) (my|the) alarm",
         "(no alarm|skip the alarm) {date}",
+        "(bin|ditch|scrap|kill|get rid of|drop|lose) (my|the|that) {time} alarm <pls>",
+        "(bin|ditch|scrap|kill|get rid of|drop) (my|the|that) alarm (for|at) {time}",
     ],
     "HearthFileRead": [
         "<can> (read|read me|read out|open|show me|show) (the|my|) (file|note|document|) {file} <pls>",
