@@ -78,6 +78,7 @@ def _homes(group: str, *homes: str) -> tuple[tuple[Path, Path], ...]:
 
 
 GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
+    "heldout22": _homes("heldout22", "home22"),
     "heldout21": _homes("heldout21", "home21"),
     "heldout20": _homes("heldout20", "home20"),
     "heldout19": _homes("heldout19", "household"),
