@@ -6,7 +6,9 @@ home with the dev set and on a generated 500-entity home with the HA-style proxy
         [--device cpu|cuda] [--precision int8|fp32|fp16] [--conversation] [--json]
 
 Prints p50/p95 ms per utterance (one at a time, after a warm-up), the share of utterances each stage
-answered, intent+slots exact where the sentences carry an answer, and the process's peak RSS. With
+answered, intent+slots exact where the sentences carry an answer, and the process's peak RSS; then the
+Transformer alone as shipped (its members read as one, `llm.ensemble`) against its first member alone, paired
+sentence by sentence on the same sentences, the figure being the ratio. With
 --conversation, also the cascade inside a conversation that has context (learned names looked up, dialogue
 acts tried, the tagger's spans read for inheritance), paired sentence by sentence with the cascade alone.
 """
@@ -114,14 +116,35 @@ def with_context(resolver: CascadeResolver, inside: CascadeResolver, home: Home,
             "added_p50": p(added, 50), "n": len(sentences)}
 
 
-def transformer_loader(device: str, precision: str | None) -> Callable[[], Any]:
+def members_paired(device: str, precision: str | None, home: Home, sentences: list[str]) -> dict[str, Any]:
+    """The Transformer alone, every shipped member against the first member alone, alternating sentence by
+    sentence so that load from elsewhere hits both alike."""
+    from llm.members import DEFAULT_MEMBERS
+
+    every, one = transformer_loader(device, precision)(), transformer_loader(device, precision, DEFAULT_MEMBERS[:1])()
+    for s in sentences[:5]:
+        every.resolve(s, home), one.resolve(s, home)
+    ms_every, ms_one = [], []
+    for s in sentences[5:]:
+        t0 = time.perf_counter()
+        one.resolve(s, home)
+        t1 = time.perf_counter()
+        every.resolve(s, home)
+        ms_every.append((time.perf_counter() - t1) * 1000)
+        ms_one.append((t1 - t0) * 1000)
+    ratios = [b / a for a, b in zip(ms_one, ms_every, strict=True)]
+    return {"members": len(DEFAULT_MEMBERS), "n": len(ms_one), "one_p50": p(ms_one, 50), "one_p95": p(ms_one, 95),
+            "every_p50": p(ms_every, 50), "every_p95": p(ms_every, 95), "ratio_p50": p(ratios, 50)}
+
+
+def transformer_loader(device: str, precision: str | None, weights: Any = None) -> Callable[[], Any]:
     def load() -> Any:
         import torch
 
         from llm.resolver import Resolver
 
         torch.set_num_threads(1)
-        return Resolver.load(device=device, mode=precision)
+        return Resolver.load(weights, device=device, mode=precision)
     return load
 
 
@@ -152,9 +175,11 @@ def main() -> None:
     if args.conversation:
         inside = CascadeResolver(TemplateMatcher.load(), transformer_loader(args.device, args.precision)).warm()
         context = with_context(resolvers["cascade"], inside, demo, [t for t, _ in dev])
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the paired run loads a second model
+    members = members_paired(args.device, args.precision, big, [t for t, _ in dev + proxy])
     if args.json:
-        print(json.dumps({"load_s": load_s, "peak_rss_mb": rss_mb, **results, "conversation": context}))
+        print(json.dumps({"load_s": load_s, "peak_rss_mb": rss_mb, **results, "conversation": context,
+                          "members": members}))
         return
     print(f"{'':55} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'exact':>6}  answered by")
     for name, r in results.items():
@@ -165,6 +190,9 @@ def main() -> None:
               f"({context['context_p95']:.2f} p95) against {context['plain_p50']:.2f} ms alone; "
               f"context adds {context['added_p50']:.2f} ms p50 per sentence (paired, n={context['n']})")
     print(f"load (templates + Transformer): {load_s:.1f} s; peak RSS of this process: {rss_mb:.0f} MB")
+    print(f"the Transformer alone, its {members['members']} members read as one against the first alone (paired, "
+          f"n={members['n']}): p50 {members['every_p50']:.2f} vs {members['one_p50']:.2f} ms, p95 "
+          f"{members['every_p95']:.2f} vs {members['one_p95']:.2f} ms; {members['ratio_p50']:.2f}x per sentence (p50)")
 
 
 if __name__ == "__main__":

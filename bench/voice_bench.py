@@ -6,7 +6,7 @@ acoustic condition and per voice with the share of commands that needed a second
         [--stt-model tiny.en|base|DIR] [--device auto|cpu|cuda] [--commands N] [--e2e 12]
         [--handler MODULE:FUNCTION] [--no-bias] [--no-command-words] [--no-rescue]
         [--second-model base|none|DIR] [--budget SECONDS|none] [--min-score LOGPROB|none] [--n-best N]
-        [--no-sound-alike] [--early-commit P|none] [--torch-threads N] [--json]
+        [--no-sound-alike] [--early-commit P|none] [--torch-threads N] [--weights FILE ...] [--json]
 
 Command sets live in bench/sets/voice/. Test speech is synthesised here: by default piper (joe) and Debian
 flite take turns and every command is heard clean and with white noise at 10 dB SNR, as the sets were first
@@ -157,8 +157,9 @@ async def typical_reply(text: str) -> TextReply:
 class Replier:
     """Chooses the callback and, with the resolver, the reference intents of typed commands."""
 
-    def __init__(self, handler: str | None, no_rescue: bool = False, device: str = "auto") -> None:
-        self.no_rescue, self.device = no_rescue, device
+    def __init__(self, handler: str | None, no_rescue: bool = False, device: str = "auto",
+                 weights: list[Path] | None = None) -> None:
+        self.no_rescue, self.device, self.weights = no_rescue, device, weights
         self.kind, self.names = "a fixed reply (no resolver)", ()  # type: tuple[str, tuple[str, ...]]
         self.resolve: Callable[[str], list[dict[str, Any]]] | None = None
         self.understands: ReadingJudge | None = None
@@ -180,7 +181,7 @@ class Replier:
             return
         try:
             from llm.resolver import Resolver
-            resolver = Resolver.load(device=self.device)
+            resolver = Resolver.load(self.weights, device=self.device)
         except Exception as err:  # noqa: BLE001
             print(f"(resolver not available, replying 'Turned off the lights.': {err})", file=sys.stderr)
             return
@@ -400,13 +401,15 @@ def main() -> int:
     parser.add_argument("--dump", type=Path, help="write every utterance's n-best readings here (JSON lines)")
     parser.add_argument("--audio-cache", type=Path, metavar="DIR",
                         help="keep the test voices' audio here and reuse it: runs compare on the same audio")
+    parser.add_argument("--weights", type=Path, nargs="+",
+                        help="the resolver's weights: one file, or several read as one (default: the shipped members)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.torch_threads:
         import torch
         torch.set_num_threads(args.torch_threads)
 
-    replier = Replier(args.handler, args.no_rescue, args.device)
+    replier = Replier(args.handler, args.no_rescue, args.device, args.weights)
     started = time.perf_counter()
     words: dict[str, Any] = {"command_words": ()} if args.no_command_words else {}
     if args.second_model is not None:

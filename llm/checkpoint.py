@@ -1,6 +1,6 @@
 """Weights on disk: the MiniLM backbone from its package, and Hearth's small fine-tuned file.
 
-The shipped file (`llm/weights/intent_tagger.safetensors`) holds only what fine-tuning changed:
+Each shipped file (`llm/weights/intent_tagger*.safetensors`, one per member) holds only what fine-tuning changed:
 the encoder's Linear layers as int8 with per-channel scales, biases and LayerNorms, and the two
 heads. The embeddings stay frozen during training and are read from the backbone package.
 """
@@ -23,7 +23,6 @@ from llm.tokenizer import backbone_dir
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "intent_tagger.safetensors"
 FORMAT = "hearth-intent-tagger/1"
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from hub.core.errors import HearthError
+from llm.members import weight_paths
 
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.75
 """As `llm.resolver.DEFAULT_THRESHOLD` (not imported here: that would load torch to build the parser)."""
 STAGES = ("cascade", "templates", "transformer")
 
@@ -35,7 +36,8 @@ def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="home file in Home Assistant's fixture format (default: the demo home)",
     )
-    parser.add_argument("--weights", type=Path, default=None, help="intent model weights (default: shipped)")
+    parser.add_argument("--weights", type=Path, nargs="+", default=None,
+                        help="intent model weights: one file, or several read as one (default: the shipped members)")
     parser.add_argument("--device", default="auto", help="auto (default), cpu or cuda")
     parser.add_argument(
         "--precision",
@@ -82,23 +84,13 @@ def _cascade(args: argparse.Namespace) -> CascadeResolver:
 
     transformer = None
     if args.stages != "templates":
-        path = weights_path(args.weights)  # a missing file is reported now, not at the first sentence
+        paths = weight_paths(args.weights)  # a missing file is reported now, not at the first sentence
 
         def transformer() -> Resolver:
             from llm.resolver import Resolver
 
-            return Resolver.load(path, args.device, args.precision, args.threshold)
+            return Resolver.load(paths, args.device, args.precision, args.threshold)
     return CascadeResolver.load(args.custom_sentences, transformer, templates=args.stages != "transformer")
-
-
-def weights_path(path: Path | None) -> Path:
-    """The Transformer's weights (default: shipped); WeightsError now if the file is missing."""
-    from llm.errors import WeightsError
-
-    path = path or Path(__file__).parent / "weights" / "intent_tagger.safetensors"
-    if not path.is_file():
-        raise WeightsError(f"intent model weights {path} are missing: run `hearth train` to (re)create it")
-    return path
 
 
 def _parse_line(text: str, resolver: CascadeResolver, home: Home, confidence: bool) -> dict[str, Any]:
@@ -117,15 +109,16 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    """Regenerate the data, fine-tune, write the int8 weights and print the dev-set report."""
-    from llm.train import format_report, options_from_args, train
+    """Regenerate the data, fine-tune one member per seed, write their int8 weights and print each one's
+    dev-set report."""
+    from llm.train import format_report, options_from_args, train_members
 
     try:
-        report = train(options_from_args(args))
+        for report in train_members(options_from_args(args), args.seeds):
+            print(format_report(report), flush=True)
     except HearthError as err:
         print(f"hearth train: {err}", file=sys.stderr)
         return 2
-    print(format_report(report))
     return 0
 
 

@@ -9,24 +9,27 @@ import logging
 import re
 import time
 from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
+
 import torch
 
 from hub.core.home import Home
 from hub.core.events import ToolCall
 from hub.core.seams import NOT_UNDERSTOOD, Judgement, Meaning
-from llm.checkpoint import DEFAULT_WEIGHTS, build_model
 from llm.decode import Clause, decode, word_starts
+from llm.ensemble import Tagger, build_ensemble
 from llm.entities import HomeNames
-from llm.model import IntentTagger
+from llm.members import weight_paths
 from llm.slips import mend
 from llm.slots import grounded, tool_calls
 from llm.tokenizer import WordPiece
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.8
-"""Mean probability of a clause's intent below which the clause is dropped (no guessing)."""
+DEFAULT_THRESHOLD = 0.75
+"""Mean probability of a clause's intent (the members' average) below which the clause is dropped (no guessing);
+chosen on the dev sets by right answers minus twice the wrong actions (`llm/weights/README.md`)."""
 _PAUSE = re.compile(r"(?<!\d),|,(?!\d)")
 """A comma, except inside a number ("1,000"): whisper writes one where the speaker pauses ("Turn off, the
 kitchen lights."); the tagger was trained without them (`llm.data.generate._style`), so they become spaces,
@@ -47,7 +50,7 @@ class Resolver:
 
     def __init__(
         self,
-        model: IntentTagger,
+        model: Tagger,
         tokenizer: WordPiece,
         device: str,
         mode: str,
@@ -66,12 +69,13 @@ class Resolver:
     @classmethod
     def load(
         cls,
-        weights_path: Path | str | None = None,
+        weights_path: Path | str | Sequence[Path | str] | None = None,
         device: str = "auto",
         mode: str | None = None,
         threshold: float = DEFAULT_THRESHOLD,
     ) -> Resolver:
-        """device 'auto' picks CUDA (fp16) when present, else CPU (int8); `mode` overrides
+        """`weights_path`: one file, or several read as one (`llm.ensemble`); default the shipped members.
+        device 'auto' picks CUDA (fp16) when present, else CPU (int8); `mode` overrides
         ('int8', 'fp32', 'fp16'). WeightsError names a missing or corrupt file."""
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -80,12 +84,12 @@ class Resolver:
         mode = mode or ("int8" if device == "cpu" else "fp16")
         if mode not in ("int8", "fp32", "fp16") or (mode == "int8" and device != "cpu"):
             raise ValueError(f"mode {mode!r} is not available on {device} (int8: cpu; fp16/fp32: any)")
-        path = Path(weights_path) if weights_path else DEFAULT_WEIGHTS
+        paths = weight_paths(weights_path)
         t0 = time.perf_counter()
-        model = build_model(path, mode, device)
+        model = build_ensemble(paths, mode, device)
         resolver = cls(model, WordPiece.load(), device, mode, threshold)
         resolver.tag("turn on the kitchen light")  # warm-up: the first forward pass is slow
-        _LOGGER.info("loaded %s (%s on %s) in %.2f s", path, mode, device, time.perf_counter() - t0)
+        _LOGGER.info("loaded %s (%s on %s) in %.2f s", [str(p) for p in paths], mode, device, time.perf_counter() - t0)
         return resolver
 
     def resolve(self, text: str, home: Home) -> list[ToolCall]:

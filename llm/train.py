@@ -1,6 +1,8 @@
-"""Fine-tune MiniLM-L6 into Hearth's intent + slot tagger and write the shipped int8 weights.
+"""Fine-tune MiniLM-L6 into Hearth's intent + slot tagger and write the shipped int8 weights: one member per
+seed, read together as one (`llm.ensemble`).
 
 python -m llm.train [--device cuda] [--out llm/weights/intent_tagger.safetensors]   # the shipped recipe
+python -m llm.train --seeds 1234 --out /tmp/one.safetensors                        # one member alone
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import math
 import random
 import resource
 import time
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import torch
@@ -20,9 +23,10 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from llm import schema
-from llm.checkpoint import DEFAULT_WEIGHTS, build_model, load_backbone, read_weights, save_weights, tagger_config
+from llm.checkpoint import build_model, load_backbone, read_weights, save_weights, tagger_config
 from llm.data import stt_noise
 from llm.data.generate import Example, generate
+from llm.members import DEFAULT_WEIGHTS, SEEDS, member_paths
 from llm.model import IntentTagger
 from llm.quantize import dequantize
 from llm.tokenizer import WordPiece
@@ -44,7 +48,8 @@ class TrainOptions:
     n_dev: int = 600
     stt_share: float = 0.05
     """Share of the training pool that is speech-to-text readings (`llm.data.stt_noise`'s cache, repeated)."""
-    seed: int = 1234
+    seed: int = SEEDS[0]
+    """This member's seed: the sentences generated for it, its heads' start and the order it reads them in."""
     device: str = "cpu"
     threads: int = 2
     out: Path = DEFAULT_WEIGHTS
@@ -195,7 +200,7 @@ def train(opts: TrainOptions) -> dict[str, object]:
     optimizer = make_optimizer(model, opts)
     rng = random.Random(opts.seed)
     order: list[int] = []
-    bar = tqdm(range(opts.steps), desc="training", unit="step")
+    bar = tqdm(range(opts.steps), desc=f"training (seed {opts.seed})", unit="step")
     for step in bar:
         if len(order) < opts.batch_size:
             order = list(range(len(train_rows)))
@@ -233,6 +238,13 @@ def train(opts: TrainOptions) -> dict[str, object]:
     }
 
 
+def train_members(opts: TrainOptions, seeds: Sequence[int] = SEEDS) -> Iterator[dict[str, object]]:
+    """One member per seed, each a full `train` run, its report yielded when it is written: the first at
+    `opts.out`, the others beside it (`llm.members.member_paths`)."""
+    for seed, path in zip(seeds, member_paths(opts.out, seeds), strict=True):
+        yield train(replace(opts, seed=seed, out=path))
+
+
 def peak_memory_mb() -> float:
     """Peak resident memory of this process (CPU), or of the CUDA allocator when training there."""
     if torch.cuda.is_available() and torch.cuda.max_memory_allocated():
@@ -245,7 +257,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=d.steps, help="optimizer steps (default %(default)s)")
     parser.add_argument("--batch-size", type=int, default=d.batch_size)
     parser.add_argument("--n-train", type=int, default=d.n_train, help="generated training sentences")
-    parser.add_argument("--seed", type=int, default=d.seed)
+    parser.add_argument(
+        "--seeds", type=_seeds, default=SEEDS, help="one member per seed, comma-separated (default %(default)s)"
+    )
     parser.add_argument("--device", default=d.device, help="cpu or cuda")
     parser.add_argument(
         "--threads", type=int, default=d.threads, help="CPU threads (default 2: bit-for-bit the shipped weights)"
@@ -262,17 +276,28 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stt-share", type=float, default=d.stt_share, help="share of speech-to-text readings")
 
 
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        seeds = tuple(int(s) for s in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seeds are whole numbers separated by commas, not {text!r}") from None
+    if len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"each seed once: {text!r}")
+    return seeds
+
+
 def options_from_args(args: argparse.Namespace) -> TrainOptions:
-    """The options `add_options` put on the parser (each under its field's name)."""
-    return TrainOptions(**{f.name: getattr(args, f.name) for f in fields(TrainOptions)})
+    """The options `add_options` put on the parser (each under its field's name; the seed is each member's)."""
+    return TrainOptions(**{f.name: getattr(args, f.name) for f in fields(TrainOptions) if f.name != "seed"})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_options(parser)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    report = train(options_from_args(parser.parse_args()))
-    print(format_report(report))
+    args = parser.parse_args()
+    for report in train_members(options_from_args(args), args.seeds):
+        print(format_report(report))
 
 
 def format_report(report: dict[str, object]) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from hub.core.home import Home
-from llm.checkpoint import DEFAULT_WEIGHTS
+from llm.members import DEFAULT_WEIGHTS
 from llm.errors import WeightsError
 from llm.resolver import Resolver
 

