@@ -8,8 +8,8 @@ import json
 import logging
 import re
 import time
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import torch
