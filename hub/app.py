@@ -205,8 +205,9 @@ class Hub:
 
     def _resolver_factory(self) -> Callable[[], IntentResolver]:
         factory = self.options.resolver_factory
-        if factory is load_default_resolver and self.config.custom_sentences is not None:
-            return functools.partial(load_default_resolver, self.config.custom_sentences)
+        if factory is load_default_resolver and (self.config.custom_sentences or self.config.intent_weights):
+            return functools.partial(load_default_resolver, self.config.custom_sentences,
+                                     tuple(self.config.intent_weights))
         return factory
 
     async def settle(self) -> None:

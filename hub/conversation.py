@@ -629,14 +629,15 @@ def _ms(t0: float) -> float:
     return round((time.perf_counter() - t0) * 1000, 2)
 
 
-def load_default_resolver(custom_sentences: Path | None = None) -> IntentResolver:
-    """HA's templates (plus the user's custom sentences), then the Transformer (`llm.cascade`)."""
+def load_default_resolver(custom_sentences: Path | None = None, weights: tuple[Path, ...] = ()) -> IntentResolver:
+    """HA's templates (plus the user's custom sentences), then the Transformer (`llm.cascade`) from `weights`
+    (none: the shipped members)."""
     from llm.cascade import CascadeResolver
 
-    return CascadeResolver.load(custom_sentences, _load_transformer).warm()
+    return CascadeResolver.load(custom_sentences, functools.partial(_load_transformer, weights)).warm()
 
 
-def _load_transformer() -> Any:
+def _load_transformer(weights: tuple[Path, ...] = ()) -> Any:
     import torch
 
     from llm.resolver import Resolver
@@ -644,4 +645,4 @@ def _load_transformer() -> Any:
     # One thread: a 6-layer encoder on one short sentence gains nothing from two, and with the other
     # core busy (speech-to-text, the broker) two threads make it 100x slower, not 2x faster.
     torch.set_num_threads(1)
-    return Resolver.load()
+    return Resolver.load(list(weights) or None)

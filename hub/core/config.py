@@ -149,6 +149,9 @@ class HearthConfig(_Section):
     """A home file (Home Assistant fixture YAML) imported at start."""
     custom_sentences: Path | None = None
     """Home Assistant's `custom_sentences` folder (`<language>/*.yaml` inside): sentences tried first."""
+    intent_weights: list[Path] = Field(default_factory=list)
+    """The Transformer's weight files, read as one (`llm.ensemble`); none: the shipped members. One file reads
+    a sentence in about a third of the time, a little less surely."""
     log_level: str = "WARNING"
     source: Path | None = None
     """The file this configuration was read from (set by load_config)."""
@@ -207,7 +210,11 @@ def load_config(path: Path | None = None) -> HearthConfig:
         value = getattr(config, key)
         if value is not None and not value.is_absolute():
             config = config.model_copy(update={key: path.parent / value})
-    return config
+    weights = [w if w.is_absolute() else path.parent / w for w in config.intent_weights]
+    for k, file in enumerate(weights):
+        if not file.is_file():
+            raise doc.error(("intent_weights", k), f"no weights file {file} (`hearth train --out FILE` makes one)")
+    return config.model_copy(update={"intent_weights": weights})
 
 
 def config_from_document(doc: YamlDocument, data: dict[str, Any]) -> HearthConfig:

@@ -60,3 +60,12 @@ def test_missing_and_binary_files(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(path)
+
+
+def test_intent_weights_are_read_beside_the_file_and_a_missing_one_is_named(tmp_path: Path) -> None:
+    (tmp_path / "mine.safetensors").write_bytes(b"x")
+    config = load_config(write(tmp_path, "intent_weights: [mine.safetensors]\n"))
+    assert config.intent_weights == [tmp_path / "mine.safetensors"]
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, "intent_weights:\n  - mine.safetensors\n  - gone.safetensors\n"))
+    assert f":3: intent_weights[1]: no weights file {tmp_path / 'gone.safetensors'}" in str(err.value)

@@ -200,3 +200,17 @@ async def test_lights_in_several_rooms_and_no_speaker_room(tmp_path: Path, mosqu
         said = resolver.resolve("switch every single light in the house on please", hub.home)
         every = await hub.executor.execute(said[0])
         assert every.ok and len(every.targets) == 9  # "all" said, by either stage: every light
+
+
+async def test_the_transformer_reads_the_weights_the_config_names(tmp_path: Path, mosquitto: Mosquitto) -> None:
+    """`intent_weights: [one file]` reads that member alone (a third of the time); none: the shipped three."""
+    from llm.ensemble import Ensemble
+    from llm.members import DEFAULT_MEMBERS
+
+    config = hub_config(tmp_path, mosquitto.uri).model_copy(update={"intent_weights": [DEFAULT_MEMBERS[0]]})
+    async with Hub(config, HubOptions(home=DEMO_HOME, simulate=True)) as hub:
+        trace = await hub.conversation.handle("make the kitchen lights brighter")
+        assert trace.intents[0]["stage"] == "transformer", trace.to_dict()
+        transformer = (await hub.conversation.resolver()).transformer()  # type: ignore[attr-defined]
+        assert not isinstance(transformer.model, Ensemble)
+        assert transformer.model.intent_temperature == 0.9  # seed 1234's, as its file says
