@@ -204,6 +204,7 @@ async def test_lights_in_several_rooms_and_no_speaker_room(tmp_path: Path, mosqu
 
 async def test_the_transformer_reads_the_weights_the_config_names(tmp_path: Path, mosquitto: Mosquitto) -> None:
     """`intent_weights: [one file]` reads that member alone (a third of the time); none: the shipped three."""
+    from llm.checkpoint import read_weights
     from llm.ensemble import Ensemble
     from llm.members import DEFAULT_MEMBERS
 
@@ -213,4 +214,5 @@ async def test_the_transformer_reads_the_weights_the_config_names(tmp_path: Path
         assert trace.intents[0]["stage"] == "transformer", trace.to_dict()
         transformer = (await hub.conversation.resolver()).transformer()  # type: ignore[attr-defined]
         assert not isinstance(transformer.model, Ensemble)
-        assert transformer.model.intent_temperature == 0.9  # seed 1234's, as its file says
+        info = json.loads(read_weights(DEFAULT_MEMBERS[0])[1]["info"])
+        assert transformer.model.intent_temperature == info["temperature"]  # that file's own calibration
