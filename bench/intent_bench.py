@@ -7,8 +7,9 @@ home with the dev set and on a generated 500-entity home with the HA-style proxy
 
 Prints p50/p95 ms per utterance (one at a time, after a warm-up), the share of utterances each stage
 answered, intent+slots exact where the sentences carry an answer, and the process's peak RSS; then the
-Transformer alone as shipped (its members read as one, `llm.ensemble`) against its first member alone, paired
-sentence by sentence on the same sentences, the figure being the ratio. With
+Transformer alone as shipped (its members read as one, the first alone where it is sure: `llm.ensemble`) against
+every member on every sentence and against its first member alone, paired sentence by sentence on the same
+sentences, the figures being the ratios. With
 --conversation, also the cascade inside a conversation that has context (learned names looked up, dialogue
 acts tried, the tagger's spans read for inheritance), paired sentence by sentence with the cascade alone.
 """
@@ -117,24 +118,28 @@ def with_context(resolver: CascadeResolver, inside: CascadeResolver, home: Home,
 
 
 def members_paired(device: str, precision: str | None, home: Home, sentences: list[str]) -> dict[str, Any]:
-    """The Transformer alone, every shipped member against the first member alone, alternating sentence by
-    sentence so that load from elsewhere hits both alike."""
+    """The Transformer alone as shipped (the first member alone where it is sure, `llm.ensemble.ALONE_AT`) against
+    every member on every sentence and against the first member alone, in turn sentence by sentence so that load
+    from elsewhere hits all three alike."""
     from llm.members import DEFAULT_MEMBERS
 
     every, one = transformer_loader(device, precision)(), transformer_loader(device, precision, DEFAULT_MEMBERS[:1])()
+    always = transformer_loader(device, precision)()
+    always.model.alone_at = None
+    ms: dict[str, list[float]] = {"every": [], "always": [], "one": []}
     for s in sentences[:5]:
-        every.resolve(s, home), one.resolve(s, home)
-    ms_every, ms_one = [], []
+        every.resolve(s, home), always.resolve(s, home), one.resolve(s, home)
     for s in sentences[5:]:
-        t0 = time.perf_counter()
-        one.resolve(s, home)
-        t1 = time.perf_counter()
-        every.resolve(s, home)
-        ms_every.append((time.perf_counter() - t1) * 1000)
-        ms_one.append((t1 - t0) * 1000)
-    ratios = [b / a for a, b in zip(ms_one, ms_every, strict=True)]
-    return {"members": len(DEFAULT_MEMBERS), "n": len(ms_one), "one_p50": p(ms_one, 50), "one_p95": p(ms_one, 95),
-            "every_p50": p(ms_every, 50), "every_p95": p(ms_every, 95), "ratio_p50": p(ratios, 50)}
+        for name, resolver in (("one", one), ("always", always), ("every", every)):
+            t0 = time.perf_counter()
+            resolver.resolve(s, home)
+            ms[name].append((time.perf_counter() - t0) * 1000)
+    figures: dict[str, Any] = {"members": len(DEFAULT_MEMBERS), "n": len(ms["one"])}
+    for name, values in ms.items():
+        figures |= {f"{name}_p50": p(values, 50), f"{name}_p95": p(values, 95)}
+    for name in ("every", "always"):
+        figures[f"{name}_ratio_p50"] = p([b / a for a, b in zip(ms["one"], ms[name], strict=True)], 50)
+    return figures
 
 
 def transformer_loader(device: str, precision: str | None, weights: Any = None) -> Callable[[], Any]:
@@ -190,9 +195,11 @@ def main() -> None:
               f"({context['context_p95']:.2f} p95) against {context['plain_p50']:.2f} ms alone; "
               f"context adds {context['added_p50']:.2f} ms p50 per sentence (paired, n={context['n']})")
     print(f"load (templates + Transformer): {load_s:.1f} s; peak RSS of this process: {rss_mb:.0f} MB")
-    print(f"the Transformer alone, its {members['members']} members read as one against the first alone (paired, "
-          f"n={members['n']}): p50 {members['every_p50']:.2f} vs {members['one_p50']:.2f} ms, p95 "
-          f"{members['every_p95']:.2f} vs {members['one_p95']:.2f} ms; {members['ratio_p50']:.2f}x per sentence (p50)")
+    print(f"the Transformer alone, its {members['members']} members as shipped (the first alone where it is sure) / "
+          f"every member always / the first alone (paired, n={members['n']}): p50 {members['every_p50']:.2f} / "
+          f"{members['always_p50']:.2f} / {members['one_p50']:.2f} ms, p95 {members['every_p95']:.2f} / "
+          f"{members['always_p95']:.2f} / {members['one_p95']:.2f} ms; per sentence (p50) {members['every_ratio_p50']:.2f}x"
+          f" and {members['always_ratio_p50']:.2f}x the first alone")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from hub.core.home import Home
 from hub.core.events import ToolCall
 from hub.core.seams import NOT_UNDERSTOOD, Judgement, Meaning
 from llm.decode import Clause, decode, word_starts
-from llm.ensemble import Tagger, build_ensemble
+from llm.ensemble import Tagger, build_ensemble, read_words
 from llm.entities import HomeNames
 from llm.members import weight_paths
 from llm.slips import mend
@@ -127,9 +127,7 @@ class Resolver:
         enc = self.tokenizer.encode(text)
         if len(enc.ids) <= 2:
             return []
-        ids = torch.tensor([enc.ids], device=self.device)
-        mask = torch.ones_like(ids)
-        intent_p, slot_p = self.model.predict(ids, mask)  # (1, T, Ni), (1, T, Ns)
         words = word_starts(enc.word_ids)
-        firsts = torch.tensor([w[0] for w in words])
-        return decode(text, enc.offsets, words, intent_p[0].float().cpu()[firsts], slot_p[0].float().cpu()[firsts])
+        intent_p, slot_p = read_words(self.model, torch.tensor([enc.ids], device=self.device),
+                                      torch.tensor([w[0] for w in words]))
+        return decode(text, enc.offsets, words, intent_p, slot_p)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import os
@@ -78,6 +79,11 @@ class WhisperOptions:
     """How much the second model's readings weigh against the first's in the pooled posterior (`posteriors`)."""
     doubtful_below: float = 0.5
     """A chosen meaning whose probability (`choose`) is under this asks the second model, budget allowing."""
+    settled_at: float | None = 0.8
+    """Judging the readings stops once the best meaning is at least this probable and the readings not yet
+    judged could not overtake it (`choose`): the choice is the same, its probability then a lower bound. Keep it
+    at least `doubtful_below` and the pipeline's `early_commit_at` so that what they decide is the same too.
+    None: every reading is judged."""
     budget_s: float | None = 1.2
     """Compute time one utterance may take, counted from the start of `transcribe`. The second model is not
     asked once it is spent, nor waited for past it: the best reading so far is used. None: no limit."""
@@ -211,11 +217,15 @@ def posteriors(readings: Sequence[Reading], weights: Sequence[float] = (1.0,)) -
 
 
 def choose(readings: Sequence[Reading], judge: ReadingJudge, weights: Sequence[float] = (1.0,),
-           named: Callable[[str], str] | None = None) -> Choice | None:
+           named: Callable[[str], str] | None = None, settled_at: float | None = None) -> Choice | None:
     """The best joint interpretation of an utterance: the meaning most probable given the audio, P(meaning) =
     the sum, over the readings that mean it, of P(reading | audio) (`posteriors`) times how surely the home
     understands the reading (`judge`). The reading that carries it is that meaning's most probable one. None
     when the home understands none of them.
+
+    Readings are judged most probable first. With `settled_at`, judging stops once the leading meaning is at
+    least that probable and ahead of every other by more than the probability of the readings left (even if
+    they all meant one other thing, it could not win): the same choice, with a lower bound of its probability.
 
     Readings `judge` gives no meaning for are told apart by their words (`normalize_transcript`). `named`
     may offer a reading with the home's names for words that sound like them (`speech.soundalike`); it is
@@ -223,7 +233,10 @@ def choose(readings: Sequence[Reading], judge: ReadingJudge, weights: Sequence[f
     judge = _remembering(judge)
     mass: dict[Hashable, float] = {}
     best: dict[Hashable, tuple[float, Reading, Judgement, str]] = {}
-    for reading, p in zip(readings, posteriors(readings, weights)):
+    weighed = sorted(zip(readings, posteriors(readings, weights)), key=lambda pair: -pair[1])
+    left = sum(p for _, p in weighed)
+    for reading, p in weighed:
+        left -= p
         said = reading.text
         if not normalize_transcript(said):
             continue
@@ -232,13 +245,21 @@ def choose(readings: Sequence[Reading], judge: ReadingJudge, weights: Sequence[f
             continue
         key: Hashable = judgement.meaning or normalize_transcript(text)
         mass[key] = mass.get(key, 0.0) + p * judgement.confidence
-        if key not in best or p > best[key][0]:
+        if key not in best:
             best[key] = (p, replace(reading, text=text), judgement, said)
+        if settled_at is not None and _settled(mass, left, settled_at):
+            break
     if not mass:
         return None
     meant = max(mass, key=mass.__getitem__)
     _, reading, judgement, said = best[meant]
     return Choice(reading, Judgement(min(1.0, mass[meant]), judgement.meaning), said)
+
+
+def _settled(mass: dict[Hashable, float], left: float, sure: float) -> bool:
+    """The leading meaning is at least `sure` and no other could overtake it with `left` more probability."""
+    first, second = heapq.nlargest(2, [*mass.values(), 0.0])
+    return first >= sure and first - second > left
 
 
 def _judged(said: str, judge: ReadingJudge, named: Callable[[str], str] | None) -> tuple[str, Judgement]:
@@ -353,12 +374,13 @@ class WhisperStt:
         if accept is None or not normalize_transcript(top.text):
             return heard
         named = self._named if self.options.sound_alike else None
-        choice = choose(readings, accept, named=named)
+        settled_at = self.options.settled_at
+        choice = choose(readings, accept, named=named, settled_at=settled_at)
         if self._doubtful(choice) and time.perf_counter() < deadline:
             more = self._second_readings(audio, deadline)
             if more:
                 readings = [*readings, *more]
-                choice = choose(readings, accept, (1.0, self.options.second_weight), named)
+                choice = choose(readings, accept, (1.0, self.options.second_weight), named, settled_at)
                 heard = replace(heard, passes=2)
         return _chosen(heard, readings, choice)
 

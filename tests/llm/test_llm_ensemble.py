@@ -5,7 +5,8 @@ import json
 import torch
 
 from llm.checkpoint import build_model, read_weights
-from llm.ensemble import Ensemble, build_ensemble
+from llm.decode import word_starts
+from llm.ensemble import ALONE_AT, Ensemble, build_ensemble, read_words, sureness
 from llm.members import DEFAULT_MEMBERS, SEEDS
 from llm.resolver import Resolver
 from llm.tokenizer import WordPiece
@@ -41,3 +42,34 @@ def test_an_ensemble_reads_the_mean_of_its_members() -> None:
 
 def test_one_file_is_that_model_alone() -> None:
     assert not isinstance(build_ensemble(DEFAULT_MEMBERS[:1]), Ensemble)
+
+
+def _words(text: str) -> tuple[torch.Tensor, torch.Tensor]:
+    enc = WordPiece.load().encode(text)
+    return torch.tensor([enc.ids]), torch.tensor([w[0] for w in word_starts(enc.word_ids)])
+
+
+def test_the_first_member_reads_alone_where_it_is_sure_of_every_word() -> None:
+    ensemble = build_ensemble(DEFAULT_MEMBERS, "fp32")
+    assert isinstance(ensemble, Ensemble) and ensemble.alone_at == ALONE_AT
+    ids, firsts = _words("turn on the kitchen lights")
+    first = read_words(ensemble.members[0], ids, firsts)
+    assert sureness(first) >= ALONE_AT
+    assert all(torch.equal(a, b) for a, b in zip(read_words(ensemble, ids, firsts), first, strict=True))
+    ensemble.alone_at = None  # every member asked: the mean, which differs from the first alone
+    intents, _ = read_words(ensemble, ids, firsts)
+    assert not torch.equal(intents, first[0])
+    assert torch.allclose(intents, ensemble.predict(ids, torch.ones_like(ids))[0][0, firsts], atol=1e-6)
+
+
+def test_where_the_first_member_is_unsure_every_member_is_asked() -> None:
+    ensemble = build_ensemble(DEFAULT_MEMBERS, "fp32")
+    assert isinstance(ensemble, Ensemble)
+    ids, firsts = _words("crank up the lights in the kitchen")
+    first = read_words(ensemble.members[0], ids, firsts)
+    assert sureness(first) < ALONE_AT
+    intents, slots = read_words(ensemble, ids, firsts)
+    mean = ensemble.predict(ids, torch.ones_like(ids))
+    assert torch.allclose(intents, mean[0][0, firsts], atol=1e-6)
+    assert torch.allclose(slots, mean[1][0, firsts], atol=1e-6)
+    assert not torch.allclose(intents, first[0], atol=1e-3)

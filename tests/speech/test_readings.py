@@ -82,11 +82,26 @@ SURE = Judgement(1.0)
 
 
 def test_each_reading_is_asked_about_once(home_stt: WhisperStt, joe: Speak) -> None:
+    home_stt.options = replace(home_stt.options, settled_at=None)  # every reading judged
     accept = Counting(lambda reading: SURE)
     transcript = home_stt.transcribe(joe("Turn off the kitchen lights."), accept)
     assert transcript.normalized == "turn off the kitchen lights" and transcript.first_best is None
     assert sorted(accept.asked) == sorted({transcript.text, *transcript.alternatives})  # each reading, once
     assert transcript.judgement is not None and transcript.judgement.confidence > 0.5 and transcript.passes == 1
+
+
+def test_judging_stops_once_the_choice_is_settled(home_stt: WhisperStt, joe: Speak) -> None:
+    audio = joe("Turn off the kitchen lights.")
+    readings = home_stt.n_best(audio)  # most probable first; here all one meaning ("Turn off the kitchen lights,")
+    pooled = np.cumsum(posteriors(readings))
+    needed = next((k + 1 for k, p in enumerate(pooled) if p >= 0.8 and p > 1 - p), len(readings))
+    if needed == len(readings) or len({normalize_transcript(r.text) for r in readings}) > 1:
+        pytest.fail(f"whisper's readings no longer show this (one wording, settled before the last): {readings}")
+    accept = Counting(lambda reading: SURE)
+    transcript = home_stt.transcribe(audio, accept)
+    assert accept.asked == [r.text for r in readings[:needed]]  # the rest could not change the choice
+    assert transcript.text == readings[0].text and transcript.judgement is not None
+    assert transcript.judgement.confidence == pytest.approx(pooled[needed - 1], abs=1e-6)
 
 
 def test_when_nothing_is_understood_the_first_reading_stands(home_stt: WhisperStt, flite: Speak) -> None:
@@ -247,6 +262,29 @@ def test_readings_not_understood_have_no_say() -> None:
     assert choice.judgement.confidence < 0.01  # understood, but improbable given the audio
     assert choose(readings[:2], accept) is None
     assert accept.asked.count("Awesome, thank you.") == 2 and "" not in accept.asked  # once per text, per choice
+
+
+def test_a_settled_choice_is_the_choice_every_reading_would_make() -> None:
+    rng = np.random.default_rng(7)
+    stopped_early = 0
+    for _ in range(400):
+        texts = [f"reading {i}" for i in range(5)]
+        meanings = {t: (("HassTurnOn", str(rng.integers(3))),) for t in texts}
+        sure = {t: float(rng.choice([0.0, rng.uniform(0.3, 1.0), 1.0])) for t in texts}
+        readings = _readings(*((t, float(-rng.exponential(4.0))) for t in texts))
+
+        def judged(text: str) -> Judgement:
+            return Judgement(sure[text], meanings[text]) if sure[text] else NOT_UNDERSTOOD
+        every, settled = Counting(judged), Counting(judged)
+        full, early = choose(readings, every), choose(readings, settled, settled_at=0.8)
+        assert (full is None) == (early is None)
+        if full is None or early is None:
+            continue
+        assert early.reading == full.reading and early.judgement.meaning == full.judgement.meaning
+        assert early.judgement.confidence <= full.judgement.confidence + 1e-9
+        assert (early.judgement.confidence >= 0.8) == (full.judgement.confidence >= 0.8)
+        stopped_early += len(settled.asked) < len(every.asked)
+    assert stopped_early > 40  # the stop is taken, not only harmless
 
 
 def test_readings_that_mean_the_same_vote_together(resolver: Resolver, home: Home) -> None:
