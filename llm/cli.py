@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 from hub.core.errors import HearthError
 from llm.members import weight_paths
 
-DEFAULT_THRESHOLD = 0.75
+DEFAULT_THRESHOLD = 0.7
 """As `llm.resolver.DEFAULT_THRESHOLD` (not imported here: that would load torch to build the parser)."""
 STAGES = ("cascade", "templates", "transformer")
 

@@ -27,7 +27,7 @@ from llm.tokenizer import WordPiece
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.75
+DEFAULT_THRESHOLD = 0.7
 """Mean probability of a clause's intent (the members' average) below which the clause is dropped (no guessing);
 chosen on the dev sets by right answers minus twice the wrong actions (`llm/weights/README.md`)."""
 _PAUSE = re.compile(r"(?<!\d),|,(?!\d)")

@@ -354,17 +354,17 @@ async def test_the_assistant_called_by_name_asks_and_is_answered(lamps_hub: Hub)
 
 
 async def test_a_reading_below_the_gate_is_asked_about_not_carried_out(hub: Hub) -> None:
-    """"floor lamp maybe" is read below the gate, as the Floor Lamp on: Hearth asks rather than acts,
+    """"floor lamp i suppose" is read below the gate, as the Floor Lamp on: Hearth asks rather than acts,
     "no" leaves it, "yes" from the same conversation does it, and someone else's yes does nothing."""
     cid = hub.conversation.begin(None, "text")
     assert (await say(hub, "turn off the floor lamp", cid)).ok  # not repeated on the lamp said next: it says "on"
     before = state(hub, "light.living_room_lamp")
     assert before == "off"
-    asked = await say(hub, "floor lamp maybe", cid)
+    asked = await say(hub, "floor lamp i suppose", cid)
     assert asked.response == "Did you mean: turn on Floor Lamp? Say yes or no.", asked.to_dict()
     assert asked.context["below_gate"]["intent"] == "HassTurnOn" and state(hub, "light.living_room_lamp") == before
     assert (await say(hub, "no", cid)).response == "OK, I won't." and state(hub, "light.living_room_lamp") == before
-    await say(hub, "floor lamp maybe", cid)
+    await say(hub, "floor lamp i suppose", cid)
     other = await say(hub, "yes", hub.conversation.begin(None, "text"))
     assert not other.ok and state(hub, "light.living_room_lamp") == before
     done = await say(hub, "yes", cid)

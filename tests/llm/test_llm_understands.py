@@ -64,7 +64,7 @@ def test_how_surely_a_reading_is_understood_is_graded(resolver: Resolver, demo_h
     gate, resolver.threshold = resolver.threshold, 0.5  # below the gate a shaky reading is not understood at all
     try:
         sure = resolver.understands("switch off the desk lamp", demo_home)
-        shaky = resolver.understands("switch all of the desk lamp", demo_home)  # whisper's slip: off -> all of
+        shaky = resolver.understands("switch of the desk lamp", demo_home)  # whisper's slip: off -> of
     finally:
         resolver.threshold = gate
     assert 0.0 < shaky.confidence < sure.confidence <= 1.0
