@@ -34,7 +34,7 @@ class Tagger(Protocol):
 
 
 class Ensemble(torch.nn.Module):
-    """Members' `predict` averaged: intent tags and slot tags alike."""
+    """Members' `predict` averaged, intent tags and slot tags alike; `read_words` asks the first member first."""
 
     def __init__(self, members: Sequence[IntentTagger], alone_at: float | None = ALONE_AT) -> None:
         super().__init__()
@@ -54,10 +54,11 @@ class Ensemble(torch.nn.Module):
     def read_words(self, input_ids: torch.Tensor, firsts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """`read_words` for an ensemble: the first member alone when it is sure of every word (`alone_at`),
         else the members' mean."""
-        first = _at(self.members[0].predict(input_ids, torch.ones_like(input_ids)), firsts)
+        mask = torch.ones_like(input_ids)
+        first = _at(self.members[0].predict(input_ids, mask), firsts)
         if self.alone_at is not None and sureness(first) >= self.alone_at:
             return first
-        rest = [_at(m.predict(input_ids, torch.ones_like(input_ids)), firsts) for m in self.members[1:]]
+        rest = [_at(m.predict(input_ids, mask), firsts) for m in self.members[1:]]
         intents, slots = zip(first, *rest, strict=True)
         return torch.stack(intents).mean(0), torch.stack(slots).mean(0)
 
