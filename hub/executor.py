@@ -21,6 +21,7 @@ from hub.core.errors import AmbiguousTarget, ExecutionError, HearthError, Missin
 from hub.core.events import MqttMessage, Outcome, ToolCall
 from hub.core.intents import ANSWERS, TARGET_SLOTS, IntentSpec, Risk, by_name
 from hub.core.seams import Handler
+from hub.core.states import canonical_state, in_state
 from hub.core.grounding import sounds_like
 from hub.core.responses import capitalized, confirm_question, join_names, meant, number, state_phrase, turned
 from hub.core.targets import (
@@ -457,12 +458,13 @@ class Executor:
         targets = self._targets(call, domains)
         entities = targets.entities
         wanted = _text(call.slots.get("state"))
-        if wanted is None:
+        holds = {e.id: in_state(e, wanted) for e in entities} if wanted else {}
+        if wanted is None or None in holds.values():  # no yes or no of a state the device cannot be in
             parts = [f"{e.name} is {state_phrase(e)}" for e in entities]
             response = join_names(parts) if len(parts) <= 4 else f"{len(parts)} devices: " + ", ".join(parts)
         else:
-            key = wanted.lower()
-            matching = [e for e in entities if state_phrase(e).lower() == key or e.state == key]
+            key = canonical_state(wanted, entities[0].domain if entities else None)
+            matching = [e for e in entities if holds[e.id]]
             if len(entities) == 1:
                 response = f"{'Yes' if matching else 'No'}, {entities[0].name} is {state_phrase(entities[0])}"
             elif matching:

@@ -18,7 +18,8 @@ from hub.core.errors import ExecutionError
 from hub.core.events import Outcome, ToolCall
 from hub.core.intents import TARGET_SLOTS, IntentSpec, Risk
 from hub.executor import DeviceIntent, Executor, Handler, sends
-from hub.core.responses import join_names, number, state_phrase
+from hub.core.responses import join_names, number
+from hub.core.states import in_state
 from hub.core.targets import find_area, kind_of_state
 
 Speak = Callable[[str], Awaitable[None]]
@@ -156,7 +157,7 @@ class _State:
             return await self.executor.get_state(call, confirmed)
         domains = tuple(sorted({e.domain for e in self.executor.backend.home.entities}))
         entities = self.executor.targets(kind_of_state(call), domains).entities
-        matching = [e for e in entities if e.state == wanted or state_phrase(e).lower() == wanted]
+        matching = [e for e in entities if in_state(e, wanted)]
         names = join_names([e.name for e in matching]) if matching else ""
         said = {
             "how_many": str(len(matching)),

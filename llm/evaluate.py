@@ -35,6 +35,9 @@ Sentences go through the cascade Hearth runs (HA's templates, then the Transform
 Per set, and pooled per group, it prints:
 - intent: the intent names match, in order;
 - exact: intents and slots all match;
+- done: what an end-state benchmark of homes checks - the calls come to what the meant ones come to, however
+  the targets were named: the same devices changed to the same values, the same devices asked about (a question
+  is judged by its devices, not by the state it asks whether they are in), nothing for chatter;
 - wrong action: some resolved call would change a device (or a timer, list, file...) differently from what
   was meant - compared by effect (which entities, which values), so two spellings of the same target agree.
   "Not understood" (no call, or a call that cannot be carried out) is not a wrong action;
@@ -155,6 +158,8 @@ class Answer:
     wrong: bool
     """A call that would change something other than, or otherwise than, what was meant."""
     ms: float
+    done: bool = False
+    """The calls come to what was meant (`done_as_meant`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +175,8 @@ class Score:
     """Share resolved to no call at all."""
     p50_ms: float
     errors: tuple[Answer, ...]
+    done: float = 0.0
+    """Share whose calls come to what was meant: the home's end state, or the question's devices (`done_as_meant`)."""
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -215,6 +222,36 @@ def _clean_area_effect(slots: dict[str, Any], home: Home) -> tuple[Any, ...] | N
     return ("HassVacuumCleanArea", tuple(sorted(e.id for e in vacuums.entities)), area.id)
 
 
+_SAYS_ONLY = frozenset({"HassNevermind", "HearthConfirm", "HearthDeny", "HassRespond"})
+"""Intents that neither change nor look up anything (no question is open while a set is scored)."""
+
+
+def outcome(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | None:
+    """What a call comes to, for the end-state share: its effect (`effect`); for a question, the entities it asks
+    about (however they were named, whatever state it asks whether they are in) or, asking about no device, the
+    intent and its slots; for a call the executor asks about or refuses, the call as said; None for a "never mind"."""
+    if intent in _SAYS_ONLY:
+        return None
+    if intent not in QUERIES:
+        return effect(intent, slots, home) or ("asks", intent, json.dumps(slots, sort_keys=True))
+    targets = {k: v for k, v in slots.items() if k in _TARGET_SLOTS}
+    if targets:
+        try:
+            found = match_targets(home, query_for(targets, tuple({e.domain for e in home.entities})))
+            return ("asks about", intent, tuple(sorted(e.id for e in found.entities)))
+        except (HearthError, ValueError):
+            pass
+    return ("asks", intent, json.dumps({k: v for k, v in slots.items() if k != "state"}, sort_keys=True))
+
+
+def done_as_meant(got: list[dict[str, Any]], want: list[dict[str, Any]], home: Home) -> bool:
+    """The end state a benchmark of homes checks: the calls come to what the meant ones come to (`outcome`), as a
+    set, however the targets were named; nothing at all for chatter, and nothing missing or added."""
+    done = {outcome(g["intent"], g["slots"], home) for g in got} - {None}
+    meant = {outcome(w["intent"], w["slots"], home) for w in want} - {None}
+    return done == meant
+
+
 def wrong_action(got: list[dict[str, Any]], want: list[dict[str, Any]], home: Home) -> bool:
     meant = {effect(w["intent"], w["slots"], home) for w in want}
     done = [effect(g["intent"], g["slots"], home) for g in got]
@@ -227,7 +264,8 @@ def answer(resolve: Callable[[str, Home], tuple[list[ToolCall], str | None]], ca
     calls, stage = resolve(case["text"], home)
     ms = (time.perf_counter() - t0) * 1000
     got = [{"intent": c.intent, "slots": c.slots} for c in calls]
-    return Answer(case["text"], case["intents"], got, stage, wrong_action(got, case["intents"], home), ms)
+    want = case["intents"]
+    return Answer(case["text"], want, got, stage, wrong_action(got, want, home), ms, done_as_meant(got, want, home))
 
 
 def judge(answers: list[Answer]) -> Score:
@@ -240,7 +278,9 @@ def judge(answers: list[Answer]) -> Score:
     wrong = sum(a.wrong for a in answers)
     silent = sum(not a.got for a in answers)
     errors = tuple(a for a in answers if a.got != a.want)
-    return Score(n, exact / n, intent / n, wrong / n, silent / n, statistics.median(a.ms for a in answers), errors)
+    done = sum(a.done for a in answers)
+    return Score(n, exact / n, intent / n, wrong / n, silent / n, statistics.median(a.ms for a in answers), errors,
+                 done / n)
 
 
 def score(resolver: Resolver, cases: list[dict[str, Any]], home: Home) -> Score:
@@ -275,7 +315,7 @@ def cascade_for(stages: str, weights: Path | None, mode: str, gate: float, devic
 
 
 def row(label: str, result: Score, indent: str = "") -> str:
-    return (f"{indent + label:<24} {result.n:>4} {result.intent:>7.1%} {result.exact:>7.1%} "
+    return (f"{indent + label:<24} {result.n:>4} {result.intent:>7.1%} {result.exact:>7.1%} {result.done:>7.1%} "
             f"{result.wrong_action:>7.1%} {result.not_understood:>7.1%} {result.p50_ms:>6.2f}ms")
 
 
@@ -294,7 +334,7 @@ def report_set(prefix: str, name: str, answers: list[Answer], errors: bool) -> N
 
 def report(prefix: str, resolver: Staged, groups: dict[str, list[tuple[Path, Path]]], errors: bool) -> None:
     """Per group: each set with its stages, then (for several sets) the group pooled."""
-    print(f"{prefix}  {'set':<24} {'n':>4} {'intent':>7} {'exact':>7} {'wrong':>7} {'silent':>7} {'p50':>8}")
+    print(f"{prefix}  {'set':<24} {'n':>4} {'intent':>7} {'exact':>7} {'done':>7} {'wrong':>7} {'silent':>7} {'p50':>8}")
     for group, sets in groups.items():
         print(f"{prefix}  -- {group}")
         pooled: list[Answer] = []

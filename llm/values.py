@@ -14,6 +14,7 @@ from typing import Any
 
 from hub.core.days import RECURRING, parse_day
 from hub.core.home import normalize_name
+from hub.core.states import canonical_state
 from devices.colors import COLORS
 from llm.decode import Span
 from llm.freetext import bare, search
@@ -71,8 +72,6 @@ _STATE_WORDS = frozenset({"on", "off", "open", "opened", "closed", "close", "shu
                           "unlock"})
 
 
-_STATES = {"shut": "closed", "opened": "open", "close": "closed", "lock": "locked", "unlock": "unlocked"}
-"""State words as asked ("is the door shut", or whisper's "is the front door unlock") -> the state they ask about."""
 _YES_NO_STATE = re.compile(r"^(?:is|are)\b.*?\b(on|off|open|opened|closed|shut|locked|unlocked)"
                            r"(?:\s+(?:right now|now|at the moment|at all|or not))?\W*$")
 
@@ -190,7 +189,7 @@ def value_slots(intent: str, spans: dict[str, list[str]], clause_text: str, utte
         state = normalize_name(s)
         if state not in _STATE_WORDS and state.split() and state.split()[-1] in _STATE_WORDS:
             state = state.split()[-1]  # "switched on", "all the way open": the state word
-        out["state"] = _STATES.get(state, state)
+        out["state"] = canonical_state(state)  # "is the door shut", whisper's "unlock", "bolted": the state asked
     elif intent in ("HassMediaSearchAndPlay",):
         if (q := first(spans, "search_query")) is not None:
             out["search_query"] = search(q)

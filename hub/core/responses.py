@@ -77,7 +77,14 @@ def state_phrase(entity: Entity) -> str:
         return f"{value} {unit}".strip() if unit else value
     if entity.domain == "binary_sensor" and entity.device_class in ("door", "window", "garage_door", "opening"):
         return "open" if entity.state == "on" else "closed"
+    if entity.domain == "climate" and entity.state in _CLIMATE_MODES:
+        return _CLIMATE_MODES[entity.state]
     return entity.state.replace("_", " ")
+
+
+_CLIMATE_MODES = {"heat": "heating", "cool": "cooling", "heat_cool": "heating and cooling", "auto": "on auto",
+                  "dry": "drying", "fan_only": "on fan only"}
+"""A thermostat's mode as said of it ("Thermostat is heating", not "is heat")."""
 
 
 def confirm_question(service: str, phrase: str) -> str:

@@ -149,6 +149,21 @@ async def test_reads_answer_from_live_state(hub: Hub) -> None:
         "Yes, Back Door is open"
 
 
+async def test_a_state_asked_is_read_by_what_it_means_for_the_device(hub: Hub) -> None:
+    """"Is the front door bolted" asks whether the lock is locked, "is the thermostat on" whether it heats or cools
+    at all; asked whether a lock is "on", Hearth says what it is rather than "No"."""
+    ex = hub.executor
+
+    async def said(slots: dict[str, str]) -> str:
+        return (await ex.execute(ToolCall("HassGetState", slots))).response
+
+    assert await said({"name": "Front Door", "state": "bolted"}) == "Yes, Front Door is locked"
+    assert await said({"name": "Side Door", "state": "locked up"}) == "Yes, Side Door is locked"
+    assert await said({"name": "Thermostat", "state": "on"}) == "Yes, Thermostat is heating"
+    assert await said({"name": "Front Door", "state": "on"}) == "Front Door is locked"
+    assert await said({"name": "Garage Door", "state": "up"}) == "No, Garage Door is closed"
+
+
 async def test_media_controls(hub: Hub) -> None:
     ex, speaker = hub.executor, "media_player.living_room_speaker"
     assert (await ex.execute(ToolCall("HassMediaPause", {}))).response == "Nothing is playing"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from hub.core.home import Home
-from llm.evaluate import DEV_SET, load_cases, score, wrong_action
+from llm.evaluate import DEV_SET, done_as_meant, load_cases, score, wrong_action
 from llm.resolver import Resolver
 
 TEST_SET = DEV_SET.with_name("intent_test.jsonl")
@@ -81,3 +81,32 @@ def test_everything_off_in_a_place_is_an_action_the_lights_alone_are_not(demo_ho
     assert wrong_action(floor, lights, demo_home)
     assert not wrong_action([{"intent": "HassTurnOff", "slots": {}, "every": True}], floor, demo_home)
     assert not wrong_action([{"intent": "HassTurnOff", "slots": {}}], floor, demo_home)
+
+
+def test_done_as_meant_compares_end_states_not_spellings(demo_home: Home) -> None:
+    """The Desk Lamp is the office's one light: "the office lights on" and "the desk lamp on" leave the home alike;
+    the office's switches too, a clause left out, or another value do not."""
+    lamp = [{"intent": "HassTurnOn", "slots": {"name": "Desk Lamp"}}]
+    assert done_as_meant([{"intent": "HassTurnOn", "slots": {"area": "office", "domain": "light"}}], lamp, demo_home)
+    assert not done_as_meant([{"intent": "HassTurnOn", "slots": {"area": "Office"}}], lamp, demo_home)
+    both = [*lamp, {"intent": "HassTurnOn", "slots": {"name": "Coffee Maker"}}]
+    assert not done_as_meant(lamp, both, demo_home)
+    assert done_as_meant(both[::-1], both, demo_home)
+    dim = [{"intent": "HassLightSet", "slots": {"name": "Desk Lamp", "brightness": 20}}]
+    assert not done_as_meant([{"intent": "HassLightSet", "slots": {"name": "Desk Lamp", "brightness": 30}}], dim,
+                             demo_home)
+    assert not done_as_meant([{"intent": "HassLightSet", "slots": {"name": "Desk Lamp"}}], dim, demo_home)
+    assert not done_as_meant([], lamp, demo_home)
+
+
+def test_done_as_meant_judges_a_question_by_its_devices_and_chatter_by_nothing_done(demo_home: Home) -> None:
+    """"is the front door locked" asked with or without the state, by the lock's name or its room's one lock, is the
+    same question; the garage's lock is another. Chatter is done when nothing is, "never mind" included."""
+    want = [{"intent": "HassGetState", "slots": {"name": "Front Door", "state": "locked"}}]
+    assert done_as_meant([{"intent": "HassGetState", "slots": {"name": "front door"}}], want, demo_home)
+    assert done_as_meant([{"intent": "HassGetState", "slots": {"area": "Hallway", "domain": "lock"}}], want, demo_home)
+    assert not done_as_meant([{"intent": "HassGetState", "slots": {"name": "Side Door"}}], want, demo_home)
+    assert done_as_meant([], [], demo_home)
+    assert done_as_meant([{"intent": "HassNevermind", "slots": {}}], [], demo_home)
+    assert not done_as_meant([{"intent": "HassTurnOn", "slots": {"name": "Desk Lamp"}}], [], demo_home)
+    assert not done_as_meant([{"intent": "HassGetWeather", "slots": {}}], [], demo_home)
