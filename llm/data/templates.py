@@ -284,6 +284,11 @@ TEMPLATES: dict[str, list[str]] = {
         "<can> (set|change|adjust) <the> {name_climate} <pls>",
         "<can> (set|change|adjust) <the> (temperature|heating|thermostat) [<in> {area}] <pls>",
         "<can> (set|put|turn) (it|them) to {temp} degrees",
+        # no temperature said, only the way: a degree that way (`llm.values._WARMER`, the executor)
+        "<can> (turn|put|bump|crank|knock|nudge) <the> (heat|heating|thermostat|temperature|temp|{name_climate}) (up|down) [(a bit|a little|a notch|a degree|slightly)] [<in> {area}] <pls>",
+        "<can> (turn|bump|crank|knock|nudge) (up|down) <the> (heat|heating|thermostat|temperature|{name_climate}) [<in> {area}] <pls>",
+        "<can> make it [(a bit|a little|a touch|slightly)] (warmer|cooler) [(in here|<in> {area})] <pls>",
+        "<can> (raise|lower|increase|decrease|reduce) <the> (temperature|heat|heating|thermostat) [<in> {area}] [(a bit|a little|a degree|slightly)] <pls>",
     ],
     "HassClimateGetTemperature": [
         "<whats> <the> (temperature|temp) [(inside|in the house|at home|indoors)]",
@@ -537,6 +542,9 @@ TEMPLATES: dict[str, list[str]] = {
         "(i need|we need) {item} (add it|put it) on the {named_list} <list>",
         "add {item} on <the> {named_list} <list>",
         "(can you|please) (note|add) {item} (on|in|to) my {named_list} <list>",
+        # several things said: one item each, as HA adds them (`llm.slots`)
+        "<can> add {item} and {item} to <the> {named_list} <list> <pls>",
+        "(put|write|add) {item}, {item} and {item} on <the> {named_list} <list>",
     ],
     "HassListRemoveItem": [
         "<can> (remove|delete|take|drop) {item} (from|off) <the> {list} <list> <pls>",
@@ -563,6 +571,10 @@ TEMPLATES: dict[str, list[str]] = {
         "(we're|we are) (out of|low on|almost out of|running low on|nearly out of) {item}",
         "add {item} to the shopping",
         "(remind me to buy|i have to buy) {item} (on|add to) the shopping list",
+        # several things said: one item each
+        "<can> (add|put) {item} and {item} (to|on) <the> shopping list <pls>",
+        "(add|put|write) {item}, {item} and {item} (to|on) <the> shopping list",
+        "(we need|we're out of|we've run out of) {item} and {item} <pls>",
     ],
     "HearthListQuery": [
         "<whats> on <the> {list} <list> <pls>",
