@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from hub.core.home import Home
-from llm.evaluate import DEV_SET, done_as_meant, load_cases, score, wrong_action
+from llm.evaluate import (DEV_SET, GROUPS, POOLS, UNSEEN, chosen_groups, done_as_meant, load_cases, parse_args, score,
+                          wrong_action)
 from llm.resolver import Resolver
 
 TEST_SET = DEV_SET.with_name("intent_test.jsonl")
@@ -110,3 +111,14 @@ def test_done_as_meant_judges_a_question_by_its_devices_and_chatter_by_nothing_d
     assert done_as_meant([{"intent": "HassNevermind", "slots": {}}], [], demo_home)
     assert not done_as_meant([{"intent": "HassTurnOn", "slots": {"name": "Desk Lamp"}}], [], demo_home)
     assert not done_as_meant([{"intent": "HassGetWeather", "slots": {}}], [], demo_home)
+
+
+def test_the_unseen_pool_is_asked_for_by_name_and_not_scored_twice_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--groups unseen` scores every never-read group's sets once, pooled; the default (every group) does not add it."""
+    monkeypatch.setattr("sys.argv", ["evaluate", "--groups", "unseen"])
+    pooled = chosen_groups(parse_args())["unseen"]
+    monkeypatch.setattr("sys.argv", ["evaluate"])
+    default = chosen_groups(parse_args())
+    assert pooled == list(POOLS["unseen"]) == [pair for group in UNSEEN for pair in GROUPS[group]]
+    assert "unseen" not in default and len(pooled) == 17
+    assert not {"heldout11", "heldout12", "heldout13", "team"} & set(UNSEEN)
