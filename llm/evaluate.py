@@ -241,13 +241,19 @@ def outcome(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] |
     if intent not in QUERIES:
         return effect(intent, slots, home) or ("asks", intent, json.dumps(slots, sort_keys=True))
     targets = {k: v for k, v in slots.items() if k in _TARGET_SLOTS}
-    if targets:
-        try:
-            found = match_targets(home, query_for(targets, tuple({e.domain for e in home.entities})))
-            return ("asks about", intent, tuple(sorted(e.id for e in found.entities)))
-        except (HearthError, ValueError):
-            pass
+    asked = _asked_about(targets, home) if targets else None
+    if asked is not None:
+        return ("asks about", intent, asked)
     return ("asks", intent, json.dumps({k: v for k, v in slots.items() if k != "state"}, sort_keys=True))
+
+
+def _asked_about(targets: dict[str, Any], home: Home) -> tuple[str, ...] | None:
+    """The entity ids a question's target slots name in `home`; None when they name none, or several ambiguously."""
+    try:
+        found = match_targets(home, query_for(targets, tuple({e.domain for e in home.entities})))
+    except (HearthError, ValueError):
+        return None
+    return tuple(sorted(e.id for e in found.entities))
 
 
 def done_as_meant(got: list[dict[str, Any]], want: list[dict[str, Any]], home: Home) -> bool:
