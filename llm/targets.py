@@ -142,6 +142,8 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
             base.pop("domain", None)
     if not (entity_names or areas or domain or "floor" in base) and intent == "HassGetState":
         entity_names += spot_names(clause_text, names, tuple({e.domain for e in names.home.entities}))  # "the washing"
+        if not entity_names and _CLIMATE_SAID.search(clause_text):
+            base["domain"] = "climate"  # "is the heating on": the heating, not everything that is on
     if intent == "HassGetState" and _HUMIDITY.search(clause_text):
         # "what is the humidity in the living room place": the sensor of the room said or of the device named
         places = areas or [a.name for n in entity_names if (a := _area_of(n, names)) is not None]
@@ -184,6 +186,8 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
 
 
 _LIGHT_INTENTS = ("HassLightSet", "HearthBrightnessStep")
+_CLIMATE_SAID = re.compile(r"(?i)\b(?:%s)\b" % "|".join(w for w, (d, _) in KIND_WORDS.items() if d == "climate"))
+"""A word of the heating said where the tagger tagged no device ("is the heating still on")."""
 
 
 def _meant_domains(intent: str, spans: dict[str, list[str]], clause_text: str) -> tuple[str, ...] | None:

@@ -440,3 +440,10 @@ def test_several_items_said_are_added_one_a_call(resolver: Resolver, demo_home: 
     this sentence first and add "eggs and bread" as one item, as Home Assistant does."""
     calls = _calls(resolver, "put eggs and bread on the shopping list", demo_home)
     assert calls == [("HassShoppingListAddItem", {"item": "eggs"}), ("HassShoppingListAddItem", {"item": "bread"})]
+
+
+def test_a_state_asked_of_the_heating_asks_the_thermostats(resolver: Resolver, demo_home: Home) -> None:
+    """No device tagged and a word of the heating said: the climate devices are asked about, not everything on."""
+    assert _calls(resolver, "is the heating still on", demo_home) == [
+        ("HassGetState", {"state": "on", "domain": "climate"})]
+    assert _calls(resolver, "are the lights on", demo_home)[0][1].get("domain") == "light"
