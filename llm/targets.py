@@ -186,7 +186,8 @@ def targets_of(intent: str, spans: dict[str, list[str]], names: HomeNames, claus
 
 
 _LIGHT_INTENTS = ("HassLightSet", "HearthBrightnessStep")
-_CLIMATE_SAID = re.compile(r"(?i)\b(?:%s)\b" % "|".join(w for w, (d, _) in KIND_WORDS.items() if d == "climate"))
+_CLIMATE_SAID = re.compile(r"(?i)\b(?:" + "|".join(re.escape(w) for w, (d, _) in KIND_WORDS.items() if d == "climate")
+                           + r")\b")
 """A word of the heating said where the tagger tagged no device ("is the heating still on")."""
 
 
