@@ -11,7 +11,7 @@ acoustic condition and per voice with the share of commands that needed a second
 Command sets live in bench/sets/voice/. Test speech is synthesised here: by default piper (joe) and Debian
 flite take turns and every command is heard clean and with white noise at 10 dB SNR, as the sets were first
 measured; `--voices joe-fast,kal,rms --conditions "clean,pink+reverb 10 dB,babble 5 dB"` uses the other
-tuning voices and noises of `bench/sounds.py`. The reply callback is, in order: --handler (an async text ->
+tuning voices and noises of `speech/sounds.py`. The reply callback is, in order: --handler (an async text ->
 TextReply|str), else the intent resolver (llm.resolver) over the demo home when it imports and its weights
 load, else a fixed reply of typical length. Accuracy compares the spoken command with the typed one: intents
 from the resolver when present (resolver(transcript) == resolver(text)), transcripts otherwise.
@@ -44,7 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import sounds
+from speech import sounds
 from speech.audio import resample
 from speech.pipeline import HandleText, PipelineOptions, TextReply, VoicePipeline
 from hub.core.seams import ReadingJudge
@@ -85,7 +85,7 @@ REPLIES = load_set("replies")
 
 class Voices:
     """Test speech as 16 kHz float32 without lead-in: 'joe' is piper without sampling noise and 'flite' flite's
-    default voice (as the sets were first measured); any of `bench.sounds.TUNING_VOICES` works too.
+    default voice (as the sets were first measured); any of `speech.sounds.TUNING_VOICES` works too.
 
     The voices speak in a child process, so their models (up to four piper voices) do not count in the resident
     memory measured here, which is the hub's: whisper, piper for replies, the wake word and the resolver."""
@@ -206,7 +206,7 @@ Condition = Callable[[np.ndarray, int], np.ndarray]
 
 def make_conditions(names: list[str], voices: Voices) -> dict[str, Condition]:
     """Each condition by name: "clean" and "noisy_10db" (white noise, as the sets were first measured), or one of
-    `bench.sounds.conditions` (pink + reverb, babble...), seeded by the command's index."""
+    `speech.sounds.conditions` (pink + reverb, babble...), seeded by the command's index."""
     known: dict[str, Condition] = {"clean": lambda x, i: x, "noisy_10db": lambda x, i: with_noise(x, 10, seed=i)}
     needs_babble = any(n.startswith("babble") for n in names)  # its voices cost a model load and memory
     babble = [voices.speak(reply, v) for v in ("kal", "rms", "joe-slow") for reply in REPLIES] if needs_babble else []

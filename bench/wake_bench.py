@@ -1,12 +1,15 @@
 """Wake word: false wakes per hour on an hour of wake-word-free sound, and detections across voices and noise,
 at every probability cutoff, from one pass of the model over each recording.
 
-    .venv/bin/python bench/wake_bench.py [--word hey_jarvis] [--minutes 60] [--seed 7]
+    .venv/bin/python bench/wake_bench.py [--word hey_jarvis[,hey_jarvis_hearth]] [--minutes 60] [--seed 7]
+                                         [--voices held-out]
 
 The background (no wake word in it) is generated here, seeded, from `bench/sets/wake_negatives.txt` spoken
-by the tuning voices (`bench.sounds.TUNING_VOICES`): household dialogue over pink noise, babble of four
+by the tuning voices (`speech.sounds.TUNING_VOICES`): household dialogue over pink noise, babble of four
 talkers over brown noise, a TV (dialogue over music), and music alone over white noise. Detections: the wake
 word followed by a command, in each tuning voice, clean, white 10 dB, pink + reverb 10 dB and babble 5 dB.
+`--voices held-out` speaks both in `speech.sounds.HELD_OUT_VOICES` instead, which no training run hears (or
+name the voices, comma-separated). Several `--word`s of the same phrase are scored on the same audio.
 A false wake is a rise above the cutoff at least `REFRACTORY_S` after the previous one (the pipeline listens
 for a command after a wake, so closer rises would not wake it twice).
 """
@@ -22,14 +25,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import sounds
-from speech.wake import probabilities
+from speech import sounds
+from speech.wake import WAKE_PHRASES, probabilities
 
 SETS = Path(__file__).resolve().parent / "sets"
-CUTOFFS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
+CUTOFFS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998)
 REFRACTORY_S = 3.0
 MAX_FALSE_PER_HOUR = 0.5
-PHRASES = {"hey_jarvis": "Hey Jarvis", "okay_nabu": "Okay Nabu", "hey_mycroft": "Hey Mycroft", "alexa": "Alexa"}
+PHRASES = WAKE_PHRASES
 
 
 def _lines(name: str) -> tuple[str, ...]:
@@ -42,9 +45,10 @@ COMMANDS = _lines("wake_commands.txt")
 """Said after the wake word in every detection clip."""
 
 
-def negatives(minutes: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def negatives(minutes: float, rng: np.random.Generator,
+              voices: tuple[str, ...] = sounds.TUNING_VOICES) -> dict[str, np.ndarray]:
     lines = _lines("wake_negatives.txt")
-    clips = [sounds.speak(line, voice) for voice in sounds.TUNING_VOICES for line in lines]
+    clips = [sounds.speak(line, voice) for voice in voices for line in lines]
     share = {"dialogue + pink": 1 / 3, "babble + brown": 1 / 4, "TV (dialogue over music)": 1 / 4,
              "music + white": 1 / 6}
     out = {}
@@ -72,19 +76,26 @@ def false_wakes(steps: list[tuple[float, float]], cutoff: float) -> int:
     return count
 
 
-def detections(word: str, rng: np.random.Generator) -> list[tuple[str, str, float]]:
-    """(voice, condition, the clip's highest probability) for every wake-word clip."""
-    babble_clips = [sounds.speak(c, v) for v in ("joe", "kal", "rms") for c in COMMANDS]
+def wake_clips(phrase: str, rng: np.random.Generator,
+               voices: tuple[str, ...] = sounds.TUNING_VOICES) -> list[tuple[str, str, np.ndarray]]:
+    """(voice, condition, audio) for every wake-word clip: the phrase and a command, in each voice and condition."""
+    talkers = ("joe", "kal", "rms") if voices == sounds.TUNING_VOICES else voices
+    babble_clips = [sounds.speak(c, v) for v in talkers for c in COMMANDS]
     conditions = sounds.conditions(babble_clips)
     lead = np.zeros(sounds.RATE // 2, np.float32)
     out = []
-    for voice in sounds.TUNING_VOICES:
+    for voice in voices:
         for command in COMMANDS:
-            clip = np.concatenate([lead, sounds.speak(f"{PHRASES[word]}, {command}.", voice), lead])
+            clip = np.concatenate([lead, sounds.speak(f"{phrase}, {command}.", voice), lead])
             for name, condition in conditions.items():
-                peak = max((p for _, p in probabilities(word, condition(clip, rng))), default=0.0)
-                out.append((voice, name, peak))
+                out.append((voice, name, condition(clip, rng)))
     return out
+
+
+def detections(word: str, clips: list[tuple[str, str, np.ndarray]]) -> list[tuple[str, str, float]]:
+    """(voice, condition, the clip's highest probability) for every wake-word clip."""
+    return [(voice, name, max((p for _, p in probabilities(word, audio)), default=0.0))
+            for voice, name, audio in clips]
 
 
 def report(word: str, background: dict[str, list[tuple[float, float]]], hours: float,
@@ -99,18 +110,18 @@ def report(word: str, background: dict[str, list[tuple[float, float]]], hours: f
         hit = float(np.mean([peak > cutoff for *_, peak in found]))
         if rate <= MAX_FALSE_PER_HOUR and best is None:
             best = (cutoff, rate, hit)
-        rows.append(f"| {cutoff:.2f} | {rate:.2f} | {hit:.1%} | " + " | ".join(str(v) for v in per.values()) + " |")
+        rows.append(f"| {cutoff:.3g} | {rate:.2f} | {hit:.1%} | " + " | ".join(str(v) for v in per.values()) + " |")
     if best is None:
         rows.append(f"\nno cutoff keeps false wakes at or under {MAX_FALSE_PER_HOUR}/hour")
         return "\n".join(rows)
     cutoff = best[0]
-    chosen = (f"lowest cutoff with <= {MAX_FALSE_PER_HOUR} false wakes/hour: {cutoff:.2f} "
+    chosen = (f"lowest cutoff with <= {MAX_FALSE_PER_HOUR} false wakes/hour: {cutoff:.3g} "
               f"({best[1]:.2f}/hour, {best[2]:.1%} detected)")
     rows += ["", chosen, "", "detected at that cutoff, by voice and condition:"]
     conds = sorted({c for _, c, _ in found}, key=[c for _, c, _ in found].index)
     rows.append("| voice | " + " | ".join(conds) + " |")
     rows.append("|---|" + "---|" * len(conds))
-    for voice in sounds.TUNING_VOICES:
+    for voice in sorted({v for v, _, _ in found}, key=[v for v, _, _ in found].index):
         cells = [np.mean([p > cutoff for v, c, p in found if v == voice and c == cond]) for cond in conds]
         rows.append(f"| {voice} | " + " | ".join(f"{x:.0%}" for x in cells) + " |")
     return "\n".join(rows)
@@ -118,21 +129,31 @@ def report(word: str, background: dict[str, list[tuple[float, float]]], hours: f
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--word", default="hey_jarvis", choices=sorted(PHRASES))
+    parser.add_argument("--word", default="hey_jarvis",
+                        help=f"one of {', '.join(sorted(PHRASES))}, or several of the same phrase, comma-separated "
+                             "(each is measured on the same audio)")
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--voices", default="tuning",
+                        help="tuning, held-out, or voices of speech.sounds.speak, comma-separated (default: tuning)")
     args = parser.parse_args()
+    words = args.word.split(",")
+    if any(word not in PHRASES for word in words) or len({PHRASES[word] for word in words}) != 1:
+        parser.error(f"--word: one or more of {', '.join(sorted(PHRASES))}, all with the same phrase")
+    named = {"tuning": sounds.TUNING_VOICES, "held-out": sounds.HELD_OUT_VOICES}
+    voices = named.get(args.voices) or tuple(args.voices.split(","))
     rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
-    audio = negatives(args.minutes, rng)
-    made = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    background = {name: list(probabilities(args.word, samples)) for name, samples in audio.items()}
+    audio = negatives(args.minutes, rng, voices)
+    print(f"background made in {time.perf_counter() - t0:.0f} s")
+    clips = wake_clips(PHRASES[words[0]], rng, voices)
     seconds = sum(len(a) for a in audio.values()) / sounds.RATE
-    cpu = (time.perf_counter() - t0) / seconds
-    found = detections(args.word, rng)
-    print(report(args.word, background, seconds / 3600, found))
-    print(f"\nbackground made in {made:.0f} s; the wake model read it at {cpu:.2%} of real time on one core")
+    for word in words:
+        t0 = time.perf_counter()
+        background = {name: list(probabilities(word, samples)) for name, samples in audio.items()}
+        cpu = (time.perf_counter() - t0) / seconds
+        print("\n" + report(word, background, seconds / 3600, detections(word, clips)))
+        print(f"\n{word} read the background at {cpu:.2%} of real time on one core")
     return 0
 
 

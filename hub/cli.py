@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_parse_arguments(commands.add_parser("parse", help="stdin lines → JSON intents (the resolver alone)"))
     # Its options come from `_late_arguments` (building them imports torch; --help and --version must not).
     commands.add_parser("train", help="regenerate the data and retrain the resolver", add_help=False)
+    commands.add_parser("train-wake", help="synthesise the data and retrain Hearth's wake word model", add_help=False)
     _add_speech_commands(commands)
 
     scene = commands.add_parser("scene", help="list, add, capture or activate scenes")
@@ -139,6 +140,10 @@ def _late_arguments(command: str) -> argparse.ArgumentParser | None:
         from llm.cli import add_train_arguments
 
         add_train_arguments(parser)
+    elif command == "train-wake":
+        from speech.wake_train import add_options
+
+        add_options(parser)
     elif command in ("listen", "run", "speak"):
         from speech import cli as speech_cli
 
@@ -598,6 +603,12 @@ def run_train(args: argparse.Namespace, config: HearthConfig) -> int:
     return train(args)
 
 
+def run_train_wake(args: argparse.Namespace, config: HearthConfig) -> int:
+    from speech.wake_train import run
+
+    return run(args)
+
+
 def run_speak(args: argparse.Namespace, config: HearthConfig) -> int:
     from speech.cli import run_speak as speak
 
@@ -688,6 +699,7 @@ def _print_broker_credentials() -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace, HearthConfig], int]] = {
     "home": run_home, "do": run_do, "demo": run_demo, "serve": run_serve, "scene": run_scene,
     "automation": run_automation, "say": run_say, "parse": run_parse, "train": run_train,
+    "train-wake": run_train_wake,
     "speak": run_speak, "listen": run_listen, "run": run_voice, "token": lambda a, c: _print_token(),
     "ha": run_ha, "mqtt-credentials": lambda a, c: _print_broker_credentials(), "learned": run_learned,
 }

@@ -38,6 +38,7 @@ from hub.core.logs import RateLimitedLogger
 from hub.core.seams import Judgement
 from hub.netjson import load_json
 from hub.traces import Trace
+from speech.wake import DEFAULT_WAKE_WORD, WAKE_PHRASES
 
 if TYPE_CHECKING:
     from speech.protocols import SpeechToText, TextToSpeech
@@ -75,12 +76,12 @@ class Engines:
     """None: transcribe requests get an error event."""
     tts: TextToSpeech | None
     """None: synthesize requests get an error event."""
-    wake_word: str = "hey_jarvis"
+    wake_word: str = DEFAULT_WAKE_WORD
     stt_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     tts_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    def load(cls, names: list[str], wake_word: str = "hey_jarvis") -> Engines:
+    def load(cls, names: list[str], wake_word: str = DEFAULT_WAKE_WORD) -> Engines:
         from speech.stt import WhisperOptions, WhisperStt
         from speech.tts import PiperTts
 
@@ -102,8 +103,8 @@ class Engines:
                             description="Hearth text-to-speech (piper)",
                             voices=[model(TtsVoice, name="en_US-joe-medium")])],
             wake=[WakeProgram(name="hearth-wake", attribution=_HEARTH, installed=True, version=__version__,
-                              description="Hearth wake word (microWakeWord)",
-                              models=[model(WakeModel, name=word, phrase=word.replace("_", " ").title())
+                              description="Hearth wake word (microWakeWord's models and Hearth's own)",
+                              models=[model(WakeModel, name=word, phrase=WAKE_PHRASES.get(word, word))
                                       for word in _offered_words(self.wake_word)])],
             handle=[HandleProgram(name="hearth", attribution=_HEARTH, installed=True, version=__version__,
                                   description="Hearth: understands and carries out home commands",
@@ -344,9 +345,7 @@ class WyomingServer:
 
 
 def _offered_words(default: str) -> list[str]:
-    from speech.wake import BUILTIN_WAKE_WORDS
-
-    return [default, *(w for w in BUILTIN_WAKE_WORDS if w != default)]
+    return [default, *(w for w in WAKE_PHRASES if w != default)]
 
 
 def _wake_words(names: list[str] | None, default: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from speech.protocols import AudioSink
 from speech.stt import WhisperOptions, WhisperStt
 from speech.tts import PiperOptions, PiperTts
 from speech.vad import Endpointer, EndpointOptions
-from speech.wake import BUILTIN_WAKE_WORDS, MicroWakeDetector, WakeOptions
+from speech.wake import BUILTIN_WAKE_WORDS, DEFAULT_WAKE_WORD, HEARTH_WAKE_WORDS, MicroWakeDetector, WakeOptions
 from speech.wavfile import MAX_WAV_SECONDS, WavSink, WavSource
 
 _LOGGER = logging.getLogger(__name__)
@@ -75,8 +75,9 @@ def _min_score(value: str) -> float | None:
 def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("speech")
     group.add_argument("--no-wake", action="store_true", help="treat every utterance as a command (no wake word)")
-    group.add_argument("--wake-word", default="hey_jarvis", metavar="WORD",
-                       help=f"{', '.join(BUILTIN_WAKE_WORDS)} or a microWakeWord .json (default: hey_jarvis)")
+    group.add_argument("--wake-word", default=DEFAULT_WAKE_WORD, metavar="WORD",
+                       help=f"{', '.join(BUILTIN_WAKE_WORDS + HEARTH_WAKE_WORDS)}, a microWakeWord .json or a "
+                            "`hearth train-wake` .safetensors (default: %(default)s)")
     group.add_argument("--second-wake-word", metavar="WORD",
                        help="a second wake word listened for at the same time (e.g. okay_nabu)")
     group.add_argument("--wake-cutoff", type=float, metavar="P",

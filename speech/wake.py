@@ -1,4 +1,5 @@
-"""Wake word detection with pymicro-wakeword (microWakeWord TFLite models, Apache-2.0).
+"""Wake word detection with pymicro-wakeword (microWakeWord TFLite models, Apache-2.0) and with Hearth's own
+model (`speech.wake_net`, trained by `hearth train-wake`), both over the same microWakeWord features.
 
 A detector listens for one or two wake words at once (Home Assistant lets a satellite have two): each
 word's model reads the same features, and the first to pass its cutoff wakes the pipeline.
@@ -20,14 +21,21 @@ from speech.protocols import AudioChunk, WakeDetection
 _LOGGER = logging.getLogger(__name__)
 
 BUILTIN_WAKE_WORDS = ("hey_jarvis", "okay_nabu", "hey_mycroft", "alexa")
+HEARTH_WAKE_WORDS = ("hey_jarvis_hearth",)
+"""Hearth's own models, in speech/weights/<id>.safetensors."""
+WAKE_PHRASES = {"hey_jarvis": "Hey Jarvis", "okay_nabu": "Okay Nabu", "hey_mycroft": "Hey Mycroft", "alexa": "Alexa",
+                "hey_jarvis_hearth": "Hey Jarvis"}
+"""What each built-in wake word model listens for."""
+DEFAULT_WAKE_WORD = "hey_jarvis"
 FEATURE_STEP_MS = 10.0
 MAX_WAKE_WORDS = 2
 
 
 @dataclass(frozen=True)
 class WakeOptions:
-    word: str = "hey_jarvis"
-    """A built-in model id (hey_jarvis, okay_nabu, hey_mycroft, alexa) or a path to a microWakeWord .json config."""
+    word: str = DEFAULT_WAKE_WORD
+    """A built-in model id (hey_jarvis, okay_nabu, hey_mycroft, alexa; hey_jarvis_hearth, Hearth's own), a path to
+    a microWakeWord .json config, or a path to a .safetensors model made by `hearth train-wake`."""
     probability_cutoff: float | None = None
     """None = the model's own cutoff (0.97 for hey_jarvis); `bench/wake_bench.py` prints the false-wake
     curve to choose one from."""
@@ -106,12 +114,19 @@ def probabilities(word: str, samples: np.ndarray, chunk: int = 1600) -> Iterator
                 yield (FEATURE_STEP_MS * steps + 20.0) / 1000.0, float(prob)
 
 
-def load_wake_model(word: str) -> Any:  # a pymicro_wakeword.MicroWakeWord
+def load_wake_model(word: str) -> Any:  # a pymicro_wakeword.MicroWakeWord or a HearthWakeWord
+    path = Path(word).expanduser()
+    if word in HEARTH_WAKE_WORDS or path.suffix == ".safetensors":
+        from speech.wake_net import WEIGHTS, HearthWakeWord
+
+        weights = WEIGHTS / f"{word}.safetensors" if word in HEARTH_WAKE_WORDS else path
+        if not weights.exists():
+            raise ModelLoadError(f"no wake word model at {weights} (`hearth train-wake` makes one)")
+        return HearthWakeWord(weights, word if word in HEARTH_WAKE_WORDS else path.stem)
     try:
         from pymicro_wakeword import MicroWakeWord, Model
     except ImportError as err:
         raise ModelLoadError(f"wake word detection needs the 'pymicro-wakeword' package ({err})") from None
-    path = Path(word).expanduser()
     try:
         if word in BUILTIN_WAKE_WORDS:
             return MicroWakeWord.from_builtin(Model(word))
@@ -120,4 +135,5 @@ def load_wake_model(word: str) -> Any:  # a pymicro_wakeword.MicroWakeWord
     except (OSError, ValueError, KeyError) as err:
         raise ModelLoadError(f"could not load wake word '{word}': {err}") from err
     raise ModelLoadError(
-        f"unknown wake word '{word}': use one of {', '.join(BUILTIN_WAKE_WORDS)} or a microWakeWord .json config")
+        f"unknown wake word '{word}': use one of {', '.join(BUILTIN_WAKE_WORDS + HEARTH_WAKE_WORDS)}, a microWakeWord "
+        ".json config or a .safetensors model of `hearth train-wake`")

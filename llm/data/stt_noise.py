@@ -4,7 +4,7 @@ with noise, read back by whisper, and labelled with what was meant.
     nice -n 10 python -m llm.data.stt_noise [--n 1200] [--seed 7919] [--out llm/data/stt_noise.jsonl] [--append]
 
 Only the tuning voices speak (piper's joe at varied speaking rates and noise scales, flite's kal, kal16 and
-rms; see `bench.sounds`): flite's slt/awb and espeak-ng's voices stay out, for evaluations nobody tuned on.
+rms; see `speech.sounds`): flite's slt/awb and espeak-ng's voices stay out, for evaluations nobody tuned on.
 Each reading's words are aligned to the meant words (difflib) and the meant words' intent and slot tags are
 carried over, so "turn of the kitchen lice" keeps its HassTurnOff and its span. The cache is JSONL: blocks of a
 header line (seed, versions, counts) and one reading per line, one block per run (`--append` adds a run with
@@ -90,8 +90,8 @@ def pick_voice(rng: random.Random) -> str:
 
 def speak(text: str, voice: str) -> np.ndarray:
     """`text` in a voice named by `pick_voice`, as 16 kHz float32."""
-    from bench.sounds import RATE
-    from bench.sounds import speak as flite_speak
+    from speech.sounds import RATE
+    from speech.sounds import speak as flite_speak
     from speech.audio import resample
 
     if not voice.startswith("joe@"):
@@ -107,7 +107,7 @@ def speak(text: str, voice: str) -> np.ndarray:
 def add_noise(
     audio: np.ndarray, noise: str, snr_db: float, babble_clips: list[np.ndarray], rng: np.random.Generator
 ) -> np.ndarray:
-    from bench import sounds
+    from speech import sounds
 
     seconds = len(audio) / sounds.RATE
     if noise == "clean":

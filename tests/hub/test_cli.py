@@ -68,6 +68,8 @@ def test_risky_do_needs_yes(tmp_path: Path) -> None:
      "error: cannot reach the MQTT broker at 127.0.0.1:1"),
     (["home", "import", "missing.yaml"], 2, "error: missing.yaml: cannot read"),
     (["do", "HassTurnOn", "name=Toaster"], 1, "There is no device called Toaster"),
+    (["train-wake", "--out", "/proc/hearth/wake.safetensors"], 2, "hearth train-wake: "),
+    (["train-wake", "--examples", "many"], 2, "argument --examples: invalid int value: 'many'"),
 ])
 def test_bad_input_exits_with_clear_message(tmp_path: Path, args: list[str], code: int, message: str) -> None:
     done = hearth(tmp_path, *args)

@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from speech.audio import resample
-from speech.protocols import PIPELINE_RATE
+from speech.audio import float_to_int16, resample
+from speech.protocols import PIPELINE_RATE, AudioChunk, WakeDetection
 from speech.stt import WhisperOptions, WhisperStt
 from speech.tts import PiperOptions, PiperTts
+from speech.wake import MicroWakeDetector
 from speech.wavfile import read_wav
 
 Speak = Callable[[str], np.ndarray]
@@ -111,3 +112,15 @@ def wav_path(tmp_path: Path, samples: np.ndarray, name: str = "input.wav") -> Pa
     path = tmp_path / name
     write_wav(path, samples, PIPELINE_RATE)
     return path
+
+
+def detect_wakes(detector: MicroWakeDetector, samples: np.ndarray, chunk: int = 512) -> list[WakeDetection]:
+    """Every wake the detector reports over `samples` (16 kHz float), fed in microphone-sized chunks."""
+    detector.reset()
+    pcm = float_to_int16(samples)
+    found = []
+    for i in range(0, len(pcm), chunk):
+        hit = detector.process(AudioChunk.from_samples(pcm[i:i + chunk], 16000, 1000 * i / 16000))
+        if hit:
+            found.append(hit)
+    return found

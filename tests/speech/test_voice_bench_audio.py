@@ -21,3 +21,13 @@ def test_with_an_audio_cache_each_text_is_said_once_and_read_back(tmp_path: Path
     assert [p.parent.name for p in tmp_path.rglob("*.npy")] == ["joe-slow"]
     assert np.array_equal(first, again) and first.dtype == np.float32 and len(first) > 8000
     assert not np.array_equal(other, another)  # what the cache is for
+
+
+def test_the_held_out_voices_speak_and_differ_from_each_other() -> None:
+    from speech import sounds
+
+    said = {voice: sounds.speak("Hey Jarvis, open the garage door.", voice) for voice in sounds.HELD_OUT_VOICES}
+    assert all(audio.dtype == np.float32 and 1.0 < len(audio) / sounds.RATE < 5.0 for audio in said.values())
+    assert all(np.sqrt(np.mean(audio ** 2)) > 0.01 for audio in said.values())
+    lengths = {len(audio) for audio in said.values()}
+    assert len(lengths) == len(sounds.HELD_OUT_VOICES)  # four voices, not one voice four times

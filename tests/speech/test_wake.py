@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from speech.audio import float_to_int16
 from speech.errors import ModelLoadError
-from speech.protocols import AudioChunk, WakeDetection
 from speech.stt import WhisperStt
 from speech.wake import MicroWakeDetector, WakeOptions
 
-from .conftest import Speak, join, noise, silence, with_noise
+from .conftest import Speak, detect_wakes, join, noise, silence, with_noise
 
 
 @pytest.fixture(scope="module")
@@ -19,23 +16,12 @@ def jarvis() -> MicroWakeDetector:
     return MicroWakeDetector()
 
 
-def _detect(detector: MicroWakeDetector, samples: np.ndarray, chunk: int = 512) -> list[WakeDetection]:
-    detector.reset()
-    pcm = float_to_int16(samples)
-    found = []
-    for i in range(0, len(pcm), chunk):
-        hit = detector.process(AudioChunk.from_samples(pcm[i:i + chunk], 16000, 1000 * i / 16000))
-        if hit:
-            found.append(hit)
-    return found
-
-
 @pytest.mark.parametrize("voice", ["joe", "flite"])
 def test_hey_jarvis_is_detected_once_after_the_word(jarvis: MicroWakeDetector, stt: WhisperStt,
                                                     request: pytest.FixtureRequest, voice: str) -> None:
     speak: Speak = request.getfixturevalue(voice)
     audio = join(silence(1.0), speak("hey jarvis, turn on the living room lamp"), silence(1.0))
-    found = _detect(jarvis, audio)
+    found = detect_wakes(jarvis, audio)
     assert len(found) == 1 and found[0].word == "hey_jarvis" and found[0].phrase == "Hey Jarvis"
     cut = int(found[0].timestamp_ms * 16)
     before, after = stt.transcribe(audio[:cut]).normalized, stt.transcribe(audio[cut:]).normalized
@@ -46,22 +32,22 @@ def test_hey_jarvis_is_detected_once_after_the_word(jarvis: MicroWakeDetector, s
 def test_commands_without_the_wake_word_do_not_wake(jarvis: MicroWakeDetector, joe: Speak, flite: Speak) -> None:
     audio = join(joe("Turn off the kitchen lights."), silence(0.5), flite("open the garage door"), silence(0.5),
                  joe("What is the temperature in the living room?"))
-    assert _detect(jarvis, audio) == []
+    assert detect_wakes(jarvis, audio) == []
 
 
 def test_silence_and_noise_do_not_wake(jarvis: MicroWakeDetector) -> None:
-    assert _detect(jarvis, join(silence(3), noise(5, 0.05), noise(5, 0.2, seed=7))) == []
+    assert detect_wakes(jarvis, join(silence(3), noise(5, 0.05), noise(5, 0.2, seed=7))) == []
 
 
 def test_wake_word_in_noise(jarvis: MicroWakeDetector, joe: Speak) -> None:
     audio = with_noise(join(silence(1.0), joe("Hey Jarvis, open the garage door."), silence(0.5)), snr_db=10)
-    assert len(_detect(jarvis, audio)) == 1
+    assert len(detect_wakes(jarvis, audio)) == 1
 
 
 def test_another_wake_word_ignores_hey_jarvis(joe: Speak) -> None:
     nabu = MicroWakeDetector(WakeOptions(word="okay_nabu"))
     assert nabu.word == "okay_nabu"
-    assert _detect(nabu, join(silence(0.5), joe("Hey Jarvis, open the garage door."), silence(0.5))) == []
+    assert detect_wakes(nabu, join(silence(0.5), joe("Hey Jarvis, open the garage door."), silence(0.5))) == []
 
 
 def test_unknown_wake_word_is_a_clear_error() -> None:
@@ -72,10 +58,10 @@ def test_unknown_wake_word_is_a_clear_error() -> None:
 def test_a_second_wake_word_wakes_too_and_says_which(joe: Speak) -> None:
     both = MicroWakeDetector(WakeOptions(word="hey_jarvis", second_word="okay_nabu"))
     assert both.words == ("hey_jarvis", "okay_nabu")
-    nabu = _detect(both, join(silence(0.5), joe("Okay Nabu, open the garage door."), silence(0.5)))
+    nabu = detect_wakes(both, join(silence(0.5), joe("Okay Nabu, open the garage door."), silence(0.5)))
     assert [d.word for d in nabu] == ["okay_nabu"]
     both.reset()
-    jarvis = _detect(both, join(silence(0.5), joe("Hey Jarvis, open the garage door."), silence(0.5)))
+    jarvis = detect_wakes(both, join(silence(0.5), joe("Hey Jarvis, open the garage door."), silence(0.5)))
     assert [d.word for d in jarvis] == ["hey_jarvis"]
 
 

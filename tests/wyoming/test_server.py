@@ -89,6 +89,8 @@ async def test_describe(server) -> None:
     assert [p.name for p in info.asr] == ["hearth-stt"] and info.asr[0].models[0].name == "tiny.en"
     assert info.tts[0].voices[0].name == "en_US-joe-medium"
     assert info.wake[0].models[0].name == "hey_jarvis"
+    phrases = {model.name: model.phrase for model in info.wake[0].models}
+    assert phrases["okay_nabu"] == "Okay Nabu" and phrases["hey_jarvis_hearth"] == "Hey Jarvis"
     assert info.handle[0].name == "hearth" and info.handle[0].supports_home_control
 
 

@@ -1,4 +1,4 @@
-"""Test audio for the benchmarks: voices, noise of several colours, room reverberation, babble and
+"""Test and training audio: voices, noise of several colours, room reverberation, babble and
 music-like sound, mixed at a chosen signal-to-noise ratio. All 16 kHz mono float32, seeded.
 
 Tuning voices: piper's joe (at several speaking rates) and flite's kal, kal16 and rms. flite's slt/awb and
@@ -17,6 +17,8 @@ import numpy as np
 
 RATE = 16000
 TUNING_VOICES = ("joe", "joe-fast", "joe-slow", "kal", "kal16", "rms")
+HELD_OUT_VOICES = ("slt", "awb", "espeak-en-us", "espeak-en-gb+f3")
+"""Voices no tuning or training run hears: flite's slt and awb, espeak-ng's American and a British female."""
 _PIPER_RATES = {"joe": 1.0, "joe-fast": 0.8, "joe-slow": 1.25}
 
 
@@ -28,7 +30,8 @@ def _piper(length_scale: float) -> object:
 
 
 def speak(text: str, voice: str) -> np.ndarray:
-    """`text` in one of TUNING_VOICES (or any flite voice name), as 16 kHz float32."""
+    """`text` in one of TUNING_VOICES or HELD_OUT_VOICES (any flite voice name, or `espeak-<espeak-ng voice>`),
+    as 16 kHz float32."""
     from speech.audio import resample
 
     if voice in _PIPER_RATES:
@@ -41,7 +44,11 @@ def speak(text: str, voice: str) -> np.ndarray:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "say.wav"
-        subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(path)], check=True, capture_output=True)
+        if voice.startswith("espeak-"):
+            command = ["espeak-ng", "-v", voice.removeprefix("espeak-"), "-w", str(path), text]
+        else:
+            command = ["flite", "-voice", voice, "-t", text, "-o", str(path)]
+        subprocess.run(command, check=True, capture_output=True)
         return read_wav(path).to_pipeline()
 
 
@@ -62,7 +69,8 @@ def reverb(samples: np.ndarray, rt60: float, rng: np.random.Generator) -> np.nda
     tail = rng.standard_normal(n) * np.exp(-6.9 * t / rt60)
     tail[: int(0.005 * RATE)] = 0.0  # the first reflections come after the direct sound
     impulse = np.concatenate([[1.0], 0.3 * tail / np.sqrt(np.sum(tail ** 2))])
-    wet = np.convolve(samples, impulse)[: len(samples)]
+    size = len(samples) + len(impulse) - 1  # the convolution, by FFT (np.convolve takes seconds on long clips)
+    wet = np.fft.irfft(np.fft.rfft(samples, size) * np.fft.rfft(impulse, size), size)[: len(samples)]
     return (wet * (np.max(np.abs(samples)) / (np.max(np.abs(wet)) + 1e-9))).astype(np.float32)
 
 
