@@ -227,14 +227,18 @@ def example(kind: str, wake: list[Clip], other: list[np.ndarray], rng: np.random
     return np.clip(track, -1.0, 1.0)
 
 
-def features(audio: np.ndarray) -> np.ndarray:
-    """The last WINDOW frames of microWakeWord's features over `audio` (16 kHz float32)."""
+def stream_features(audio: np.ndarray) -> np.ndarray:
+    """microWakeWord's feature frames over `audio` (16 kHz float32), as one streaming frontend makes them."""
     from pymicro_wakeword import MicroWakeWordFeatures
 
     pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-    frames = [f.reshape(FEATURES) for f in MicroWakeWordFeatures().process_streaming(pcm)]
+    return np.asarray([f.reshape(FEATURES) for f in MicroWakeWordFeatures().process_streaming(pcm)], np.float32)
+
+
+def features(audio: np.ndarray) -> np.ndarray:
+    """The last WINDOW frames of `stream_features(audio)`, zeros before the first if it is shorter."""
     out = np.zeros((WINDOW, FEATURES), np.float32)
-    last = np.asarray(frames[-WINDOW:], np.float32)
+    last = stream_features(audio)[-WINDOW:]
     out[WINDOW - len(last):] = last
     return out
 
@@ -249,13 +253,6 @@ def dataset(wake: list[Clip], other: list[np.ndarray], count: int, rng: np.rando
     return x, (kinds == "positive").astype(np.float32)
 
 
-def _stream_features(audio: np.ndarray) -> np.ndarray:
-    from pymicro_wakeword import MicroWakeWordFeatures
-
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-    return np.asarray([f.reshape(FEATURES) for f in MicroWakeWordFeatures().process_streaming(pcm)], np.float32)
-
-
 def mine(net: WakeNet, other: list[np.ndarray], minutes: float, rng: np.random.Generator,
          progress: bool = True) -> np.ndarray:
     """Hard negatives: the windows of `minutes` of wake-word-free sound (talk over noise, babble, talk over
@@ -267,7 +264,7 @@ def mine(net: WakeNet, other: list[np.ndarray], minutes: float, rng: np.random.G
              sounds.mix(sounds.stream(other, seconds, rng), sounds.music(seconds, rng), float(rng.uniform(0, 10)))]
     found: list[np.ndarray] = []
     for audio in tqdm(parts, desc="mining", unit="part", disable=not progress):
-        frames = torch.from_numpy(_stream_features(audio))
+        frames = torch.from_numpy(stream_features(audio))
         windows = frames.unfold(0, WINDOW, MINE_STRIDE).transpose(1, 2)
         with torch.inference_mode():
             scores = torch.cat([torch.sigmoid(net(windows[i:i + 1024])) for i in range(0, len(windows), 1024)])
