@@ -142,7 +142,7 @@ def synthesise(phrase: str, voice_limit: int = 0, progress: bool = True) -> tupl
     """(clips holding the wake phrase, clips without it) in every tuning voice variant (or the first few)."""
     commands, talk = _lines("wake_train_commands.txt"), _lines("wake_train_negatives.txt")
     voices = _voices()[: voice_limit or None]
-    requests = _requests(len(voices) * REQUESTS_PER_VOICE)
+    requests = _lines("wake_train_requests.txt")
     wake: list[Clip] = []
     other: list[np.ndarray] = []
     for index, speak in enumerate(tqdm(voices, desc="speaking", unit="voice", disable=not progress)):
@@ -158,15 +158,6 @@ def synthesise(phrase: str, voice_limit: int = 0, progress: bool = True) -> tupl
         said = (_trim(speak(line)) for line in commands[index % 2::2] + talk[index % 3::3] + mine)
         other += [audio for audio in said if len(audio) > sounds.RATE // 10]
     return wake, other
-
-
-def _requests(count: int) -> list[str]:
-    """Requests as the intent model's training data has them (`llm.data.generate`, seeded): varied talk to a
-    home, slips and all; none says the wake word's name."""
-    from llm.data.generate import generate
-
-    said = (example.text for example in generate(2 * count, seed=11))
-    return [text for text in said if "jarv" not in text.lower()][:count]
 
 
 def _speed(audio: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, float]:
