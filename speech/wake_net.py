@@ -9,7 +9,6 @@ same feature frames and answers `process_streaming` / `process_streaming_prob` a
 from __future__ import annotations
 
 import json
-import logging
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +18,6 @@ import torch
 from torch import nn
 
 from speech.errors import ModelLoadError
-
-_LOGGER = logging.getLogger(__name__)
 
 FEATURES = 40
 WINDOW = 150
@@ -107,13 +104,13 @@ class HearthWakeWord:
 
     def process_streaming_prob(self, features: np.ndarray) -> float | None:
         """Take one frame; every `stride` frames, the smoothed probability of the wake phrase (else None)."""
-        self._frames = np.roll(self._frames, -1, axis=0)
-        self._frames[-1] = np.asarray(features, np.float32).reshape(FEATURES)
+        self._frames[self._steps % WINDOW] = np.asarray(features, np.float32).reshape(FEATURES)  # a ring
         self._steps += 1
         if self._steps % self.config.stride:
             return None
+        window = np.roll(self._frames, -(self._steps % WINDOW), axis=0)  # oldest frame first
         with torch.inference_mode():
-            logit = self.net(torch.from_numpy(self._frames)[None])
+            logit = self.net(torch.from_numpy(window)[None])
         self._probabilities.append(float(torch.sigmoid(logit)[0]))
         return float(np.mean(self._probabilities))
 
