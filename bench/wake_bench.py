@@ -1,8 +1,8 @@
 """Wake word: false wakes per hour on an hour of wake-word-free sound, and detections across voices and noise,
 at every probability cutoff, from one pass of the model over each recording.
 
-    .venv/bin/python bench/wake_bench.py [--word hey_jarvis[,hey_jarvis_hearth]] [--minutes 60] [--seed 7]
-                                         [--voices held-out]
+    .venv/bin/python bench/wake_bench.py [--word hey_jarvis[,hey_jarvis_hearth|,FILE.safetensors]] [--minutes 60]
+                                         [--seed 7] [--voices held-out|kokoro|VOICE,...]
 
 The background (no wake word in it) is generated here, seeded, from `bench/sets/wake_negatives.txt` spoken
 by the tuning voices (`speech.sounds.TUNING_VOICES`): household dialogue over pink noise, babble of four
@@ -29,10 +29,21 @@ from speech import sounds
 from speech.wake import WAKE_PHRASES, probabilities
 
 SETS = Path(__file__).resolve().parent / "sets"
-CUTOFFS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998)
+CUTOFFS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999)
 REFRACTORY_S = 3.0
 MAX_FALSE_PER_HOUR = 0.5
 PHRASES = WAKE_PHRASES
+
+
+def phrase_of(word: str) -> str | None:
+    """What a built-in word, or a model file `hearth train-wake --out` wrote, listens for (None: neither)."""
+    if word in PHRASES:
+        return PHRASES[word]
+    if word.endswith(".safetensors") and Path(word).is_file():
+        from speech.wake_net import load_wake_net
+
+        return load_wake_net(Path(word))[1].phrase
+    return None
 
 
 def _lines(name: str) -> tuple[str, ...]:
@@ -130,23 +141,24 @@ def report(word: str, background: dict[str, list[tuple[float, float]]], hours: f
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--word", default="hey_jarvis",
-                        help=f"one of {', '.join(sorted(PHRASES))}, or several of the same phrase, comma-separated "
-                             "(each is measured on the same audio)")
+                        help=f"one of {', '.join(sorted(PHRASES))} or a .safetensors file `hearth train-wake` "
+                             "wrote, or several of the same phrase, comma-separated (each on the same audio)")
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--voices", default="tuning",
-                        help="tuning, held-out, or voices of speech.sounds.speak, comma-separated (default: tuning)")
+                        help="tuning, held-out, kokoro, or voices of speech.sounds.speak, comma-separated (default: tuning)")
     args = parser.parse_args()
     words = args.word.split(",")
-    if any(word not in PHRASES for word in words) or len({PHRASES[word] for word in words}) != 1:
-        parser.error(f"--word: one or more of {', '.join(sorted(PHRASES))}, all with the same phrase")
-    named = {"tuning": sounds.TUNING_VOICES, "held-out": sounds.HELD_OUT_VOICES}
+    phrases = [phrase_of(word) for word in words]
+    if None in phrases or len(set(phrases)) != 1:
+        parser.error(f"--word: one or more of {', '.join(sorted(PHRASES))} or model files, all with the same phrase")
+    named = {"tuning": sounds.TUNING_VOICES, "held-out": sounds.HELD_OUT_VOICES, "kokoro": sounds.KOKORO_VOICES}
     voices = named.get(args.voices) or tuple(args.voices.split(","))
     rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
     audio = negatives(args.minutes, rng, voices)
     print(f"background made in {time.perf_counter() - t0:.0f} s")
-    clips = wake_clips(PHRASES[words[0]], rng, voices)
+    clips = wake_clips(str(phrases[0]), rng, voices)
     seconds = sum(len(a) for a in audio.values()) / sounds.RATE
     for word in words:
         t0 = time.perf_counter()

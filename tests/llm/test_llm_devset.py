@@ -59,6 +59,21 @@ def test_a_call_the_executor_would_ask_about_is_no_wrong_action(demo_home: Home)
     assert not wrong_action([{"intent": "HassLightSet", "slots": {"name": "Desk Lamp"}}], want, demo_home)
     assert wrong_action([{"intent": "HassLightSet", "slots": {"name": "Desk Lamp", "brightness": 80}}], want,
                         demo_home)
+    listed = [{"intent": "HassListAddItem", "slots": {"item": "recorder", "name": "Shopping"}}]
+    for intent in ("HassListAddItem", "HassListRemoveItem", "HassListCompleteItem", "HassShoppingListAddItem"):
+        # no item said: "Which item? ..." (`hub.household.intents`), the list unchanged
+        assert not wrong_action([{"intent": intent, "slots": {"name": "Shopping"}}], listed, demo_home)
+
+
+def test_a_label_on_a_new_timer_or_alarm_changes_no_effect_a_timer_named_to_stop_does(demo_home: Home) -> None:
+    timer = [{"intent": "HassStartTimer", "slots": {"minutes": 3}}]
+    assert not wrong_action([{"intent": "HassStartTimer", "slots": {"minutes": 3, "name": "eggs"}}], timer, demo_home)
+    assert wrong_action([{"intent": "HassStartTimer", "slots": {"minutes": 4, "name": "eggs"}}], timer, demo_home)
+    alarm = [{"intent": "HearthAlarmSet", "slots": {"time": "06:45"}}]
+    assert not wrong_action([{"intent": "HearthAlarmSet", "slots": {"time": "06:45", "label": "gym"}}], alarm,
+                            demo_home)
+    cancel = [{"intent": "HassCancelTimer", "slots": {"name": "pizza"}}]
+    assert wrong_action([{"intent": "HassCancelTimer", "slots": {"name": "pasta"}}], cancel, demo_home)
 
 
 def test_a_vacuum_sent_to_an_area_is_compared_by_which_vacuum_and_which_area(demo_home: Home) -> None:

@@ -31,3 +31,11 @@ def test_the_held_out_voices_speak_and_differ_from_each_other() -> None:
     assert all(np.sqrt(np.mean(audio ** 2)) > 0.01 for audio in said.values())
     lengths = {len(audio) for audio in said.values()}
     assert len(lengths) == len(sounds.HELD_OUT_VOICES)  # four voices, not one voice four times
+
+
+def test_the_wake_bench_scores_a_model_file_by_the_phrase_it_was_trained_on(tmp_path: Path) -> None:
+    from bench.wake_bench import phrase_of
+    from speech.wake_net import WEIGHTS
+
+    assert phrase_of("hey_jarvis") == phrase_of(str(WEIGHTS / "hey_jarvis_hearth.safetensors")) == "Hey Jarvis"
+    assert phrase_of(str(tmp_path / "missing.safetensors")) is None and phrase_of("hey_nobody") is None
