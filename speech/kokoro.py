@@ -50,7 +50,7 @@ class KokoroVoice:
         names, _, speed = name.partition("@")
         parts = names.split("+")
         unknown = [part for part in parts if part not in VOICES]
-        if unknown or not speed.replace(".", "", 1).isdigit() and speed:
+        if unknown or (speed and not speed.replace(".", "", 1).isdigit()):
             raise ModelLoadError(f"unknown Kokoro voice {name!r}: blend of {', '.join(VOICES)}, then @speed")
         return cls(tuple((part, 1 / len(parts)) for part in parts), float(speed or 1.0))
 
@@ -65,6 +65,8 @@ def _arpabet_ipa(phones: list[str]) -> str:
 
 
 _FLITE = {"ax": "AH0", "pau": ""} | {p.lower(): p for p in _ARPABET}
+"""flite's phone names as CMU phones (its reduced "ax" is an unstressed AH; pauses dropped)."""
+_VOWELS = frozenset({"AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"})
 
 
 @lru_cache(maxsize=4096)
@@ -78,8 +80,6 @@ def _flite_phones(word: str) -> str:
         phones[vowels[0]] += "1"
     return _arpabet_ipa(phones)
 
-
-_VOWELS = frozenset({"AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"})
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +106,8 @@ def phonemes(text: str) -> str:
 
 
 class KokoroTts:
-    """The int8 Kokoro model on the CPU, loaded once; `synthesize` returns 24 kHz float32."""
+    """The int8 Kokoro model on the CPU, loaded once; `synthesize` returns 24 kHz float32 for a text of up to
+    510 phonemes (a few sentences: the model's context; the rest is not said)."""
 
     def __init__(self, threads: int = 2) -> None:
         try:
