@@ -1,8 +1,9 @@
 """Test and training audio: voices, noise of several colours, room reverberation, babble and
 music-like sound, mixed at a chosen signal-to-noise ratio. All 16 kHz mono float32, seeded.
 
-Tuning voices: piper's joe (at several speaking rates) and flite's kal, kal16 and rms; for training, also
-Kokoro's (`kokoro-<voice>`, `speech.kokoro`: women's voices and blends). flite's slt/awb and espeak-ng's voices
+Tuning voices: piper's joe (at several speaking rates) and flite's kal, kal16 and rms. Kokoro's
+(`kokoro-<voice>`, `speech.kokoro`: women's voices and blends) speak in benchmarks and, when asked for, in
+wake word training; no shipped model was trained on them. flite's slt/awb and espeak-ng's voices
 are kept out of every tuning run (an external evaluation uses voices nobody tuned on).
 """
 
@@ -21,7 +22,7 @@ TUNING_VOICES = ("joe", "joe-fast", "joe-slow", "kal", "kal16", "rms")
 HELD_OUT_VOICES = ("slt", "awb", "espeak-en-us", "espeak-en-gb+f3")
 """Voices no tuning or training run hears: flite's slt and awb, espeak-ng's American and a British female."""
 KOKORO_VOICES = ("kokoro-jf_alpha", "kokoro-jf_gongitsune", "kokoro-jf_nezumi", "kokoro-jf_tebukuro", "kokoro-jm_kumo")
-"""Kokoro's five style vectors (four women, one man), for training and as extra tuning voices in benchmarks."""
+"""Kokoro's five style vectors (four women, one man): `bench/wake_bench.py --voices kokoro`."""
 _PIPER_RATES = {"joe": 1.0, "joe-fast": 0.8, "joe-slow": 1.25}
 
 

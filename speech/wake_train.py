@@ -1,15 +1,17 @@
 """Train Hearth's wake word model (`speech.wake_net`) on speech the project synthesises.
 
     .venv/bin/hearth train-wake [--out speech/weights/hey_jarvis_hearth.safetensors] [--seed 1234]
+                                [--kokoro-voices]
 
 Data, made afresh and seeded (nothing is downloaded): the wake phrase, alone and followed by a command, and
 household talk with near misses ("hey Marvin", "Jarvis is late"), spoken only by the tuning voices of
-`speech.sounds` (piper's joe at six rates, flite's kal, kal16 and rms at three rates and three pitches), and with
-`--kokoro-voices` also by Kokoro's five style vectors and the blends of each pair (`speech.kokoro`: women's
-voices; measured and not shipped, docs/benchmarks.md), each clip sped up or slowed down at random; placed over silence, white, pink or brown noise, babble or music at
-0-20 dB, some in a reverberant room. A positive window ends just after the phrase; a negative one holds other
-speech, the phrase cut short, or background alone. The texts are `speech/data/wake_train_*.txt`, not the
-benchmark's. Piper's sampling noise is off, so a seed makes the same data and weights.
+`speech.sounds` (piper's joe at six rates, flite's kal, kal16 and rms at three rates and three pitches; with
+`--kokoro-voices` also Kokoro's five style vectors and the blends of each pair, `speech.kokoro`: women's voices,
+measured and not shipped, docs/benchmarks.md), each clip sped up or slowed down at random; placed over silence,
+white, pink or brown noise, babble or music at 0-20 dB, some in a reverberant room. A positive window ends just
+after the phrase; a negative one holds other speech, the phrase cut short, or background alone. The texts are
+`speech/data/wake_train_*.txt`, not the benchmark's. Piper's sampling noise is off, so a seed makes the same data
+and weights.
 """
 
 from __future__ import annotations
@@ -102,13 +104,7 @@ def _voices(with_kokoro: bool = False) -> list[Callable[[str], np.ndarray]]:
         return out
     pairs = [f"{a}+{b}" for i, a in enumerate(kokoro.VOICES) for b in kokoro.VOICES[i + 1:]]
     blends = [f"{pair}@{KOKORO_SPEEDS[i % len(KOKORO_SPEEDS)]}" for i, pair in enumerate(pairs)]
-    return out + [partial(_kokoro, voice=kokoro.KokoroVoice.parse(name)) for name in (*kokoro.VOICES, *blends)]
-
-
-def _kokoro(text: str, voice: kokoro.KokoroVoice) -> np.ndarray:
-    from speech.audio import resample
-
-    return resample(kokoro.kokoro().synthesize(text, voice), kokoro.RATE, sounds.RATE).astype(np.float32)
+    return out + [partial(sounds.speak, voice=f"kokoro-{name}") for name in (*kokoro.VOICES, *blends)]
 
 
 def _piper(text: str, rate: float) -> np.ndarray:
