@@ -82,6 +82,7 @@ def _homes(group: str, *homes: str) -> tuple[tuple[Path, Path], ...]:
 
 
 GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
+    "heldout24": _homes("heldout24", "home24"),
     "heldout23": _homes("heldout23", "home23"),
     "heldout22": _homes("heldout22", "home22"),
     "heldout21": _homes("heldout21", "home21"),
