@@ -9,7 +9,11 @@ python -m llm.evaluate [--data SET.jsonl ...] [--home HOME.yaml]
 With no --data, every group of the suite is scored, each set over its own home; `--groups unseen` scores the
 groups whose misses nobody has read (`UNSEEN`), then pools them. The free-phrasing groups were
 written by hand by writers who read neither the training data nor the resolver, each before a retraining
-(heldout3 to heldout9 on 2026-12-04, heldout10 to heldout14 on 2026-12-05):
+(heldout3 to heldout9 on 2026-12-04, heldout10 to heldout14 on 2026-12-05, heldout23 and heldout24 on 2026-12-06):
+- `heldout24`: Canadian English over an Ottawa bungalow with a basement, a hot tub and a heated driveway mat;
+  misses not read;
+- `heldout23`: American English over an Ohio house with a finished basement, brand names as paired; misses not
+  read (heldout15 to heldout22: see their READMEs);
 - `heldout14`: older people and their visiting family talking to a smart speaker (vocatives, roundabout and
   polite forms, indirect needs, chatter) over a retired couple's detached house with an annexe, of its own;
 - `heldout13`: young people's casual requests (slang, speech slips, vocatives, indirect needs, chatter) over a
@@ -110,8 +114,8 @@ GROUPS: dict[str, tuple[tuple[Path, Path], ...]] = {
 }
 """(set, home) pairs by group, scored when no --data is given: held-out free phrasing first, then the team's."""
 SUITE: tuple[tuple[Path, Path], ...] = tuple(pair for pairs in GROUPS.values() for pair in pairs)
-UNSEEN = ("heldout22", "heldout21", "heldout20", "heldout19", "heldout18", "heldout17", "heldout16", "heldout15",
-          "heldout14", "heldout10", "heldout9", "heldout8", "heldout6")
+UNSEEN = ("heldout24", "heldout23", "heldout22", "heldout21", "heldout20", "heldout19", "heldout18", "heldout17",
+          "heldout16", "heldout15", "heldout14", "heldout10", "heldout9", "heldout8", "heldout6")
 """The groups whose misses nobody has read."""
 POOLS = {"unseen": tuple(pair for group in UNSEEN for pair in GROUPS[group])}
 """Groups of groups, scored only when asked for (`--groups unseen`): every set, then all of them pooled."""

@@ -341,8 +341,7 @@ def _resolve_name(intent: str, text: str, names: HomeNames) -> tuple[str, str, t
 
 NEEDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("dark", "gloomy", "black", "see", "bed", "sleep", "out", "leaving", "work"), ("light",)),
-    **dict.fromkeys(("cold", "freezing", "chilly", "frozen", "cool", "ice", "icy", "baltic", "arctic", "nippy", "parky",
-                     "numb"),
+    **dict.fromkeys(("cold", "freezing", "chilly", "frozen", "cool", "ice", "icy", "baltic", "arctic", "nippy", "parky"),
                     ("heater", "radiator", "heating")),
     **dict.fromkeys(("hot", "boiling", "warm", "roasting", "stuffy", "sweating", "sauna", "sweltering", "baking",
                      "muggy", "humid", "steamy", "tropical"),

@@ -318,10 +318,8 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
     "plants": _words("name", ("garden", "lawn", "grass", "flower beds", "veg patch")),
     "fire": _words("name", ("fire", "fire", "log burner")),
     "warm_thing": _words("name", ("bed", "towels")),
-    "cold": _words("domain", ("cold", "cold", "freezing", "chilly", "frozen", "so cold", "really cold", "a bit cold",
-                              "baltic", "arctic", "nippy", "parky", "icy", "numb")),
-    "hot": _words("domain", ("hot", "hot", "boiling", "too warm", "so hot", "roasting", "stuffy", "sweating",
-                             "sweltering", "baking", "muggy", "tropical", "like a sauna")),
+    "cold": _words("domain", ("cold", "cold", "freezing", "chilly", "frozen", "so cold", "really cold", "a bit cold")),
+    "hot": _words("domain", ("hot", "hot", "boiling", "too warm", "so hot", "roasting", "stuffy", "sweating")),
     "bed": _words("domain", ("bed", "bed", "sleep", "bed now", "sleep now")),
     "out": _words("domain", ("out", "heading out", "leaving", "off to work", "going out")),
     "cant_hear": _words("direction", ("can't hear", "cannot hear", "can barely hear", "can hardly hear")),
@@ -330,15 +328,7 @@ SLOT_SAMPLERS: dict[str, Callable[[SlotContext], tuple[str | None, str]]] = {
 
 # -- sentences ------------------------------------------------------------------------------------
 
-WAKE = ("hey jarvis", "jarvis", "ok nabu", "okay nabu", "hey mycroft", "alexa", "hey google", "computer", "hey siri",
-        "siri", "ok google", "hey alexa", "hey computer", "hey hearth", "hearth", "hey house", "olly", "hey olly",
-        "jeeves", "alfred")
-"""What people call the assistant before a request: its wake word, another assistant's out of habit, or a name
-they gave it."""
-ADDRESS = ("jarvis", "alexa", "siri", "google", "hearth", "olly", "jeeves", "alfred", "love", "mate", "pal",
-           "darling", "dear", "buddy", "hun", "my friend")
-"""What people call it after a request ("desk lamp on please jarvis", "kettle on love"): never a word a slot
-could end with ("max", "friday")."""
+WAKE = ("hey jarvis", "jarvis", "ok nabu", "okay nabu", "hey mycroft", "alexa", "hey google", "computer")
 PREFIX = ("um", "uh", "so", "okay", "ok", "well", "hey", "right", "please", "hmm", "erm", "oh", "yeah")
 SUFFIX = ("please", "thanks", "thank you", "now", "right now", "cheers", "if you can", "ta", "right away",
           "straight away", "away", "asap", "quickly")
@@ -556,7 +546,7 @@ CHATTER = (
     "the garden looks lovely today",
     "my car needs a wash",
     "that lamp is ugly",
-    "the kitchen tap is dripping",
+    "the kitchen is a mess",
     "the bedroom needs painting",
     "where are my keys",
     "did anyone feed the cat",
@@ -719,12 +709,6 @@ def _style(rng: random.Random, tagged: list[tuple[str, str, str]]) -> list[tuple
     return tagged
 
 
-REMARK_SHARE = 0.2
-"""Share of the commands of `_REMARKED` intents said with a reason or remark after them."""
-ADDRESS_SHARE = 0.05
-"""Share of sentences that end by calling the assistant something (`ADDRESS`)."""
-
-
 def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weights: list[float]) -> Example:
     tagged: list[tuple[str, str, str]] = []
     roll = rng.random()
@@ -745,14 +729,12 @@ def sentence(rng: random.Random, home: H.SyntheticHome, intents: list[str], weig
             node = rng.choice(_ELLIPSIS[intent])
             tagged += _outside(rng.choice(("and", "and", "and also", "plus", "as well as")))
             tagged += tag_clause(expand(node, SlotContext(rng, home)), intent)
-    if intent in _REMARKED and rng.random() < REMARK_SHARE:
+    if intent in _REMARKED and rng.random() < 0.12:
         said, purpose = remark(rng)
         joint = (",", "", "") if purpose else (",", ",", "", "", ", because", " as", " cause")
         tagged += _outside(rng.choice(joint) + " " + said)
     if rng.random() < 0.08:
         tagged += _outside(rng.choice(SUFFIX))
-    if rng.random() < ADDRESS_SHARE:
-        tagged += _outside(rng.choice(("", "", ",")) + " " + rng.choice(ADDRESS))
     if rng.random() < 0.12:
         tagged = _slip(rng, tagged)
     if rng.random() < 0.1:
