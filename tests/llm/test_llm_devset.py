@@ -135,5 +135,5 @@ def test_the_unseen_pool_is_asked_for_by_name_and_not_scored_twice_by_default(mo
     monkeypatch.setattr("sys.argv", ["evaluate"])
     default = chosen_groups(parse_args())
     assert pooled == list(POOLS["unseen"]) == [pair for group in UNSEEN for pair in GROUPS[group]]
-    assert "unseen" not in default and len(pooled) == 17
+    assert "unseen" not in default and len(pooled) == 19
     assert not {"heldout11", "heldout12", "heldout13", "team"} & set(UNSEEN)
